@@ -1,0 +1,32 @@
+package padlock
+
+import "time"
+
+// Account is one MSP's tenant; everything else belongs to exactly one.
+type Account struct {
+	ID        int64
+	Name      string
+	CreatedAt time.Time
+	// SessionIdle and SessionLifetime bound every session of the account.
+	SessionIdle     time.Duration
+	SessionLifetime time.Duration
+}
+
+// Organization is a client company that the MSP documents.
+type Organization struct {
+	ID        int64
+	AccountID int64
+	Name      string
+	CreatedAt time.Time
+}
+
+// Document is a page of documentation about an organization.
+type Document struct {
+	ID             int64
+	AccountID      int64
+	OrganizationID int64
+	Title          string
+	Body           string
+	UpdatedAt      time.Time
+	UpdatedBy      string
+}

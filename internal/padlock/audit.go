@@ -1,0 +1,44 @@
+package padlock
+
+import "time"
+
+// Event kinds written to the audit log.
+const (
+	EventSignIn                 = "sign_in"
+	EventSignInFailed           = "sign_in_failed"
+	EventLockout                = "lockout"
+	EventUnlock                 = "unlock"
+	EventSignOut                = "sign_out"
+	EventPasswordChanged        = "password_changed"
+	EventPasswordReset          = "password_reset"
+	EventPasswordResetRequested = "password_reset_requested"
+	EventInvited                = "user_invited"
+	EventInviteAccepted         = "invitation_accepted"
+	EventRoleChanged            = "role_changed"
+	EventDeactivated            = "user_deactivated"
+	EventReactivated            = "user_reactivated"
+	EventAccountCreated         = "account_created"
+	EventNameChanged            = "name_changed"
+)
+
+// Event is one entry of the audit log. ActorID and TargetID are zero when
+// there is no such user (a failed sign-in for an unknown email, the command
+// line).
+type Event struct {
+	ID        int64
+	AccountID int64
+	ActorID   int64
+	TargetID  int64
+	Kind      string
+	Detail    string
+	Address   string
+	At        time.Time
+}
+
+// Mail is one outgoing message, queued with the change that causes it.
+type Mail struct {
+	ID      int64
+	To      string
+	Subject string
+	Body    string
+}

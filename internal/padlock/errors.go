@@ -1,0 +1,98 @@
+package padlock
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes shared by storage, services and both HTTP surfaces.
+const (
+	EINVALID      = "invalid"
+	ENOTFOUND     = "not_found"
+	ECONFLICT     = "conflict"
+	EUNAUTHORIZED = "unauthorized"
+	EFORBIDDEN    = "forbidden"
+	EUNAVAILABLE  = "unavailable"
+	EINTERNAL     = "internal"
+)
+
+// Error is an error a user may see: a code and a message, optionally tied to
+// one form field.
+type Error struct {
+	Code    string
+	Field   string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error with the code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldError returns an EINVALID error about one form field.
+func FieldError(field, message string) *Error {
+	return &Error{Code: EINVALID, Field: field, Message: message}
+}
+
+// ErrorCode returns the code of err, EINTERNAL for errors that are not *Error.
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	var v *ValidationError
+	if errors.As(err, &v) {
+		return EINVALID
+	}
+	if err == nil {
+		return ""
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-facing message of err, hiding internal ones.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	var v *ValidationError
+	if errors.As(err, &v) {
+		return "Please correct the highlighted fields."
+	}
+	return "Internal error."
+}
+
+// ErrNotFound is the error for a missing record; wrap it to add detail.
+var ErrNotFound = &Error{Code: ENOTFOUND, Message: "Not found."}
+
+// FieldErrors collects errors keyed by form field so a form can show each
+// beside its input.
+type FieldErrors map[string]string
+
+func (fe FieldErrors) Add(field, msg string) {
+	if _, ok := fe[field]; !ok {
+		fe[field] = msg
+	}
+}
+
+// Err returns nil when there are no errors, otherwise an EINVALID *Error
+// naming the first field.
+func (fe FieldErrors) Err() error {
+	if len(fe) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: fe}
+}
+
+// ValidationError carries every field problem of one submission.
+type ValidationError struct{ Fields FieldErrors }
+
+func (v *ValidationError) Error() string {
+	for f, m := range v.Fields {
+		return f + ": " + m
+	}
+	return "invalid input"
+}

@@ -1,0 +1,62 @@
+package padlock
+
+// Permission is one capability of the role table in DESIGN.md.
+type Permission string
+
+const (
+	// PermManageUsers covers the users list, invitations, role changes and
+	// deactivation, limited further by CanManage.
+	PermManageUsers Permission = "manage_users"
+	// PermManageSecurity covers the account's authentication settings and
+	// the activity log.
+	PermManageSecurity Permission = "manage_security"
+	// PermManageSSO covers single sign-on settings and API keys.
+	PermManageSSO       Permission = "manage_sso"
+	PermViewDocuments   Permission = "view_documents"
+	PermCreateDocuments Permission = "create_documents"
+	PermEditDocuments   Permission = "edit_documents"
+	PermDeleteDocuments Permission = "delete_documents"
+)
+
+var permissions = map[Role][]Permission{
+	RoleAdministrator: {PermManageUsers, PermManageSecurity, PermManageSSO, PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments},
+	RoleManager:       {PermManageUsers, PermManageSecurity, PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments},
+	RoleEditor:        {PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments},
+	RoleCreator:       {PermViewDocuments, PermCreateDocuments, PermEditDocuments},
+	RoleReadOnly:      {PermViewDocuments},
+	RoleLite:          {PermViewDocuments},
+}
+
+// Can reports whether the role grants the permission.
+func (r Role) Can(p Permission) bool {
+	for _, x := range permissions[r] {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+// CanManage reports whether a user with role r may invite, edit or
+// deactivate a user with role target: an Administrator anyone, a Manager
+// only users of lower rank (never an Administrator).
+func (r Role) CanManage(target Role) bool {
+	switch r {
+	case RoleAdministrator:
+		return true
+	case RoleManager:
+		return r.Outranks(target)
+	}
+	return false
+}
+
+// AssignableRoles lists the roles r may give to others.
+func (r Role) AssignableRoles() []Role {
+	var out []Role
+	for _, x := range Roles {
+		if r.CanManage(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,60 @@
+package padlock
+
+import "fmt"
+
+// Role is an account user's role. Roles are ordered by rank: a lower number
+// outranks a higher one.
+type Role string
+
+const (
+	RoleAdministrator Role = "administrator"
+	RoleManager       Role = "manager"
+	RoleEditor        Role = "editor"
+	RoleCreator       Role = "creator"
+	RoleReadOnly      Role = "read_only"
+	RoleLite          Role = "lite"
+)
+
+// Roles lists the account roles from the highest rank to the lowest.
+var Roles = []Role{RoleAdministrator, RoleManager, RoleEditor, RoleCreator, RoleReadOnly, RoleLite}
+
+// ParseRole turns a stored or submitted role name into a Role.
+func ParseRole(s string) (Role, error) {
+	for _, r := range Roles {
+		if string(r) == s {
+			return r, nil
+		}
+	}
+	return "", Errorf(EINVALID, "unknown role %q", s)
+}
+
+// Label is the role's name as people read it.
+func (r Role) Label() string {
+	switch r {
+	case RoleAdministrator:
+		return "Administrator"
+	case RoleManager:
+		return "Manager"
+	case RoleEditor:
+		return "Editor"
+	case RoleCreator:
+		return "Creator"
+	case RoleReadOnly:
+		return "Read-only"
+	case RoleLite:
+		return "Lite"
+	}
+	return fmt.Sprintf("Unknown (%s)", string(r))
+}
+
+func (r Role) rank() int {
+	for i, x := range Roles {
+		if x == r {
+			return i
+		}
+	}
+	return len(Roles)
+}
+
+// Outranks reports whether r is strictly above other.
+func (r Role) Outranks(other Role) bool { return r.rank() < other.rank() }

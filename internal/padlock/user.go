@@ -1,0 +1,76 @@
+package padlock
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// UserStatus is where a user stands in their life cycle.
+type UserStatus string
+
+const (
+	StatusInvited     UserStatus = "invited"
+	StatusActive      UserStatus = "active"
+	StatusDeactivated UserStatus = "deactivated"
+)
+
+// User is a member of an account's staff.
+type User struct {
+	ID         int64
+	AccountID  int64
+	Email      string
+	Name       string
+	Role       Role
+	Status     UserStatus
+	LastSignIn time.Time // zero if never
+	CreatedAt  time.Time
+	// CredentialVersion changes whenever the password (or, later, a factor)
+	// changes; pending sign-ins bound to an older version are void.
+	CredentialVersion int64
+}
+
+// DisplayName is the name, or the email for a user who has not set one.
+func (u *User) DisplayName() string {
+	if u.Name != "" {
+		return u.Name
+	}
+	return u.Email
+}
+
+// Limits on submitted values.
+const (
+	MaxEmailLen    = 254
+	MaxNameLen     = 100
+	MaxTitleLen    = 200
+	MaxDocumentLen = 100_000
+)
+
+// NormalizeEmail trims and lower-cases an address and checks that it is
+// one plain address.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		return "", FieldError("email", "Enter an email address.")
+	}
+	if len(s) > MaxEmailLen {
+		return "", FieldError("email", "This email address is too long.")
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return "", FieldError("email", "Enter a valid email address, like name@example.com.")
+	}
+	return s, nil
+}
+
+// NormalizeName trims a person's or account's name and checks its length.
+func NormalizeName(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", FieldError(field, "Enter a name.")
+	}
+	if len([]rune(s)) > MaxNameLen {
+		return "", FieldError(field, "Use at most 100 characters.")
+	}
+	return s, nil
+}

@@ -1,0 +1,37 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+// CreateAccount inserts an account and returns it with its ID.
+func (tx *Tx) CreateAccount(ctx context.Context, a *padlock.Account) error {
+	return tx.q.QueryRowContext(ctx, `INSERT INTO accounts (name, session_idle_seconds, session_lifetime_seconds, created_at)
+		VALUES ($1, $2, $3, $4) RETURNING id`,
+		a.Name, int64(a.SessionIdle/time.Second), int64(a.SessionLifetime/time.Second), a.CreatedAt.Unix()).Scan(&a.ID)
+}
+
+// Account returns the account with the ID.
+func (tx *Tx) Account(ctx context.Context, id int64) (*padlock.Account, error) {
+	var (
+		a               padlock.Account
+		idle, life, cre int64
+	)
+	err := tx.q.QueryRowContext(ctx, `SELECT id, name, session_idle_seconds, session_lifetime_seconds, created_at
+		FROM accounts WHERE id = $1`, id).Scan(&a.ID, &a.Name, &idle, &life, &cre)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	a.SessionIdle, a.SessionLifetime, a.CreatedAt = time.Duration(idle)*time.Second, time.Duration(life)*time.Second, time.Unix(cre, 0)
+	return &a, nil
+}
+
+// CountAccounts tells whether setup has happened.
+func (tx *Tx) CountAccounts(ctx context.Context) (int, error) {
+	var n int
+	err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts`).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,42 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+// RecordEvent appends to the audit log.
+func (tx *Tx) RecordEvent(ctx context.Context, e padlock.Event) error {
+	var acct any
+	if e.AccountID != 0 {
+		acct = e.AccountID
+	}
+	_, err := tx.exec(ctx, `INSERT INTO audit_events (account_id, actor_id, target_id, kind, detail, address, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, acct, e.ActorID, e.TargetID, e.Kind, e.Detail, e.Address, e.At.Unix())
+	return err
+}
+
+// Events returns an account's newest events first, at most limit.
+func (tx *Tx) Events(ctx context.Context, accountID int64, limit int) ([]padlock.Event, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT id, account_id, actor_id, target_id, kind, detail, address, created_at
+		FROM audit_events WHERE account_id = $1 ORDER BY id DESC LIMIT $2`, accountID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []padlock.Event
+	for rows.Next() {
+		var (
+			e  padlock.Event
+			at int64
+		)
+		if err := rows.Scan(&e.ID, &e.AccountID, &e.ActorID, &e.TargetID, &e.Kind, &e.Detail, &e.Address, &at); err != nil {
+			return nil, err
+		}
+		e.At = time.Unix(at, 0)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

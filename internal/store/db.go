@@ -1,0 +1,152 @@
+// Package store keeps Padlock's state in SQLite or PostgreSQL with the same
+// SQL: every query uses $N placeholders, integer Unix times and portable
+// upserts, so one implementation serves both databases.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"              // SQLite driver "sqlite"
+)
+
+// Dialect names the database behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is the handle to Padlock's database. It is safe for concurrent use.
+type DB struct {
+	sql     *sql.DB
+	dialect Dialect
+}
+
+// Open connects to the database named by databaseURL: a postgres:// URL
+// selects PostgreSQL; an empty one opens SQLite in dataDir/padlock.db.
+// It does not migrate; see Migrate and CheckSchema.
+func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
+	var (
+		db  *sql.DB
+		d   Dialect
+		err error
+	)
+	switch {
+	case databaseURL == "":
+		if dataDir == "" {
+			return nil, errors.New("store: no data directory for SQLite")
+		}
+		db, err = openSQLite(filepath.Join(dataDir, "padlock.db"))
+		d = SQLite
+	case strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://"):
+		db, err = sql.Open("pgx", databaseURL)
+		d = Postgres
+		if err == nil {
+			db.SetMaxOpenConns(32)
+			db.SetMaxIdleConns(32)
+		}
+	default:
+		return nil, errors.New("store: the database URL must start with postgres://")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	return &DB{sql: db, dialect: d}, nil
+}
+
+func openSQLite(path string) (*sql.DB, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		// Create the file with owner-only permissions before SQLite does.
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o600)
+		if err != nil {
+			return nil, err
+		}
+		f.Close()
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
+	return db, nil
+}
+
+// Dialect tells which database this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Close releases the connections.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping checks that the database answers; /readyz uses it.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Tx runs queries, inside a transaction (from InTx) or straight on the pool
+// (from Conn). Every store method is defined once, on Tx.
+type Tx struct {
+	q querier
+}
+
+// Conn returns a Tx that runs each query on its own, for reads and
+// single-statement writes.
+func (db *DB) Conn() *Tx { return &Tx{q: db.sql} }
+
+// InTx runs fn in one transaction, committed if fn returns nil. On SQLite the
+// transaction takes the write lock at its start (BEGIN IMMEDIATE), so two
+// writers never deadlock on a lock upgrade.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	t, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(&Tx{q: t}); err != nil {
+		t.Rollback()
+		return err
+	}
+	if err := t.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := tx.q.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// notFound turns sql.ErrNoRows into padlock.ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return errNotFound
+	}
+	return err
+}

@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed migrations
+var migrationFiles embed.FS
+
+// Migration is one numbered schema change.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the embedded migrations of a dialect in order.
+func Migrations(d Dialect) ([]Migration, error) {
+	dir := path.Join("migrations", string(d))
+	entries, err := fs.ReadDir(migrationFiles, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []Migration
+	for _, e := range entries {
+		num, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("store: badly named migration %s", e.Name())
+		}
+		b, err := fs.ReadFile(migrationFiles, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: v, Name: name, SQL: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	for i, m := range out {
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("store: migration %d is missing", i+1)
+		}
+	}
+	return out, nil
+}
+
+const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    applied_at BIGINT  NOT NULL
+)`
+
+// SchemaVersion returns the newest applied migration (0 for an empty
+// database).
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	if _, err := db.sql.ExecContext(ctx, createMigrationsTable); err != nil {
+		return 0, fmt.Errorf("store: migrations table: %w", err)
+	}
+	var v int
+	err := db.sql.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	return v, err
+}
+
+// Migrate applies every migration not yet applied, each in its own
+// transaction, and returns how many it applied.
+func (db *DB) Migrate(ctx context.Context) (int, error) {
+	all, err := Migrations(db.dialect)
+	if err != nil {
+		return 0, err
+	}
+	current, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if current > len(all) {
+		return 0, fmt.Errorf("store: the database is at schema version %d, newer than this program knows (%d)", current, len(all))
+	}
+	applied := 0
+	for _, m := range all[current:] {
+		err := db.InTx(ctx, func(tx *Tx) error {
+			// A second node migrating at the same moment fails on the
+			// primary key instead of applying the change twice.
+			if _, err := tx.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+				m.Version, m.Name, time.Now().Unix()); err != nil {
+				return err
+			}
+			_, err := tx.exec(ctx, m.SQL)
+			return err
+		})
+		if err != nil {
+			return applied, fmt.Errorf("store: migration %d (%s): %w", m.Version, m.Name, err)
+		}
+		applied++
+	}
+	return applied, nil
+}
+
+// CheckSchema refuses a database whose schema is not exactly the one this
+// program knows: older means "run padlock migrate up", newer means this
+// binary is too old for it.
+func (db *DB) CheckSchema(ctx context.Context) error {
+	all, err := Migrations(db.dialect)
+	if err != nil {
+		return err
+	}
+	v, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case v < len(all):
+		return fmt.Errorf("store: the database schema is at version %d, this program needs %d: run padlock migrate up", v, len(all))
+	case v > len(all):
+		return fmt.Errorf("store: the database schema is at version %d, newer than this program knows (%d)", v, len(all))
+	}
+	return nil
+}

@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+// CreateOrganization inserts an organization; a duplicate name in the same
+// account is ECONFLICT on the name field.
+func (tx *Tx) CreateOrganization(ctx context.Context, o *padlock.Organization) error {
+	err := tx.q.QueryRowContext(ctx, `INSERT INTO organizations (account_id, name, created_at) VALUES ($1, $2, $3) RETURNING id`,
+		o.AccountID, o.Name, o.CreatedAt.Unix()).Scan(&o.ID)
+	if isUniqueViolation(err, "organizations_name_key", "organizations.account_id, organizations.name") {
+		return &padlock.Error{Code: padlock.ECONFLICT, Field: "name", Message: "An organization with this name already exists."}
+	}
+	return err
+}
+
+// Organization returns an organization of the account.
+func (tx *Tx) Organization(ctx context.Context, accountID, id int64) (*padlock.Organization, error) {
+	var (
+		o  padlock.Organization
+		at int64
+	)
+	err := tx.q.QueryRowContext(ctx, `SELECT id, account_id, name, created_at FROM organizations WHERE account_id = $1 AND id = $2`,
+		accountID, id).Scan(&o.ID, &o.AccountID, &o.Name, &at)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	o.CreatedAt = time.Unix(at, 0)
+	return &o, nil
+}
+
+// Organizations lists an account's organizations by name.
+func (tx *Tx) Organizations(ctx context.Context, accountID int64) ([]*padlock.Organization, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT id, account_id, name, created_at FROM organizations WHERE account_id = $1 ORDER BY name`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*padlock.Organization
+	for rows.Next() {
+		var (
+			o  padlock.Organization
+			at int64
+		)
+		if err := rows.Scan(&o.ID, &o.AccountID, &o.Name, &at); err != nil {
+			return nil, err
+		}
+		o.CreatedAt = time.Unix(at, 0)
+		out = append(out, &o)
+	}
+	return out, rows.Err()
+}

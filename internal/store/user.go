@@ -1,0 +1,204 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+const userColumns = `id, account_id, email, name, role, status, credential_version, last_sign_in_at, created_at`
+
+func scanUser(row interface{ Scan(...any) error }) (*padlock.User, error) {
+	var (
+		u        padlock.User
+		role     string
+		status   string
+		last, at int64
+	)
+	if err := row.Scan(&u.ID, &u.AccountID, &u.Email, &u.Name, &role, &status, &u.CredentialVersion, &last, &at); err != nil {
+		return nil, notFound(err)
+	}
+	u.Role, u.Status, u.CreatedAt = padlock.Role(role), padlock.UserStatus(status), time.Unix(at, 0)
+	if last > 0 {
+		u.LastSignIn = time.Unix(last, 0)
+	}
+	return &u, nil
+}
+
+// CreateUser inserts a user and sets its ID. An email already in use gives
+// an ECONFLICT error on the email field.
+func (tx *Tx) CreateUser(ctx context.Context, u *padlock.User, passwordHash string) error {
+	err := tx.q.QueryRowContext(ctx, `INSERT INTO users (account_id, email, name, role, status, password_hash, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, credential_version`,
+		u.AccountID, u.Email, u.Name, string(u.Role), string(u.Status), passwordHash, u.CreatedAt.Unix()).Scan(&u.ID, &u.CredentialVersion)
+	if isUniqueViolation(err, "users_email_key", "users.email") {
+		return &padlock.Error{Code: padlock.ECONFLICT, Field: "email", Message: "A user with this email address already exists."}
+	}
+	return err
+}
+
+// User returns a user of the account. Asking for another account's user is
+// "not found".
+func (tx *Tx) User(ctx context.Context, accountID, id int64) (*padlock.User, error) {
+	return scanUser(tx.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE account_id = $1 AND id = $2`, accountID, id))
+}
+
+// UserByID returns a user whatever its account; for sessions and tokens,
+// which already name the user.
+func (tx *Tx) UserByID(ctx context.Context, id int64) (*padlock.User, error) {
+	return scanUser(tx.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+}
+
+// Credentials is what the sign-in step reads about a user.
+type Credentials struct {
+	User           *padlock.User
+	PasswordHash   string
+	FailedAttempts int
+	LockedUntil    time.Time
+}
+
+// CredentialsByEmail returns the user with the (normalized) email and the
+// fields sign-in needs.
+func (tx *Tx) CredentialsByEmail(ctx context.Context, email string) (*Credentials, error) {
+	var (
+		c      Credentials
+		locked int64
+	)
+	row := tx.q.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash, failed_attempts, locked_until FROM users WHERE email = $1`, email)
+	u, err := scanUser(scanFunc(func(dest ...any) error {
+		return row.Scan(append(dest, &c.PasswordHash, &c.FailedAttempts, &locked)...)
+	}))
+	if err != nil {
+		return nil, err
+	}
+	c.User, c.LockedUntil = u, time.Unix(locked, 0)
+	return &c, nil
+}
+
+// PasswordHash returns the stored hash of a user's password.
+func (tx *Tx) PasswordHash(ctx context.Context, userID int64) (string, error) {
+	var h string
+	err := tx.q.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, userID).Scan(&h)
+	return h, notFound(err)
+}
+
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
+
+// RecordFailedAttempt counts one failed sign-in atomically and returns the
+// number of consecutive failures. When the count reaches limit the user is
+// locked until lockUntil. A lock that has expired starts the count afresh.
+func (tx *Tx) RecordFailedAttempt(ctx context.Context, userID int64, now time.Time, limit int, lockUntil time.Time) (int, error) {
+	var n int
+	err := tx.q.QueryRowContext(ctx, `UPDATE users SET
+			failed_attempts = CASE WHEN locked_until <> 0 AND locked_until <= $2 THEN 1 ELSE failed_attempts + 1 END,
+			locked_until = CASE
+				WHEN locked_until <> 0 AND locked_until <= $2 THEN 0
+				WHEN failed_attempts + 1 = $3 THEN $4
+				ELSE locked_until END
+		WHERE id = $1 RETURNING failed_attempts`, userID, now.Unix(), limit, lockUntil.Unix()).Scan(&n)
+	return n, notFound(err)
+}
+
+// ClearFailedAttempts resets the counter and lock after a successful sign-in
+// or an unlock.
+func (tx *Tx) ClearFailedAttempts(ctx context.Context, userID int64) error {
+	_, err := tx.exec(ctx, `UPDATE users SET failed_attempts = 0, locked_until = 0 WHERE id = $1`, userID)
+	return err
+}
+
+// RecordSignIn notes the time of a completed sign-in.
+func (tx *Tx) RecordSignIn(ctx context.Context, userID int64, at time.Time) error {
+	_, err := tx.exec(ctx, `UPDATE users SET last_sign_in_at = $2, failed_attempts = 0, locked_until = 0 WHERE id = $1`, userID, at.Unix())
+	return err
+}
+
+// SetPassword stores a new hash. When rotate is true the credential version
+// advances, which voids pending sign-ins bound to the old one.
+func (tx *Tx) SetPassword(ctx context.Context, userID int64, hash string, rotate bool) error {
+	bump := 0
+	if rotate {
+		bump = 1
+	}
+	n, err := tx.exec(ctx, `UPDATE users SET password_hash = $2, credential_version = credential_version + $3 WHERE id = $1`, userID, hash, bump)
+	if err == nil && n == 0 {
+		return errNotFound
+	}
+	return err
+}
+
+// ActivateUser completes an invitation: name, password and status.
+func (tx *Tx) ActivateUser(ctx context.Context, userID int64, name, hash string) error {
+	n, err := tx.exec(ctx, `UPDATE users SET name = $2, password_hash = $3, status = $4, credential_version = credential_version + 1
+		WHERE id = $1 AND status = $5`, userID, name, hash, string(padlock.StatusActive), string(padlock.StatusInvited))
+	if err == nil && n == 0 {
+		return errNotFound
+	}
+	return err
+}
+
+// SetUserName changes a user's display name.
+func (tx *Tx) SetUserName(ctx context.Context, userID int64, name string) error {
+	_, err := tx.exec(ctx, `UPDATE users SET name = $2 WHERE id = $1`, userID, name)
+	return err
+}
+
+// SetUserRole changes a user's role within the account.
+func (tx *Tx) SetUserRole(ctx context.Context, accountID, userID int64, role padlock.Role) error {
+	n, err := tx.exec(ctx, `UPDATE users SET role = $3 WHERE account_id = $1 AND id = $2`, accountID, userID, string(role))
+	if err == nil && n == 0 {
+		return errNotFound
+	}
+	return err
+}
+
+// SetUserStatus changes a user's status within the account.
+func (tx *Tx) SetUserStatus(ctx context.Context, accountID, userID int64, status padlock.UserStatus) error {
+	n, err := tx.exec(ctx, `UPDATE users SET status = $3 WHERE account_id = $1 AND id = $2`, accountID, userID, string(status))
+	if err == nil && n == 0 {
+		return errNotFound
+	}
+	return err
+}
+
+// UserFilter selects and pages the users list.
+type UserFilter struct {
+	Offset, Limit int
+}
+
+// Users lists an account's users by email, a page at a time, with the total.
+func (tx *Tx) Users(ctx context.Context, accountID int64, f UserFilter) ([]*padlock.User, int, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	var total int
+	if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE account_id = $1`, accountID).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := tx.q.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE account_id = $1 ORDER BY email LIMIT $2 OFFSET $3`,
+		accountID, f.Limit, f.Offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*padlock.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, u)
+	}
+	return out, total, rows.Err()
+}
+
+// CountAdministrators counts the active Administrators of an account, so the
+// last one cannot be demoted or deactivated.
+func (tx *Tx) CountAdministrators(ctx context.Context, accountID int64) (int, error) {
+	var n int
+	err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE account_id = $1 AND role = $2 AND status = $3`,
+		accountID, string(padlock.RoleAdministrator), string(padlock.StatusActive)).Scan(&n)
+	return n, err
+}

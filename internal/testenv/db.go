@@ -1,0 +1,100 @@
+// Package testenv gives tests real databases: SQLite in a temporary
+// directory and, when PADLOCK_TEST_POSTGRES_URL is set, a fresh PostgreSQL
+// database per test. With CI=true a missing PostgreSQL is a failure, not a
+// skip.
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/padlock-mfa/padlock/internal/store"
+)
+
+// PostgresURLEnv names the variable holding an admin URL of a PostgreSQL
+// server where tests may create databases.
+const PostgresURLEnv = "PADLOCK_TEST_POSTGRES_URL"
+
+// InCI reports whether the tests run in CI, where nothing may skip.
+func InCI() bool { return os.Getenv("CI") == "true" }
+
+// Dialects lists the databases the suite runs on.
+var Dialects = []store.Dialect{store.SQLite, store.Postgres}
+
+// ForEachDB runs fn as a subtest on each database, with a freshly migrated
+// store.
+func ForEachDB(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	for _, d := range Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			fn(t, OpenDB(t, d))
+		})
+	}
+}
+
+// OpenDB returns a migrated, empty database of the dialect, closed and
+// dropped when the test ends.
+func OpenDB(t testing.TB, d store.Dialect) *store.DB {
+	t.Helper()
+	url, dir := DatabaseURL(t, d), ""
+	if d == store.SQLite {
+		dir = t.TempDir()
+	}
+	db, err := store.Open(context.Background(), url, dir)
+	if err != nil {
+		t.Fatalf("open %s: %v", d, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate %s: %v", d, err)
+	}
+	return db
+}
+
+// DatabaseURL returns "" for SQLite (use a data directory), or the URL of a
+// new, empty PostgreSQL database that is dropped when the test ends.
+func DatabaseURL(t testing.TB, d store.Dialect) string {
+	t.Helper()
+	if d == store.SQLite {
+		return ""
+	}
+	admin := os.Getenv(PostgresURLEnv)
+	if admin == "" {
+		if InCI() {
+			t.Fatalf("%s is not set; PostgreSQL tests must run in CI", PostgresURLEnv)
+		}
+		t.Skipf("%s is not set", PostgresURLEnv)
+	}
+	return createDatabase(t, admin)
+}
+
+func createDatabase(t testing.TB, admin string) string {
+	t.Helper()
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "padlock_test_" + hex.EncodeToString(b)
+	conn, err := sql.Open("pgx", admin)
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	if _, err := conn.Exec(`CREATE DATABASE ` + name); err != nil {
+		conn.Close()
+		t.Fatalf("postgres: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		conn.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
+		conn.Close()
+	})
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatalf("postgres url: %v", err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
