@@ -1,6 +1,9 @@
 package padlock
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Account is one MSP's tenant; everything else belongs to exactly one.
 type Account struct {
@@ -29,4 +32,20 @@ type Document struct {
 	Body           string
 	UpdatedAt      time.Time
 	UpdatedBy      string
+}
+
+// Validate normalizes and checks a document's title and text.
+func (d *Document) Validate() error {
+	fe := FieldErrors{}
+	d.Title = strings.TrimSpace(d.Title)
+	switch {
+	case d.Title == "":
+		fe.Add("title", "Enter a title.")
+	case len([]rune(d.Title)) > MaxTitleLen:
+		fe.Add("title", "Use at most 200 characters.")
+	}
+	if len(d.Body) > MaxDocumentLen {
+		fe.Add("body", "The text is too long (at most 100,000 characters).")
+	}
+	return fe.Err()
 }

@@ -11,16 +11,18 @@ const (
 	// the activity log.
 	PermManageSecurity Permission = "manage_security"
 	// PermManageSSO covers single sign-on settings and API keys.
-	PermManageSSO       Permission = "manage_sso"
-	PermViewDocuments   Permission = "view_documents"
-	PermCreateDocuments Permission = "create_documents"
-	PermEditDocuments   Permission = "edit_documents"
-	PermDeleteDocuments Permission = "delete_documents"
+	PermManageSSO Permission = "manage_sso"
+	// PermManageOrganizations covers adding client organizations.
+	PermManageOrganizations Permission = "manage_organizations"
+	PermViewDocuments       Permission = "view_documents"
+	PermCreateDocuments     Permission = "create_documents"
+	PermEditDocuments       Permission = "edit_documents"
+	PermDeleteDocuments     Permission = "delete_documents"
 )
 
 var permissions = map[Role][]Permission{
-	RoleAdministrator: {PermManageUsers, PermManageSecurity, PermManageSSO, PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments},
-	RoleManager:       {PermManageUsers, PermManageSecurity, PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments},
+	RoleAdministrator: {PermManageUsers, PermManageSecurity, PermManageSSO, PermManageOrganizations, PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments},
+	RoleManager:       {PermManageUsers, PermManageSecurity, PermManageOrganizations, PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments},
 	RoleEditor:        {PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments},
 	RoleCreator:       {PermViewDocuments, PermCreateDocuments, PermEditDocuments},
 	RoleReadOnly:      {PermViewDocuments},

@@ -84,9 +84,20 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	}
 	applied := 0
 	for _, m := range all[current:] {
+		skipped := false
 		err := db.InTx(ctx, func(tx *Tx) error {
-			// A second node migrating at the same moment fails on the
-			// primary key instead of applying the change twice.
+			// Nodes starting together take turns; a node that waited finds
+			// the migration applied and skips it.
+			if db.dialect == Postgres {
+				if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(7274)`); err != nil {
+					return err
+				}
+			}
+			var done int
+			if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, m.Version).Scan(&done); err != nil || done > 0 {
+				skipped = done > 0
+				return err
+			}
 			if _, err := tx.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
 				m.Version, m.Name, time.Now().Unix()); err != nil {
 				return err
@@ -97,7 +108,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		if err != nil {
 			return applied, fmt.Errorf("store: migration %d (%s): %w", m.Version, m.Name, err)
 		}
-		applied++
+		if !skipped {
+			applied++
+		}
 	}
 	return applied, nil
 }

@@ -1,0 +1,171 @@
+// Package app wires Padlock together from a Config: the database, the
+// password hasher, the sign-in service, mail delivery and the HTTP server.
+// `padlock serve` and the end-to-end tests build the same App.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/config"
+	"github.com/padlock-mfa/padlock/internal/mail"
+	"github.com/padlock-mfa/padlock/internal/store"
+	"github.com/padlock-mfa/padlock/internal/web"
+)
+
+// App is one running Padlock node.
+type App struct {
+	Config    config.Config
+	DB        *store.DB
+	Auth      *auth.Service
+	Mail      *mail.Worker
+	Web       *web.Server
+	SecretKey []byte
+	Logger    *slog.Logger
+
+	stop context.CancelFunc
+	wg   sync.WaitGroup
+}
+
+// New opens (and migrates) the database and builds every part. cfg must be
+// validated. The background workers start with Start.
+func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
+	if err := prepareDataDir(cfg); err != nil {
+		return nil, err
+	}
+	key, err := loadSecretKey(cfg)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := &App{Config: cfg, DB: db, SecretKey: key, Logger: logger}
+	if err := a.build(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build() error {
+	cfg := a.Config
+	hasher := auth.NewHasher(auth.DefaultHashParams, cfg.HashConcurrency, cfg.HashQueue)
+	ac := auth.DefaultConfig()
+	ac.BaseURL, ac.SessionIdle, ac.SessionLifetime, ac.InvitationTTL = cfg.BaseURL, cfg.SessionIdle, cfg.SessionLifetime, cfg.InvitationTTL
+	a.Auth = auth.NewService(a.DB, hasher, ac, a.Logger)
+
+	var sender mail.Sender
+	if cfg.SMTPURL != "" {
+		s, err := mail.NewSMTPSender(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			return err
+		}
+		sender = s
+	} else {
+		sender = mail.NewLogSender(filepath.Join(cfg.DataDir, "mail.log"), a.Logger)
+	}
+	a.Mail = mail.NewWorker(a.DB, sender, a.Logger, time.Now)
+	a.Auth.MailQueued = a.Mail.Wake
+
+	w, err := web.New(web.Options{DB: a.DB, Auth: a.Auth, Logger: a.Logger,
+		SecureCookies: cfg.SecureCookies(), TrustProxy: cfg.TrustProxy})
+	if err != nil {
+		return err
+	}
+	a.Web = w
+	return nil
+}
+
+// Start runs the mail worker and the session sweeper until Close.
+func (a *App) Start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.stop = cancel
+	a.wg.Add(2)
+	go func() { defer a.wg.Done(); a.Mail.Run(ctx) }()
+	go func() { defer a.wg.Done(); a.sweep(ctx) }()
+}
+
+// sweep deletes sessions past their lifetime now and then; expiry itself is
+// enforced on every request.
+func (a *App) sweep(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if _, err := a.DB.Conn().DeleteExpiredSessions(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			a.Logger.Warn("session sweep", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Close stops the workers and closes the database.
+func (a *App) Close() error {
+	if a.stop != nil {
+		a.stop()
+		a.wg.Wait()
+	}
+	return a.DB.Close()
+}
+
+// Serve answers HTTP on l until ctx ends, then shuts down gracefully,
+// letting requests in flight finish for up to 20 seconds.
+func (a *App) Serve(ctx context.Context, l net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// prepareDataDir creates the data directory with owner-only permissions.
+func prepareDataDir(cfg config.Config) error {
+	if cfg.DataDir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	return os.Chmod(cfg.DataDir, 0o700)
+}

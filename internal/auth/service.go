@@ -1,0 +1,109 @@
+package auth
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
+)
+
+// Config holds the sign-in rules. DefaultConfig gives the documented
+// defaults.
+type Config struct {
+	BaseURL          string        // public URL, for links in email
+	SessionIdle      time.Duration // for new accounts
+	SessionLifetime  time.Duration // for new accounts
+	InvitationTTL    time.Duration
+	ResetTTL         time.Duration
+	UnlockTTL        time.Duration
+	SetupTTL         time.Duration
+	LockoutThreshold int
+	LockoutDuration  time.Duration
+}
+
+// DefaultConfig returns the defaults of DESIGN.md and the foundation issue.
+func DefaultConfig() Config {
+	return Config{
+		BaseURL:          "http://127.0.0.1:8080",
+		SessionIdle:      5 * time.Hour,
+		SessionLifetime:  24 * time.Hour,
+		InvitationTTL:    72 * time.Hour,
+		ResetTTL:         30 * time.Minute,
+		UnlockTTL:        24 * time.Hour,
+		SetupTTL:         24 * time.Hour,
+		LockoutThreshold: 10,
+		LockoutDuration:  15 * time.Minute,
+	}
+}
+
+// Service carries out sign-in and account-membership changes. Each method is
+// one transaction: the change, its audit event and its email commit
+// together.
+type Service struct {
+	DB     *store.DB
+	Hasher *Hasher
+	Config Config
+	Now    func() time.Time
+	Logger *slog.Logger
+	// MailQueued is called after a transaction that queued email commits,
+	// to wake the delivery worker. May be nil.
+	MailQueued func()
+}
+
+// NewService returns a Service with the real clock.
+func NewService(db *store.DB, h *Hasher, cfg Config, logger *slog.Logger) *Service {
+	return &Service{DB: db, Hasher: h, Config: cfg, Now: time.Now, Logger: logger}
+}
+
+func (s *Service) now() time.Time { return s.Now().Truncate(time.Second) }
+
+// inTx runs fn in a transaction and wakes the mail worker if fn queued mail.
+func (s *Service) inTx(ctx context.Context, fn func(tx *store.Tx, q *mailQueue) error) error {
+	q := &mailQueue{}
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		q.tx, q.now, q.ctx = tx, s.now(), ctx
+		return fn(tx, q)
+	})
+	if err == nil && q.n > 0 && s.MailQueued != nil {
+		s.MailQueued()
+	}
+	return err
+}
+
+// mailQueue queues mail in the surrounding transaction.
+type mailQueue struct {
+	ctx context.Context
+	tx  *store.Tx
+	now time.Time
+	n   int
+}
+
+func (q *mailQueue) add(m padlock.Mail) error {
+	q.n++
+	return q.tx.EnqueueMail(q.ctx, m, q.now)
+}
+
+// link builds an absolute URL under the configured base.
+func (s *Service) link(path string) string {
+	return strings.TrimRight(s.Config.BaseURL, "/") + path
+}
+
+// Actor is who asks for a change, and from where.
+type Actor struct {
+	User    *padlock.User
+	Address string
+}
+
+func (a Actor) id() int64 {
+	if a.User == nil {
+		return 0
+	}
+	return a.User.ID
+}
+
+func event(accountID int64, a Actor, kind string, target int64, detail string, at time.Time) padlock.Event {
+	return padlock.Event{AccountID: accountID, ActorID: a.id(), TargetID: target, Kind: kind, Detail: detail, Address: a.Address, At: at}
+}

@@ -1,0 +1,86 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
+)
+
+// touchEvery limits writes for the idle timeout to one a minute per session.
+const touchEvery = time.Minute
+
+// ErrNoSession means the token names no live session.
+var ErrNoSession = &padlock.Error{Code: padlock.EUNAUTHORIZED, Message: "Please sign in."}
+
+// Current is what one request knows about its signed-in caller. It is read
+// from the database on every request, so a change made on any node (a
+// deactivation, a role change, a reset) applies at the next click.
+type Current struct {
+	Session *padlock.Session
+	User    *padlock.User
+	Account *padlock.Account
+}
+
+// Authenticate returns the live session named by token. Expired, idle or
+// orphaned sessions are deleted and reported as ErrNoSession.
+func (s *Service) Authenticate(ctx context.Context, token string) (*Current, error) {
+	if token == "" {
+		return nil, ErrNoSession
+	}
+	conn := s.DB.Conn()
+	sess, err := conn.SessionByTokenHash(ctx, HashToken(token))
+	if errors.Is(err, padlock.ErrNotFound) {
+		return nil, ErrNoSession
+	} else if err != nil {
+		return nil, err
+	}
+	u, err := conn.UserByID(ctx, sess.UserID)
+	if err != nil && !errors.Is(err, padlock.ErrNotFound) {
+		return nil, err
+	}
+	acct, err := conn.Account(ctx, sess.AccountID)
+	if err != nil && !errors.Is(err, padlock.ErrNotFound) {
+		return nil, err
+	}
+	now := s.now()
+	if u == nil || acct == nil || !s.alive(sess, u, acct, now) {
+		conn.DeleteSession(ctx, sess.ID)
+		return nil, ErrNoSession
+	}
+	if now.Sub(sess.LastSeenAt) >= touchEvery {
+		if err := conn.TouchSession(ctx, sess.ID, now); err != nil {
+			return nil, err
+		}
+		sess.LastSeenAt = now
+	}
+	return &Current{Session: sess, User: u, Account: acct}, nil
+}
+
+// alive applies the account's idle timeout and absolute lifetime, and ends
+// sessions of users who are no longer active or whose credentials changed.
+func (s *Service) alive(sess *padlock.Session, u *padlock.User, acct *padlock.Account, now time.Time) bool {
+	switch {
+	case u.Status != padlock.StatusActive:
+		return false
+	case u.CredentialVersion != sess.CredentialVersion && sess.State != padlock.SessionFull:
+		return false
+	case !now.Before(sess.ExpiresAt), !now.Before(sess.CreatedAt.Add(acct.SessionLifetime)):
+		return false
+	case !now.Before(sess.LastSeenAt.Add(acct.SessionIdle)):
+		return false
+	}
+	return true
+}
+
+// SignOut ends a session on every node (it is deleted from the database).
+func (s *Service) SignOut(ctx context.Context, c *Current, address string) error {
+	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+		if err := tx.DeleteSession(ctx, c.Session.ID); err != nil {
+			return err
+		}
+		return tx.RecordEvent(ctx, event(c.User.AccountID, Actor{User: c.User, Address: address}, padlock.EventSignOut, c.User.ID, "", q.now))
+	})
+}

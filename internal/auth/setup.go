@@ -1,0 +1,112 @@
+package auth
+
+import (
+	"context"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
+)
+
+// SetupInput creates an account and its first Administrator.
+type SetupInput struct {
+	AccountName string
+	Name        string
+	Email       string
+	Password    string
+}
+
+// validate normalizes the input and checks every field, reporting all
+// problems at once.
+func (in *SetupInput) validate() error {
+	fe := padlock.FieldErrors{}
+	var err error
+	if in.AccountName, err = padlock.NormalizeName("account", in.AccountName); err != nil {
+		fe.Add("account", padlock.ErrorMessage(err))
+	}
+	if in.Name, err = padlock.NormalizeName("name", in.Name); err != nil {
+		fe.Add("name", padlock.ErrorMessage(err))
+	}
+	if in.Email, err = padlock.NormalizeEmail(in.Email); err != nil {
+		fe.Add("email", padlock.ErrorMessage(err))
+	}
+	if err := CheckPassword("password", in.Password, in.Name, in.Email, in.AccountName); err != nil {
+		fe.Add("password", padlock.ErrorMessage(err))
+	}
+	return fe.Err()
+}
+
+// IssueSetupToken returns a fresh one-time setup token while no account
+// exists (voiding earlier ones), or "" once setup is done.
+func (s *Service) IssueSetupToken(ctx context.Context) (string, error) {
+	var token string
+	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+		if n, err := tx.CountAccounts(ctx); err != nil || n > 0 {
+			return err
+		}
+		if err := tx.VoidTokens(ctx, store.TokenSetup, 0, q.now); err != nil {
+			return err
+		}
+		var hash []byte
+		token, hash = NewToken()
+		return tx.CreateToken(ctx, store.TokenSetup, 0, hash, q.now, q.now.Add(s.Config.SetupTTL))
+	})
+	return token, err
+}
+
+// SetupPending reports whether the web setup page may still be used.
+func (s *Service) SetupPending(ctx context.Context) (bool, error) {
+	n, err := s.DB.Conn().CountAccounts(ctx)
+	return n == 0, err
+}
+
+// SetupWithToken creates the first account from the web setup page. The
+// token is used up in the same transaction, so the link works once.
+func (s *Service) SetupWithToken(ctx context.Context, token string, in SetupInput, address string) (*padlock.User, error) {
+	return s.setup(ctx, in, address, func(tx *store.Tx, q *mailQueue) error {
+		if n, err := tx.CountAccounts(ctx); err != nil || n > 0 {
+			if err == nil {
+				err = errLinkInvalid
+			}
+			return err
+		}
+		if _, err := tx.UseToken(ctx, store.TokenSetup, HashToken(token), q.now); err != nil {
+			return errLinkInvalid
+		}
+		return nil
+	})
+}
+
+// SetupFromCLI creates an account for the server's operator. Unlike the web
+// page it may add further accounts to a running installation.
+func (s *Service) SetupFromCLI(ctx context.Context, in SetupInput) (*padlock.User, error) {
+	return s.setup(ctx, in, "command line", func(tx *store.Tx, q *mailQueue) error {
+		return tx.VoidTokens(ctx, store.TokenSetup, 0, q.now)
+	})
+}
+
+func (s *Service) setup(ctx context.Context, in SetupInput, address string, guard func(*store.Tx, *mailQueue) error) (*padlock.User, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	hash, err := s.Hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	var u *padlock.User
+	err = s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+		if err := guard(tx, q); err != nil {
+			return err
+		}
+		acct := &padlock.Account{Name: in.AccountName, CreatedAt: q.now, SessionIdle: s.Config.SessionIdle, SessionLifetime: s.Config.SessionLifetime}
+		if err := tx.CreateAccount(ctx, acct); err != nil {
+			return err
+		}
+		u = &padlock.User{AccountID: acct.ID, Email: in.Email, Name: in.Name, Role: padlock.RoleAdministrator,
+			Status: padlock.StatusActive, CreatedAt: q.now}
+		if err := tx.CreateUser(ctx, u, hash); err != nil {
+			return err
+		}
+		return tx.RecordEvent(ctx, event(acct.ID, Actor{User: u, Address: address}, padlock.EventAccountCreated, u.ID, acct.Name, q.now))
+	})
+	return u, err
+}

@@ -1,0 +1,189 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/mail"
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
+)
+
+// ErrBadCredentials is the one answer for an unknown email, a wrong
+// password, and a deactivated, invited or locked user.
+var ErrBadCredentials = &padlock.Error{Code: padlock.EUNAUTHORIZED, Message: "Incorrect email or password."}
+
+// SignedIn is the outcome of a successful sign-in: the session and the
+// token for its cookie.
+type SignedIn struct {
+	Token   string
+	Session *padlock.Session
+	User    *padlock.User
+}
+
+// SignIn checks an email and password and starts a session. Every kind of
+// refusal returns ErrBadCredentials after one password hash, so neither the
+// answer nor its timing tells whether the email exists.
+func (s *Service) SignIn(ctx context.Context, email, password, address string) (*SignedIn, error) {
+	email, emailErr := padlock.NormalizeEmail(email)
+	var creds *store.Credentials
+	if emailErr == nil {
+		c, err := s.DB.Conn().CredentialsByEmail(ctx, email)
+		if err != nil && !errors.Is(err, padlock.ErrNotFound) {
+			return nil, err
+		}
+		creds = c
+	}
+	hash := ""
+	if creds != nil {
+		hash = creds.PasswordHash
+	}
+	ok, stale, err := s.Hasher.Verify(ctx, hash, password)
+	if err != nil && !errors.Is(err, errMalformedHash) {
+		return nil, err
+	}
+	now := s.now()
+	switch {
+	case creds == nil:
+		return nil, s.recordUnknown(ctx, email, address, now)
+	case creds.User.Status != padlock.StatusActive:
+		return nil, s.recordRefusal(ctx, creds.User, address, "user "+string(creds.User.Status), now)
+	case creds.LockedUntil.After(now):
+		return nil, s.recordRefusal(ctx, creds.User, address, "locked", now)
+	case !ok:
+		return nil, s.recordFailure(ctx, creds.User, address, now)
+	}
+	if stale {
+		s.rehash(ctx, creds.User.ID, password)
+	}
+	return s.startSession(ctx, creds.User, address, now)
+}
+
+func (s *Service) recordUnknown(ctx context.Context, email, address string, now time.Time) error {
+	s.Logger.Info("sign-in refused", "reason", "unknown email", "address", address)
+	return ErrBadCredentials
+}
+
+func (s *Service) recordRefusal(ctx context.Context, u *padlock.User, address, reason string, now time.Time) error {
+	err := s.DB.Conn().RecordEvent(ctx, event(u.AccountID, Actor{Address: address}, padlock.EventSignInFailed, u.ID, reason, now))
+	if err != nil {
+		return err
+	}
+	return ErrBadCredentials
+}
+
+// recordFailure counts a wrong password atomically; the attempt that reaches
+// the threshold locks the user and emails an unlock link.
+func (s *Service) recordFailure(ctx context.Context, u *padlock.User, address string, now time.Time) error {
+	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+		until := now.Add(s.Config.LockoutDuration)
+		n, err := tx.RecordFailedAttempt(ctx, u.ID, now, s.Config.LockoutThreshold, until)
+		if err != nil {
+			return err
+		}
+		a := Actor{Address: address}
+		if err := tx.RecordEvent(ctx, event(u.AccountID, a, padlock.EventSignInFailed, u.ID, fmt.Sprintf("wrong password (%d in a row)", n), now)); err != nil {
+			return err
+		}
+		if n != s.Config.LockoutThreshold {
+			return nil
+		}
+		if err := tx.RecordEvent(ctx, event(u.AccountID, a, padlock.EventLockout, u.ID, "locked until "+until.UTC().Format(time.RFC3339), now)); err != nil {
+			return err
+		}
+		token, hash := NewToken()
+		if err := tx.CreateToken(ctx, store.TokenUnlock, u.ID, hash, now, now.Add(s.Config.UnlockTTL)); err != nil {
+			return err
+		}
+		return q.add(mail.Unlock(u.Email, s.link("/unlock/"+token), until))
+	})
+	if err != nil {
+		return err
+	}
+	return ErrBadCredentials
+}
+
+// rehash stores a hash with the current parameters; failure only means the
+// old hash stays.
+func (s *Service) rehash(ctx context.Context, userID int64, password string) {
+	h, err := s.Hasher.Hash(ctx, password)
+	if err == nil {
+		err = s.DB.Conn().SetPassword(ctx, userID, h, false)
+	}
+	if err != nil {
+		s.Logger.Warn("password re-hash failed", "user", userID, "err", err)
+	}
+}
+
+func (s *Service) startSession(ctx context.Context, u *padlock.User, address string, now time.Time) (*SignedIn, error) {
+	var out *SignedIn
+	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+		acct, err := tx.Account(ctx, u.AccountID)
+		if err != nil {
+			return err
+		}
+		token, hash := NewToken()
+		sess := &padlock.Session{
+			UserID: u.ID, AccountID: u.AccountID, State: padlock.SessionFull, CredentialVersion: u.CredentialVersion,
+			CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(acct.SessionLifetime),
+		}
+		if err := tx.CreateSession(ctx, sess, hash, address); err != nil {
+			return err
+		}
+		if err := tx.RecordSignIn(ctx, u.ID, now); err != nil {
+			return err
+		}
+		out = &SignedIn{Token: token, Session: sess, User: u}
+		return tx.RecordEvent(ctx, event(u.AccountID, Actor{User: u, Address: address}, padlock.EventSignIn, u.ID, "password", now))
+	})
+	return out, err
+}
+
+// Unlock uses an emailed unlock link: the lock and the failure count are
+// cleared at once.
+func (s *Service) Unlock(ctx context.Context, token, address string) error {
+	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+		t, err := tx.UseToken(ctx, store.TokenUnlock, HashToken(token), q.now)
+		if err != nil {
+			return errLinkInvalid
+		}
+		u, err := tx.UserByID(ctx, t.UserID)
+		if err != nil {
+			return err
+		}
+		if err := tx.ClearFailedAttempts(ctx, u.ID); err != nil {
+			return err
+		}
+		return tx.RecordEvent(ctx, event(u.AccountID, Actor{Address: address}, padlock.EventUnlock, u.ID, "unlock link", q.now))
+	})
+}
+
+// errLinkInvalid answers a used, expired or unknown single-use link.
+var errLinkInvalid = &padlock.Error{Code: padlock.ENOTFOUND, Message: "This link has expired or has already been used."}
+
+// ErrLinkInvalid lets handlers recognise a dead link.
+var ErrLinkInvalid = errLinkInvalid
+
+// UnlockByOperator clears a user's lock from the command line, audited as
+// done there.
+func (s *Service) UnlockByOperator(ctx context.Context, email string) (*padlock.User, error) {
+	email, err := padlock.NormalizeEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	var u *padlock.User
+	err = s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+		c, err := tx.CredentialsByEmail(ctx, email)
+		if err != nil {
+			return padlock.Errorf(padlock.ENOTFOUND, "No user has the email %s.", email)
+		}
+		u = c.User
+		if err := tx.ClearFailedAttempts(ctx, u.ID); err != nil {
+			return err
+		}
+		return tx.RecordEvent(ctx, event(u.AccountID, Actor{Address: "command line"}, padlock.EventUnlock, u.ID, "by the server's operator", q.now))
+	})
+	return u, err
+}

@@ -1,0 +1,38 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+)
+
+func runUser(ctx context.Context, env Env, args []string) error {
+	fs := newFlags(env, "user", "user unlock --email EMAIL [flags]\n\nunlock clears a user's failed sign-in count and lock.")
+	if len(args) == 0 || args[0] != "unlock" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fs.Usage()
+			return nil
+		}
+		fs.Usage()
+		return errUsage
+	}
+	email := fs.String("email", "", "the user's email")
+	cfg, err := loadConfig(env, fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if *email == "" {
+		fs.Usage()
+		return errUsage
+	}
+	a, err := openApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Auth.UnlockByOperator(ctx, *email)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(env.Stdout, "unlocked %s\n", u.Email)
+	return nil
+}

@@ -1,0 +1,97 @@
+package mail
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+// The messages Padlock sends. Each is short plain text: what happened, the
+// one thing to do, and what to do if it was not you.
+
+// Invitation asks to to join accountName; link lets them set a password.
+func Invitation(to, accountName, inviterName, link string, expires time.Time) padlock.Mail {
+	return padlock.Mail{
+		To:      to,
+		Subject: fmt.Sprintf("You're invited to %s on Padlock", accountName),
+		Body: fmt.Sprintf(`Hello,
+
+%s has invited you to join %s on Padlock.
+
+To accept, open this link and choose a password:
+
+%s
+
+The link works once and expires on %s.
+
+If you weren't expecting this invitation, you can ignore this email.
+`, inviterName, accountName, link, formatTime(expires)),
+	}
+}
+
+// PasswordReset carries a link to choose a new password.
+func PasswordReset(to, link string, expires time.Time) padlock.Mail {
+	return padlock.Mail{
+		To:      to,
+		Subject: "Reset your Padlock password",
+		Body: fmt.Sprintf(`Hello,
+
+Someone asked to reset the password for your Padlock sign-in. To choose a new
+password, open this link:
+
+%s
+
+The link works once and expires on %s.
+
+If you did not ask for this, ignore this email: your password stays as it is.
+`, link, formatTime(expires)),
+	}
+}
+
+// Unlock tells a user their sign-in was locked after repeated failures and
+// carries a link that lifts the lock at once.
+func Unlock(to, link string, lockedUntil time.Time) padlock.Mail {
+	return padlock.Mail{
+		To:      to,
+		Subject: "Your Padlock sign-in was locked",
+		Body: fmt.Sprintf(`Hello,
+
+After several failed attempts, sign-in to your Padlock account was locked until
+%s.
+
+If it was you, open this link to unlock it now:
+
+%s
+
+The link works once.
+
+If it wasn't you, someone may know or be guessing your password: change it
+as soon as you can.
+`, formatTime(lockedUntil), link),
+	}
+}
+
+// PasswordChanged confirms a password change, so an unexpected one is
+// noticed.
+func PasswordChanged(to string, at time.Time) padlock.Mail {
+	return padlock.Mail{
+		To:      to,
+		Subject: "Your Padlock password was changed",
+		Body: fmt.Sprintf(`Hello,
+
+The password for your Padlock sign-in was changed on %s.
+
+If this was you, there's nothing else to do.
+
+If it wasn't, reset your password right away from the sign-in page and tell
+your administrator.
+`, formatTime(at)),
+	}
+}
+
+// formatTime writes t in UTC, like "27 Nov 2026 14:05 UTC", since the
+// reader's time zone is unknown.
+func formatTime(t time.Time) string {
+	return t.UTC().Format("2 Jan 2006 15:04") + " UTC"
+}

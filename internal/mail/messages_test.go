@@ -1,0 +1,47 @@
+package mail_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	padmail "github.com/padlock-mfa/padlock/internal/mail"
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+func TestMessages(t *testing.T) {
+	// 15:05 in Paris is 14:05 UTC: messages state times in UTC.
+	paris := time.FixedZone("CET", 3600)
+	at := time.Date(2026, 11, 27, 15, 5, 0, 0, paris)
+	const link = "https://padlock.example.com/t/abc"
+	tests := []struct {
+		name string
+		mail padlock.Mail
+		want []string
+	}{
+		{"an invitation names the account, the inviter, the link and the expiry",
+			padmail.Invitation("ada@example.com", "Acme", "Grace Hopper", link, at),
+			[]string{"Acme", "Grace Hopper", link, "27 Nov 2026 14:05 UTC"}},
+		{"a password reset says to ignore it if you did not ask and that the link works once",
+			padmail.PasswordReset("ada@example.com", link, at),
+			[]string{link, "did not ask", "works once", "27 Nov 2026 14:05 UTC"}},
+		{"an unlock mail gives the lock's end, the link, and what to do if it wasn't you",
+			padmail.Unlock("ada@example.com", link, at),
+			[]string{link, "27 Nov 2026 14:05 UTC", "change it"}},
+		{"a password change notice gives the time and what to do if it wasn't you",
+			padmail.PasswordChanged("ada@example.com", at),
+			[]string{"27 Nov 2026 14:05 UTC", "If it wasn't"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.mail.To != "ada@example.com" || tt.mail.Subject == "" {
+				t.Errorf("To %q, Subject %q", tt.mail.To, tt.mail.Subject)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(tt.mail.Body, w) {
+					t.Errorf("body lacks %q:\n%s", w, tt.mail.Body)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,190 @@
+package testenv
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"log"
+	"mime"
+	"mime/quotedprintable"
+	"net"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// SMTPServer is a real SMTP server on the loopback interface that keeps what
+// it receives, so tests see mail exactly as a relay would. It offers AUTH
+// PLAIN without TLS (as a local relay may) and accepts any credentials.
+type SMTPServer struct {
+	srv  *smtp.Server
+	addr string
+
+	mu       sync.Mutex
+	received []ReceivedMail
+	failNext int
+}
+
+// ReceivedMail is one message the server accepted.
+type ReceivedMail struct {
+	From    string   // envelope sender (MAIL FROM)
+	To      []string // envelope recipients (RCPT TO)
+	User    string   // the AUTH user name, "" without AUTH
+	Header  mail.Header
+	Subject string // decoded from RFC 2047 words
+	Body    string // decoded from quoted-printable, lines ending in "\n"
+	Raw     []byte
+}
+
+// StartSMTP starts a server on 127.0.0.1 on a free port, closed when the test
+// ends.
+func StartSMTP(t testing.TB) *SMTPServer {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("smtp: listen: %v", err)
+	}
+	s := &SMTPServer{addr: l.Addr().String()}
+	s.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+		return &smtpSession{server: s}, nil
+	}))
+	s.srv.Domain = "localhost"
+	s.srv.AllowInsecureAuth = true
+	s.srv.ErrorLog = log.New(io.Discard, "", 0) // t.Log would panic after the test ends
+	go s.srv.Serve(l)
+	t.Cleanup(func() { s.srv.Close() })
+	return s
+}
+
+// URL returns the smtp:// URL of the server.
+func (s *SMTPServer) URL() string { return "smtp://" + s.addr }
+
+// Messages returns the messages received so far, oldest first.
+func (s *SMTPServer) Messages() []ReceivedMail {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]ReceivedMail(nil), s.received...)
+}
+
+// FailNext makes the next n DATA commands fail with a temporary (451) error,
+// for testing retries.
+func (s *SMTPServer) FailNext(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failNext = n
+}
+
+// WaitFor returns the first message to the recipient whose subject contains
+// subjectContains, failing the test if none arrives within timeout.
+func (s *SMTPServer) WaitFor(t testing.TB, to, subjectContains string, timeout time.Duration) ReceivedMail {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		for _, m := range s.Messages() {
+			if m.sentTo(to) && strings.Contains(m.Subject, subjectContains) {
+				return m
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("smtp: no mail to %s with subject containing %q within %v", to, subjectContains, timeout)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func (m ReceivedMail) sentTo(addr string) bool {
+	for _, to := range m.To {
+		if strings.EqualFold(to, addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// accept stores a message or, while failures are pending, refuses it.
+func (s *SMTPServer) accept(m ReceivedMail) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failNext > 0 {
+		s.failNext--
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
+	}
+	s.received = append(s.received, m)
+	return nil
+}
+
+// smtpSession collects one client's envelope and message.
+type smtpSession struct {
+	server *SMTPServer
+	user   string
+	from   string
+	rcpts  []string
+}
+
+func (c *smtpSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (c *smtpSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, _ string) error {
+		c.user = user
+		return nil
+	}), nil
+}
+
+func (c *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+	c.from = from
+	return nil
+}
+
+func (c *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	c.rcpts = append(c.rcpts, to)
+	return nil
+}
+
+func (c *smtpSession) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	m, err := parseMail(raw)
+	if err != nil {
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: err.Error()}
+	}
+	m.From, m.To, m.User = c.from, c.rcpts, c.user
+	return c.server.accept(m)
+}
+
+func (c *smtpSession) Reset() { c.from, c.rcpts = "", nil }
+
+func (c *smtpSession) Logout() error { return nil }
+
+// parseMail reads headers and body the way a mail client would, so a test
+// fails on a message a client could not read.
+func parseMail(raw []byte) (ReceivedMail, error) {
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return ReceivedMail{}, err
+	}
+	subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	if err != nil {
+		return ReceivedMail{}, err
+	}
+	body := msg.Body
+	switch cte := strings.ToLower(msg.Header.Get("Content-Transfer-Encoding")); cte {
+	case "quoted-printable":
+		body = quotedprintable.NewReader(body)
+	case "", "7bit", "8bit":
+	default:
+		return ReceivedMail{}, errors.New("unexpected Content-Transfer-Encoding " + cte)
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return ReceivedMail{}, err
+	}
+	text := strings.ReplaceAll(string(b), "\r\n", "\n")
+	return ReceivedMail{Header: msg.Header, Subject: subject, Body: text, Raw: raw}, nil
+}

@@ -1,0 +1,95 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+// Access is the class of caller a route admits. Every route in the table
+// declares one; the zero value is invalid so a forgotten class fails the
+// route-table test and start-up.
+type Access struct {
+	kind accessKind
+	perm padlock.Permission
+}
+
+type accessKind int
+
+const (
+	accessUnset accessKind = iota
+	accessPublic
+	accessSignedIn
+	accessPermission
+)
+
+// Public routes need no session: sign-in, single-use links, health, assets.
+var Public = Access{kind: accessPublic}
+
+// SignedIn routes need a full session of an active user.
+var SignedIn = Access{kind: accessSignedIn}
+
+// Permitted routes need a full session whose role grants p.
+func Permitted(p padlock.Permission) Access { return Access{kind: accessPermission, perm: p} }
+
+func (a Access) String() string {
+	switch a.kind {
+	case accessPublic:
+		return "public"
+	case accessSignedIn:
+		return "signed-in"
+	case accessPermission:
+		return "permission:" + string(a.perm)
+	}
+	return "unset"
+}
+
+type currentKey struct{}
+
+// currentFrom returns the signed-in caller that the access check stored.
+func currentFrom(ctx context.Context) *auth.Current {
+	c, _ := ctx.Value(currentKey{}).(*auth.Current)
+	return c
+}
+
+// guard wraps a handler with its access check. The decision comes from the
+// session in the database and the user's stored role, never from anything
+// else the client sends.
+func (s *Server) guard(a Access, h http.Handler) http.Handler {
+	if a.kind == accessPublic {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := s.auth.Authenticate(r.Context(), s.sessionToken(r))
+		if errors.Is(err, auth.ErrNoSession) {
+			s.clearSessionCookie(w)
+			s.unauthenticated(w, r)
+			return
+		} else if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		if a.kind == accessPermission && !c.User.Role.Can(a.perm) {
+			s.error(w, r, padlock.Errorf(padlock.EFORBIDDEN, "You do not have access to this page."))
+			return
+		}
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), currentKey{}, c)))
+	})
+}
+
+// unauthenticated sends a browser to sign in (and back here afterwards);
+// API clients get 401.
+func (s *Server) unauthenticated(w http.ResponseWriter, r *http.Request) {
+	if isAPI(r) {
+		s.error(w, r, auth.ErrNoSession)
+		return
+	}
+	target := "/login"
+	if r.Method == http.MethodGet && r.URL.Path != "/" {
+		target += "?next=" + urlQueryEscape(r.URL.RequestURI())
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}

@@ -1,0 +1,50 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/padlock-mfa/padlock/internal/auth"
+)
+
+type invitationPage struct {
+	Page
+	Token      string
+	Invitation *auth.Invitation
+	Name       string
+}
+
+func (s *Server) invitationForm(w http.ResponseWriter, r *http.Request) {
+	p := invitationPage{Page: s.page(w, r, "Accept invitation", ""), Token: r.PathValue("token")}
+	inv, err := s.auth.PeekInvitation(r.Context(), p.Token)
+	if err != nil {
+		s.render(w, r, formError(&p.Page, err), "link_invalid", p)
+		return
+	}
+	p.Invitation = inv
+	s.render(w, r, http.StatusOK, "invitation", p)
+}
+
+// invitationSubmit activates the user but does not sign them in: they sign
+// in like everyone else, so no sign-in step is skipped.
+func (s *Server) invitationSubmit(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := invitationPage{Page: s.page(w, r, "Accept invitation", ""), Token: r.PathValue("token"), Name: r.PostFormValue("name")}
+	inv, err := s.auth.PeekInvitation(r.Context(), p.Token)
+	if err != nil {
+		s.render(w, r, formError(&p.Page, err), "link_invalid", p)
+		return
+	}
+	p.Invitation = inv
+	if _, err := s.auth.AcceptInvitation(r.Context(), p.Token, p.Name, r.PostFormValue("password"), s.clientAddress(r)); err != nil {
+		if err == auth.ErrLinkInvalid {
+			s.render(w, r, formError(&p.Page, err), "link_invalid", p)
+			return
+		}
+		s.render(w, r, formError(&p.Page, err), "invitation", p)
+		return
+	}
+	s.setFlash(w, "Welcome to "+inv.Account.Name+". Sign in with your email and new password.")
+	redirect(w, r, "/login")
+}

@@ -1,0 +1,88 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+// pathID reads a numeric path value; anything else is "not found".
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, padlock.ErrNotFound
+	}
+	return id, nil
+}
+
+// organizationOf loads the {org} of the path within the caller's account.
+func (s *Server) organizationOf(r *http.Request) (*padlock.Organization, error) {
+	id, err := pathID(r, "org")
+	if err != nil {
+		return nil, err
+	}
+	return s.db.Conn().Organization(r.Context(), currentFrom(r.Context()).User.AccountID, id)
+}
+
+type organizationsPage struct {
+	Page
+	Organizations []*padlock.Organization
+}
+
+func (s *Server) organizations(w http.ResponseWriter, r *http.Request) {
+	p := organizationsPage{Page: s.page(w, r, "Organizations", "organizations")}
+	orgs, err := s.db.Conn().Organizations(r.Context(), p.Current.User.AccountID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p.Organizations = orgs
+	s.render(w, r, http.StatusOK, "organizations", p)
+}
+
+type organizationPage struct {
+	Page
+	Organization *padlock.Organization
+	Documents    []*padlock.Document
+	Name         string
+}
+
+func (s *Server) organizationNew(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "organization_new", organizationPage{Page: s.page(w, r, "New organization", "organizations")})
+}
+
+func (s *Server) organizationCreate(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	c := currentFrom(r.Context())
+	o := &padlock.Organization{AccountID: c.User.AccountID, CreatedAt: s.auth.Now()}
+	name, err := padlock.NormalizeName("name", r.PostFormValue("name"))
+	if err == nil {
+		o.Name = name
+		err = s.db.Conn().CreateOrganization(r.Context(), o)
+	}
+	if err != nil {
+		p := organizationPage{Page: s.page(w, r, "New organization", "organizations"), Name: r.PostFormValue("name")}
+		s.render(w, r, formError(&p.Page, err), "organization_new", p)
+		return
+	}
+	s.setFlash(w, "Organization “"+o.Name+"” created.")
+	redirect(w, r, "/organizations/"+strconv.FormatInt(o.ID, 10))
+}
+
+func (s *Server) organization(w http.ResponseWriter, r *http.Request) {
+	o, err := s.organizationOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	docs, err := s.db.Conn().Documents(r.Context(), o.AccountID, o.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := organizationPage{Page: s.page(w, r, o.Name, "organizations"), Organization: o, Documents: docs}
+	s.render(w, r, http.StatusOK, "organization", p)
+}

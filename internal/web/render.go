@@ -1,0 +1,193 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// pages holds every page template, each parsed together with the layout.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+func parsePages(a *Assets) (*pages, error) {
+	funcs := template.FuncMap{
+		"asset": a.URL,
+		"icon":  a.Icon,
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return "never"
+			}
+			return t.UTC().Format("2 Jan 2006 15:04 UTC")
+		},
+		"can": func(c *auth.Current, p string) bool {
+			return c != nil && c.User.Role.Can(padlock.Permission(p))
+		},
+		"roles": func() []padlock.Role { return padlock.Roles },
+	}
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, n := range names {
+		if n == "templates/layout.html" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", n, err)
+		}
+		p.byName[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] = t
+	}
+	return p, nil
+}
+
+// Page is what the layout needs; every page's data embeds it.
+type Page struct {
+	Title   string
+	Nav     string // which top-level section is active
+	Current *auth.Current
+	Flash   string
+	Errors  padlock.FieldErrors // messages beside form fields
+	Error   string              // a message above the form
+}
+
+// page fills the common part of a page's data.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, title, nav string) Page {
+	return Page{Title: title, Nav: nav, Current: currentFrom(r.Context()), Flash: s.takeFlash(w, r), Errors: padlock.FieldErrors{}}
+}
+
+// render executes a page into a buffer first, so a template error becomes a
+// clean 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	t, ok := s.pages.byName[name]
+	if !ok {
+		s.error(w, r, fmt.Errorf("web: no page %q", name))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		s.logger.Error("render", "page", name, "err", err)
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// formError puts err on the page: field errors beside their fields, anything
+// else above the form. It returns the status to answer with.
+func formError(p *Page, err error) int {
+	var v *padlock.ValidationError
+	var e *padlock.Error
+	switch {
+	case errors.As(err, &v):
+		for f, m := range v.Fields {
+			p.Errors.Add(f, m)
+		}
+		return http.StatusUnprocessableEntity
+	case errors.As(err, &e) && e.Field != "":
+		p.Errors.Add(e.Field, e.Message)
+		return statusOf(e.Code)
+	}
+	p.Error = padlock.ErrorMessage(err)
+	return statusOf(padlock.ErrorCode(err))
+}
+
+func statusOf(code string) int {
+	switch code {
+	case padlock.EINVALID:
+		return http.StatusUnprocessableEntity
+	case padlock.ENOTFOUND:
+		return http.StatusNotFound
+	case padlock.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case padlock.EFORBIDDEN:
+		return http.StatusForbidden
+	case padlock.ECONFLICT:
+		return http.StatusConflict
+	case padlock.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// error is the one place that turns an error into a response: internal
+// errors are logged and shown as "Internal error."
+func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
+	code := padlock.ErrorCode(err)
+	status := statusOf(code)
+	if status == http.StatusInternalServerError {
+		s.logger.Error("internal error", "route", r.Pattern, "err", err)
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	if isAPI(r) {
+		writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": padlock.ErrorMessage(err)}})
+		return
+	}
+	s.renderError(w, r, status, padlock.ErrorMessage(err))
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, message string) {
+	if isAPI(r) {
+		writeJSON(w, status, map[string]any{"error": map[string]string{"code": http.StatusText(status), "message": message}})
+		return
+	}
+	p := Page{Title: http.StatusText(status), Current: currentFrom(r.Context()), Error: message}
+	s.render(w, r, status, "error", struct {
+		Page
+		Status int
+	}{p, status})
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, http.StatusNotFound, "There is no page at this address.")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// parseForm reads a submitted form, answering 400 or 413 itself when the
+// body is malformed or too large.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.renderError(w, r, http.StatusRequestEntityTooLarge, "The form is too large.")
+		} else {
+			s.renderError(w, r, http.StatusBadRequest, "The form could not be read.")
+		}
+		return false
+	}
+	return true
+}
+
+// redirect answers a successful form with 303 See Other.
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}

@@ -1,0 +1,81 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+// route is one line of a route table: who may reach which handler.
+type route struct {
+	method  string
+	path    string
+	access  Access
+	handler http.HandlerFunc
+}
+
+// routes is the account surface. Reading it tells who can reach what.
+func (s *Server) routes() []route {
+	var (
+		viewDocs    = Permitted(padlock.PermViewDocuments)
+		createDocs  = Permitted(padlock.PermCreateDocuments)
+		editDocs    = Permitted(padlock.PermEditDocuments)
+		deleteDocs  = Permitted(padlock.PermDeleteDocuments)
+		manageOrgs  = Permitted(padlock.PermManageOrganizations)
+		manageUsers = Permitted(padlock.PermManageUsers)
+		security    = Permitted(padlock.PermManageSecurity)
+	)
+	return []route{
+		// Operations.
+		{"GET", "/healthz", Public, s.healthz},
+		{"GET", "/readyz", Public, s.readyz},
+		{"GET", "/metrics", Public, s.metricsHandler},
+		{"GET", "/static/{file...}", Public, s.assets.ServeHTTP},
+
+		// First run and sign-in.
+		{"GET", "/setup/{token}", Public, s.setupForm},
+		{"POST", "/setup/{token}", Public, s.setupSubmit},
+		{"GET", "/login", Public, s.signInForm},
+		{"POST", "/login", Public, s.signInSubmit},
+		{"POST", "/logout", SignedIn, s.signOut},
+		{"GET", "/forgot", Public, s.forgotForm},
+		{"POST", "/forgot", Public, s.forgotSubmit},
+		{"GET", "/reset/{token}", Public, s.resetForm},
+		{"POST", "/reset/{token}", Public, s.resetSubmit},
+		{"GET", "/unlock/{token}", Public, s.unlockForm},
+		{"POST", "/unlock/{token}", Public, s.unlockSubmit},
+		{"GET", "/invitation/{token}", Public, s.invitationForm},
+		{"POST", "/invitation/{token}", Public, s.invitationSubmit},
+
+		// The application.
+		{"GET", "/{$}", SignedIn, s.home},
+		{"GET", "/settings", SignedIn, s.mySettings},
+		{"POST", "/settings/profile", SignedIn, s.myProfileSubmit},
+		{"POST", "/settings/password", SignedIn, s.myPasswordSubmit},
+
+		{"GET", "/organizations", viewDocs, s.organizations},
+		{"GET", "/organizations/new", manageOrgs, s.organizationNew},
+		{"POST", "/organizations", manageOrgs, s.organizationCreate},
+		{"GET", "/organizations/{org}", viewDocs, s.organization},
+		{"GET", "/organizations/{org}/documents/new", createDocs, s.documentNew},
+		{"POST", "/organizations/{org}/documents", createDocs, s.documentCreate},
+		{"GET", "/organizations/{org}/documents/{doc}", viewDocs, s.document},
+		{"GET", "/organizations/{org}/documents/{doc}/edit", editDocs, s.documentEdit},
+		{"POST", "/organizations/{org}/documents/{doc}", editDocs, s.documentUpdate},
+		{"POST", "/organizations/{org}/documents/{doc}/delete", deleteDocs, s.documentDelete},
+
+		{"GET", "/account/users", manageUsers, s.users},
+		{"GET", "/account/users/new", manageUsers, s.userNew},
+		{"POST", "/account/users", manageUsers, s.userInvite},
+		{"GET", "/account/users/{id}", manageUsers, s.userEdit},
+		{"POST", "/account/users/{id}/role", manageUsers, s.userRoleSubmit},
+		{"POST", "/account/users/{id}/deactivate", manageUsers, s.userDeactivate},
+		{"POST", "/account/users/{id}/reactivate", manageUsers, s.userReactivate},
+		{"POST", "/account/users/{id}/resend", manageUsers, s.userResend},
+		{"GET", "/account/settings", security, s.accountSettings},
+
+		// JSON API.
+		{"GET", "/api/v1/me", SignedIn, s.apiMe},
+		{"GET", "/api/v1/users", manageUsers, s.apiUsers},
+	}
+}

@@ -1,0 +1,126 @@
+// Package web is Padlock's HTTP surface: the server-rendered admin screens
+// and a small JSON API over the same services.
+package web
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/store"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Options configures a Server.
+type Options struct {
+	DB            *store.DB
+	Auth          *auth.Service
+	Logger        *slog.Logger
+	SecureCookies bool // the public URL is https
+	TrustProxy    bool // client address from X-Forwarded-For
+	Registry      *prometheus.Registry
+}
+
+// Server holds what the handlers need; one per process (tests start two).
+type Server struct {
+	db      *store.DB
+	auth    *auth.Service
+	logger  *slog.Logger
+	assets  *Assets
+	pages   *pages
+	metrics *metrics
+	opts    Options
+	handler http.Handler
+}
+
+// New builds the server, parsing every template, so a broken one stops the
+// program before it serves anything.
+func New(o Options) (*Server, error) {
+	assets, err := LoadAssets()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{db: o.DB, auth: o.Auth, logger: o.Logger, assets: assets, opts: o}
+	if s.pages, err = parsePages(assets); err != nil {
+		return nil, err
+	}
+	if o.Registry == nil {
+		o.Registry = prometheus.NewRegistry()
+		s.opts.Registry = o.Registry
+	}
+	s.metrics = newMetrics(o.Registry, o.Auth.Hasher)
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		if rt.access.kind == accessUnset {
+			return nil, fmt.Errorf("web: route %s %s has no access class", rt.method, rt.path)
+		}
+		mux.Handle(rt.method+" "+rt.path, s.guard(rt.access, rt.handler))
+	}
+	mux.HandleFunc("/", s.notFound)
+	s.handler = s.middleware(mux)
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// middleware applies what every request gets: security headers, a bounded
+// body, the cross-origin check on unsafe methods, recovery and a log line.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusForbidden, "This form was sent from another site and was refused.")
+	}))
+	protected := cop.Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		h := rec.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		r.Body = http.MaxBytesReader(rec, r.Body, maxBody)
+		defer func() {
+			if v := recover(); v != nil {
+				s.logger.Error("panic", "route", r.Pattern, "panic", v)
+				s.renderError(rec, r, http.StatusInternalServerError, "Internal error.")
+			}
+			s.logRequest(r, rec.status, time.Since(start))
+		}()
+		protected.ServeHTTP(rec, r)
+	})
+}
+
+const maxBody = 1 << 20
+
+// logRequest logs the route pattern, never the path: paths may carry
+// single-use tokens.
+func (s *Server) logRequest(r *http.Request, status int, d time.Duration) {
+	pattern := r.Pattern
+	if pattern == "" {
+		pattern = "unmatched"
+	}
+	s.metrics.observe(pattern, status, d)
+	if pattern == "GET /static/{file...}" || pattern == "GET /metrics" || pattern == "GET /healthz" {
+		return
+	}
+	s.logger.Info("request", "route", pattern, "status", status, "duration_ms", d.Milliseconds(), "address", s.clientAddress(r))
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status      int
+	wroteHeader bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wroteHeader {
+		r.status, r.wroteHeader = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

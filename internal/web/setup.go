@@ -1,0 +1,57 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/padlock-mfa/padlock/internal/auth"
+)
+
+type setupPage struct {
+	Page
+	Token   string
+	Account string
+	Name    string
+	Email   string
+}
+
+// setupForm shows the first-run form while no account exists and the link
+// is live; afterwards the page is gone.
+func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) {
+	if !s.setupAvailable(w, r) {
+		return
+	}
+	p := setupPage{Page: s.page(w, r, "Set up Padlock", ""), Token: r.PathValue("token")}
+	s.render(w, r, http.StatusOK, "setup", p)
+}
+
+func (s *Server) setupAvailable(w http.ResponseWriter, r *http.Request) bool {
+	pending, err := s.auth.SetupPending(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return false
+	}
+	if !pending {
+		s.notFound(w, r)
+		return false
+	}
+	return true
+}
+
+func (s *Server) setupSubmit(w http.ResponseWriter, r *http.Request) {
+	if !s.setupAvailable(w, r) || !s.parseForm(w, r) {
+		return
+	}
+	in := auth.SetupInput{
+		AccountName: r.PostFormValue("account"), Name: r.PostFormValue("name"),
+		Email: r.PostFormValue("email"), Password: r.PostFormValue("password"),
+	}
+	_, err := s.auth.SetupWithToken(r.Context(), r.PathValue("token"), in, s.clientAddress(r))
+	if err != nil {
+		p := setupPage{Page: s.page(w, r, "Set up Padlock", ""), Token: r.PathValue("token"),
+			Account: in.AccountName, Name: in.Name, Email: in.Email}
+		s.render(w, r, formError(&p.Page, err), "setup", p)
+		return
+	}
+	s.setFlash(w, "Your account is ready. Sign in with the email and password you chose.")
+	redirect(w, r, "/login")
+}

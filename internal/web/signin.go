@@ -1,0 +1,124 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/padlock-mfa/padlock/internal/auth"
+)
+
+type signInPage struct {
+	Page
+	Email string
+	Next  string
+}
+
+func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
+	if c, err := s.auth.Authenticate(r.Context(), s.sessionToken(r)); err == nil && c != nil {
+		redirect(w, r, safeNext(r.URL.Query().Get("next")))
+		return
+	}
+	p := signInPage{Page: s.page(w, r, "Sign in", ""), Next: safeNext(r.URL.Query().Get("next"))}
+	s.render(w, r, http.StatusOK, "signin", p)
+}
+
+// signInSubmit checks the password and starts a session with a new token.
+// Every refusal renders the same message with the same status.
+func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	email, next := r.PostFormValue("email"), safeNext(r.PostFormValue("next"))
+	res, err := s.auth.SignIn(r.Context(), email, r.PostFormValue("password"), s.clientAddress(r))
+	if err != nil {
+		if err == auth.ErrBusy {
+			w.Header().Set("Retry-After", "1")
+		}
+		p := signInPage{Page: s.page(w, r, "Sign in", ""), Email: email, Next: next}
+		s.render(w, r, formError(&p.Page, err), "signin", p)
+		return
+	}
+	s.setSessionCookie(w, res.Token)
+	redirect(w, r, next)
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+	if err := s.auth.SignOut(r.Context(), currentFrom(r.Context()), s.clientAddress(r)); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.clearSessionCookie(w)
+	s.setFlash(w, "You have signed out.")
+	redirect(w, r, "/login")
+}
+
+type forgotPage struct {
+	Page
+	Email string
+	Sent  bool
+}
+
+func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "forgot", forgotPage{Page: s.page(w, r, "Forgot password", "")})
+}
+
+// forgotSubmit gives the same answer whether or not the email is known.
+func (s *Server) forgotSubmit(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := forgotPage{Page: s.page(w, r, "Forgot password", ""), Email: r.PostFormValue("email")}
+	if err := s.auth.RequestPasswordReset(r.Context(), p.Email, s.clientAddress(r)); err != nil {
+		s.render(w, r, formError(&p.Page, err), "forgot", p)
+		return
+	}
+	p.Sent = true
+	s.render(w, r, http.StatusOK, "forgot", p)
+}
+
+type tokenPage struct {
+	Page
+	Token string
+}
+
+func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) {
+	p := tokenPage{Page: s.page(w, r, "Choose a new password", ""), Token: r.PathValue("token")}
+	if err := s.auth.CheckResetLink(r.Context(), p.Token); err != nil {
+		s.render(w, r, formError(&p.Page, err), "link_invalid", p)
+		return
+	}
+	s.render(w, r, http.StatusOK, "reset", p)
+}
+
+func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := tokenPage{Page: s.page(w, r, "Choose a new password", ""), Token: r.PathValue("token")}
+	err := s.auth.ResetPassword(r.Context(), p.Token, r.PostFormValue("password"), s.clientAddress(r))
+	switch {
+	case err == auth.ErrLinkInvalid:
+		s.render(w, r, formError(&p.Page, err), "link_invalid", p)
+	case err != nil:
+		s.render(w, r, formError(&p.Page, err), "reset", p)
+	default:
+		s.setFlash(w, "Your password has been changed. Sign in with your new password.")
+		redirect(w, r, "/login")
+	}
+}
+
+// unlockForm asks for a click rather than unlocking on GET, so a mail
+// scanner following the link does not use it up.
+func (s *Server) unlockForm(w http.ResponseWriter, r *http.Request) {
+	p := tokenPage{Page: s.page(w, r, "Unlock sign-in", ""), Token: r.PathValue("token")}
+	s.render(w, r, http.StatusOK, "unlock", p)
+}
+
+func (s *Server) unlockSubmit(w http.ResponseWriter, r *http.Request) {
+	p := tokenPage{Page: s.page(w, r, "Unlock sign-in", ""), Token: r.PathValue("token")}
+	if err := s.auth.Unlock(r.Context(), p.Token, s.clientAddress(r)); err != nil {
+		s.render(w, r, formError(&p.Page, err), "link_invalid", p)
+		return
+	}
+	s.setFlash(w, "Sign-in is unlocked. If the failed attempts were not yours, change your password.")
+	redirect(w, r, "/login")
+}

@@ -1,0 +1,165 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
+)
+
+const usersPerPage = 50
+
+type usersPage struct {
+	Page
+	Users      []*padlock.User
+	Total      int
+	PageNum    int
+	PrevPage   int
+	NextPage   int
+	Emails     string
+	Role       string
+	Assignable []padlock.Role
+}
+
+func (s *Server) users(w http.ResponseWriter, r *http.Request) {
+	p := usersPage{Page: s.page(w, r, "Users", "account")}
+	n, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	p.PageNum = max(n, 1)
+	users, total, err := s.db.Conn().Users(r.Context(), p.Current.User.AccountID,
+		store.UserFilter{Offset: (p.PageNum - 1) * usersPerPage, Limit: usersPerPage})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p.Users, p.Total = users, total
+	if p.PageNum > 1 {
+		p.PrevPage = p.PageNum - 1
+	}
+	if p.PageNum*usersPerPage < total {
+		p.NextPage = p.PageNum + 1
+	}
+	s.render(w, r, http.StatusOK, "users", p)
+}
+
+func (s *Server) userNew(w http.ResponseWriter, r *http.Request) {
+	p := usersPage{Page: s.page(w, r, "Invite users", "account"), Role: string(padlock.RoleEditor)}
+	p.Assignable = p.Current.User.Role.AssignableRoles()
+	s.render(w, r, http.StatusOK, "user_new", p)
+}
+
+// userInvite invites every address of the form or, on any problem, none.
+func (s *Server) userInvite(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	c := currentFrom(r.Context())
+	emails, err := auth.ParseEmails("emails", r.PostFormValue("emails"))
+	var role padlock.Role
+	if err == nil {
+		if role, err = padlock.ParseRole(r.PostFormValue("role")); err != nil {
+			err = padlock.FieldError("role", "Choose a role.")
+		}
+	}
+	var invited []*padlock.User
+	if err == nil {
+		invited, err = s.auth.Invite(r.Context(), s.actor(r), emails, role)
+	}
+	if err != nil {
+		p := usersPage{Page: s.page(w, r, "Invite users", "account"), Emails: r.PostFormValue("emails"), Role: r.PostFormValue("role")}
+		p.Assignable = c.User.Role.AssignableRoles()
+		s.render(w, r, formError(&p.Page, err), "user_new", p)
+		return
+	}
+	s.setFlash(w, strconv.Itoa(len(invited))+" invitation(s) sent.")
+	redirect(w, r, "/account/users")
+}
+
+func (s *Server) actor(r *http.Request) auth.Actor {
+	return auth.Actor{User: currentFrom(r.Context()).User, Address: s.clientAddress(r)}
+}
+
+type userEditPage struct {
+	Page
+	User          *padlock.User
+	Assignable    []padlock.Role
+	CanManage     bool
+	InviteExpires time.Time
+}
+
+func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	var u *padlock.User
+	if err == nil {
+		u, err = s.db.Conn().User(r.Context(), currentFrom(r.Context()).User.AccountID, id)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := userEditPage{Page: s.page(w, r, u.DisplayName(), "account"), User: u}
+	p.CanManage = p.Current.User.Role.CanManage(u.Role)
+	p.Assignable = p.Current.User.Role.AssignableRoles()
+	if u.Status == padlock.StatusInvited {
+		p.InviteExpires, _ = s.db.Conn().PendingInvitation(r.Context(), u.ID)
+	}
+	s.render(w, r, http.StatusOK, "user_edit", p)
+}
+
+// userAction runs a change on the {id} user and returns to their page with a
+// notice, or shows the error.
+func (s *Server) userAction(w http.ResponseWriter, r *http.Request, done string, fn func(id int64) error) {
+	id, err := pathID(r, "id")
+	if err == nil && s.parseForm(w, r) {
+		err = fn(id)
+	} else if err == nil {
+		return
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.setFlash(w, done)
+	redirect(w, r, "/account/users/"+strconv.FormatInt(id, 10))
+}
+
+func (s *Server) userRoleSubmit(w http.ResponseWriter, r *http.Request) {
+	s.userAction(w, r, "Role saved.", func(id int64) error {
+		role, err := padlock.ParseRole(r.PostFormValue("role"))
+		if err != nil {
+			return err
+		}
+		return s.auth.SetRole(r.Context(), s.actor(r), id, role)
+	})
+}
+
+func (s *Server) userDeactivate(w http.ResponseWriter, r *http.Request) {
+	s.userAction(w, r, "User deactivated; their sessions have ended.", func(id int64) error {
+		return s.auth.Deactivate(r.Context(), s.actor(r), id)
+	})
+}
+
+func (s *Server) userReactivate(w http.ResponseWriter, r *http.Request) {
+	s.userAction(w, r, "User reactivated.", func(id int64) error {
+		return s.auth.Reactivate(r.Context(), s.actor(r), id)
+	})
+}
+
+func (s *Server) userResend(w http.ResponseWriter, r *http.Request) {
+	s.userAction(w, r, "A new invitation has been sent.", func(id int64) error {
+		return s.auth.ResendInvitation(r.Context(), s.actor(r), id)
+	})
+}
+
+type accountSettingsPage struct {
+	Page
+	Account *padlock.Account
+}
+
+func (s *Server) accountSettings(w http.ResponseWriter, r *http.Request) {
+	p := accountSettingsPage{Page: s.page(w, r, "Account settings", "account")}
+	p.Account = p.Current.Account
+	s.render(w, r, http.StatusOK, "account_settings", p)
+}
