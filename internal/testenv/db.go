@@ -98,3 +98,17 @@ func createDatabase(t testing.TB, admin string) string {
 	u.Path = "/" + name
 	return u.String()
 }
+
+// ForEachDialect runs fn as a subtest named after each database, for tests
+// that start whole nodes rather than open a store.
+func ForEachDialect(t *testing.T, fn func(t *testing.T, d string)) {
+	t.Helper()
+	for _, d := range Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			if d == store.Postgres {
+				DatabaseURL(t, d) // skips or fails here when PostgreSQL is absent
+			}
+			fn(t, string(d))
+		})
+	}
+}

@@ -79,3 +79,24 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/users", manageUsers, s.apiUsers},
 	}
 }
+
+// RouteInfo describes one route for tests and documentation.
+type RouteInfo struct {
+	Method, Path string
+	Access       Access
+}
+
+// Public reports whether the route admits callers without a session.
+func (r RouteInfo) Public() bool { return r.Access.kind == accessPublic }
+
+// Permission returns the permission a route needs, or "".
+func (r RouteInfo) Permission() padlock.Permission { return r.Access.perm }
+
+// RouteTable lists every route with its access class.
+func (s *Server) RouteTable() []RouteInfo {
+	var out []RouteInfo
+	for _, rt := range s.routes() {
+		out = append(out, RouteInfo{rt.method, rt.path, rt.access})
+	}
+	return out
+}
