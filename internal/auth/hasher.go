@@ -105,5 +105,3 @@ func (h *Hasher) InUse() (running, waiting int) {
 	r := len(h.slots)
 	return r, len(h.queue) - r
 }
-
-

@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
-	_ "modernc.org/sqlite"              // SQLite driver "sqlite"
+	_ "modernc.org/sqlite"             // SQLite driver "sqlite"
 )
 
 // Dialect names the database behind a DB.

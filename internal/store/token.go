@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"time"
-
 )
 
 // Token kinds: single-use links sent by email, and the setup link.

@@ -46,4 +46,6 @@ func (m *metrics) observe(route string, status int, d time.Duration) {
 	m.duration.WithLabelValues(route).Observe(d.Seconds())
 }
 
-func (s *Server) metricsHandler(w http.ResponseWriter, r *http.Request) { s.metrics.handler.ServeHTTP(w, r) }
+func (s *Server) metricsHandler(w http.ResponseWriter, r *http.Request) {
+	s.metrics.handler.ServeHTTP(w, r)
+}
