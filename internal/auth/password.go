@@ -58,7 +58,7 @@ func parseHash(encoded string) (HashParams, []byte, []byte, error) {
 	enc := base64.RawStdEncoding
 	salt, err1 := enc.DecodeString(parts[4])
 	key, err2 := enc.DecodeString(parts[5])
-	if err1 != nil || err2 != nil || len(key) == 0 || p.Memory > 1<<22 || p.Time > 64 || p.Threads == 0 {
+	if err1 != nil || err2 != nil || len(key) == 0 || p.Memory > 1<<22 || p.Time == 0 || p.Time > 64 || p.Threads == 0 {
 		return p, nil, nil, errMalformedHash
 	}
 	p.SaltLen, p.KeyLen = uint32(len(salt)), uint32(len(key))

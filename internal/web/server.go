@@ -58,8 +58,7 @@ func New(o Options) (*Server, error) {
 		}
 		mux.Handle(rt.method+" "+rt.path, s.guard(rt.access, rt.handler))
 	}
-	mux.HandleFunc("/", s.notFound)
-	s.handler = s.middleware(mux)
+	s.handler = s.middleware(s.withNotFoundPage(mux))
 	return s, nil
 }
 
@@ -95,6 +94,43 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 }
 
 const maxBody = 1 << 20
+
+// withNotFoundPage shows Padlock's 404 page where the mux finds no route,
+// while keeping its 405 answers for a known path with the wrong method.
+func (s *Server) withNotFoundPage(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		probe := &notFoundProbe{ResponseWriter: w}
+		mux.ServeHTTP(probe, r)
+		if probe.notFound {
+			s.notFound(w, r)
+		}
+	})
+}
+
+// notFoundProbe swallows the mux's plain-text 404 so a page can replace it.
+type notFoundProbe struct {
+	http.ResponseWriter
+	notFound bool
+}
+
+func (p *notFoundProbe) WriteHeader(code int) {
+	if code == http.StatusNotFound {
+		p.notFound = true
+		return
+	}
+	p.ResponseWriter.WriteHeader(code)
+}
+
+func (p *notFoundProbe) Write(b []byte) (int, error) {
+	if p.notFound {
+		return len(b), nil
+	}
+	return p.ResponseWriter.Write(b)
+}
 
 // logRequest logs the route pattern, never the path: paths may carry
 // single-use tokens.
