@@ -29,7 +29,7 @@ func CheckPassword(field, password string, userInputs ...string) error {
 	}
 	var inputs []string
 	for _, s := range userInputs {
-		inputs = append(inputs, strings.Fields(strings.NewReplacer("@", " ", ".", " ").Replace(s))...)
+		inputs = append(append(inputs, s), strings.Fields(strings.NewReplacer("@", " ", ".", " ").Replace(s))...)
 	}
 	// zxcvbn's cost grows quickly with length; the first 64 characters
 	// decide whether a password is guessable.

@@ -37,7 +37,7 @@ func TestSetupInviteAndSignInInABrowser(t *testing.T) {
 		admin.waitText("main h1", "Organizations")
 
 		admin.step("invite an editor")
-		admin.click(`nav a[href="/account/users"]`)
+		admin.click(`header nav a[href="/account/users"]`)
 		admin.waitText("main h1", "Users")
 		admin.click(`main a[href="/account/users/new"]`)
 		admin.fill("#emails", inviteeEmail)
@@ -67,11 +67,11 @@ func TestSetupInviteAndSignInInABrowser(t *testing.T) {
 
 		invitee.step("sign in as the invitee")
 		signIn(invitee, inviteeEmail)
-		invitee.click(`nav a[href="/settings"]`)
+		invitee.click(`header nav a[href="/settings"]`)
 		invitee.expectPath("/settings")
 		invitee.waitText("main", inviteeEmail)
 		invitee.waitText("main", "Editor in Acme IT")
-		if n := invitee.count(`nav a[href="/account/users"]`); n != 0 {
+		if n := invitee.count(`header nav a[href="/account/users"]`); n != 0 {
 			invitee.fatalf("an Editor sees the Account link (%d)", n)
 		}
 

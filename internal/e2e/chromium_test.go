@@ -141,7 +141,7 @@ func (p *page) open(path string) {
 // there.
 func (p *page) fill(sel, value string) {
 	p.t.Helper()
-	p.do("fill "+sel, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
+	p.do("fill "+sel, chromedp.SetValue(chromedp.CSS(sel), ""), chromedp.SendKeys(chromedp.CSS(sel), value))
 	if got := run(p, "read "+sel, chromedp.Value(chromedp.CSS(sel))); got != value {
 		p.fatalf("typed %q into %s but it holds %q", value, sel, got)
 	}

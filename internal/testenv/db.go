@@ -64,6 +64,13 @@ func DatabaseURL(t testing.TB, d store.Dialect) string {
 	if d == store.SQLite {
 		return ""
 	}
+	return createDatabase(t, postgresAdminURL(t))
+}
+
+// postgresAdminURL returns the configured server, skipping the test when
+// there is none, or failing it in CI.
+func postgresAdminURL(t testing.TB) string {
+	t.Helper()
 	admin := os.Getenv(PostgresURLEnv)
 	if admin == "" {
 		if InCI() {
@@ -71,7 +78,7 @@ func DatabaseURL(t testing.TB, d store.Dialect) string {
 		}
 		t.Skipf("%s is not set", PostgresURLEnv)
 	}
-	return createDatabase(t, admin)
+	return admin
 }
 
 func createDatabase(t testing.TB, admin string) string {
@@ -106,7 +113,7 @@ func ForEachDialect(t *testing.T, fn func(t *testing.T, d string)) {
 	for _, d := range Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			if d == store.Postgres {
-				DatabaseURL(t, d) // skips or fails here when PostgreSQL is absent
+				postgresAdminURL(t) // skips or fails here when PostgreSQL is absent
 			}
 			fn(t, string(d))
 		})
