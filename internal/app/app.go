@@ -18,6 +18,7 @@ import (
 	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/config"
 	"github.com/padlock-mfa/padlock/internal/mail"
+	"github.com/padlock-mfa/padlock/internal/mfa"
 	"github.com/padlock-mfa/padlock/internal/store"
 	"github.com/padlock-mfa/padlock/internal/web"
 )
@@ -72,6 +73,11 @@ func (a *App) build() error {
 	ac := auth.DefaultConfig()
 	ac.BaseURL, ac.SessionIdle, ac.SessionLifetime, ac.InvitationTTL = cfg.BaseURL, cfg.SessionIdle, cfg.SessionLifetime, cfg.InvitationTTL
 	a.Auth = auth.NewService(a.DB, hasher, ac, a.Logger)
+	sealer, err := mfa.NewSealer(a.SecretKey)
+	if err != nil {
+		return err
+	}
+	a.Auth.Sealer = sealer
 
 	var sender mail.Sender
 	if cfg.SMTPURL != "" {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/padlock-mfa/padlock/internal/mfa"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
 )
@@ -45,6 +46,8 @@ func DefaultConfig() Config {
 type Service struct {
 	DB     *store.DB
 	Hasher *Hasher
+	// Sealer encrypts factor secrets and keys recovery-code hashes.
+	Sealer *mfa.Sealer
 	Config Config
 	Now    func() time.Time
 	Logger *slog.Logger

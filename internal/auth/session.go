@@ -65,7 +65,7 @@ func (s *Service) alive(sess *padlock.Session, u *padlock.User, acct *padlock.Ac
 	switch {
 	case u.Status != padlock.StatusActive:
 		return false
-	case u.CredentialVersion != sess.CredentialVersion && sess.State != padlock.SessionFull:
+	case sess.State != padlock.SessionFull && (u.CredentialVersion != sess.CredentialVersion || sess.MFAFailures >= padlock.MaxMFAFailures):
 		return false
 	case !now.Before(sess.ExpiresAt), !now.Before(sess.CreatedAt.Add(acct.SessionLifetime)):
 		return false

@@ -74,35 +74,42 @@ func (s *Service) recordRefusal(ctx context.Context, u *padlock.User, address, r
 	return ErrBadCredentials
 }
 
-// recordFailure counts a wrong password atomically; the attempt that reaches
-// the threshold locks the user and emails an unlock link.
+// recordFailure counts a wrong password.
 func (s *Service) recordFailure(ctx context.Context, u *padlock.User, address string, now time.Time) error {
 	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		until := now.Add(s.Config.LockoutDuration)
-		n, err := tx.RecordFailedAttempt(ctx, u.ID, now, s.Config.LockoutThreshold, until)
-		if err != nil {
+		if err := tx.RecordEvent(ctx, event(u.AccountID, Actor{Address: address}, padlock.EventSignInFailed, u.ID, "wrong password", now)); err != nil {
 			return err
 		}
-		a := Actor{Address: address}
-		if err := tx.RecordEvent(ctx, event(u.AccountID, a, padlock.EventSignInFailed, u.ID, fmt.Sprintf("wrong password (%d in a row)", n), now)); err != nil {
-			return err
-		}
-		if n != s.Config.LockoutThreshold {
-			return nil
-		}
-		if err := tx.RecordEvent(ctx, event(u.AccountID, a, padlock.EventLockout, u.ID, "locked until "+until.UTC().Format(time.RFC3339), now)); err != nil {
-			return err
-		}
-		token, hash := NewToken()
-		if err := tx.CreateToken(ctx, store.TokenUnlock, u.ID, hash, now, now.Add(s.Config.UnlockTTL)); err != nil {
-			return err
-		}
-		return q.add(mail.Unlock(u.Email, s.link("/unlock/"+token), until))
+		return s.countFailure(ctx, tx, q, u, address, now)
 	})
 	if err != nil {
 		return err
 	}
 	return ErrBadCredentials
+}
+
+// countFailure counts one failed sign-in step (a wrong password or a wrong
+// second factor) atomically; the failure that reaches the threshold locks
+// the user and emails an unlock link.
+func (s *Service) countFailure(ctx context.Context, tx *store.Tx, q *mailQueue, u *padlock.User, address string, now time.Time) error {
+	until := now.Add(s.Config.LockoutDuration)
+	n, err := tx.RecordFailedAttempt(ctx, u.ID, now, s.Config.LockoutThreshold, until)
+	if err != nil || n != s.Config.LockoutThreshold {
+		return err
+	}
+	a := Actor{Address: address}
+	detail := fmt.Sprintf("%d failures in a row; locked until %s", n, until.UTC().Format(time.RFC3339))
+	if err := tx.RecordEvent(ctx, event(u.AccountID, a, padlock.EventLockout, u.ID, detail, now)); err != nil {
+		return err
+	}
+	if err := tx.DeletePendingSessions(ctx, u.ID); err != nil {
+		return err
+	}
+	token, hash := NewToken()
+	if err := tx.CreateToken(ctx, store.TokenUnlock, u.ID, hash, now, now.Add(s.Config.UnlockTTL)); err != nil {
+		return err
+	}
+	return q.add(mail.Unlock(u.Email, s.link("/unlock/"+token), until))
 }
 
 // rehash stores a hash with the current parameters; failure only means the
@@ -117,28 +124,62 @@ func (s *Service) rehash(ctx context.Context, userID int64, password string) {
 	}
 }
 
+// startSession follows a correct password. The next state is decided
+// from stored data only: a user with a confirmed factor gets a pending
+// session that reaches nothing but the challenge; anyone else a full one.
 func (s *Service) startSession(ctx context.Context, u *padlock.User, address string, now time.Time) (*SignedIn, error) {
 	var out *SignedIn
 	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		acct, err := tx.Account(ctx, u.AccountID)
-		if err != nil {
+		_, err := tx.TOTP(ctx, u.ID)
+		switch {
+		case err == nil:
+			out, err = s.pendingSession(ctx, tx, u, address, now)
+			return err
+		case !errors.Is(err, padlock.ErrNotFound):
 			return err
 		}
-		token, hash := NewToken()
-		sess := &padlock.Session{
-			UserID: u.ID, AccountID: u.AccountID, State: padlock.SessionFull, CredentialVersion: u.CredentialVersion,
-			CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(acct.SessionLifetime),
-		}
-		if err := tx.CreateSession(ctx, sess, hash, address); err != nil {
-			return err
-		}
-		if err := tx.RecordSignIn(ctx, u.ID, now); err != nil {
-			return err
-		}
-		out = &SignedIn{Token: token, Session: sess, User: u}
-		return tx.RecordEvent(ctx, event(u.AccountID, Actor{User: u, Address: address}, padlock.EventSignIn, u.ID, "password", now))
+		out, err = s.fullSession(ctx, tx, u, address, now, "password")
+		return err
 	})
 	return out, err
+}
+
+// pendingSession is the state between the password and the second factor:
+// ten minutes, bound to the credential version.
+func (s *Service) pendingSession(ctx context.Context, tx *store.Tx, u *padlock.User, address string, now time.Time) (*SignedIn, error) {
+	token, hash := NewToken()
+	sess := &padlock.Session{
+		UserID: u.ID, AccountID: u.AccountID, State: padlock.SessionMFAPending, CredentialVersion: u.CredentialVersion,
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(padlock.PendingLifetime),
+	}
+	if err := tx.CreateSession(ctx, sess, hash, address); err != nil {
+		return nil, err
+	}
+	return &SignedIn{Token: token, Session: sess, User: u}, nil
+}
+
+// fullSession starts a session that reaches the application, under a new
+// token, and records the completed sign-in.
+func (s *Service) fullSession(ctx context.Context, tx *store.Tx, u *padlock.User, address string, now time.Time, method string) (*SignedIn, error) {
+	acct, err := tx.Account(ctx, u.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	token, hash := NewToken()
+	sess := &padlock.Session{
+		UserID: u.ID, AccountID: u.AccountID, State: padlock.SessionFull, CredentialVersion: u.CredentialVersion,
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(acct.SessionLifetime),
+	}
+	if err := tx.CreateSession(ctx, sess, hash, address); err != nil {
+		return nil, err
+	}
+	if err := tx.RecordSignIn(ctx, u.ID, now); err != nil {
+		return nil, err
+	}
+	if err := tx.RecordEvent(ctx, event(u.AccountID, Actor{User: u, Address: address}, padlock.EventSignIn, u.ID, method, now)); err != nil {
+		return nil, err
+	}
+	return &SignedIn{Token: token, Session: sess, User: u}, nil
 }
 
 // Unlock uses an emailed unlock link: the lock and the failure count are

@@ -7,8 +7,19 @@ import "time"
 type SessionState string
 
 const (
+	// SessionFull reaches the application.
 	SessionFull SessionState = "full"
+	// SessionMFAPending has passed the password and reaches only the
+	// second-factor challenge (and sign-out).
+	SessionMFAPending SessionState = "mfa_pending"
 )
+
+// PendingLifetime bounds a sign-in waiting for its second step.
+const PendingLifetime = 10 * time.Minute
+
+// MaxMFAFailures is how many wrong codes a pending sign-in allows before it
+// is thrown away.
+const MaxMFAFailures = 5
 
 // Session is a signed-in browser, identified by a token whose hash is stored.
 type Session struct {
@@ -17,6 +28,7 @@ type Session struct {
 	AccountID         int64
 	State             SessionState
 	CredentialVersion int64
+	MFAFailures       int
 	CreatedAt         time.Time
 	LastSeenAt        time.Time
 	ExpiresAt         time.Time // absolute lifetime

@@ -23,9 +23,9 @@ func (tx *Tx) SessionByTokenHash(ctx context.Context, tokenHash []byte) (*padloc
 		state             string
 		created, seen, ex int64
 	)
-	err := tx.q.QueryRowContext(ctx, `SELECT id, user_id, account_id, state, credential_version, created_at, last_seen_at, expires_at
+	err := tx.q.QueryRowContext(ctx, `SELECT id, user_id, account_id, state, credential_version, mfa_failures, created_at, last_seen_at, expires_at
 		FROM sessions WHERE token_hash = $1`, tokenHash).
-		Scan(&s.ID, &s.UserID, &s.AccountID, &state, &s.CredentialVersion, &created, &seen, &ex)
+		Scan(&s.ID, &s.UserID, &s.AccountID, &state, &s.CredentialVersion, &s.MFAFailures, &created, &seen, &ex)
 	if err != nil {
 		return nil, notFound(err)
 	}

@@ -24,6 +24,8 @@ const (
 	accessPublic
 	accessSignedIn
 	accessPermission
+	accessChallenge
+	accessAnySession
 )
 
 // Public routes need no session: sign-in, single-use links, health, assets.
@@ -31,6 +33,13 @@ var Public = Access{kind: accessPublic}
 
 // SignedIn routes need a full session of an active user.
 var SignedIn = Access{kind: accessSignedIn}
+
+// Challenge routes are the second step of sign-in: they need a session
+// that has passed the password and waits for its second factor.
+var Challenge = Access{kind: accessChallenge}
+
+// AnySession routes accept a session in any state; only sign-out.
+var AnySession = Access{kind: accessAnySession}
 
 // Permitted routes need a full session whose role grants p.
 func Permitted(p padlock.Permission) Access { return Access{kind: accessPermission, perm: p} }
@@ -43,6 +52,10 @@ func (a Access) String() string {
 		return "signed-in"
 	case accessPermission:
 		return "permission:" + string(a.perm)
+	case accessChallenge:
+		return "challenge"
+	case accessAnySession:
+		return "any-session"
 	}
 	return "unset"
 }
@@ -72,12 +85,44 @@ func (s *Server) guard(a Access, h http.Handler) http.Handler {
 			s.error(w, r, err)
 			return
 		}
-		if a.kind == accessPermission && !c.User.Role.Can(a.perm) {
-			s.error(w, r, padlock.Errorf(padlock.EFORBIDDEN, "You do not have access to this page."))
+		if !s.admits(w, r, a, c) {
 			return
 		}
 		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), currentKey{}, c)))
 	})
+}
+
+// admits applies the session's state and the route's class. A session
+// waiting for its second factor reaches only the challenge and sign-out,
+// whatever the request asks for.
+func (s *Server) admits(w http.ResponseWriter, r *http.Request, a Access, c *auth.Current) bool {
+	switch {
+	case a.kind == accessAnySession:
+		return true
+	case c.Session.State == padlock.SessionMFAPending && a.kind != accessChallenge:
+		s.redirectOrRefuse(w, r, "/login/mfa")
+		return false
+	case c.Session.State == padlock.SessionFull && a.kind == accessChallenge:
+		redirect(w, r, "/")
+		return false
+	case c.Session.State != padlock.SessionFull && c.Session.State != padlock.SessionMFAPending:
+		s.redirectOrRefuse(w, r, "/login")
+		return false
+	case a.kind == accessPermission && !c.User.Role.Can(a.perm):
+		s.error(w, r, padlock.Errorf(padlock.EFORBIDDEN, "You do not have access to this page."))
+		return false
+	}
+	return true
+}
+
+// redirectOrRefuse sends a browser to the step it must complete; an API
+// client gets 401.
+func (s *Server) redirectOrRefuse(w http.ResponseWriter, r *http.Request, to string) {
+	if isAPI(r) {
+		s.error(w, r, &padlock.Error{Code: padlock.EUNAUTHORIZED, Message: "Complete sign-in first."})
+		return
+	}
+	redirect(w, r, to)
 }
 
 // unauthenticated sends a browser to sign in (and back here afterwards);

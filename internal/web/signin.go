@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/padlock"
 )
 
 type signInPage struct {
@@ -38,6 +39,10 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSessionCookie(w, res.Token)
+	if res.Session.State == padlock.SessionMFAPending {
+		redirect(w, r, "/login/mfa?next="+urlQueryEscape(next))
+		return
+	}
 	redirect(w, r, next)
 }
 

@@ -1,0 +1,42 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/padlock-mfa/padlock/internal/auth"
+)
+
+type challengePage struct {
+	Page
+	Next string
+}
+
+// challengeForm is the only screen a pending sign-in reaches.
+func (s *Server) challengeForm(w http.ResponseWriter, r *http.Request) {
+	p := challengePage{Page: s.page(w, r, "MFA code", ""), Next: safeNext(r.URL.Query().Get("next"))}
+	s.render(w, r, http.StatusOK, "mfa_challenge", p)
+}
+
+// challengeSubmit checks the code; on success the pending session is
+// replaced by a full one under a new token.
+func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	c := currentFrom(r.Context())
+	next := safeNext(r.PostFormValue("next"))
+	res, err := s.auth.CompleteMFA(r.Context(), c, r.PostFormValue("code"), s.clientAddress(r))
+	if err == auth.ErrChallengeOver {
+		s.clearSessionCookie(w)
+		s.setFlash(w, err.Error())
+		redirect(w, r, "/login")
+		return
+	}
+	if err != nil {
+		p := challengePage{Page: s.page(w, r, "MFA code", ""), Next: next}
+		s.render(w, r, formError(&p.Page, err), "mfa_challenge", p)
+		return
+	}
+	s.setSessionCookie(w, res.Token)
+	redirect(w, r, next)
+}

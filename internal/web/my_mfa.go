@@ -1,0 +1,153 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+type myMFAPage struct {
+	Page
+	Status     *auth.MFAStatus
+	Required   bool
+	Enrollment *auth.Enrollment
+	Codes      []string
+	LowCodes   bool
+}
+
+// myMFA is My Settings > MFA: the factor's state and what can be done.
+func (s *Server) myMFA(w http.ResponseWriter, r *http.Request) {
+	p := myMFAPage{Page: s.page(w, r, "MFA", "settings")}
+	if !s.loadMFAStatus(w, r, &p) {
+		return
+	}
+	s.render(w, r, http.StatusOK, "mfa_settings", p)
+}
+
+func (s *Server) loadMFAStatus(w http.ResponseWriter, r *http.Request, p *myMFAPage) bool {
+	c := currentFrom(r.Context())
+	st, err := s.auth.MFAStatus(r.Context(), c.User.ID)
+	if err == nil {
+		p.Required, err = s.auth.MFARequired(r.Context(), c.User)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return false
+	}
+	p.Status, p.LowCodes = st, st.Enabled && st.CodesLeft <= auth.LowRecoveryCodes
+	return true
+}
+
+// myMFAEnroll starts an enrollment with a fresh secret.
+func (s *Server) myMFAEnroll(w http.ResponseWriter, r *http.Request) {
+	if err := s.auth.BeginEnrollment(r.Context(), currentFrom(r.Context())); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	redirect(w, r, "/settings/mfa/enroll")
+}
+
+// myMFAEnrollForm shows the QR code, the manual key and the code field.
+func (s *Server) myMFAEnrollForm(w http.ResponseWriter, r *http.Request) {
+	p := myMFAPage{Page: s.page(w, r, "Set up MFA", "settings")}
+	s.renderEnrollment(w, r, &p, http.StatusOK)
+}
+
+func (s *Server) renderEnrollment(w http.ResponseWriter, r *http.Request, p *myMFAPage, status int) {
+	e, err := s.auth.PendingEnrollment(r.Context(), currentFrom(r.Context()))
+	if err != nil {
+		if padlock.ErrorCode(err) == padlock.ENOTFOUND {
+			s.setFlash(w, padlock.ErrorMessage(err))
+			redirect(w, r, "/settings/mfa")
+			return
+		}
+		s.error(w, r, err)
+		return
+	}
+	p.Enrollment = e
+	s.render(w, r, status, "mfa_enroll", p)
+}
+
+// myMFAVerify confirms the enrollment with a code from the app, then shows
+// the recovery codes.
+func (s *Server) myMFAVerify(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	err := s.auth.ConfirmEnrollment(r.Context(), currentFrom(r.Context()), r.PostFormValue("code"), s.clientAddress(r))
+	if err != nil {
+		p := myMFAPage{Page: s.page(w, r, "Set up MFA", "settings")}
+		s.renderEnrollment(w, r, &p, formError(&p.Page, err))
+		return
+	}
+	redirect(w, r, "/settings/mfa/recovery-codes")
+}
+
+// myRecoveryCodes shows new codes until the user says they saved them.
+func (s *Server) myRecoveryCodes(w http.ResponseWriter, r *http.Request) {
+	codes, err := s.auth.RecoveryCodesToShow(r.Context(), currentFrom(r.Context()).User.ID)
+	if errors.Is(err, padlock.ErrNotFound) {
+		s.setFlash(w, "Recovery codes are shown only once. Make a new set if you did not save them.")
+		redirect(w, r, "/settings/mfa")
+		return
+	} else if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := myMFAPage{Page: s.page(w, r, "Recovery codes", "settings"), Codes: codes}
+	s.render(w, r, http.StatusOK, "recovery_codes", p)
+}
+
+// myRecoveryCodesFile downloads the codes being shown as a text file.
+func (s *Server) myRecoveryCodesFile(w http.ResponseWriter, r *http.Request) {
+	c := currentFrom(r.Context())
+	codes, err := s.auth.RecoveryCodesToShow(r.Context(), c.User.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="padlock-recovery-codes.txt"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write([]byte("Padlock recovery codes for " + c.User.Email + " (" + c.Account.Name + ")\n" +
+		"Each code works once, typed where Padlock asks for an MFA code.\n\n" + strings.Join(codes, "\n") + "\n"))
+}
+
+func (s *Server) myRecoveryCodesSaved(w http.ResponseWriter, r *http.Request) {
+	if err := s.auth.AcknowledgeRecoveryCodes(r.Context(), currentFrom(r.Context()).User.ID); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.setFlash(w, "MFA is on. Keep your recovery codes somewhere safe.")
+	redirect(w, r, "/settings/mfa")
+}
+
+func (s *Server) myRecoveryCodesRegenerate(w http.ResponseWriter, r *http.Request) {
+	if err := s.auth.RegenerateRecoveryCodes(r.Context(), currentFrom(r.Context()), s.clientAddress(r)); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	redirect(w, r, "/settings/mfa/recovery-codes")
+}
+
+// myMFADisable turns MFA off with the password and a current code.
+func (s *Server) myMFADisable(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	c := currentFrom(r.Context())
+	err := s.auth.DisableMFA(r.Context(), c, r.PostFormValue("password"), r.PostFormValue("code"), s.clientAddress(r))
+	if err != nil {
+		p := myMFAPage{Page: s.page(w, r, "MFA", "settings")}
+		if !s.loadMFAStatus(w, r, &p) {
+			return
+		}
+		s.render(w, r, formError(&p.Page, err), "mfa_settings", p)
+		return
+	}
+	s.setFlash(w, "MFA is off. Your password alone now signs you in.")
+	redirect(w, r, "/settings/mfa")
+}
