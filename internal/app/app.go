@@ -89,7 +89,9 @@ func (a *App) build() error {
 	} else {
 		sender = mail.NewLogSender(filepath.Join(cfg.DataDir, "mail.log"), a.Logger)
 	}
-	a.Mail = mail.NewWorker(a.DB, sender, a.Logger, time.Now)
+	// One clock for the node: the worker reads the service's, which tests
+	// replace before Start.
+	a.Mail = mail.NewWorker(a.DB, sender, a.Logger, func() time.Time { return a.Auth.Now() })
 	a.Auth.MailQueued = a.Mail.Wake
 
 	w, err := web.New(web.Options{DB: a.DB, Auth: a.Auth, Logger: a.Logger,

@@ -173,7 +173,9 @@ func TestHasherAdmission(t *testing.T) {
 		{"a caller waiting longer than MaxWait is refused as busy", 30 * time.Millisecond,
 			func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) }, auth.ErrBusy},
 		{"a caller whose request is cancelled gets the context's error", time.Minute,
-			func() (context.Context, context.CancelFunc) { return context.WithTimeout(context.Background(), 30*time.Millisecond) },
+			func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), 30*time.Millisecond)
+			},
 			context.DeadlineExceeded},
 	}
 	for _, tt := range tests {

@@ -35,7 +35,7 @@ func CheckPassword(field, password string, userInputs ...string) error {
 	// decide whether a password is guessable.
 	probe := password
 	if len(probe) > 64 {
-		probe = probe[:64]
+		probe = strings.ToValidUTF8(probe[:64], "")
 	}
 	if zxcvbn.PasswordStrength(probe, inputs).Score < 3 {
 		return padlock.FieldError(field, "This password is too easy to guess: it is common or follows a pattern. Try a few unrelated words.")

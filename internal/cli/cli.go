@@ -95,6 +95,14 @@ func newFlags(env Env, name, help string) *flag.FlagSet {
 	return fs
 }
 
+// usageWithFlags prints a command's usage with the settings' flags, for
+// commands whose action word comes before their flags.
+func usageWithFlags(fs *flag.FlagSet) {
+	cfg := config.Default()
+	cfg.Load(fs, func(string) string { return "" })
+	fs.Usage()
+}
+
 // loadConfig reads the environment and the command's flags.
 func loadConfig(env Env, fs *flag.FlagSet, args []string) (config.Config, error) {
 	cfg := config.Default()

@@ -10,11 +10,10 @@ import (
 func runMigrate(ctx context.Context, env Env, args []string) error {
 	fs := newFlags(env, "migrate", "migrate [flags] up|status\n\nup applies every pending migration; status shows the schema version.")
 	if len(args) == 0 || (args[0] != "up" && args[0] != "status") {
+		usageWithFlags(fs)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fs.Usage()
 			return nil
 		}
-		fs.Usage()
 		return errUsage
 	}
 	action := args[0]

@@ -36,7 +36,7 @@ func runSetup(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, cfg)
+	a, err := openApp(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
@@ -98,9 +98,9 @@ func describe(err error) error {
 }
 
 // openApp builds the app for a one-shot command; it logs only warnings.
-func openApp(ctx context.Context, cfg config.Config) (*app.App, error) {
+func openApp(ctx context.Context, env Env, cfg config.Config) (*app.App, error) {
 	cfg.LogLevel = "warn"
-	return app.New(ctx, cfg, newLogger(cfg, os.Stderr))
+	return app.New(ctx, cfg, newLogger(cfg, env.Stderr))
 }
 
 func prepareDir(dir, databaseURL string) error {

@@ -7,15 +7,14 @@ import (
 
 func runUser(ctx context.Context, env Env, args []string) error {
 	fs := newFlags(env, "user", "user unlock --email EMAIL [flags]\n\nunlock clears a user's failed sign-in count and lock.")
+	email := fs.String("email", "", "the user's email")
 	if len(args) == 0 || args[0] != "unlock" {
+		usageWithFlags(fs)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fs.Usage()
 			return nil
 		}
-		fs.Usage()
 		return errUsage
 	}
-	email := fs.String("email", "", "the user's email")
 	cfg, err := loadConfig(env, fs, args[1:])
 	if err != nil {
 		return err
@@ -24,7 +23,7 @@ func runUser(ctx context.Context, env Env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	a, err := openApp(ctx, cfg)
+	a, err := openApp(ctx, env, cfg)
 	if err != nil {
 		return err
 	}

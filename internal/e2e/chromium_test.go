@@ -51,13 +51,14 @@ type screenshots struct {
 // or fails in CI.
 func startBrowser(t *testing.T, base string) *page {
 	t.Helper()
+	exe := chromiumPath(t)
 	profile, err := os.MkdirTemp("", "padlock-chromium-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var output testenv.SyncBuffer
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.ExecPath(exe),
 		chromedp.Flag("headless", true),
 		chromedp.Flag("no-sandbox", true),
 		chromedp.Flag("disable-gpu", true),
@@ -141,7 +142,10 @@ func (p *page) open(path string) {
 // there.
 func (p *page) fill(sel, value string) {
 	p.t.Helper()
-	p.do("fill "+sel, chromedp.SetValue(chromedp.CSS(sel), ""), chromedp.SendKeys(chromedp.CSS(sel), value))
+	p.do("fill "+sel,
+		chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(sel)+`).value = ""`),
+		chromedp.SendKeys(chromedp.CSS(sel), value))
 	if got := run(p, "read "+sel, chromedp.Value(chromedp.CSS(sel))); got != value {
 		p.fatalf("typed %q into %s but it holds %q", value, sel, got)
 	}
@@ -277,7 +281,7 @@ func (p *page) fatalf(format string, args ...any) {
 	p.t.Fatalf("step %q: %s\nscreenshot: %s", p.shots.step, fmt.Sprintf(format, args...), path)
 }
 
-// shot saves a full-page PNG of the tab as <nn>-<step>[-<suffix>].png and
+// shot saves a full-page PNG of the tab as <nn>-<step>-<page>[-<suffix>].png and
 // returns its path, or "" when that fails (it never fails the test).
 func (p *page) shot(suffix string) string {
 	p.t.Helper()
@@ -291,6 +295,9 @@ func (p *page) shot(suffix string) string {
 	s := p.shots
 	s.n++
 	name := fmt.Sprintf("%02d-%s", s.n, slug(s.step))
+	if loc, err := chromedp.Run(ctx, chromedp.Location()); err == nil {
+		name += "-" + pageName(loc)
+	}
 	if suffix != "" {
 		name += "-" + suffix
 	}
@@ -333,6 +340,21 @@ func repoRoot(t *testing.T) string {
 		}
 		dir = parent
 	}
+}
+
+// pageName names a page after its path, leaving out single-use tokens.
+func pageName(loc string) string {
+	u, err := url.Parse(loc)
+	if err != nil {
+		return "page"
+	}
+	var parts []string
+	for _, seg := range strings.Split(u.Path, "/") {
+		if seg != "" && len(seg) <= 20 {
+			parts = append(parts, seg)
+		}
+	}
+	return slug(strings.Join(parts, "-"))
 }
 
 var nonWord = regexp.MustCompile(`[^a-z0-9]+`)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"strings"
 
@@ -14,6 +15,7 @@ type myMFAPage struct {
 	Status     *auth.MFAStatus
 	Required   bool
 	Enrollment *auth.Enrollment
+	QR         template.URL // a data: URI drawn by the server
 	Codes      []string
 	LowCodes   bool
 }
@@ -67,7 +69,7 @@ func (s *Server) renderEnrollment(w http.ResponseWriter, r *http.Request, p *myM
 		s.error(w, r, err)
 		return
 	}
-	p.Enrollment = e
+	p.Enrollment, p.QR = e, template.URL(e.QR)
 	s.render(w, r, status, "mfa_enroll", p)
 }
 

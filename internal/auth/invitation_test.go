@@ -1,0 +1,181 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
+	"github.com/padlock-mfa/padlock/internal/testenv"
+)
+
+func TestParseEmails(t *testing.T) {
+	many := func(n int) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "user%d@acme.test\n", i)
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name    string
+		raw     string
+		want    []string
+		refused string // part of the message; "" means accepted
+	}{
+		{"commas, semicolons, spaces and lines all separate addresses", "a@acme.test, b@acme.test;c@acme.test\r\nd@acme.test\te@acme.test",
+			[]string{"a@acme.test", "b@acme.test", "c@acme.test", "d@acme.test", "e@acme.test"}, ""},
+		{"addresses are lower-cased and repeats dropped, keeping the first order", "B@Acme.test\nb@acme.test, a@acme.test,,B@ACME.TEST",
+			[]string{"b@acme.test", "a@acme.test"}, ""},
+		{"fifty addresses are accepted", many(50), nil, ""},
+		{"fifty-one addresses are refused", many(51), nil, "at most 50"},
+		{"an empty list is refused", " ,\n ", nil, "at least one"},
+		{"a bad address is refused by name", "a@acme.test, not-an-address, b@acme.test", nil, "not-an-address"},
+		{"an address with a display name is refused", "a@acme.test\n<b@acme.test>", nil, "<b@acme.test>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := auth.ParseEmails("emails", tt.raw)
+			if tt.refused != "" {
+				var e *padlock.Error
+				if !errors.As(err, &e) || e.Field != "emails" || !strings.Contains(e.Message, tt.refused) {
+					t.Fatalf("ParseEmails = %v, %v; want an error on emails saying %q", got, err, tt.refused)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			if tt.want == nil && len(got) != strings.Count(tt.raw, "\n") {
+				t.Errorf("%d addresses, want %d", len(got), strings.Count(tt.raw, "\n"))
+			}
+			if tt.want != nil && !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("ParseEmails = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestInvitingAnExistingEmailInvitesNobodyOfTheBatch(t *testing.T) {
+	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc, _ := newService(t, db)
+		admin := setupAccount(t, svc, "Acme IT", "admin@acme.test")
+		_, err := svc.Invite(ctx, auth.Actor{User: admin}, []string{"one@acme.test", "admin@acme.test", "two@acme.test"}, padlock.RoleEditor)
+		var e *padlock.Error
+		if !errors.As(err, &e) || e.Field != "emails" || !strings.Contains(e.Message, "admin@acme.test") {
+			t.Fatalf("Invite = %v, want an error on emails naming admin@acme.test", err)
+		}
+		for _, email := range []string{"one@acme.test", "two@acme.test"} {
+			if _, err := db.Conn().CredentialsByEmail(ctx, email); !errors.Is(err, padlock.ErrNotFound) {
+				t.Errorf("%s exists after the failed batch: %v", email, err)
+			}
+		}
+		if msgs := takeMail(t, db); len(msgs) != 0 {
+			t.Errorf("%d emails queued by the failed batch, want none", len(msgs))
+		}
+		if _, err := svc.Invite(ctx, auth.Actor{User: admin}, []string{"one@acme.test", "two@acme.test"}, padlock.RoleEditor); err != nil {
+			t.Errorf("the batch without the existing address: %v", err)
+		}
+	})
+}
+
+func TestAcceptingAnInvitation(t *testing.T) {
+	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc, clock := newService(t, db)
+		admin := setupAccount(t, svc, "Acme IT", "admin@acme.test")
+		accept := func(token string) error {
+			_, err := svc.AcceptInvitation(ctx, token, "Grace Hopper", strongPassword, "test")
+			return err
+		}
+
+		t.Run("a password the policy refuses is reported on its field and leaves the link usable", func(t *testing.T) {
+			token := invite(t, svc, admin, "grace.hopper@acme.test", padlock.RoleEditor)
+			_, err := svc.AcceptInvitation(ctx, token, "Grace Hopper", "grace.hopper@acme.test", "test")
+			var v *padlock.ValidationError
+			if !errors.As(err, &v) || v.Fields["password"] == "" {
+				t.Fatalf("AcceptInvitation with the email as password = %v, want an error on password", err)
+			}
+			if _, err := svc.PeekInvitation(ctx, token); err != nil {
+				t.Errorf("the link no longer works: %v", err)
+			}
+		})
+		t.Run("an invited user signs in only after accepting", func(t *testing.T) {
+			token := invite(t, svc, admin, "ada@acme.test", padlock.RoleEditor)
+			if _, err := svc.SignIn(ctx, "ada@acme.test", strongPassword, "test"); err != auth.ErrBadCredentials {
+				t.Errorf("sign-in before accepting: %v", err)
+			}
+			if err := accept(token); err != nil {
+				t.Fatalf("AcceptInvitation: %v", err)
+			}
+			if c := credentials(t, db, "ada@acme.test"); c.User.Status != padlock.StatusActive || c.User.Name != "Grace Hopper" {
+				t.Errorf("after accepting: %s, %q", c.User.Status, c.User.Name)
+			}
+			signIn(t, svc, "ada@acme.test")
+		})
+		t.Run("a used link is refused", func(t *testing.T) {
+			token := invite(t, svc, admin, "used@acme.test", padlock.RoleEditor)
+			if err := accept(token); err != nil {
+				t.Fatal(err)
+			}
+			if err := accept(token); err != auth.ErrLinkInvalid {
+				t.Errorf("second use: %v, want ErrLinkInvalid", err)
+			}
+		})
+		t.Run("a link replaced by a resent invitation is refused", func(t *testing.T) {
+			old := invite(t, svc, admin, "resent@acme.test", padlock.RoleEditor)
+			u := credentials(t, db, "resent@acme.test").User
+			if err := svc.ResendInvitation(ctx, auth.Actor{User: admin}, u.ID); err != nil {
+				t.Fatal(err)
+			}
+			fresh := mailToken(t, db, "resent@acme.test", "invited", "/invitation/")
+			if err := accept(old); err != auth.ErrLinkInvalid {
+				t.Errorf("the old link: %v, want ErrLinkInvalid", err)
+			}
+			if err := accept(fresh); err != nil {
+				t.Errorf("the new link: %v", err)
+			}
+		})
+		t.Run("the link of a deactivated invitee is refused", func(t *testing.T) {
+			token := invite(t, svc, admin, "dropped@acme.test", padlock.RoleEditor)
+			u := credentials(t, db, "dropped@acme.test").User
+			if err := svc.Deactivate(ctx, auth.Actor{User: admin}, u.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := accept(token); err != auth.ErrLinkInvalid {
+				t.Errorf("AcceptInvitation: %v, want ErrLinkInvalid", err)
+			}
+		})
+		t.Run("an invitation expires after 72 hours", func(t *testing.T) {
+			early := invite(t, svc, admin, "early@acme.test", padlock.RoleEditor)
+			late := invite(t, svc, admin, "late@acme.test", padlock.RoleEditor)
+			clock.Advance(72*time.Hour - time.Second)
+			if err := accept(early); err != nil {
+				t.Errorf("a second before 72 hours: %v", err)
+			}
+			clock.Advance(time.Second)
+			if _, err := svc.PeekInvitation(ctx, late); err != auth.ErrLinkInvalid {
+				t.Errorf("PeekInvitation at 72 hours: %v, want ErrLinkInvalid", err)
+			}
+			if err := accept(late); err != auth.ErrLinkInvalid {
+				t.Errorf("AcceptInvitation at 72 hours: %v, want ErrLinkInvalid", err)
+			}
+			if c := credentials(t, db, "late@acme.test"); c.User.Status != padlock.StatusInvited {
+				t.Errorf("late@acme.test is %s", c.User.Status)
+			}
+		})
+		t.Run("an unknown link is refused", func(t *testing.T) {
+			token, _ := auth.NewToken()
+			if err := accept(token); err != auth.ErrLinkInvalid {
+				t.Errorf("AcceptInvitation: %v, want ErrLinkInvalid", err)
+			}
+		})
+	})
+}
