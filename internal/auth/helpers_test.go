@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -147,15 +146,6 @@ func sessionExists(t *testing.T, db *store.DB, token string) bool {
 		t.Fatalf("session: %v", err)
 	}
 	return true
-}
-
-// knownBug skips a test that shows a bug not yet fixed, unless
-// PADLOCK_TEST_KNOWN_BUGS is set (to check a fix).
-func knownBug(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("PADLOCK_TEST_KNOWN_BUGS") == "" {
-		t.Skip("known bug: " + what)
-	}
 }
 
 // wantCode fails the test unless err carries the error code.

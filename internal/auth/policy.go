@@ -37,7 +37,14 @@ func CheckPassword(field, password string, userInputs ...string) error {
 	if len(probe) > 64 {
 		probe = strings.ToValidUTF8(probe[:64], "")
 	}
-	if zxcvbn.PasswordStrength(probe, inputs).Score < 3 {
+	res := zxcvbn.PasswordStrength(probe, inputs)
+	// The estimator reports 0 guesses for some text outside its alphabet
+	// (Cyrillic words, for one): no estimate at all, not a weak password. Such
+	// a password is judged by length alone.
+	if res.Guesses == 0 && n >= 16 {
+		return nil
+	}
+	if res.Score < 3 {
 		return padlock.FieldError(field, "This password is too easy to guess: it is common or follows a pattern. Try a few unrelated words.")
 	}
 	return nil

@@ -94,6 +94,11 @@ func (s *Service) replacePassword(ctx context.Context, tx *store.Tx, q *mailQueu
 	if _, err := tx.DeleteUserSessions(ctx, u.ID, keep); err != nil {
 		return err
 	}
+	if keep != 0 {
+		if err := tx.SyncSessionCredentials(ctx, keep, u.ID); err != nil {
+			return err
+		}
+	}
 	return q.add(mail.PasswordChanged(u.Email, q.now))
 }
 

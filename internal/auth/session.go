@@ -65,7 +65,11 @@ func (s *Service) alive(sess *padlock.Session, u *padlock.User, acct *padlock.Ac
 	switch {
 	case u.Status != padlock.StatusActive:
 		return false
-	case sess.State != padlock.SessionFull && (u.CredentialVersion != sess.CredentialVersion || sess.MFAFailures >= padlock.MaxMFAFailures):
+	case u.CredentialVersion != sess.CredentialVersion:
+		// Started before a password change or reset (even one that raced
+		// the sign-in's password hash).
+		return false
+	case sess.State != padlock.SessionFull && sess.MFAFailures >= padlock.MaxMFAFailures:
 		return false
 	case !now.Before(sess.ExpiresAt), !now.Before(sess.CreatedAt.Add(acct.SessionLifetime)):
 		return false

@@ -15,9 +15,9 @@ type SetupInput struct {
 	Password    string
 }
 
-// validate normalizes the input and checks every field, reporting all
+// Validate normalizes the input and checks every field, reporting all
 // problems at once.
-func (in *SetupInput) validate() error {
+func (in *SetupInput) Validate() error {
 	fe := padlock.FieldErrors{}
 	var err error
 	if in.AccountName, err = padlock.NormalizeName("account", in.AccountName); err != nil {
@@ -36,14 +36,13 @@ func (in *SetupInput) validate() error {
 }
 
 // IssueSetupToken returns a fresh one-time setup token while no account
-// exists (voiding earlier ones), or "" once setup is done.
+// exists, or "" once setup is done. Earlier links stay valid until they
+// expire: with several nodes starting at once, each prints a working link,
+// and whichever is used first ends them all by creating the account.
 func (s *Service) IssueSetupToken(ctx context.Context) (string, error) {
 	var token string
 	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
 		if n, err := tx.CountAccounts(ctx); err != nil || n > 0 {
-			return err
-		}
-		if err := tx.VoidTokens(ctx, store.TokenSetup, 0, q.now); err != nil {
 			return err
 		}
 		var hash []byte
@@ -85,7 +84,7 @@ func (s *Service) SetupFromCLI(ctx context.Context, in SetupInput) (*padlock.Use
 }
 
 func (s *Service) setup(ctx context.Context, in SetupInput, address string, guard func(*store.Tx, *mailQueue) error) (*padlock.User, error) {
-	if err := in.validate(); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	hash, err := s.Hasher.Hash(ctx, in.Password)

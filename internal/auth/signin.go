@@ -218,7 +218,7 @@ func (s *Service) UnlockByOperator(ctx context.Context, email string) (*padlock.
 	err = s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
 		c, err := tx.CredentialsByEmail(ctx, email)
 		if err != nil {
-			return padlock.Errorf(padlock.ENOTFOUND, "No user has the email %s.", email)
+			return notFoundAs(err, padlock.Errorf(padlock.ENOTFOUND, "No user has the email %s.", email))
 		}
 		u = c.User
 		if err := tx.ClearFailedAttempts(ctx, u.ID); err != nil {

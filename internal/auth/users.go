@@ -14,6 +14,9 @@ func (s *Service) manageable(ctx context.Context, tx *store.Tx, actor Actor, use
 	if !actor.User.Role.Can(padlock.PermManageUsers) {
 		return nil, padlock.Errorf(padlock.EFORBIDDEN, "You may not manage users.")
 	}
+	if err := tx.LockAccount(ctx, actor.User.AccountID); err != nil {
+		return nil, err
+	}
 	u, err := tx.User(ctx, actor.User.AccountID, userID)
 	if err != nil {
 		return nil, err

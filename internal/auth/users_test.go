@@ -144,7 +144,6 @@ func TestTheLastAdministratorStays(t *testing.T) {
 
 // Two Administrators demoting each other at the same moment must leave one.
 func TestTwoAdministratorsDemotingEachOtherAtOnceLeaveOne(t *testing.T) {
-	knownBug(t, "keepAnAdministrator counts, then updates; on PostgreSQL two such transactions both see two Administrators")
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, _ := newService(t, db)

@@ -36,12 +36,17 @@ func runSetup(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	in := auth.SetupInput{AccountName: *account, Name: *name, Email: *email, Password: password}
+	// Refuse bad input before anything is created on disk.
+	if err := in.Validate(); err != nil {
+		return describe(err)
+	}
 	a, err := openApp(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	u, err := a.Auth.SetupFromCLI(ctx, auth.SetupInput{AccountName: *account, Name: *name, Email: *email, Password: password})
+	u, err := a.Auth.SetupFromCLI(ctx, in)
 	if err != nil {
 		return describe(err)
 	}

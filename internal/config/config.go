@@ -14,6 +14,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	netmail "net/mail"
+
+	"github.com/padlock-mfa/padlock/internal/mail"
 )
 
 // Config is every setting of `padlock serve`.
@@ -134,6 +138,14 @@ func (c *Config) Validate() error {
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
 		bad("PADLOCK_BASE_URL", "must be an http:// or https:// URL without a query")
+	}
+	if c.SMTPURL != "" {
+		if err := mail.ValidateSMTPURL(c.SMTPURL); err != nil {
+			bad("PADLOCK_SMTP_URL", "%v", err)
+		}
+	}
+	if _, err := netmail.ParseAddress(c.MailFrom); err != nil {
+		bad("PADLOCK_MAIL_FROM", "must be an address like Padlock <padlock@example.com>")
 	}
 	if c.SessionIdle < time.Minute {
 		bad("PADLOCK_SESSION_IDLE", "must be at least 1m")

@@ -35,3 +35,11 @@ func (tx *Tx) CountAccounts(ctx context.Context) (int, error) {
 	err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts`).Scan(&n)
 	return n, err
 }
+
+// LockAccount serializes changes to one account's membership until the
+// transaction ends, so checks such as "one Administrator must remain" cannot
+// be raced. (SQLite transactions are already serialized.)
+func (tx *Tx) LockAccount(ctx context.Context, accountID int64) error {
+	_, err := tx.exec(ctx, `UPDATE accounts SET name = name WHERE id = $1`, accountID)
+	return err
+}

@@ -56,3 +56,11 @@ func (tx *Tx) DeleteUserSessions(ctx context.Context, userID, keepID int64) (int
 func (tx *Tx) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
 	return tx.exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, now.Unix())
 }
+
+// SyncSessionCredentials binds a session to its user's current credential
+// version: the session that changed the password stays valid.
+func (tx *Tx) SyncSessionCredentials(ctx context.Context, sessionID, userID int64) error {
+	_, err := tx.exec(ctx, `UPDATE sessions SET credential_version = (SELECT credential_version FROM users WHERE id = $2)
+		WHERE id = $1 AND user_id = $2`, sessionID, userID)
+	return err
+}
