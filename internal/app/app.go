@@ -72,12 +72,11 @@ func (a *App) build() error {
 	hasher := auth.NewHasher(auth.DefaultHashParams, cfg.HashConcurrency, cfg.HashQueue)
 	ac := auth.DefaultConfig()
 	ac.BaseURL, ac.SessionIdle, ac.SessionLifetime, ac.InvitationTTL = cfg.BaseURL, cfg.SessionIdle, cfg.SessionLifetime, cfg.InvitationTTL
-	a.Auth = auth.NewService(a.DB, hasher, ac, a.Logger)
 	sealer, err := mfa.NewSealer(a.SecretKey)
 	if err != nil {
 		return err
 	}
-	a.Auth.Sealer = sealer
+	a.Auth = auth.NewService(a.DB, hasher, sealer, ac, a.Logger)
 
 	var sender mail.Sender
 	if cfg.SMTPURL != "" {

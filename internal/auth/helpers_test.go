@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/mfa"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
 	"github.com/padlock-mfa/padlock/internal/testenv"
@@ -29,7 +30,11 @@ func newService(t *testing.T, db *store.DB) (*auth.Service, *testenv.Clock) {
 func newServiceWith(t *testing.T, db *store.DB, p auth.HashParams, cfg auth.Config) (*auth.Service, *testenv.Clock) {
 	t.Helper()
 	clock := testenv.NewClock()
-	svc := auth.NewService(db, auth.NewHasher(p, 4, 64), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	sealer, err := mfa.NewSealer([]byte("a test server key of 32 bytes!!!"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := auth.NewService(db, auth.NewHasher(p, 4, 64), sealer, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	svc.Now = clock.Now
 	return svc, clock
 }

@@ -57,8 +57,8 @@ type Service struct {
 }
 
 // NewService returns a Service with the real clock.
-func NewService(db *store.DB, h *Hasher, cfg Config, logger *slog.Logger) *Service {
-	return &Service{DB: db, Hasher: h, Config: cfg, Now: time.Now, Logger: logger}
+func NewService(db *store.DB, h *Hasher, sealer *mfa.Sealer, cfg Config, logger *slog.Logger) *Service {
+	return &Service{DB: db, Hasher: h, Sealer: sealer, Config: cfg, Now: time.Now, Logger: logger}
 }
 
 func (s *Service) now() time.Time { return s.Now().Truncate(time.Second) }

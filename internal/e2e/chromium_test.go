@@ -179,6 +179,14 @@ func (p *page) click(sel string) {
 	p.shot("")
 }
 
+// toggle clicks an element that changes the page in place, such as the
+// <summary> of a <details>, without waiting for another page to load.
+func (p *page) toggle(sel string) {
+	p.t.Helper()
+	p.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+	p.shot("")
+}
+
 // submit clicks the submit button of the form that holds sel.
 func (p *page) submit(sel string) {
 	p.t.Helper()
@@ -206,6 +214,21 @@ func (p *page) waitText(sel, want string) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// text waits until the element is shown and returns its visible text, as
+// a person would select and copy it.
+func (p *page) text(sel string) string {
+	p.t.Helper()
+	return strings.TrimSpace(run(p, "read "+sel, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible)))
+}
+
+// texts returns the visible text of every element matching sel now, in
+// page order.
+func (p *page) texts(sel string) []string {
+	p.t.Helper()
+	js := `[...document.querySelectorAll(` + jsString(sel) + `)].map(e => e.innerText.trim())`
+	return run(p, "read "+sel, chromedp.Evaluate[[]string](js))
 }
 
 // attr returns an attribute of the element, or "" without it.
