@@ -76,7 +76,10 @@ func TestAWrongMFACodeShowsTheClockHint(t *testing.T) {
 
 		p.step("sign in with the password")
 		signIn(p, adminEmail)
+		p.expectPath("/organizations")
 		secret, _ := enableMFA(p, a)
+
+		p.step("sign out and in again")
 		p.click("#sign-out")
 		signIn(p, adminEmail)
 		p.expectPath("/login/mfa")

@@ -13,7 +13,16 @@ type Account struct {
 	// SessionIdle and SessionLifetime bound every session of the account.
 	SessionIdle     time.Duration
 	SessionLifetime time.Duration
+	// MFARequiredAt is when "Require MFA for access to this account" was
+	// turned on; zero while it is off.
+	MFARequiredAt time.Time
+	// MFAGraceDays gives users without MFA this long before they must set
+	// it up (0: from their next sign-in).
+	MFAGraceDays int
 }
+
+// RequiresMFA reports whether the account requires MFA of every user.
+func (a *Account) RequiresMFA() bool { return !a.MFARequiredAt.IsZero() }
 
 // Organization is a client company that the MSP documents.
 type Organization struct {

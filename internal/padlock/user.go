@@ -25,10 +25,19 @@ type User struct {
 	Status     UserStatus
 	LastSignIn time.Time // zero if never
 	CreatedAt  time.Time
-	// CredentialVersion changes whenever the password (or, later, a factor)
-	// changes; pending sign-ins bound to an older version are void.
+	// CredentialVersion changes whenever the password changes or MFA is
+	// reset; sessions bound to an older version are void.
 	CredentialVersion int64
+	// MFASince is when the user's authenticator app was confirmed; zero
+	// without one. Read with the user on every request, never cached.
+	MFASince time.Time
+	// MFADeadline is when the account's MFA requirement starts to apply to
+	// this user (the end of any grace period).
+	MFADeadline time.Time
 }
+
+// HasMFA reports whether the user has a confirmed second factor.
+func (u *User) HasMFA() bool { return !u.MFASince.IsZero() }
 
 // DisplayName is the name, or the email for a user who has not set one.
 func (u *User) DisplayName() string {

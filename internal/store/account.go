@@ -17,15 +17,16 @@ func (tx *Tx) CreateAccount(ctx context.Context, a *padlock.Account) error {
 // Account returns the account with the ID.
 func (tx *Tx) Account(ctx context.Context, id int64) (*padlock.Account, error) {
 	var (
-		a               padlock.Account
-		idle, life, cre int64
+		a                         padlock.Account
+		idle, life, cre, required int64
 	)
-	err := tx.q.QueryRowContext(ctx, `SELECT id, name, session_idle_seconds, session_lifetime_seconds, created_at
-		FROM accounts WHERE id = $1`, id).Scan(&a.ID, &a.Name, &idle, &life, &cre)
+	err := tx.q.QueryRowContext(ctx, `SELECT id, name, session_idle_seconds, session_lifetime_seconds, created_at, mfa_required_at, mfa_grace_days
+		FROM accounts WHERE id = $1`, id).Scan(&a.ID, &a.Name, &idle, &life, &cre, &required, &a.MFAGraceDays)
 	if err != nil {
 		return nil, notFound(err)
 	}
 	a.SessionIdle, a.SessionLifetime, a.CreatedAt = time.Duration(idle)*time.Second, time.Duration(life)*time.Second, time.Unix(cre, 0)
+	a.MFARequiredAt = unixOrZero(required)
 	return &a, nil
 }
 
@@ -41,5 +42,16 @@ func (tx *Tx) CountAccounts(ctx context.Context) (int, error) {
 // be raced. (SQLite transactions are already serialized.)
 func (tx *Tx) LockAccount(ctx context.Context, accountID int64) error {
 	_, err := tx.exec(ctx, `UPDATE accounts SET name = name WHERE id = $1`, accountID)
+	return err
+}
+
+// SaveAuthenticationSettings stores the account's MFA requirement, grace
+// period and session limits.
+func (tx *Tx) SaveAuthenticationSettings(ctx context.Context, a *padlock.Account) error {
+	n, err := tx.exec(ctx, `UPDATE accounts SET mfa_required_at = $2, mfa_grace_days = $3, session_idle_seconds = $4, session_lifetime_seconds = $5
+		WHERE id = $1`, a.ID, unixOrNone(a.MFARequiredAt), a.MFAGraceDays, int64(a.SessionIdle/time.Second), int64(a.SessionLifetime/time.Second))
+	if err == nil && n == 0 {
+		return errNotFound
+	}
 	return err
 }

@@ -7,31 +7,44 @@ import (
 	"github.com/padlock-mfa/padlock/internal/padlock"
 )
 
-const userColumns = `id, account_id, email, name, role, status, credential_version, last_sign_in_at, created_at`
+// userSelect reads users with their factor's confirmation time, so "has
+// MFA" is always as fresh as the row it is read with.
+const (
+	userFields = `users.id, users.account_id, users.email, users.name, users.role, users.status,
+	users.credential_version, users.last_sign_in_at, users.created_at, users.mfa_deadline, COALESCE(f.confirmed_at, 0)`
+	userFrom   = ` FROM users LEFT JOIN totp_factors f ON f.user_id = users.id`
+	userSelect = `SELECT ` + userFields + userFrom
+)
 
 func scanUser(row interface{ Scan(...any) error }) (*padlock.User, error) {
 	var (
-		u        padlock.User
-		role     string
-		status   string
-		last, at int64
+		u                           padlock.User
+		role, status                string
+		last, at, deadline, mfaFrom int64
 	)
-	if err := row.Scan(&u.ID, &u.AccountID, &u.Email, &u.Name, &role, &status, &u.CredentialVersion, &last, &at); err != nil {
+	if err := row.Scan(&u.ID, &u.AccountID, &u.Email, &u.Name, &role, &status, &u.CredentialVersion, &last, &at, &deadline, &mfaFrom); err != nil {
 		return nil, notFound(err)
 	}
 	u.Role, u.Status, u.CreatedAt = padlock.Role(role), padlock.UserStatus(status), time.Unix(at, 0)
-	if last > 0 {
-		u.LastSignIn = time.Unix(last, 0)
-	}
+	u.LastSignIn, u.MFASince, u.MFADeadline = unixOrZero(last), unixOrZero(mfaFrom), unixOrZero(deadline)
 	return &u, nil
+}
+
+// unixOrZero reads a stored Unix time where 0 means "none".
+func unixOrZero(sec int64) time.Time {
+	if sec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0)
 }
 
 // CreateUser inserts a user and sets its ID. An email already in use gives
 // an ECONFLICT error on the email field.
 func (tx *Tx) CreateUser(ctx context.Context, u *padlock.User, passwordHash string) error {
-	err := tx.q.QueryRowContext(ctx, `INSERT INTO users (account_id, email, name, role, status, password_hash, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, credential_version`,
-		u.AccountID, u.Email, u.Name, string(u.Role), string(u.Status), passwordHash, u.CreatedAt.Unix()).Scan(&u.ID, &u.CredentialVersion)
+	err := tx.q.QueryRowContext(ctx, `INSERT INTO users (account_id, email, name, role, status, password_hash, created_at, mfa_deadline)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, credential_version`,
+		u.AccountID, u.Email, u.Name, string(u.Role), string(u.Status), passwordHash, u.CreatedAt.Unix(), unixOrNone(u.MFADeadline)).
+		Scan(&u.ID, &u.CredentialVersion)
 	if isUniqueViolation(err, "users_email_key", "users.email") {
 		return &padlock.Error{Code: padlock.ECONFLICT, Field: "email", Message: "A user with this email address already exists."}
 	}
@@ -41,13 +54,13 @@ func (tx *Tx) CreateUser(ctx context.Context, u *padlock.User, passwordHash stri
 // User returns a user of the account. Asking for another account's user is
 // "not found".
 func (tx *Tx) User(ctx context.Context, accountID, id int64) (*padlock.User, error) {
-	return scanUser(tx.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE account_id = $1 AND id = $2`, accountID, id))
+	return scanUser(tx.q.QueryRowContext(ctx, userSelect+` WHERE users.account_id = $1 AND users.id = $2`, accountID, id))
 }
 
 // UserByID returns a user whatever its account; for sessions and tokens,
 // which already name the user.
 func (tx *Tx) UserByID(ctx context.Context, id int64) (*padlock.User, error) {
-	return scanUser(tx.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	return scanUser(tx.q.QueryRowContext(ctx, userSelect+` WHERE users.id = $1`, id))
 }
 
 // Credentials is what the sign-in step reads about a user.
@@ -65,7 +78,8 @@ func (tx *Tx) CredentialsByEmail(ctx context.Context, email string) (*Credential
 		c      Credentials
 		locked int64
 	)
-	row := tx.q.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash, failed_attempts, locked_until FROM users WHERE email = $1`, email)
+	row := tx.q.QueryRowContext(ctx, `SELECT `+userFields+`, users.password_hash, users.failed_attempts, users.locked_until`+userFrom+
+		` WHERE users.email = $1`, email)
 	u, err := scanUser(scanFunc(func(dest ...any) error {
 		return row.Scan(append(dest, &c.PasswordHash, &c.FailedAttempts, &locked)...)
 	}))
@@ -163,37 +177,6 @@ func (tx *Tx) SetUserStatus(ctx context.Context, accountID, userID int64, status
 	return err
 }
 
-// UserFilter selects and pages the users list.
-type UserFilter struct {
-	Offset, Limit int
-}
-
-// Users lists an account's users by email, a page at a time, with the total.
-func (tx *Tx) Users(ctx context.Context, accountID int64, f UserFilter) ([]*padlock.User, int, error) {
-	if f.Limit <= 0 {
-		f.Limit = 50
-	}
-	var total int
-	if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE account_id = $1`, accountID).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := tx.q.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE account_id = $1 ORDER BY email LIMIT $2 OFFSET $3`,
-		accountID, f.Limit, f.Offset)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*padlock.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, u)
-	}
-	return out, total, rows.Err()
-}
-
 // CountAdministrators counts the active Administrators of an account, so the
 // last one cannot be demoted or deactivated.
 func (tx *Tx) CountAdministrators(ctx context.Context, accountID int64) (int, error) {
@@ -201,4 +184,12 @@ func (tx *Tx) CountAdministrators(ctx context.Context, accountID int64) (int, er
 	err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE account_id = $1 AND role = $2 AND status = $3`,
 		accountID, string(padlock.RoleAdministrator), string(padlock.StatusActive)).Scan(&n)
 	return n, err
+}
+
+// unixOrNone stores a time as Unix seconds, the zero time as 0.
+func unixOrNone(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
 }

@@ -34,7 +34,7 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		p := challengePage{Page: s.page(w, r, "MFA code", ""), Next: next}
-		s.render(w, r, formError(&p.Page, err), "mfa_challenge", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "mfa_challenge", p)
 		return
 	}
 	s.setSessionCookie(w, res.Token)

@@ -68,7 +68,7 @@ func (s *Server) documentCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		p := documentPage{Page: s.page(w, r, "New document", "organizations"), Organization: o, Document: d}
-		s.render(w, r, formError(&p.Page, err), "document_edit", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "document_edit", p)
 		return
 	}
 	s.setFlash(w, "Document saved.")
@@ -100,7 +100,7 @@ func (s *Server) documentUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		p := documentPage{Page: s.page(w, r, "Edit document", "organizations"), Organization: o, Document: d}
-		s.render(w, r, formError(&p.Page, err), "document_edit", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "document_edit", p)
 		return
 	}
 	s.setFlash(w, "Document saved.")

@@ -17,7 +17,7 @@ func (s *Server) invitationForm(w http.ResponseWriter, r *http.Request) {
 	p := invitationPage{Page: s.page(w, r, "Accept invitation", ""), Token: r.PathValue("token")}
 	inv, err := s.auth.PeekInvitation(r.Context(), p.Token)
 	if err != nil {
-		s.render(w, r, formError(&p.Page, err), "link_invalid", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "link_invalid", p)
 		return
 	}
 	p.Invitation = inv
@@ -33,16 +33,16 @@ func (s *Server) invitationSubmit(w http.ResponseWriter, r *http.Request) {
 	p := invitationPage{Page: s.page(w, r, "Accept invitation", ""), Token: r.PathValue("token"), Name: r.PostFormValue("name")}
 	inv, err := s.auth.PeekInvitation(r.Context(), p.Token)
 	if err != nil {
-		s.render(w, r, formError(&p.Page, err), "link_invalid", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "link_invalid", p)
 		return
 	}
 	p.Invitation = inv
 	if _, err := s.auth.AcceptInvitation(r.Context(), p.Token, p.Name, r.PostFormValue("password"), s.clientAddress(r)); err != nil {
 		if err == auth.ErrLinkInvalid {
-			s.render(w, r, formError(&p.Page, err), "link_invalid", p)
+			s.render(w, r, s.formError(r, &p.Page, err), "link_invalid", p)
 			return
 		}
-		s.render(w, r, formError(&p.Page, err), "invitation", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "invitation", p)
 		return
 	}
 	s.setFlash(w, "Welcome to "+inv.Account.Name+". Sign in with your email and new password.")

@@ -82,7 +82,7 @@ func (s *Server) myMFAVerify(w http.ResponseWriter, r *http.Request) {
 	err := s.auth.ConfirmEnrollment(r.Context(), currentFrom(r.Context()), r.PostFormValue("code"), s.clientAddress(r))
 	if err != nil {
 		p := myMFAPage{Page: s.page(w, r, "Set up MFA", "settings")}
-		s.renderEnrollment(w, r, &p, formError(&p.Page, err))
+		s.renderEnrollment(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}
 	redirect(w, r, "/settings/mfa/recovery-codes")
@@ -147,7 +147,7 @@ func (s *Server) myMFADisable(w http.ResponseWriter, r *http.Request) {
 		if !s.loadMFAStatus(w, r, &p) {
 			return
 		}
-		s.render(w, r, formError(&p.Page, err), "mfa_settings", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "mfa_settings", p)
 		return
 	}
 	s.setFlash(w, "MFA is off. Your password alone now signs you in.")

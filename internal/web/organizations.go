@@ -65,7 +65,7 @@ func (s *Server) organizationCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		p := organizationPage{Page: s.page(w, r, "New organization", "organizations"), Name: r.PostFormValue("name")}
-		s.render(w, r, formError(&p.Page, err), "organization_new", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "organization_new", p)
 		return
 	}
 	s.setFlash(w, "Organization “"+o.Name+"” created.")

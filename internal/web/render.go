@@ -93,7 +93,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 }
 
 // formError puts err on the page: field errors beside their fields, anything
-// else above the form. It returns the status to answer with.
+// else above the form. It returns the status to answer with. Internal errors
+// are logged and shown as "Internal error."
+func (s *Server) formError(r *http.Request, p *Page, err error) int {
+	if padlock.ErrorCode(err) == padlock.EINTERNAL {
+		s.logger.Error("internal error", "route", r.Pattern, "err", err)
+	}
+	return formError(p, err)
+}
+
 func formError(p *Page, err error) int {
 	var v *padlock.ValidationError
 	var e *padlock.Error

@@ -83,7 +83,13 @@ func (s *Server) routes() []route {
 		{"POST", "/account/users/{id}/deactivate", manageUsers, s.userDeactivate},
 		{"POST", "/account/users/{id}/reactivate", manageUsers, s.userReactivate},
 		{"POST", "/account/users/{id}/resend", manageUsers, s.userResend},
+		{"GET", "/account/users.csv", manageUsers, s.usersCSV},
+		{"GET", "/account/users/{id}/reset-mfa", manageUsers, s.userResetMFAConfirm},
+		{"POST", "/account/users/{id}/reset-mfa", manageUsers, s.userResetMFA},
 		{"GET", "/account/settings", security, s.accountSettings},
+		{"POST", "/account/settings/authentication", security, s.accountSettingsSubmit},
+		{"GET", "/account/activity", security, s.activity},
+		{"GET", "/account/activity.csv", security, s.activityCSV},
 
 		// JSON API.
 		{"GET", "/api/v1/me", SignedIn, s.apiMe},

@@ -26,7 +26,7 @@ func (s *Server) myProfileSubmit(w http.ResponseWriter, r *http.Request) {
 	c := currentFrom(r.Context())
 	if err := s.auth.ChangeName(r.Context(), c, r.PostFormValue("name"), s.clientAddress(r)); err != nil {
 		p := mySettingsPage{Page: s.page(w, r, "My Settings", "settings"), Name: r.PostFormValue("name")}
-		s.render(w, r, formError(&p.Page, err), "my_settings", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "my_settings", p)
 		return
 	}
 	s.setFlash(w, "Your name has been saved.")
@@ -42,7 +42,7 @@ func (s *Server) myPasswordSubmit(w http.ResponseWriter, r *http.Request) {
 	err := s.auth.ChangePassword(r.Context(), c, r.PostFormValue("current"), r.PostFormValue("password"), s.clientAddress(r))
 	if err != nil {
 		p := mySettingsPage{Page: s.page(w, r, "My Settings", "settings"), Name: c.User.Name}
-		s.render(w, r, formError(&p.Page, err), "my_settings", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "my_settings", p)
 		return
 	}
 	s.setFlash(w, "Your password has been changed. Your other sessions have been signed out.")

@@ -49,7 +49,7 @@ func (s *Server) setupSubmit(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		p := setupPage{Page: s.page(w, r, "Set up Padlock", ""), Token: r.PathValue("token"),
 			Account: in.AccountName, Name: in.Name, Email: in.Email}
-		s.render(w, r, formError(&p.Page, err), "setup", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "setup", p)
 		return
 	}
 	s.setFlash(w, "Your account is ready. Sign in with the email and password you chose.")

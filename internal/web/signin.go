@@ -35,7 +35,7 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", "1")
 		}
 		p := signInPage{Page: s.page(w, r, "Sign in", ""), Email: email, Next: next}
-		s.render(w, r, formError(&p.Page, err), "signin", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "signin", p)
 		return
 	}
 	s.setSessionCookie(w, res.Token)
@@ -73,7 +73,7 @@ func (s *Server) forgotSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	p := forgotPage{Page: s.page(w, r, "Forgot password", ""), Email: r.PostFormValue("email")}
 	if err := s.auth.RequestPasswordReset(r.Context(), p.Email, s.clientAddress(r)); err != nil {
-		s.render(w, r, formError(&p.Page, err), "forgot", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "forgot", p)
 		return
 	}
 	p.Sent = true
@@ -88,7 +88,7 @@ type tokenPage struct {
 func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) {
 	p := tokenPage{Page: s.page(w, r, "Choose a new password", ""), Token: r.PathValue("token")}
 	if err := s.auth.CheckResetLink(r.Context(), p.Token); err != nil {
-		s.render(w, r, formError(&p.Page, err), "link_invalid", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "link_invalid", p)
 		return
 	}
 	s.render(w, r, http.StatusOK, "reset", p)
@@ -102,9 +102,9 @@ func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request) {
 	err := s.auth.ResetPassword(r.Context(), p.Token, r.PostFormValue("password"), s.clientAddress(r))
 	switch {
 	case err == auth.ErrLinkInvalid:
-		s.render(w, r, formError(&p.Page, err), "link_invalid", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "link_invalid", p)
 	case err != nil:
-		s.render(w, r, formError(&p.Page, err), "reset", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "reset", p)
 	default:
 		s.setFlash(w, "Your password has been changed. Sign in with your new password.")
 		redirect(w, r, "/login")
@@ -121,7 +121,7 @@ func (s *Server) unlockForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) unlockSubmit(w http.ResponseWriter, r *http.Request) {
 	p := tokenPage{Page: s.page(w, r, "Unlock sign-in", ""), Token: r.PathValue("token")}
 	if err := s.auth.Unlock(r.Context(), p.Token, s.clientAddress(r)); err != nil {
-		s.render(w, r, formError(&p.Page, err), "link_invalid", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "link_invalid", p)
 		return
 	}
 	s.setFlash(w, "Sign-in is unlocked. If the failed attempts were not yours, change your password.")

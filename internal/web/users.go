@@ -70,7 +70,7 @@ func (s *Server) userInvite(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		p := usersPage{Page: s.page(w, r, "Invite users", "account"), Emails: r.PostFormValue("emails"), Role: r.PostFormValue("role")}
 		p.Assignable = c.User.Role.AssignableRoles()
-		s.render(w, r, formError(&p.Page, err), "user_new", p)
+		s.render(w, r, s.formError(r, &p.Page, err), "user_new", p)
 		return
 	}
 	s.setFlash(w, strconv.Itoa(len(invited))+" invitation(s) sent.")

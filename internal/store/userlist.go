@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+// MFAFilter narrows the users list by MFA status.
+type MFAFilter string
+
+const (
+	MFAAny    MFAFilter = ""
+	MFASetUp  MFAFilter = "set_up"
+	MFANotSet MFAFilter = "not_set_up"
+)
+
+// UserFilter selects and pages the users list.
+type UserFilter struct {
+	MFA           MFAFilter
+	Offset, Limit int
+}
+
+func (f UserFilter) where() string {
+	switch f.MFA {
+	case MFASetUp:
+		return ` AND f.user_id IS NOT NULL`
+	case MFANotSet:
+		return ` AND f.user_id IS NULL`
+	}
+	return ""
+}
+
+// Users lists an account's users by email, a page at a time, with the
+// number matching the filter. Limit 0 means every user (the CSV export).
+func (tx *Tx) Users(ctx context.Context, accountID int64, f UserFilter) ([]*padlock.User, int, error) {
+	var total int
+	if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users LEFT JOIN totp_factors f ON f.user_id = users.id
+		WHERE users.account_id = $1`+f.where(), accountID).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = total + 1
+	}
+	rows, err := tx.q.QueryContext(ctx, userSelect+` WHERE users.account_id = $1`+f.where()+` ORDER BY users.email LIMIT $2 OFFSET $3`,
+		accountID, limit, f.Offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*padlock.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, u)
+	}
+	return out, total, rows.Err()
+}
+
+// MFACoverage counts an account's active and invited users and how many of
+// them have MFA set up ("31 of 40 users have MFA").
+func (tx *Tx) MFACoverage(ctx context.Context, accountID int64) (withMFA, total int, err error) {
+	err = tx.q.QueryRowContext(ctx, `SELECT COUNT(f.user_id), COUNT(*) FROM users LEFT JOIN totp_factors f ON f.user_id = users.id
+		WHERE users.account_id = $1 AND users.status <> $2`, accountID, string(padlock.StatusDeactivated)).Scan(&withMFA, &total)
+	return withMFA, total, err
+}
+
+// UsersWithoutMFA lists the active users of an account who have no factor,
+// for the enforcement notice and the operator's `user list --no-mfa`.
+// accountID 0 lists every account's.
+func (tx *Tx) UsersWithoutMFA(ctx context.Context, accountID int64) ([]*padlock.User, error) {
+	rows, err := tx.q.QueryContext(ctx, userSelect+` WHERE ($1 = 0 OR users.account_id = $1) AND users.status = $2 AND f.user_id IS NULL
+		ORDER BY users.account_id, users.email`, accountID, string(padlock.StatusActive))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*padlock.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// RecomputeMFADeadlines stores every user's deadline for a requirement
+// turned on at requiredAt with graceDays: the grace runs from requiredAt or
+// from when the user joined, whichever is later. Shortening the grace takes
+// effect for everyone at once.
+func (tx *Tx) RecomputeMFADeadlines(ctx context.Context, accountID int64, requiredAt time.Time, graceDays int) error {
+	grace := int64(graceDays) * 24 * 3600
+	_, err := tx.exec(ctx, `UPDATE users SET mfa_deadline =
+		CASE WHEN created_at > $2 THEN created_at ELSE $2 END + $3 WHERE account_id = $1`, accountID, requiredAt.Unix(), grace)
+	return err
+}
