@@ -91,7 +91,7 @@ func mfaUser(tb testing.TB, db *store.DB) (*auth.Service, *testenv.Clock, []byte
 		tb.Fatal(err)
 	}
 	secret, _ := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(e.Secret)
-	if err := svc.ConfirmEnrollment(ctx, c, mfa.Code(secret, mfa.Step(clock.Now()), mfa.Digits), "bench"); err != nil {
+	if _, err := svc.ConfirmEnrollment(ctx, c, mfa.Code(secret, mfa.Step(clock.Now()), mfa.Digits), "bench"); err != nil {
 		tb.Fatal(err)
 	}
 	return svc, clock, secret

@@ -51,6 +51,9 @@ func (s *Service) Invite(ctx context.Context, actor Actor, emails []string, role
 		}
 		for _, e := range emails {
 			u := &padlock.User{AccountID: acct.ID, Email: e, Role: role, Status: padlock.StatusInvited, CreatedAt: q.now}
+			if acct.RequiresMFA() {
+				u.MFADeadline = padlock.MFADeadline(acct.MFARequiredAt, q.now, acct.MFAGraceDays)
+			}
 			if err := tx.CreateUser(ctx, u, ""); err != nil {
 				if padlock.ErrorCode(err) == padlock.ECONFLICT {
 					return padlock.FieldError("emails", e+" already has a Padlock user.")

@@ -105,20 +105,23 @@ var errNotACode = padlock.FieldError("code", "Enter the 6-digit code from your a
 // ConfirmEnrollment checks a code against the enrollment's secret and, if
 // right, makes it the user's factor with a new set of recovery codes. The
 // confirming code's step is stored as used, so it cannot sign anyone in.
-func (s *Service) ConfirmEnrollment(ctx context.Context, c *Current, code, address string) error {
+// A sign-in that was held at enrollment becomes a full session under a new
+// token, returned; otherwise the result is nil and the session goes on.
+func (s *Service) ConfirmEnrollment(ctx context.Context, c *Current, code, address string) (*SignedIn, error) {
 	code, kind := mfa.NormalizeCode(code)
 	if kind != mfa.TOTPCode {
-		return padlock.FieldError("code", "Enter the 6-digit code your authenticator app shows.")
+		return nil, padlock.FieldError("code", "Enter the 6-digit code your authenticator app shows.")
 	}
 	secret, err := s.enrollmentSecret(ctx, c.User.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	step, ok := mfa.MatchStep(secret, code, s.now())
 	if !ok {
-		return ErrWrongCode
+		return nil, ErrWrongCode
 	}
-	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+	var upgraded *SignedIn
+	err = s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
 		if err := tx.ActivateTOTP(ctx, c.User.ID, s.Sealer.Seal(c.User.ID, purposeTOTP, secret), step, q.now); err != nil {
 			return err
 		}
@@ -131,8 +134,19 @@ func (s *Service) ConfirmEnrollment(ctx context.Context, c *Current, code, addre
 		if err := q.add(mail.MFAEnabled(c.User.Email, q.now)); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, event(c.User.AccountID, Actor{User: c.User, Address: address}, padlock.EventMFAEnabled, c.User.ID, "authenticator app", q.now))
+		if err := tx.RecordEvent(ctx, event(c.User.AccountID, Actor{User: c.User, Address: address}, padlock.EventMFAEnabled, c.User.ID, "authenticator app", q.now)); err != nil {
+			return err
+		}
+		if c.Session.State != padlock.SessionEnrollPending {
+			return nil
+		}
+		if err := tx.DeleteSession(ctx, c.Session.ID); err != nil {
+			return err
+		}
+		upgraded, err = s.fullSession(ctx, tx, c.User, address, q.now, "password, then MFA set up")
+		return err
 	})
+	return upgraded, err
 }
 
 // newRecoveryCodes replaces the user's codes and keeps the new ones, sealed,
@@ -276,8 +290,17 @@ func (s *Service) DisableMFA(ctx context.Context, c *Current, password, code, ad
 }
 
 // MFARequired is the policy: whether the user's account requires MFA. It is
-// read from stored settings on every call. No account setting exists yet,
-// so it says "not required".
+// read from stored settings on every call, never from the request.
 func (s *Service) MFARequired(ctx context.Context, u *padlock.User) (bool, error) {
-	return false, nil
+	acct, err := s.DB.Conn().Account(ctx, u.AccountID)
+	if err != nil {
+		return false, err
+	}
+	return acct.RequiresMFA(), nil
+}
+
+// MFAState is where the signed-in caller stands against the requirement
+// now; the caller's user and account were read for this request.
+func (s *Service) MFAState(c *Current) padlock.MFAState {
+	return padlock.MFAStateOf(c.Account.RequiresMFA(), c.User, s.now())
 }

@@ -125,31 +125,45 @@ func (s *Service) rehash(ctx context.Context, userID int64, password string) {
 }
 
 // startSession follows a correct password. The next state is decided
-// from stored data only: a user with a confirmed factor gets a pending
-// session that reaches nothing but the challenge; anyone else a full one.
+// from stored data only (the user and account as they are now): a user
+// with a confirmed factor gets a session that reaches nothing but the
+// challenge; one who must set MFA up first, a session that reaches only
+// enrollment; anyone else a full one.
 func (s *Service) startSession(ctx context.Context, u *padlock.User, address string, now time.Time) (*SignedIn, error) {
 	var out *SignedIn
 	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		_, err := tx.TOTP(ctx, u.ID)
-		switch {
-		case err == nil:
-			out, err = s.pendingSession(ctx, tx, u, address, now)
-			return err
-		case !errors.Is(err, padlock.ErrNotFound):
+		cur, err := tx.UserByID(ctx, u.ID)
+		if err != nil {
 			return err
 		}
-		out, err = s.fullSession(ctx, tx, u, address, now, "password")
+		if cur.CredentialVersion != u.CredentialVersion || cur.Status != padlock.StatusActive {
+			// The password was changed or the user deactivated while the
+			// password was being checked: the check no longer holds.
+			return ErrBadCredentials
+		}
+		acct, err := tx.Account(ctx, u.AccountID)
+		if err != nil {
+			return err
+		}
+		switch padlock.MFAStateOf(acct.RequiresMFA(), cur, now) {
+		case padlock.MFASatisfied:
+			out, err = s.pendingSession(ctx, tx, cur, address, now, padlock.SessionMFAPending)
+		case padlock.MFAMustEnroll:
+			out, err = s.pendingSession(ctx, tx, cur, address, now, padlock.SessionEnrollPending)
+		default:
+			out, err = s.fullSession(ctx, tx, cur, address, now, "password")
+		}
 		return err
 	})
 	return out, err
 }
 
-// pendingSession is the state between the password and the second factor:
-// ten minutes, bound to the credential version.
-func (s *Service) pendingSession(ctx context.Context, tx *store.Tx, u *padlock.User, address string, now time.Time) (*SignedIn, error) {
+// pendingSession is a state between the password and a full session: ten
+// minutes, bound to the credential version.
+func (s *Service) pendingSession(ctx context.Context, tx *store.Tx, u *padlock.User, address string, now time.Time, state padlock.SessionState) (*SignedIn, error) {
 	token, hash := NewToken()
 	sess := &padlock.Session{
-		UserID: u.ID, AccountID: u.AccountID, State: padlock.SessionMFAPending, CredentialVersion: u.CredentialVersion,
+		UserID: u.ID, AccountID: u.AccountID, State: state, CredentialVersion: u.CredentialVersion,
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(padlock.PendingLifetime),
 	}
 	if err := tx.CreateSession(ctx, sess, hash, address); err != nil {

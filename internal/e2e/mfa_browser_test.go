@@ -40,6 +40,9 @@ func TestEnableMFAAndSignInWithACodeAndARecoveryCode(t *testing.T) {
 		signIn(p, adminEmail)
 		p.expectPath("/login/mfa")
 		p.waitText("main h1", "MFA code")
+		if n := p.count(`header nav a[href="/organizations"], header nav a[href="/settings"]`); n != 0 {
+			p.fatalf("the MFA code screen links to %d pages a pending sign-in cannot reach", n)
+		}
 		p.open("/organizations")
 		p.expectPath("/login/mfa")
 		p.waitText("main h1", "MFA code")

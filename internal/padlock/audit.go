@@ -24,6 +24,12 @@ const (
 	EventMFAFailed                = "mfa_failed"
 	EventRecoveryCodesRegenerated = "recovery_codes_regenerated"
 	EventRecoveryCodeUsed         = "recovery_code_used"
+	EventMFARequiredOn            = "mfa_required_on"
+	EventMFARequiredOff           = "mfa_required_off"
+	EventMFAGraceChanged          = "mfa_grace_changed"
+	EventSessionLimits            = "session_limits_changed"
+	EventMFAReset                 = "mfa_reset"
+	EventEnforcementNotice        = "mfa_enforcement_notice"
 )
 
 // Event is one entry of the audit log. ActorID and TargetID are zero when

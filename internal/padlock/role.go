@@ -58,3 +58,15 @@ func (r Role) rank() int {
 
 // Outranks reports whether r is strictly above other.
 func (r Role) Outranks(other Role) bool { return r.rank() < other.rank() }
+
+// CanResetMFA reports whether r may reset the MFA of another user with role
+// target: an Administrator anyone's, a Manager anyone's below Administrator.
+func (r Role) CanResetMFA(target Role) bool {
+	switch r {
+	case RoleAdministrator:
+		return true
+	case RoleManager:
+		return target != RoleAdministrator
+	}
+	return false
+}

@@ -12,6 +12,9 @@ const (
 	// SessionMFAPending has passed the password and reaches only the
 	// second-factor challenge (and sign-out).
 	SessionMFAPending SessionState = "mfa_pending"
+	// SessionEnrollPending has passed the password of a user who must set
+	// up MFA first: it reaches only the enrollment screens (and sign-out).
+	SessionEnrollPending SessionState = "enroll_pending"
 )
 
 // PendingLifetime bounds a sign-in waiting for its second step.

@@ -193,3 +193,16 @@ func unixOrNone(t time.Time) int64 {
 	}
 	return t.Unix()
 }
+
+// ResetCredentials advances the user's credential version, which voids
+// every session and pending sign-in bound to the old one, on every node.
+func (tx *Tx) ResetCredentials(ctx context.Context, userID int64) error {
+	_, err := tx.exec(ctx, `UPDATE users SET credential_version = credential_version + 1 WHERE id = $1`, userID)
+	return err
+}
+
+// SetMFADeadline sets when the requirement applies to the user.
+func (tx *Tx) SetMFADeadline(ctx context.Context, userID int64, at time.Time) error {
+	_, err := tx.exec(ctx, `UPDATE users SET mfa_deadline = $2 WHERE id = $1`, userID, unixOrNone(at))
+	return err
+}

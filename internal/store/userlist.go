@@ -44,21 +44,9 @@ func (tx *Tx) Users(ctx context.Context, accountID int64, f UserFilter) ([]*padl
 	if limit <= 0 {
 		limit = total + 1
 	}
-	rows, err := tx.q.QueryContext(ctx, userSelect+` WHERE users.account_id = $1`+f.where()+` ORDER BY users.email LIMIT $2 OFFSET $3`,
+	users, err := tx.queryUsers(ctx, userSelect+` WHERE users.account_id = $1`+f.where()+` ORDER BY users.email LIMIT $2 OFFSET $3`,
 		accountID, limit, f.Offset)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*padlock.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, u)
-	}
-	return out, total, rows.Err()
+	return users, total, err
 }
 
 // MFACoverage counts an account's active and invited users and how many of
@@ -73,8 +61,29 @@ func (tx *Tx) MFACoverage(ctx context.Context, accountID int64) (withMFA, total 
 // for the enforcement notice and the operator's `user list --no-mfa`.
 // accountID 0 lists every account's.
 func (tx *Tx) UsersWithoutMFA(ctx context.Context, accountID int64) ([]*padlock.User, error) {
-	rows, err := tx.q.QueryContext(ctx, userSelect+` WHERE ($1 = 0 OR users.account_id = $1) AND users.status = $2 AND f.user_id IS NULL
+	return tx.queryUsers(ctx, userSelect+` WHERE ($1 = 0 OR users.account_id = $1) AND users.status = $2 AND f.user_id IS NULL
 		ORDER BY users.account_id, users.email`, accountID, string(padlock.StatusActive))
+}
+
+// RecomputeMFADeadlines stores every user's deadline for a requirement
+// turned on at requiredAt with graceDays: the grace runs from requiredAt or
+// from when the user joined, whichever is later. Shortening the grace takes
+// effect for everyone at once.
+func (tx *Tx) RecomputeMFADeadlines(ctx context.Context, accountID int64, requiredAt time.Time, graceDays int) error {
+	grace := int64(graceDays) * 24 * 3600
+	_, err := tx.exec(ctx, `UPDATE users SET mfa_deadline =
+		CASE WHEN created_at > $2 THEN created_at ELSE $2 END + $3 WHERE account_id = $1`, accountID, requiredAt.Unix(), grace)
+	return err
+}
+
+// AllUsers lists every account's users, for the operator's `user list`.
+func (tx *Tx) AllUsers(ctx context.Context) ([]*padlock.User, error) {
+	return tx.queryUsers(ctx, userSelect+` ORDER BY users.account_id, users.email`)
+}
+
+// queryUsers runs a userSelect query and scans every row.
+func (tx *Tx) queryUsers(ctx context.Context, query string, args ...any) ([]*padlock.User, error) {
+	rows, err := tx.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -88,15 +97,4 @@ func (tx *Tx) UsersWithoutMFA(ctx context.Context, accountID int64) ([]*padlock.
 		out = append(out, u)
 	}
 	return out, rows.Err()
-}
-
-// RecomputeMFADeadlines stores every user's deadline for a requirement
-// turned on at requiredAt with graceDays: the grace runs from requiredAt or
-// from when the user joined, whichever is later. Shortening the grace takes
-// effect for everyone at once.
-func (tx *Tx) RecomputeMFADeadlines(ctx context.Context, accountID int64, requiredAt time.Time, graceDays int) error {
-	grace := int64(graceDays) * 24 * 3600
-	_, err := tx.exec(ctx, `UPDATE users SET mfa_deadline =
-		CASE WHEN created_at > $2 THEN created_at ELSE $2 END + $3 WHERE account_id = $1`, accountID, requiredAt.Unix(), grace)
-	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/padlock"
@@ -25,6 +26,7 @@ const (
 	accessSignedIn
 	accessPermission
 	accessChallenge
+	accessEnrollment
 	accessAnySession
 )
 
@@ -37,6 +39,10 @@ var SignedIn = Access{kind: accessSignedIn}
 // Challenge routes are the second step of sign-in: they need a session
 // that has passed the password and waits for its second factor.
 var Challenge = Access{kind: accessChallenge}
+
+// Enrollment routes are the MFA setup screens: reachable by a full session
+// and by one held until its user sets MFA up.
+var Enrollment = Access{kind: accessEnrollment}
 
 // AnySession routes accept a session in any state; only sign-out.
 var AnySession = Access{kind: accessAnySession}
@@ -54,6 +60,8 @@ func (a Access) String() string {
 		return "permission:" + string(a.perm)
 	case accessChallenge:
 		return "challenge"
+	case accessEnrollment:
+		return "enrollment"
 	case accessAnySession:
 		return "any-session"
 	}
@@ -92,20 +100,31 @@ func (s *Server) guard(a Access, h http.Handler) http.Handler {
 	})
 }
 
-// admits applies the session's state and the route's class. A session
-// waiting for its second factor reaches only the challenge and sign-out,
-// whatever the request asks for.
+// admits applies the session's state, the MFA policy and the route's class.
+// A session waiting for its second factor reaches only the challenge; a user
+// who must set MFA up (held at sign-in, or caught by a requirement switched
+// on since) reaches only enrollment; sign-out is always allowed. The policy
+// is evaluated here on every request from the user and account just read.
 func (s *Server) admits(w http.ResponseWriter, r *http.Request, a Access, c *auth.Current) bool {
+	state := c.Session.State
+	mustEnroll := state == padlock.SessionEnrollPending ||
+		(state == padlock.SessionFull && s.auth.MFAState(c) == padlock.MFAMustEnroll)
 	switch {
 	case a.kind == accessAnySession:
 		return true
-	case c.Session.State == padlock.SessionMFAPending && a.kind != accessChallenge:
-		s.redirectOrRefuse(w, r, "/login/mfa")
-		return false
-	case c.Session.State == padlock.SessionFull && a.kind == accessChallenge:
+	case state == padlock.SessionMFAPending:
+		if a.kind != accessChallenge {
+			s.redirectOrRefuse(w, r, "/login/mfa")
+			return false
+		}
+		return true
+	case a.kind == accessChallenge:
 		redirect(w, r, "/")
 		return false
-	case c.Session.State != padlock.SessionFull && c.Session.State != padlock.SessionMFAPending:
+	case mustEnroll && a.kind != accessEnrollment:
+		s.redirectOrRefuse(w, r, "/settings/mfa/enroll"+nextQuery(r))
+		return false
+	case state != padlock.SessionFull && state != padlock.SessionEnrollPending:
 		s.redirectOrRefuse(w, r, "/login")
 		return false
 	case a.kind == accessPermission && !c.User.Role.Can(a.perm):
@@ -115,11 +134,19 @@ func (s *Server) admits(w http.ResponseWriter, r *http.Request, a Access, c *aut
 	return true
 }
 
+// nextQuery remembers where a GET was going, so enrollment can land there.
+func nextQuery(r *http.Request) string {
+	if r.Method != http.MethodGet || r.URL.Path == "/" {
+		return ""
+	}
+	return "?next=" + urlQueryEscape(r.URL.RequestURI())
+}
+
 // redirectOrRefuse sends a browser to the step it must complete; an API
 // client gets 401.
 func (s *Server) redirectOrRefuse(w http.ResponseWriter, r *http.Request, to string) {
 	if isAPI(r) {
-		s.error(w, r, &padlock.Error{Code: padlock.EUNAUTHORIZED, Message: "Complete sign-in first."})
+		s.error(w, r, &padlock.Error{Code: padlock.EUNAUTHORIZED, Message: "Complete sign-in first: " + strings.TrimPrefix(to, "/") + "."})
 		return
 	}
 	redirect(w, r, to)

@@ -18,6 +18,8 @@ type myMFAPage struct {
 	QR         template.URL // a data: URI drawn by the server
 	Codes      []string
 	LowCodes   bool
+	Next       string // where to land after enrollment
+	Forced     bool   // the user may do nothing else until MFA is set up
 }
 
 // myMFA is My Settings > MFA: the factor's state and what can be done.
@@ -52,10 +54,28 @@ func (s *Server) myMFAEnroll(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/settings/mfa/enroll")
 }
 
-// myMFAEnrollForm shows the QR code, the manual key and the code field.
+// myMFAEnrollForm shows the QR code, the manual key and the code field. A
+// user sent here by the requirement finds an enrollment already started.
 func (s *Server) myMFAEnrollForm(w http.ResponseWriter, r *http.Request) {
-	p := myMFAPage{Page: s.page(w, r, "Set up MFA", "settings")}
+	c := currentFrom(r.Context())
+	st, err := s.auth.MFAStatus(r.Context(), c.User.ID)
+	if err == nil && !st.Enrolling {
+		err = s.auth.BeginEnrollment(r.Context(), c)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := myMFAPage{Page: s.page(w, r, "Set up MFA", "settings"), Next: nextParam(r)}
 	s.renderEnrollment(w, r, &p, http.StatusOK)
+}
+
+// nextParam is the validated "next" of the query or form.
+func nextParam(r *http.Request) string {
+	if n := r.FormValue("next"); n != "" {
+		return safeNext(n)
+	}
+	return ""
 }
 
 func (s *Server) renderEnrollment(w http.ResponseWriter, r *http.Request, p *myMFAPage, status int) {
@@ -70,6 +90,7 @@ func (s *Server) renderEnrollment(w http.ResponseWriter, r *http.Request, p *myM
 		return
 	}
 	p.Enrollment, p.QR = e, template.URL(e.QR)
+	p.Forced = p.Restricted
 	s.render(w, r, status, "mfa_enroll", p)
 }
 
@@ -79,13 +100,21 @@ func (s *Server) myMFAVerify(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	err := s.auth.ConfirmEnrollment(r.Context(), currentFrom(r.Context()), r.PostFormValue("code"), s.clientAddress(r))
+	next := nextParam(r)
+	res, err := s.auth.ConfirmEnrollment(r.Context(), currentFrom(r.Context()), r.PostFormValue("code"), s.clientAddress(r))
 	if err != nil {
-		p := myMFAPage{Page: s.page(w, r, "Set up MFA", "settings")}
+		p := myMFAPage{Page: s.page(w, r, "Set up MFA", "settings"), Next: next}
 		s.renderEnrollment(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}
-	redirect(w, r, "/settings/mfa/recovery-codes")
+	if res != nil { // a sign-in held at enrollment is now a full session
+		s.setSessionCookie(w, res.Token)
+	}
+	to := "/settings/mfa/recovery-codes"
+	if next != "" {
+		to += "?next=" + urlQueryEscape(next)
+	}
+	redirect(w, r, to)
 }
 
 // myRecoveryCodes shows new codes until the user says they saved them.
@@ -99,7 +128,7 @@ func (s *Server) myRecoveryCodes(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p := myMFAPage{Page: s.page(w, r, "Recovery codes", "settings"), Codes: codes}
+	p := myMFAPage{Page: s.page(w, r, "Recovery codes", "settings"), Codes: codes, Next: nextParam(r)}
 	s.render(w, r, http.StatusOK, "recovery_codes", p)
 }
 
@@ -124,6 +153,10 @@ func (s *Server) myRecoveryCodesSaved(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setFlash(w, "MFA is on. Keep your recovery codes somewhere safe.")
+	if next := nextParam(r); next != "" {
+		redirect(w, r, next)
+		return
+	}
 	redirect(w, r, "/settings/mfa")
 }
 

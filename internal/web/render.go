@@ -65,11 +65,26 @@ type Page struct {
 	Flash   string
 	Errors  padlock.FieldErrors // messages beside form fields
 	Error   string              // a message above the form
+	// Restricted is set while the caller may reach only enrollment: the
+	// layout then offers nothing but sign-out.
+	Restricted bool
+	// MFADeadline is set during a grace period, for the "Set up now" banner.
+	MFADeadline time.Time
 }
 
 // page fills the common part of a page's data.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, title, nav string) Page {
-	return Page{Title: title, Nav: nav, Current: currentFrom(r.Context()), Flash: s.takeFlash(w, r), Errors: padlock.FieldErrors{}}
+	p := Page{Title: title, Nav: nav, Current: currentFrom(r.Context()), Flash: s.takeFlash(w, r), Errors: padlock.FieldErrors{}}
+	if c := p.Current; c != nil {
+		switch s.auth.MFAState(c) {
+		case padlock.MFAMustEnroll:
+			p.Restricted = true
+		case padlock.MFAGrace:
+			p.MFADeadline = c.User.MFADeadline
+		}
+		p.Restricted = p.Restricted || c.Session.State != padlock.SessionFull
+	}
+	return p
 }
 
 // render executes a page into a buffer first, so a template error becomes a

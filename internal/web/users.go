@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/csv"
 	"net/http"
 	"strconv"
 	"time"
@@ -15,7 +16,10 @@ const usersPerPage = 50
 type usersPage struct {
 	Page
 	Users      []*padlock.User
-	Total      int
+	Total      int // users matching the filter
+	WithMFA    int // of the account's current users, how many have MFA
+	Counted    int // the account's current (not deactivated) users
+	MFA        string
 	PageNum    int
 	PrevPage   int
 	NextPage   int
@@ -24,12 +28,29 @@ type usersPage struct {
 	Assignable []padlock.Role
 }
 
+// mfaFilter reads the users list's MFA filter; anything unknown is "all".
+func mfaFilter(r *http.Request) store.MFAFilter {
+	switch f := store.MFAFilter(r.URL.Query().Get("mfa")); f {
+	case store.MFASetUp, store.MFANotSet:
+		return f
+	}
+	return store.MFAAny
+}
+
+// users is Account > Users: the padlock column shows who has MFA.
 func (s *Server) users(w http.ResponseWriter, r *http.Request) {
-	p := usersPage{Page: s.page(w, r, "Users", "account")}
-	n, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	p.PageNum = max(n, 1)
-	users, total, err := s.db.Conn().Users(r.Context(), p.Current.User.AccountID,
-		store.UserFilter{Offset: (p.PageNum - 1) * usersPerPage, Limit: usersPerPage})
+	p := usersPage{Page: s.page(w, r, "Users", "account"), MFA: string(mfaFilter(r))}
+	n, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || n < 1 || n > 1_000_000 {
+		n = 1
+	}
+	p.PageNum = n
+	conn, acct := s.db.Conn(), p.Current.User.AccountID
+	users, total, err := conn.Users(r.Context(), acct,
+		store.UserFilter{MFA: mfaFilter(r), Offset: (p.PageNum - 1) * usersPerPage, Limit: usersPerPage})
+	if err == nil {
+		p.WithMFA, p.Counted, err = conn.MFACoverage(r.Context(), acct)
+	}
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -42,6 +63,33 @@ func (s *Server) users(w http.ResponseWriter, r *http.Request) {
 		p.NextPage = p.PageNum + 1
 	}
 	s.render(w, r, http.StatusOK, "users", p)
+}
+
+// usersCSV exports the (filtered) users list with each user's MFA status
+// and the date it was set up.
+func (s *Server) usersCSV(w http.ResponseWriter, r *http.Request) {
+	users, _, err := s.db.Conn().Users(r.Context(), currentFrom(r.Context()).User.AccountID, store.UserFilter{MFA: mfaFilter(r)})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="padlock-users.csv"`)
+	w.Header().Set("Cache-Control", "no-store")
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"name", "email", "role", "status", "mfa", "mfa_set_up", "last_sign_in"})
+	for _, u := range users {
+		mfa, since := "not set up", ""
+		if u.HasMFA() {
+			mfa, since = "set up", u.MFASince.UTC().Format(time.RFC3339)
+		}
+		last := ""
+		if !u.LastSignIn.IsZero() {
+			last = u.LastSignIn.UTC().Format(time.RFC3339)
+		}
+		cw.Write(csvSafe(u.Name, u.Email, u.Role.Label(), string(u.Status), mfa, since, last))
+	}
+	cw.Flush()
 }
 
 func (s *Server) userNew(w http.ResponseWriter, r *http.Request) {
@@ -86,6 +134,7 @@ type userEditPage struct {
 	User          *padlock.User
 	Assignable    []padlock.Role
 	CanManage     bool
+	CanResetMFA   bool
 	InviteExpires time.Time
 }
 
@@ -101,6 +150,7 @@ func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	p := userEditPage{Page: s.page(w, r, u.DisplayName(), "account"), User: u}
 	p.CanManage = p.Current.User.Role.CanManage(u.Role)
+	p.CanResetMFA = u.ID != p.Current.User.ID && p.Current.User.Role.CanResetMFA(u.Role)
 	p.Assignable = p.Current.User.Role.AssignableRoles()
 	if u.Status == padlock.StatusInvited {
 		p.InviteExpires, _ = s.db.Conn().PendingInvitation(r.Context(), u.ID)
@@ -151,15 +201,4 @@ func (s *Server) userResend(w http.ResponseWriter, r *http.Request) {
 	s.userAction(w, r, "A new invitation has been sent.", func(id int64) error {
 		return s.auth.ResendInvitation(r.Context(), s.actor(r), id)
 	})
-}
-
-type accountSettingsPage struct {
-	Page
-	Account *padlock.Account
-}
-
-func (s *Server) accountSettings(w http.ResponseWriter, r *http.Request) {
-	p := accountSettingsPage{Page: s.page(w, r, "Account settings", "account")}
-	p.Account = p.Current.Account
-	s.render(w, r, http.StatusOK, "account_settings", p)
 }

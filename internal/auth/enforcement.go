@@ -1,0 +1,207 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/mail"
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
+)
+
+// AuthSettings is Account > Settings > Authentication.
+type AuthSettings struct {
+	RequireMFA      bool
+	GraceDays       int
+	SessionIdle     time.Duration
+	SessionLifetime time.Duration
+}
+
+// Limits of the session settings an administrator may choose.
+const (
+	MinSessionIdle     = 5 * time.Minute
+	MaxSessionLifetime = 30 * 24 * time.Hour
+)
+
+func (in AuthSettings) validate() error {
+	fe := padlock.FieldErrors{}
+	if in.GraceDays < 0 || in.GraceDays > padlock.MaxGraceDays {
+		fe.Add("grace_days", fmt.Sprintf("Enter a number of days from 0 to %d.", padlock.MaxGraceDays))
+	}
+	if in.SessionIdle < MinSessionIdle || in.SessionIdle > MaxSessionLifetime {
+		fe.Add("session_idle", "Enter an idle timeout from 5 minutes to 30 days.")
+	}
+	if in.SessionLifetime < in.SessionIdle || in.SessionLifetime > MaxSessionLifetime {
+		fe.Add("session_lifetime", "Enter a lifetime at least as long as the idle timeout, and at most 30 days.")
+	}
+	return fe.Err()
+}
+
+// ErrSetUpYourOwnMFA refuses to require MFA of others by someone who has
+// none: they would be the first one sent to enrollment.
+var ErrSetUpYourOwnMFA = padlock.FieldError("require_mfa", "Set up MFA for yourself before you require it of everyone.")
+
+// SaveAuthSettings stores the account's MFA requirement, grace period and
+// session limits. Turning the requirement on stores every user's deadline
+// and emails each user without MFA; changing the grace recomputes the
+// deadlines; turning it off leaves everyone's MFA in place.
+func (s *Service) SaveAuthSettings(ctx context.Context, actor Actor, in AuthSettings) error {
+	if !actor.User.Role.Can(padlock.PermManageSecurity) {
+		return padlock.Errorf(padlock.EFORBIDDEN, "You may not change the account's settings.")
+	}
+	if err := in.validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+		if err := tx.LockAccount(ctx, actor.User.AccountID); err != nil {
+			return err
+		}
+		acct, err := tx.Account(ctx, actor.User.AccountID)
+		if err != nil {
+			return err
+		}
+		if in.RequireMFA && !acct.RequiresMFA() {
+			me, err := tx.UserByID(ctx, actor.User.ID)
+			if err != nil {
+				return err
+			}
+			if !me.HasMFA() {
+				return ErrSetUpYourOwnMFA
+			}
+		}
+		return s.applyAuthSettings(ctx, tx, q, actor, acct, in)
+	})
+}
+
+func (s *Service) applyAuthSettings(ctx context.Context, tx *store.Tx, q *mailQueue, actor Actor, acct *padlock.Account, in AuthSettings) error {
+	record := func(kind, detail string) error {
+		return tx.RecordEvent(ctx, event(acct.ID, actor, kind, 0, detail, q.now))
+	}
+	was := *acct
+	acct.MFAGraceDays, acct.SessionIdle, acct.SessionLifetime = in.GraceDays, in.SessionIdle, in.SessionLifetime
+	switch {
+	case in.RequireMFA && !was.RequiresMFA():
+		acct.MFARequiredAt = q.now
+		if err := record(padlock.EventMFARequiredOn, graceText(in.GraceDays)); err != nil {
+			return err
+		}
+	case !in.RequireMFA && was.RequiresMFA():
+		acct.MFARequiredAt = time.Time{}
+		if err := record(padlock.EventMFARequiredOff, "everyone's MFA stays in place"); err != nil {
+			return err
+		}
+	case in.RequireMFA && was.MFAGraceDays != in.GraceDays:
+		if err := record(padlock.EventMFAGraceChanged, graceText(was.MFAGraceDays)+" → "+graceText(in.GraceDays)); err != nil {
+			return err
+		}
+	}
+	if was.SessionIdle != in.SessionIdle || was.SessionLifetime != in.SessionLifetime {
+		if err := record(padlock.EventSessionLimits, fmt.Sprintf("idle %s, lifetime %s", in.SessionIdle, in.SessionLifetime)); err != nil {
+			return err
+		}
+	}
+	if err := tx.SaveAuthenticationSettings(ctx, acct); err != nil {
+		return err
+	}
+	if !acct.RequiresMFA() {
+		return nil
+	}
+	if err := tx.RecomputeMFADeadlines(ctx, acct.ID, acct.MFARequiredAt, acct.MFAGraceDays); err != nil {
+		return err
+	}
+	if was.RequiresMFA() {
+		return nil
+	}
+	return s.noticeUsersWithoutMFA(ctx, tx, q, actor, acct)
+}
+
+// noticeUsersWithoutMFA emails everyone the new requirement will stop.
+func (s *Service) noticeUsersWithoutMFA(ctx context.Context, tx *store.Tx, q *mailQueue, actor Actor, acct *padlock.Account) error {
+	users, err := tx.UsersWithoutMFA(ctx, acct.ID)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		deadline := time.Time{}
+		if acct.MFAGraceDays > 0 {
+			deadline = padlock.MFADeadline(acct.MFARequiredAt, u.CreatedAt, acct.MFAGraceDays)
+		}
+		if err := q.add(mail.MFARequiredNotice(u.Email, acct.Name, deadline, s.link("/login"))); err != nil {
+			return err
+		}
+	}
+	return tx.RecordEvent(ctx, event(acct.ID, actor, padlock.EventEnforcementNotice, 0, fmt.Sprintf("emailed %d user(s) without MFA", len(users)), q.now))
+}
+
+func graceText(days int) string {
+	if days == 0 {
+		return "no grace period"
+	}
+	return fmt.Sprintf("%d-day grace period", days)
+}
+
+// ResetMFA removes every factor and recovery code of another user, ends all
+// their sessions and pending sign-ins on every node, and emails them. They
+// set MFA up again at their next sign-in (forced if the account requires
+// it: no new grace period).
+func (s *Service) ResetMFA(ctx context.Context, actor Actor, userID int64) error {
+	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+		if !actor.User.Role.Can(padlock.PermManageUsers) {
+			return padlock.Errorf(padlock.EFORBIDDEN, "You may not reset MFA.")
+		}
+		u, err := tx.User(ctx, actor.User.AccountID, userID)
+		if err != nil {
+			return err
+		}
+		if u.ID == actor.User.ID {
+			return padlock.Errorf(padlock.ECONFLICT, "You cannot reset your own MFA; another administrator can, or use My Settings > MFA.")
+		}
+		if !actor.User.Role.CanResetMFA(u.Role) {
+			return padlock.Errorf(padlock.EFORBIDDEN, "Only an Administrator may reset an Administrator's MFA.")
+		}
+		return s.resetMFA(ctx, tx, q, u, actor, actor.User.DisplayName())
+	})
+}
+
+// ResetMFAByOperator is the break-glass path of `padlock user reset-mfa`:
+// the server's operator resets anyone, audited as done from the command line.
+func (s *Service) ResetMFAByOperator(ctx context.Context, email string) (*padlock.User, error) {
+	email, err := padlock.NormalizeEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	var u *padlock.User
+	err = s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+		c, err := tx.CredentialsByEmail(ctx, email)
+		if err != nil {
+			return notFoundAs(err, padlock.Errorf(padlock.ENOTFOUND, "No user has the email %s.", email))
+		}
+		u = c.User
+		return s.resetMFA(ctx, tx, q, u, Actor{Address: "command line"}, "The server's operator")
+	})
+	return u, err
+}
+
+func (s *Service) resetMFA(ctx context.Context, tx *store.Tx, q *mailQueue, u *padlock.User, actor Actor, by string) error {
+	if err := tx.DeleteFactors(ctx, u.ID); err != nil {
+		return err
+	}
+	if err := tx.ResetCredentials(ctx, u.ID); err != nil {
+		return err
+	}
+	if _, err := tx.DeleteUserSessions(ctx, u.ID, 0); err != nil {
+		return err
+	}
+	if err := tx.SetMFADeadline(ctx, u.ID, q.now); err != nil {
+		return err
+	}
+	if err := q.add(mail.MFAResetNotice(u.Email, by, q.now)); err != nil {
+		return err
+	}
+	detail := "by " + by
+	if actor.User != nil {
+		detail = "by " + actor.User.Email
+	}
+	return tx.RecordEvent(ctx, event(u.AccountID, actor, padlock.EventMFAReset, u.ID, detail, q.now))
+}

@@ -1,0 +1,74 @@
+package padlock
+
+import "strings"
+
+// Category groups event kinds for the Activity screen's filter.
+type Category struct {
+	Name  string // the value in a URL, like "sign-in"
+	Label string
+	Kinds []string
+}
+
+// EventCategories lists the categories in the order the filter shows them.
+// Each event kind belongs to at most one.
+var EventCategories = []Category{
+	{Name: "sign-in", Label: "Sign-in", Kinds: []string{EventSignIn, EventSignInFailed, EventSignOut, EventUnlock, EventMFAFailed}},
+	{Name: "lockout", Label: "Lockout", Kinds: []string{EventLockout}},
+	{Name: "mfa", Label: "MFA", Kinds: []string{EventMFAEnabled, EventMFADisabled, EventRecoveryCodesRegenerated, EventRecoveryCodeUsed, "mfa_reset"}},
+	{Name: "policy", Label: "Policy", Kinds: []string{"mfa_required_on", "mfa_required_off", "mfa_grace_changed", "session_limits_changed", "mfa_enforcement_notice"}},
+	{Name: "users", Label: "Users", Kinds: []string{EventInvited, EventInviteAccepted, EventRoleChanged, EventDeactivated, EventReactivated, EventAccountCreated, EventNameChanged}},
+	{Name: "password", Label: "Password", Kinds: []string{EventPasswordChanged, EventPasswordReset, EventPasswordResetRequested}},
+}
+
+// KindsOf returns the event kinds of the named category, nil for a name
+// that is not a category.
+func KindsOf(category string) []string {
+	for _, c := range EventCategories {
+		if c.Name == category {
+			return c.Kinds
+		}
+	}
+	return nil
+}
+
+var eventLabels = map[string]string{
+	EventSignIn:                   "Signed in",
+	EventSignInFailed:             "Sign-in failed",
+	EventLockout:                  "Locked out",
+	EventUnlock:                   "Unlocked",
+	EventSignOut:                  "Signed out",
+	EventPasswordChanged:          "Password changed",
+	EventPasswordReset:            "Password reset",
+	EventPasswordResetRequested:   "Password reset requested",
+	EventInvited:                  "User invited",
+	EventInviteAccepted:           "Invitation accepted",
+	EventRoleChanged:              "Role changed",
+	EventDeactivated:              "User deactivated",
+	EventReactivated:              "User reactivated",
+	EventAccountCreated:           "Account created",
+	EventNameChanged:              "Name changed",
+	EventMFAEnabled:               "MFA set up",
+	EventMFADisabled:              "MFA removed",
+	EventMFAFailed:                "MFA code rejected",
+	EventRecoveryCodesRegenerated: "Recovery codes regenerated",
+	EventRecoveryCodeUsed:         "Recovery code used",
+	"mfa_reset":                   "MFA reset",
+	"mfa_required_on":             "MFA required turned on",
+	"mfa_required_off":            "MFA required turned off",
+	"mfa_grace_changed":           "MFA grace period changed",
+	"session_limits_changed":      "Session limits changed",
+	"mfa_enforcement_notice":      "MFA enforcement notice sent",
+}
+
+// EventLabel is an event kind as people read it; a kind without a label
+// (one newer than this table) reads as its words, "some_kind" → "Some kind".
+func EventLabel(kind string) string {
+	if l, ok := eventLabels[kind]; ok {
+		return l
+	}
+	s := strings.ReplaceAll(kind, "_", " ")
+	if s == "" {
+		return ""
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+type accountSettingsPage struct {
+	Page
+	Account      *padlock.Account
+	WithoutMFA   int
+	Users        int
+	RequireMFA   bool
+	GraceDays    string
+	IdleMinutes  string
+	LifetimeHour string
+	NoOwnMFA     bool // the viewer has no MFA: saving "require" would be refused
+}
+
+// accountSettings is Account > Settings > Authentication.
+func (s *Server) accountSettings(w http.ResponseWriter, r *http.Request) {
+	p := accountSettingsPage{Page: s.page(w, r, "Account settings", "account")}
+	a := p.Current.Account
+	p.RequireMFA, p.GraceDays = a.RequiresMFA(), strconv.Itoa(a.MFAGraceDays)
+	p.IdleMinutes = strconv.Itoa(int(a.SessionIdle / time.Minute))
+	p.LifetimeHour = strconv.Itoa(int(a.SessionLifetime / time.Hour))
+	s.renderAccountSettings(w, r, &p, http.StatusOK)
+}
+
+func (s *Server) renderAccountSettings(w http.ResponseWriter, r *http.Request, p *accountSettingsPage, status int) {
+	p.Account = p.Current.Account
+	with, total, err := s.db.Conn().MFACoverage(r.Context(), p.Account.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p.WithoutMFA, p.Users, p.NoOwnMFA = total-with, total, !p.Current.User.HasMFA()
+	s.render(w, r, status, "account_settings", p)
+}
+
+// accountSettingsSubmit saves the requirement, grace and session limits.
+func (s *Server) accountSettingsSubmit(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := accountSettingsPage{Page: s.page(w, r, "Account settings", "account"),
+		RequireMFA: r.PostFormValue("require_mfa") == "on", GraceDays: r.PostFormValue("grace_days"),
+		IdleMinutes: r.PostFormValue("session_idle_minutes"), LifetimeHour: r.PostFormValue("session_lifetime_hours")}
+	in, err := p.settings()
+	if err == nil {
+		err = s.auth.SaveAuthSettings(r.Context(), s.actor(r), in)
+	}
+	if err != nil {
+		s.renderAccountSettings(w, r, &p, s.formError(r, &p.Page, err))
+		return
+	}
+	s.setFlash(w, "Authentication settings saved.")
+	redirect(w, r, "/account/settings")
+}
+
+// settings parses the form's numbers, reporting each bad one beside it.
+func (p *accountSettingsPage) settings() (auth.AuthSettings, error) {
+	fe := padlock.FieldErrors{}
+	number := func(field, value, msg string) int {
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 0 || n > 1_000_000 {
+			fe.Add(field, msg)
+		}
+		return n
+	}
+	in := auth.AuthSettings{RequireMFA: p.RequireMFA}
+	in.GraceDays = number("grace_days", p.GraceDays, "Enter a whole number of days.")
+	in.SessionIdle = time.Duration(number("session_idle", p.IdleMinutes, "Enter a whole number of minutes.")) * time.Minute
+	in.SessionLifetime = time.Duration(number("session_lifetime", p.LifetimeHour, "Enter a whole number of hours.")) * time.Hour
+	return in, fe.Err()
+}
