@@ -63,6 +63,18 @@ type Enrollment struct {
 	QR     string // data: URI of a PNG
 }
 
+// SecretGroups is the secret in groups of four, easier to type by hand.
+func (e *Enrollment) SecretGroups() string {
+	var b strings.Builder
+	for i, r := range e.Secret {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // BeginEnrollment starts an enrollment with a new secret. Until confirmed it
 // counts for nothing; the current factor, if any, stays in force.
 func (s *Service) BeginEnrollment(ctx context.Context, c *Current) error {

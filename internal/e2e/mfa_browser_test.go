@@ -134,7 +134,7 @@ func enableMFA(p *page, a *testenv.TestApp) ([]byte, []string) {
 
 	p.step("copy the secret key")
 	p.toggle(`main details summary`)
-	key := p.text("#secret")
+	key := strings.ReplaceAll(p.text("#secret"), " ", "") // shown in groups of four
 	secret, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(key)
 	if err != nil || len(secret) != mfa.SecretSize {
 		p.fatalf("the key %q is not %d bytes of base32: %v", key, mfa.SecretSize, err)

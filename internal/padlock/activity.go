@@ -14,8 +14,8 @@ type Category struct {
 var EventCategories = []Category{
 	{Name: "sign-in", Label: "Sign-in", Kinds: []string{EventSignIn, EventSignInFailed, EventSignOut, EventUnlock, EventMFAFailed}},
 	{Name: "lockout", Label: "Lockout", Kinds: []string{EventLockout}},
-	{Name: "mfa", Label: "MFA", Kinds: []string{EventMFAEnabled, EventMFADisabled, EventRecoveryCodesRegenerated, EventRecoveryCodeUsed, "mfa_reset"}},
-	{Name: "policy", Label: "Policy", Kinds: []string{"mfa_required_on", "mfa_required_off", "mfa_grace_changed", "session_limits_changed", "mfa_enforcement_notice"}},
+	{Name: "mfa", Label: "MFA", Kinds: []string{EventMFAEnabled, EventMFADisabled, EventRecoveryCodesRegenerated, EventRecoveryCodeUsed, EventMFAReset}},
+	{Name: "policy", Label: "Policy", Kinds: []string{EventMFARequiredOn, EventMFARequiredOff, EventMFAGraceChanged, EventSessionLimits, EventEnforcementNotice}},
 	{Name: "users", Label: "Users", Kinds: []string{EventInvited, EventInviteAccepted, EventRoleChanged, EventDeactivated, EventReactivated, EventAccountCreated, EventNameChanged}},
 	{Name: "password", Label: "Password", Kinds: []string{EventPasswordChanged, EventPasswordReset, EventPasswordResetRequested}},
 }
@@ -52,12 +52,12 @@ var eventLabels = map[string]string{
 	EventMFAFailed:                "MFA code rejected",
 	EventRecoveryCodesRegenerated: "Recovery codes regenerated",
 	EventRecoveryCodeUsed:         "Recovery code used",
-	"mfa_reset":                   "MFA reset",
-	"mfa_required_on":             "MFA required turned on",
-	"mfa_required_off":            "MFA required turned off",
-	"mfa_grace_changed":           "MFA grace period changed",
-	"session_limits_changed":      "Session limits changed",
-	"mfa_enforcement_notice":      "MFA enforcement notice sent",
+	EventMFAReset:                 "MFA reset",
+	EventMFARequiredOn:            "MFA required turned on",
+	EventMFARequiredOff:           "MFA required turned off",
+	EventMFAGraceChanged:          "MFA grace period changed",
+	EventSessionLimits:            "Session limits changed",
+	EventEnforcementNotice:        "MFA enforcement notice sent",
 }
 
 // EventLabel is an event kind as people read it; a kind without a label

@@ -1,7 +1,12 @@
 package web_test
 
 import (
+	"encoding/base32"
+	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/padlock-mfa/padlock/internal/store"
 
 	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/padlock"
@@ -17,4 +22,22 @@ func userID(t *testing.T, a *testenv.TestApp, email string) int64 {
 		t.Fatalf("user %s: %v", email, err)
 	}
 	return c.User.ID
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+type store_Tx = store.Tx
+
+func decodeSecret(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(s)
+	if err != nil || len(b) != 20 {
+		t.Fatalf("secret %q: %v", s, err)
+	}
+	return b
+}
+
+// secretOnPage reads the manual-entry key, shown in groups of four.
+func secretOnPage(body string) string {
+	return strings.ReplaceAll(between(body, `<code id="secret">`, "<"), " ", "")
 }

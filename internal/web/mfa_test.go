@@ -34,7 +34,7 @@ func enableMFA(t *testing.T, a *testenv.TestApp, c *testenv.Client) enrolled {
 	if status != 200 || !strings.Contains(body, "Show secret key for manual configuration") || !strings.Contains(body, `src="data:image/png;base64,`) {
 		t.Fatalf("enrollment page: %d", status)
 	}
-	secret, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(between(body, `<code id="secret">`, "<"))
+	secret, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secretOnPage(body))
 	if err != nil || len(secret) != 20 {
 		t.Fatalf("secret on the page: %v (%d bytes)", err, len(secret))
 	}
@@ -135,7 +135,7 @@ func TestReEnrollingMakesANewSecretAndKeepsTheOldFactorUntilConfirmed(t *testing
 	old := enableMFA(t, a, c)
 	c.PostForm(t, "/settings/mfa/enroll", nil)
 	_, _, body := c.Get(t, "/settings/mfa/enroll")
-	if between(body, `<code id="secret">`, "<") == mfa.EncodeSecret(old.secret) {
+	if secretOnPage(body) == mfa.EncodeSecret(old.secret) {
 		t.Fatal("re-enrolling showed the old secret")
 	}
 	c.PostForm(t, "/logout", nil)

@@ -39,8 +39,12 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSessionCookie(w, res.Token)
-	if res.Session.State == padlock.SessionMFAPending {
+	switch res.Session.State {
+	case padlock.SessionMFAPending:
 		redirect(w, r, "/login/mfa?next="+urlQueryEscape(next))
+		return
+	case padlock.SessionEnrollPending:
+		redirect(w, r, "/settings/mfa/enroll?next="+urlQueryEscape(next))
 		return
 	}
 	redirect(w, r, next)

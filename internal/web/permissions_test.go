@@ -1,0 +1,354 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/testenv"
+)
+
+// roleTable is DESIGN.md's role table for MFA administration, one row per
+// acting role. "yes" is allowed and takes effect; 403 and 409 are refusals
+// that change nothing. The reset columns are targets of each role, then the
+// actor's own MFA.
+var roleTable = []struct {
+	cells string
+	actor padlock.Role
+}{
+	//require MFA  users  activity | reset: Admin  Manager  Editor  Creator  Read-only  Lite | own
+	{"yes          yes    yes      |        yes    yes      yes     yes      yes        yes  | 409", padlock.RoleAdministrator},
+	{"yes          yes    yes      |        403    yes      yes     yes      yes        yes  | 409", padlock.RoleManager},
+	{"403          403    403      |        403    403      403     403      403        403  | 403", padlock.RoleEditor},
+	{"403          403    403      |        403    403      403     403      403        403  | 403", padlock.RoleCreator},
+	{"403          403    403      |        403    403      403     403      403        403  | 403", padlock.RoleReadOnly},
+	{"403          403    403      |        403    403      403     403      403        403  | 403", padlock.RoleLite},
+}
+
+// answer is one cell of the role table: "yes" or the refusal's status.
+type answer string
+
+const yes answer = "yes"
+
+// permissionRow is one row of roleTable, read.
+type permissionRow struct {
+	requireMFA, usersList, activityLog answer
+	reset                              [6]answer // in padlock.Roles order
+	resetOwn                           answer
+}
+
+func readRow(t *testing.T, cells string) permissionRow {
+	t.Helper()
+	var a []answer
+	for _, c := range strings.Fields(cells) {
+		if c != "|" {
+			a = append(a, answer(c))
+		}
+	}
+	if len(a) != 10 {
+		t.Fatalf("role table row %q has %d cells, want 10", cells, len(a))
+	}
+	return permissionRow{requireMFA: a[0], usersList: a[1], activityLog: a[2], reset: [6]answer(a[3:9]), resetOwn: a[9]}
+}
+
+// status is the HTTP answer a cell stands for; ok is the success status.
+func (a answer) status(t *testing.T, ok int) int {
+	t.Helper()
+	if a == yes {
+		return ok
+	}
+	n, err := strconv.Atoi(string(a))
+	if err != nil {
+		t.Fatalf("role table cell %q", a)
+	}
+	return n
+}
+
+// matrix is one account with a signed-in user of every role, each with MFA
+// on, to act; and another user of every role, each with MFA on, to be
+// acted upon.
+type matrix struct {
+	a       *testenv.TestApp
+	account int64
+	actors  map[padlock.Role]*member
+	targets map[padlock.Role]*member
+}
+
+// member is one user of the matrix's account and their browser.
+type member struct {
+	email  string
+	id     int64
+	client *testenv.Client
+	resets int // "MFA was reset" emails they should have had by now
+}
+
+func newMatrix(t *testing.T, d string) *matrix {
+	t.Helper()
+	a := testenv.StartApp(t, d, testenv.Options{})
+	admin := a.CreateAccount(t, "Acme IT", "administrator@acme.test")
+	m := &matrix{a: a, account: admin.AccountID, actors: map[padlock.Role]*member{}, targets: map[padlock.Role]*member{}}
+	for _, r := range padlock.Roles {
+		name := strings.ReplaceAll(string(r), "_", "-")
+		if r != padlock.RoleAdministrator {
+			a.AddUser(t, admin, name+"@acme.test", r)
+		}
+		a.AddUser(t, admin, "target-"+name+"@acme.test", r)
+		m.actors[r] = m.withMFA(t, name+"@acme.test")
+		m.targets[r] = m.withMFA(t, "target-"+name+"@acme.test")
+	}
+	return m
+}
+
+// withMFA signs the user in and turns MFA on through the screens.
+func (m *matrix) withMFA(t *testing.T, email string) *member {
+	t.Helper()
+	u := &member{email: email, id: userID(t, m.a, email), client: m.a.NewClient()}
+	u.client.SignIn(t, email, testenv.Password)
+	enableMFA(t, m.a, u.client)
+	return u
+}
+
+func (m *matrix) hasMFA(t *testing.T, u *member) bool {
+	t.Helper()
+	got, err := m.a.DB.Conn().User(t.Context(), m.account, u.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got.HasMFA()
+}
+
+func (m *matrix) requiresMFA(t *testing.T) bool {
+	t.Helper()
+	acct, err := m.a.DB.Conn().Account(t.Context(), m.account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return acct.RequiresMFA()
+}
+
+// The answer of every role to every MFA administration capability is the
+// role table's, and so is the effect.
+func TestPermissionsFollowTheRoleTable(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		m := newMatrix(t, d)
+		for _, tt := range roleTable {
+			t.Run(tt.actor.Label(), func(t *testing.T) {
+				row, actor := readRow(t, tt.cells), m.actors[tt.actor]
+				t.Run("requires MFA for the account", func(t *testing.T) { m.checkRequireMFA(t, actor, row.requireMFA) })
+				t.Run("sees Account > Users", func(t *testing.T) { m.checkUsersList(t, actor, row.usersList) })
+				t.Run("sees Account > Activity", func(t *testing.T) { m.checkActivityLog(t, actor, row.activityLog) })
+				for i, r := range padlock.Roles {
+					t.Run("resets the MFA of a "+r.Label(), func(t *testing.T) { m.checkReset(t, actor, m.targets[r], row.reset[i]) })
+				}
+				t.Run("resets their own MFA", func(t *testing.T) { m.checkReset(t, actor, actor, row.resetOwn) })
+			})
+		}
+		t.Run("only allowed resets sent a notice or wrote an event", func(t *testing.T) { m.checkResetTrail(t) })
+	})
+}
+
+// checkRequireMFA turns the requirement on and, when that is allowed, off
+// again, so the next rows start from the same account.
+func (m *matrix) checkRequireMFA(t *testing.T, actor *member, want answer) {
+	acct, err := m.a.DB.Conn().Account(t.Context(), m.account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := func(on bool) url.Values {
+		v := url.Values{"grace_days": {"0"},
+			"session_idle_minutes":   {fmt.Sprint(int(acct.SessionIdle / time.Minute))},
+			"session_lifetime_hours": {fmt.Sprint(int(acct.SessionLifetime / time.Hour))}}
+		if on {
+			v.Set("require_mfa", "on")
+		}
+		return v
+	}
+	status, loc, body := actor.client.PostForm(t, "/account/settings/authentication", form(true))
+	if want != yes {
+		if status != want.status(t, 0) || m.requiresMFA(t) {
+			t.Fatalf("require MFA: %d, required %v; want %s and nothing changed", status, m.requiresMFA(t), want)
+		}
+		return
+	}
+	if status != http.StatusSeeOther || loc != "/account/settings" || !m.requiresMFA(t) {
+		t.Fatalf("require MFA: %d %q, required %v\n%s", status, loc, m.requiresMFA(t), body)
+	}
+	if status, _, _ := actor.client.PostForm(t, "/account/settings/authentication", form(false)); status != http.StatusSeeOther || m.requiresMFA(t) {
+		t.Fatalf("stop requiring MFA: %d, required %v", status, m.requiresMFA(t))
+	}
+}
+
+func (m *matrix) checkUsersList(t *testing.T, actor *member, want answer) {
+	someone := m.targets[padlock.RoleLite].email
+	for _, path := range []string{"/account/users", "/account/users.csv"} {
+		status, _, body := actor.client.Get(t, path)
+		if listed := strings.Contains(body, someone); status != want.status(t, http.StatusOK) || listed != (want == yes) {
+			t.Errorf("GET %s: %d, lists %s: %v; want %s", path, status, someone, listed, want)
+		}
+	}
+}
+
+func (m *matrix) checkActivityLog(t *testing.T, actor *member, want answer) {
+	someone := m.targets[padlock.RoleLite].email // who enabled MFA, and was invited
+	for _, path := range []string{"/account/activity", "/account/activity.csv"} {
+		status, _, body := actor.client.Get(t, path)
+		if shown := strings.Contains(body, someone); status != want.status(t, http.StatusOK) || shown != (want == yes) {
+			t.Errorf("GET %s: %d, shows %s's events: %v; want %s", path, status, someone, shown, want)
+		}
+	}
+}
+
+// checkReset posts Reset MFA for the target. An allowed reset is checked for
+// its effect and then the target sets MFA up again for the next rows.
+func (m *matrix) checkReset(t *testing.T, actor, target *member, want answer) {
+	path := fmt.Sprintf("/account/users/%d/reset-mfa", target.id)
+	wantStatus := want.status(t, http.StatusSeeOther)
+	if status, _, _ := actor.client.PostForm(t, path, nil); status != wantStatus {
+		t.Fatalf("POST %s: %d, want %d", path, status, wantStatus)
+	}
+	if want != yes {
+		if !m.hasMFA(t, target) {
+			t.Fatal("a refused reset removed the MFA")
+		}
+		if status, _, _ := target.client.Get(t, "/settings"); status != http.StatusOK {
+			t.Fatalf("a refused reset ended the target's session: %d", status)
+		}
+		return
+	}
+	if m.hasMFA(t, target) {
+		t.Fatal("the target still has MFA after the reset")
+	}
+	if status, loc, _ := target.client.Get(t, "/settings"); status != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
+		t.Fatalf("the target's session survived the reset: %d %q", status, loc)
+	}
+	target.resets++
+	waitForMails(t, m.a, target.email, "Your Padlock MFA was reset", target.resets)
+	target.client.SignIn(t, target.email, testenv.Password)
+	enableMFA(t, m.a, target.client)
+}
+
+// checkResetTrail compares the notices and audit events with the resets
+// the table allows: one each per allowed reset, none for a refused one.
+func (m *matrix) checkResetTrail(t *testing.T) {
+	events, err := m.a.DB.Conn().Events(t.Context(), m.account, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	everyone := []*member{}
+	for _, r := range padlock.Roles {
+		everyone = append(everyone, m.actors[r], m.targets[r])
+	}
+	time.Sleep(200 * time.Millisecond) // the outbox worker polls every 50 ms
+	for _, u := range everyone {
+		var logged int
+		for _, e := range events {
+			if e.Kind == padlock.EventMFAReset && e.TargetID == u.id {
+				logged++
+			}
+		}
+		if mails := countMails(m.a, u.email, "Your Padlock MFA was reset"); mails != u.resets || logged != u.resets {
+			t.Errorf("%s: %d reset notice(s) and %d reset event(s), want %d", u.email, mails, logged, u.resets)
+		}
+	}
+}
+
+func countMails(a *testenv.TestApp, to, subject string) int {
+	n := 0
+	for _, msg := range a.SMTP.Messages() {
+		for _, r := range msg.To {
+			if strings.EqualFold(r, to) && strings.Contains(msg.Subject, subject) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// waitForMails waits until the recipient has had n messages with the
+// subject.
+func waitForMails(t *testing.T, a *testenv.TestApp, to, subject string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for countMails(a, to, subject) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s had %d %q mail(s) within 10s, want %d", to, countMails(a, to, subject), subject, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// An Administrator of one account cannot see or reset the MFA of another
+// account's user: the answer is the same as for a user that does not exist.
+func TestTenantAdministratorsCannotResetAnotherAccountsMFA(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a := testenv.StartApp(t, d, testenv.Options{})
+		a.CreateAccount(t, "Acme IT", "admin@acme.test")
+		other := a.CreateAccount(t, "Beta IT", "admin@beta.test")
+		a.AddUser(t, other, "lee@beta.test", padlock.RoleLite)
+		lee := a.NewClient()
+		lee.SignIn(t, "lee@beta.test", testenv.Password)
+		enableMFA(t, a, lee)
+
+		acme := a.NewClient()
+		acme.SignIn(t, "admin@acme.test", testenv.Password)
+		leeID := userID(t, a, "lee@beta.test")
+		for _, id := range []int64{leeID, leeID + 1000} {
+			path := fmt.Sprintf("/account/users/%d/reset-mfa", id)
+			if status, _, body := acme.Get(t, path); status != http.StatusNotFound || strings.Contains(body, "lee@beta.test") {
+				t.Errorf("GET %s: %d, want 404 without the user", path, status)
+			}
+			if status, _, _ := acme.PostForm(t, path, nil); status != http.StatusNotFound {
+				t.Errorf("POST %s: %d, want 404", path, status)
+			}
+		}
+		u, err := a.DB.Conn().User(t.Context(), other.AccountID, leeID)
+		if err != nil || !u.HasMFA() {
+			t.Fatalf("the other account's user lost MFA: %v", err)
+		}
+		if status, _, _ := lee.Get(t, "/settings"); status != http.StatusOK {
+			t.Fatalf("the other account's user was signed out: %d", status)
+		}
+	})
+}
+
+// A reset on one node ends the user's session and pending sign-in on the
+// other at their very next request.
+func TestResetMFAEndsSessionsOnAnotherNode(t *testing.T) {
+	dbURL := testenv.DatabaseURL(t, "postgres")
+	smtp, clock := testenv.StartSMTP(t), testenv.NewClock()
+	one := testenv.StartApp(t, "postgres", testenv.Options{DatabaseURL: dbURL, SMTP: smtp, Clock: clock})
+	two := testenv.StartApp(t, "postgres", testenv.Options{DatabaseURL: dbURL, SMTP: smtp, Clock: clock})
+	admin := one.CreateAccount(t, "Acme IT", "admin@acme.test")
+	one.AddUser(t, admin, "lee@acme.test", padlock.RoleLite)
+
+	signedIn := two.NewClient()
+	signedIn.SignIn(t, "lee@acme.test", testenv.Password)
+	enableMFA(t, two, signedIn)
+	pending := two.NewClient()
+	passwordStep(t, pending, "lee@acme.test")
+	if status, _, _ := signedIn.Get(t, "/settings"); status != http.StatusOK {
+		t.Fatalf("before the reset: %d", status)
+	}
+	if status, _, _ := pending.Get(t, "/login/mfa"); status != http.StatusOK {
+		t.Fatalf("challenge before the reset: %d", status)
+	}
+
+	c := one.NewClient()
+	c.SignIn(t, "admin@acme.test", testenv.Password)
+	if status, _, _ := c.PostForm(t, fmt.Sprintf("/account/users/%d/reset-mfa", userID(t, one, "lee@acme.test")), nil); status != http.StatusSeeOther {
+		t.Fatalf("reset on node one: %d", status)
+	}
+
+	if status, loc, _ := signedIn.Get(t, "/settings"); status != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
+		t.Fatalf("the session on node two survived: %d %q, want a redirect to sign in", status, loc)
+	}
+	if status, loc, _ := pending.Get(t, "/login/mfa"); status != http.StatusSeeOther || !strings.HasPrefix(loc, "/login?") {
+		t.Fatalf("the pending sign-in on node two survived: %d %q, want a redirect to sign in", status, loc)
+	}
+	smtp.WaitFor(t, "lee@acme.test", "Your Padlock MFA was reset", 10*time.Second)
+}
