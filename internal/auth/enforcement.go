@@ -118,7 +118,7 @@ func (s *Service) applyAuthSettings(ctx context.Context, tx *store.Tx, q *mailQu
 
 // noticeUsersWithoutMFA emails everyone the new requirement will stop.
 func (s *Service) noticeUsersWithoutMFA(ctx context.Context, tx *store.Tx, q *mailQueue, actor Actor, acct *padlock.Account) error {
-	users, err := tx.UsersWithoutMFA(ctx, acct.ID)
+	users, err := tx.UsersWithoutMFA(ctx, acct.ID, 0)
 	if err != nil {
 		return err
 	}

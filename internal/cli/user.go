@@ -77,7 +77,7 @@ func resetUserMFA(ctx context.Context, env Env, a *app.App, email string, _ bool
 }
 
 func listUsers(ctx context.Context, env Env, a *app.App, _ string, noMFA bool) error {
-	users, err := a.DB.Conn().UsersWithoutMFA(ctx, 0)
+	users, err := a.DB.Conn().UsersWithoutMFA(ctx, 0, 0)
 	if !noMFA && err == nil {
 		users, err = a.DB.Conn().AllUsers(ctx)
 	}

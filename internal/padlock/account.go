@@ -41,6 +41,8 @@ type Document struct {
 	Body           string
 	UpdatedAt      time.Time
 	UpdatedBy      string
+	// SharedWithPortal shows the document to the organization's portal users.
+	SharedWithPortal bool
 }
 
 // Validate normalizes and checks a document's title and text.

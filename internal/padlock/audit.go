@@ -30,6 +30,9 @@ const (
 	EventSessionLimits            = "session_limits_changed"
 	EventMFAReset                 = "mfa_reset"
 	EventEnforcementNotice        = "mfa_enforcement_notice"
+	EventPortalCreated            = "portal_created"
+	EventPortalChanged            = "portal_changed"
+	EventPortalDeleted            = "portal_deleted"
 )
 
 // Event is one entry of the audit log. ActorID and TargetID are zero when
@@ -38,6 +41,7 @@ const (
 type Event struct {
 	ID        int64
 	AccountID int64
+	PortalID  int64 // set for events of a portal's users
 	ActorID   int64
 	TargetID  int64
 	Kind      string

@@ -12,6 +12,9 @@ const (
 	PermManageSecurity Permission = "manage_security"
 	// PermManageSSO covers single sign-on settings and API keys.
 	PermManageSSO Permission = "manage_sso"
+	// PermManagePortals covers client portals: creating, editing, deleting,
+	// inviting portal users and resetting their MFA.
+	PermManagePortals Permission = "manage_portals"
 	// PermManageOrganizations covers adding client organizations.
 	PermManageOrganizations Permission = "manage_organizations"
 	PermViewDocuments       Permission = "view_documents"
@@ -21,8 +24,8 @@ const (
 )
 
 var permissions = map[Role][]Permission{
-	RoleAdministrator: {PermManageUsers, PermManageSecurity, PermManageSSO, PermManageOrganizations, PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments},
-	RoleManager:       {PermManageUsers, PermManageSecurity, PermManageOrganizations, PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments},
+	RoleAdministrator: {PermManageUsers, PermManageSecurity, PermManageSSO, PermManagePortals, PermManageOrganizations, PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments},
+	RoleManager:       {PermManageUsers, PermManageSecurity, PermManagePortals, PermManageOrganizations, PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments},
 	RoleEditor:        {PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments},
 	RoleCreator:       {PermViewDocuments, PermCreateDocuments, PermEditDocuments},
 	RoleReadOnly:      {PermViewDocuments},

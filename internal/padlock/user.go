@@ -15,10 +15,13 @@ const (
 	StatusDeactivated UserStatus = "deactivated"
 )
 
-// User is a member of an account's staff.
+// User is a member of an account's staff, or a portal user: a person at
+// the client who signs in to the organization's portal.
 type User struct {
-	ID         int64
-	AccountID  int64
+	ID        int64
+	AccountID int64
+	// PortalID is set for a portal user, zero for a member of the staff.
+	PortalID   int64
 	Email      string
 	Name       string
 	Role       Role

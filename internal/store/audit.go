@@ -13,8 +13,8 @@ func (tx *Tx) RecordEvent(ctx context.Context, e padlock.Event) error {
 	if e.AccountID != 0 {
 		acct = e.AccountID
 	}
-	_, err := tx.exec(ctx, `INSERT INTO audit_events (account_id, actor_id, target_id, kind, detail, address, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, acct, e.ActorID, e.TargetID, e.Kind, e.Detail, e.Address, e.At.Unix())
+	_, err := tx.exec(ctx, `INSERT INTO audit_events (account_id, portal_id, actor_id, target_id, kind, detail, address, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, acct, e.PortalID, e.ActorID, e.TargetID, e.Kind, e.Detail, e.Address, e.At.Unix())
 	return err
 }
 

@@ -10,7 +10,7 @@ import (
 // userSelect reads users with their factor's confirmation time, so "has
 // MFA" is always as fresh as the row it is read with.
 const (
-	userFields = `users.id, users.account_id, users.email, users.name, users.role, users.status,
+	userFields = `users.id, users.account_id, COALESCE(users.portal_id, 0), users.email, users.name, users.role, users.status,
 	users.credential_version, users.last_sign_in_at, users.created_at, users.mfa_deadline, COALESCE(f.confirmed_at, 0)`
 	userFrom   = ` FROM users LEFT JOIN totp_factors f ON f.user_id = users.id`
 	userSelect = `SELECT ` + userFields + userFrom
@@ -22,7 +22,7 @@ func scanUser(row interface{ Scan(...any) error }) (*padlock.User, error) {
 		role, status                string
 		last, at, deadline, mfaFrom int64
 	)
-	if err := row.Scan(&u.ID, &u.AccountID, &u.Email, &u.Name, &role, &status, &u.CredentialVersion, &last, &at, &deadline, &mfaFrom); err != nil {
+	if err := row.Scan(&u.ID, &u.AccountID, &u.PortalID, &u.Email, &u.Name, &role, &status, &u.CredentialVersion, &last, &at, &deadline, &mfaFrom); err != nil {
 		return nil, notFound(err)
 	}
 	u.Role, u.Status, u.CreatedAt = padlock.Role(role), padlock.UserStatus(status), time.Unix(at, 0)
@@ -41,9 +41,13 @@ func unixOrZero(sec int64) time.Time {
 // CreateUser inserts a user and sets its ID. An email already in use gives
 // an ECONFLICT error on the email field.
 func (tx *Tx) CreateUser(ctx context.Context, u *padlock.User, passwordHash string) error {
-	err := tx.q.QueryRowContext(ctx, `INSERT INTO users (account_id, email, name, role, status, password_hash, created_at, mfa_deadline)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, credential_version`,
-		u.AccountID, u.Email, u.Name, string(u.Role), string(u.Status), passwordHash, u.CreatedAt.Unix(), unixOrNone(u.MFADeadline)).
+	var portal any
+	if u.PortalID != 0 {
+		portal = u.PortalID
+	}
+	err := tx.q.QueryRowContext(ctx, `INSERT INTO users (account_id, portal_id, email, name, role, status, password_hash, created_at, mfa_deadline)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, credential_version`,
+		u.AccountID, portal, u.Email, u.Name, string(u.Role), string(u.Status), passwordHash, u.CreatedAt.Unix(), unixOrNone(u.MFADeadline)).
 		Scan(&u.ID, &u.CredentialVersion)
 	if isUniqueViolation(err, "users_email_key", "users.email") {
 		return &padlock.Error{Code: padlock.ECONFLICT, Field: "email", Message: "A user with this email address already exists."}
@@ -51,10 +55,15 @@ func (tx *Tx) CreateUser(ctx context.Context, u *padlock.User, passwordHash stri
 	return err
 }
 
-// User returns a user of the account. Asking for another account's user is
-// "not found".
+// User returns a member of the account's staff. Another account's user, or
+// a portal user, is "not found".
 func (tx *Tx) User(ctx context.Context, accountID, id int64) (*padlock.User, error) {
-	return scanUser(tx.q.QueryRowContext(ctx, userSelect+` WHERE users.account_id = $1 AND users.id = $2`, accountID, id))
+	return scanUser(tx.q.QueryRowContext(ctx, userSelect+` WHERE users.account_id = $1 AND users.id = $2 AND users.portal_id IS NULL`, accountID, id))
+}
+
+// PortalUser returns a user of one portal of the account.
+func (tx *Tx) PortalUser(ctx context.Context, accountID, portalID, id int64) (*padlock.User, error) {
+	return scanUser(tx.q.QueryRowContext(ctx, userSelect+` WHERE users.account_id = $1 AND users.portal_id = $2 AND users.id = $3`, accountID, portalID, id))
 }
 
 // UserByID returns a user whatever its account; for sessions and tokens,
@@ -181,7 +190,7 @@ func (tx *Tx) SetUserStatus(ctx context.Context, accountID, userID int64, status
 // last one cannot be demoted or deactivated.
 func (tx *Tx) CountAdministrators(ctx context.Context, accountID int64) (int, error) {
 	var n int
-	err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE account_id = $1 AND role = $2 AND status = $3`,
+	err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE account_id = $1 AND role = $2 AND status = $3 AND portal_id IS NULL`,
 		accountID, string(padlock.RoleAdministrator), string(padlock.StatusActive)).Scan(&n)
 	return n, err
 }

@@ -16,20 +16,24 @@ const (
 	MFANotSet MFAFilter = "not_set_up"
 )
 
-// UserFilter selects and pages the users list.
+// UserFilter selects and pages a users list: the account's staff, or with
+// PortalID the users of one portal.
 type UserFilter struct {
+	PortalID      int64
 	MFA           MFAFilter
 	Offset, Limit int
 }
 
+// where adds the filter's conditions; $1 is the account and $2 the portal.
 func (f UserFilter) where() string {
+	w := ` AND (($2 = 0 AND users.portal_id IS NULL) OR users.portal_id = $2)`
 	switch f.MFA {
 	case MFASetUp:
-		return ` AND f.user_id IS NOT NULL`
+		w += ` AND f.user_id IS NOT NULL`
 	case MFANotSet:
-		return ` AND f.user_id IS NULL`
+		w += ` AND f.user_id IS NULL`
 	}
-	return ""
+	return w
 }
 
 // Users lists an account's users by email, a page at a time, with the
@@ -37,32 +41,35 @@ func (f UserFilter) where() string {
 func (tx *Tx) Users(ctx context.Context, accountID int64, f UserFilter) ([]*padlock.User, int, error) {
 	var total int
 	if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users LEFT JOIN totp_factors f ON f.user_id = users.id
-		WHERE users.account_id = $1`+f.where(), accountID).Scan(&total); err != nil {
+		WHERE users.account_id = $1`+f.where(), accountID, f.PortalID).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = total + 1
 	}
-	users, err := tx.queryUsers(ctx, userSelect+` WHERE users.account_id = $1`+f.where()+` ORDER BY users.email LIMIT $2 OFFSET $3`,
-		accountID, limit, f.Offset)
+	users, err := tx.queryUsers(ctx, userSelect+` WHERE users.account_id = $1`+f.where()+` ORDER BY users.email LIMIT $3 OFFSET $4`,
+		accountID, f.PortalID, limit, f.Offset)
 	return users, total, err
 }
 
-// MFACoverage counts an account's active and invited users and how many of
-// them have MFA set up ("31 of 40 users have MFA").
-func (tx *Tx) MFACoverage(ctx context.Context, accountID int64) (withMFA, total int, err error) {
+// MFACoverage counts the active and invited users of an account's staff
+// (portalID 0) or of one portal, and how many of them have MFA set up
+// ("31 of 40 users have MFA").
+func (tx *Tx) MFACoverage(ctx context.Context, accountID, portalID int64) (withMFA, total int, err error) {
 	err = tx.q.QueryRowContext(ctx, `SELECT COUNT(f.user_id), COUNT(*) FROM users LEFT JOIN totp_factors f ON f.user_id = users.id
-		WHERE users.account_id = $1 AND users.status <> $2`, accountID, string(padlock.StatusDeactivated)).Scan(&withMFA, &total)
+		WHERE users.account_id = $1 AND (($2 = 0 AND users.portal_id IS NULL) OR users.portal_id = $2) AND users.status <> $3`,
+		accountID, portalID, string(padlock.StatusDeactivated)).Scan(&withMFA, &total)
 	return withMFA, total, err
 }
 
-// UsersWithoutMFA lists the active users of an account who have no factor,
-// for the enforcement notice and the operator's `user list --no-mfa`.
-// accountID 0 lists every account's.
-func (tx *Tx) UsersWithoutMFA(ctx context.Context, accountID int64) ([]*padlock.User, error) {
-	return tx.queryUsers(ctx, userSelect+` WHERE ($1 = 0 OR users.account_id = $1) AND users.status = $2 AND f.user_id IS NULL
-		ORDER BY users.account_id, users.email`, accountID, string(padlock.StatusActive))
+// UsersWithoutMFA lists the active users without a factor of an account's
+// staff (portalID 0) or of one portal, for the enforcement notice.
+// accountID 0 lists every account's staff, for `padlock user list --no-mfa`.
+func (tx *Tx) UsersWithoutMFA(ctx context.Context, accountID, portalID int64) ([]*padlock.User, error) {
+	return tx.queryUsers(ctx, userSelect+` WHERE ($1 = 0 OR users.account_id = $1)
+		AND (($2 = 0 AND users.portal_id IS NULL) OR users.portal_id = $2) AND users.status = $3 AND f.user_id IS NULL
+		ORDER BY users.account_id, users.email`, accountID, portalID, string(padlock.StatusActive))
 }
 
 // RecomputeMFADeadlines stores every user's deadline for a requirement
@@ -72,7 +79,14 @@ func (tx *Tx) UsersWithoutMFA(ctx context.Context, accountID int64) ([]*padlock.
 func (tx *Tx) RecomputeMFADeadlines(ctx context.Context, accountID int64, requiredAt time.Time, graceDays int) error {
 	grace := int64(graceDays) * 24 * 3600
 	_, err := tx.exec(ctx, `UPDATE users SET mfa_deadline =
-		CASE WHEN created_at > $2 THEN created_at ELSE $2 END + $3 WHERE account_id = $1`, accountID, requiredAt.Unix(), grace)
+		CASE WHEN created_at > $2 THEN created_at ELSE $2 END + $3 WHERE account_id = $1 AND portal_id IS NULL`, accountID, requiredAt.Unix(), grace)
+	return err
+}
+
+// SetPortalMFADeadlines makes a portal's requirement apply to all its users
+// from at (portals have no grace period).
+func (tx *Tx) SetPortalMFADeadlines(ctx context.Context, portalID int64, at time.Time) error {
+	_, err := tx.exec(ctx, `UPDATE users SET mfa_deadline = $2 WHERE portal_id = $1`, portalID, at.Unix())
 	return err
 }
 

@@ -33,7 +33,7 @@ func (s *Server) accountSettings(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderAccountSettings(w http.ResponseWriter, r *http.Request, p *accountSettingsPage, status int) {
 	p.Account = p.Current.Account
-	with, total, err := s.db.Conn().MFACoverage(r.Context(), p.Account.ID)
+	with, total, err := s.db.Conn().MFACoverage(r.Context(), p.Account.ID, 0)
 	if err != nil {
 		s.error(w, r, err)
 		return

@@ -78,7 +78,7 @@ func (s *Server) organization(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	docs, err := s.db.Conn().Documents(r.Context(), o.AccountID, o.ID)
+	docs, err := s.db.Conn().Documents(r.Context(), o.AccountID, o.ID, false)
 	if err != nil {
 		s.error(w, r, err)
 		return

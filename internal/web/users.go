@@ -49,7 +49,7 @@ func (s *Server) users(w http.ResponseWriter, r *http.Request) {
 	users, total, err := conn.Users(r.Context(), acct,
 		store.UserFilter{MFA: mfaFilter(r), Offset: (p.PageNum - 1) * usersPerPage, Limit: usersPerPage})
 	if err == nil {
-		p.WithMFA, p.Counted, err = conn.MFACoverage(r.Context(), acct)
+		p.WithMFA, p.Counted, err = conn.MFACoverage(r.Context(), acct, 0)
 	}
 	if err != nil {
 		s.error(w, r, err)

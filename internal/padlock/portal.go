@@ -1,0 +1,37 @@
+package padlock
+
+import "time"
+
+// Portal is a client portal: the client-facing side of one organization,
+// with its own users and its own MFA requirement.
+type Portal struct {
+	ID             int64
+	AccountID      int64
+	OrganizationID int64
+	Name           string
+	// MFARequiredAt is when "Require MFA for access to this portal" was
+	// turned on; zero while it is off.
+	MFARequiredAt time.Time
+	CreatedAt     time.Time
+}
+
+// RequiresMFA reports whether the portal requires MFA of its users.
+func (p *Portal) RequiresMFA() bool { return !p.MFARequiredAt.IsZero() }
+
+// PortalRoles are the roles a portal user may have: Lite users view the
+// documents shared with the portal; Creators and Editors may also add and
+// edit documents of their organization.
+var PortalRoles = []Role{RoleEditor, RoleCreator, RoleLite}
+
+// IsPortalRole reports whether r may be given to a portal user.
+func (r Role) IsPortalRole() bool {
+	for _, x := range PortalRoles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// IsPortalUser tells a portal user from an account user.
+func (u *User) IsPortalUser() bool { return u.PortalID != 0 }

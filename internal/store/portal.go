@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+// CreatePortal inserts a portal; an organization has at most one.
+func (tx *Tx) CreatePortal(ctx context.Context, p *padlock.Portal) error {
+	err := tx.q.QueryRowContext(ctx, `INSERT INTO portals (account_id, organization_id, name, mfa_required_at, created_at)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		p.AccountID, p.OrganizationID, p.Name, unixOrNone(p.MFARequiredAt), p.CreatedAt.Unix()).Scan(&p.ID)
+	if isUniqueViolation(err, "portals_organization_key", "portals.organization_id") {
+		return &padlock.Error{Code: padlock.ECONFLICT, Field: "organization", Message: "This organization already has a client portal."}
+	}
+	return err
+}
+
+const portalColumns = `id, account_id, organization_id, name, mfa_required_at, created_at`
+
+func scanPortal(row interface{ Scan(...any) error }) (*padlock.Portal, error) {
+	var (
+		p             padlock.Portal
+		required, cre int64
+	)
+	if err := row.Scan(&p.ID, &p.AccountID, &p.OrganizationID, &p.Name, &required, &cre); err != nil {
+		return nil, notFound(err)
+	}
+	p.MFARequiredAt, p.CreatedAt = unixOrZero(required), time.Unix(cre, 0)
+	return &p, nil
+}
+
+// Portal returns a portal of the account.
+func (tx *Tx) Portal(ctx context.Context, accountID, id int64) (*padlock.Portal, error) {
+	return scanPortal(tx.q.QueryRowContext(ctx, `SELECT `+portalColumns+` FROM portals WHERE account_id = $1 AND id = $2`, accountID, id))
+}
+
+// PortalByID returns a portal whatever its account; for its users' sessions.
+func (tx *Tx) PortalByID(ctx context.Context, id int64) (*padlock.Portal, error) {
+	return scanPortal(tx.q.QueryRowContext(ctx, `SELECT `+portalColumns+` FROM portals WHERE id = $1`, id))
+}
+
+// PortalSummary is a row of Account > Client portals.
+type PortalSummary struct {
+	padlock.Portal
+	Organization string
+	Users        int
+	WithMFA      int
+}
+
+// Portals lists an account's portals by organization, with their users and
+// how many of them have MFA.
+func (tx *Tx) Portals(ctx context.Context, accountID int64) ([]PortalSummary, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT p.id, p.account_id, p.organization_id, p.name, p.mfa_required_at, p.created_at, o.name,
+			(SELECT COUNT(*) FROM users u WHERE u.portal_id = p.id AND u.status <> $2),
+			(SELECT COUNT(*) FROM users u JOIN totp_factors f ON f.user_id = u.id WHERE u.portal_id = p.id AND u.status <> $2)
+		FROM portals p JOIN organizations o ON o.id = p.organization_id
+		WHERE p.account_id = $1 ORDER BY o.name`, accountID, string(padlock.StatusDeactivated))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PortalSummary
+	for rows.Next() {
+		var (
+			s             PortalSummary
+			required, cre int64
+		)
+		if err := rows.Scan(&s.ID, &s.AccountID, &s.OrganizationID, &s.Name, &required, &cre, &s.Organization, &s.Users, &s.WithMFA); err != nil {
+			return nil, err
+		}
+		s.MFARequiredAt, s.CreatedAt = unixOrZero(required), time.Unix(cre, 0)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// UpdatePortal saves a portal's name and requirement.
+func (tx *Tx) UpdatePortal(ctx context.Context, p *padlock.Portal) error {
+	n, err := tx.exec(ctx, `UPDATE portals SET name = $3, mfa_required_at = $4 WHERE account_id = $1 AND id = $2`,
+		p.AccountID, p.ID, p.Name, unixOrNone(p.MFARequiredAt))
+	if err == nil && n == 0 {
+		return errNotFound
+	}
+	return err
+}
+
+// DeletePortal removes a portal and, by cascade, its users and their
+// sessions, tokens and factors. Nothing else of the account is touched.
+func (tx *Tx) DeletePortal(ctx context.Context, accountID, id int64) error {
+	n, err := tx.exec(ctx, `DELETE FROM portals WHERE account_id = $1 AND id = $2`, accountID, id)
+	if err == nil && n == 0 {
+		return errNotFound
+	}
+	return err
+}
