@@ -127,7 +127,7 @@ func (s *Service) noticeUsersWithoutMFA(ctx context.Context, tx *store.Tx, q *ma
 		if acct.MFAGraceDays > 0 {
 			deadline = padlock.MFADeadline(acct.MFARequiredAt, u.CreatedAt, acct.MFAGraceDays)
 		}
-		if err := q.add(mail.MFARequiredNotice(u.Email, acct.Name, deadline, s.link("/login"))); err != nil {
+		if err := q.add(mail.MFARequiredNotice(u.Email, acct.Name, deadline, s.link(u, "/login"))); err != nil {
 			return err
 		}
 	}

@@ -79,7 +79,7 @@ func (s *Service) sendInvitation(ctx context.Context, tx *store.Tx, q *mailQueue
 	if err := tx.CreateToken(ctx, store.TokenInvitation, u.ID, hash, q.now, expires); err != nil {
 		return err
 	}
-	if err := q.add(mail.Invitation(u.Email, acct.Name, actor.User.DisplayName(), s.link("/invitation/"+token), expires)); err != nil {
+	if err := q.add(mail.Invitation(u.Email, acct.Name, actor.User.DisplayName(), s.link(u, "/invitation/"+token), expires)); err != nil {
 		return err
 	}
 	return tx.RecordEvent(ctx, event(acct.ID, actor, padlock.EventInvited, u.ID, u.Email+" as "+u.Role.Label(), q.now))

@@ -301,10 +301,22 @@ func (s *Service) DisableMFA(ctx context.Context, c *Current, password, code, ad
 	})
 }
 
-// MFARequired is the policy: whether the user's account requires MFA. It is
-// read from stored settings on every call, never from the request.
+// MFARequired is the policy: whether MFA is required of the user, by their
+// account or, for a portal user, by their portal. It is read from stored
+// settings on every call, never from the request.
 func (s *Service) MFARequired(ctx context.Context, u *padlock.User) (bool, error) {
-	acct, err := s.DB.Conn().Account(ctx, u.AccountID)
+	return requiredFor(ctx, s.DB.Conn(), u)
+}
+
+func requiredFor(ctx context.Context, tx *store.Tx, u *padlock.User) (bool, error) {
+	if u.IsPortalUser() {
+		p, err := tx.PortalByID(ctx, u.PortalID)
+		if err != nil {
+			return false, err
+		}
+		return p.RequiresMFA(), nil
+	}
+	acct, err := tx.Account(ctx, u.AccountID)
 	if err != nil {
 		return false, err
 	}
@@ -312,7 +324,11 @@ func (s *Service) MFARequired(ctx context.Context, u *padlock.User) (bool, error
 }
 
 // MFAState is where the signed-in caller stands against the requirement
-// now; the caller's user and account were read for this request.
+// now; the caller's user, account and portal were read for this request.
 func (s *Service) MFAState(c *Current) padlock.MFAState {
-	return padlock.MFAStateOf(c.Account.RequiresMFA(), c.User, s.now())
+	required := c.Account.RequiresMFA()
+	if c.User.IsPortalUser() {
+		required = c.Portal != nil && c.Portal.RequiresMFA()
+	}
+	return padlock.MFAStateOf(required, c.User, s.now())
 }

@@ -35,7 +35,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, address strin
 		if err := tx.CreateToken(ctx, store.TokenReset, u.ID, hash, q.now, expires); err != nil {
 			return err
 		}
-		if err := q.add(mail.PasswordReset(u.Email, s.link("/reset/"+token), expires)); err != nil {
+		if err := q.add(mail.PasswordReset(u.Email, s.link(u, "/reset/"+token), expires)); err != nil {
 			return err
 		}
 		return tx.RecordEvent(ctx, event(u.AccountID, Actor{Address: address}, padlock.EventPasswordResetRequested, u.ID, "", q.now))

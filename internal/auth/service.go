@@ -89,9 +89,10 @@ func (q *mailQueue) add(m padlock.Mail) error {
 	return q.tx.EnqueueMail(q.ctx, m, q.now)
 }
 
-// link builds an absolute URL under the configured base.
-func (s *Service) link(path string) string {
-	return strings.TrimRight(s.Config.BaseURL, "/") + path
+// link builds an absolute URL under the configured base, on the surface
+// where u signs in: a portal user's links lead to the portal.
+func (s *Service) link(u *padlock.User, path string) string {
+	return strings.TrimRight(s.Config.BaseURL, "/") + u.Surface().Prefix() + path
 }
 
 // Actor is who asks for a change, and from where.

@@ -22,6 +22,7 @@ type Current struct {
 	Session *padlock.Session
 	User    *padlock.User
 	Account *padlock.Account
+	Portal  *padlock.Portal // the portal of a portal user
 }
 
 // Authenticate returns the live session named by token. Expired, idle or
@@ -45,8 +46,14 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Current, err
 	if err != nil && !errors.Is(err, padlock.ErrNotFound) {
 		return nil, err
 	}
+	var portal *padlock.Portal
+	if u != nil && u.IsPortalUser() {
+		if portal, err = conn.PortalByID(ctx, u.PortalID); err != nil && !errors.Is(err, padlock.ErrNotFound) {
+			return nil, err
+		}
+	}
 	now := s.now()
-	if u == nil || acct == nil || !s.alive(sess, u, acct, now) {
+	if u == nil || acct == nil || (u.IsPortalUser() && portal == nil) || !s.alive(sess, u, acct, now) {
 		conn.DeleteSession(ctx, sess.ID)
 		return nil, ErrNoSession
 	}
@@ -56,7 +63,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Current, err
 		}
 		sess.LastSeenAt = now
 	}
-	return &Current{Session: sess, User: u, Account: acct}, nil
+	return &Current{Session: sess, User: u, Account: acct, Portal: portal}, nil
 }
 
 // alive applies the account's idle timeout and absolute lifetime, and ends

@@ -23,10 +23,16 @@ type SignedIn struct {
 	User    *padlock.User
 }
 
-// SignIn checks an email and password and starts a session. Every kind of
-// refusal returns ErrBadCredentials after one password hash, so neither the
-// answer nor its timing tells whether the email exists.
+// SignIn checks a staff member's email and password and starts a session.
+// Every kind of refusal returns ErrBadCredentials after one password hash,
+// so neither the answer nor its timing tells whether the email exists.
 func (s *Service) SignIn(ctx context.Context, email, password, address string) (*SignedIn, error) {
+	return s.SignInTo(ctx, padlock.SurfaceAccount, email, password, address)
+}
+
+// SignInTo is sign-in on one surface: a portal user signing in to the
+// account, or a staff member to a portal, is refused like an unknown email.
+func (s *Service) SignInTo(ctx context.Context, surface padlock.Surface, email, password, address string) (*SignedIn, error) {
 	email, emailErr := padlock.NormalizeEmail(email)
 	var creds *store.Credentials
 	if emailErr == nil {
@@ -46,7 +52,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, address string) (
 	}
 	now := s.now()
 	switch {
-	case creds == nil:
+	case creds == nil || creds.User.Surface() != surface:
 		return nil, s.recordUnknown(ctx, email, address, now)
 	case creds.User.Status != padlock.StatusActive:
 		return nil, s.recordRefusal(ctx, creds.User, address, "user "+string(creds.User.Status), now)
@@ -109,7 +115,7 @@ func (s *Service) countFailure(ctx context.Context, tx *store.Tx, q *mailQueue, 
 	if err := tx.CreateToken(ctx, store.TokenUnlock, u.ID, hash, now, now.Add(s.Config.UnlockTTL)); err != nil {
 		return err
 	}
-	return q.add(mail.Unlock(u.Email, s.link("/unlock/"+token), until))
+	return q.add(mail.Unlock(u.Email, s.link(u, "/unlock/"+token), until))
 }
 
 // rehash stores a hash with the current parameters; failure only means the
@@ -141,11 +147,11 @@ func (s *Service) startSession(ctx context.Context, u *padlock.User, address str
 			// password was being checked: the check no longer holds.
 			return ErrBadCredentials
 		}
-		acct, err := tx.Account(ctx, u.AccountID)
+		required, err := requiredFor(ctx, tx, cur)
 		if err != nil {
 			return err
 		}
-		switch padlock.MFAStateOf(acct.RequiresMFA(), cur, now) {
+		switch padlock.MFAStateOf(required, cur, now) {
 		case padlock.MFASatisfied:
 			out, err = s.pendingSession(ctx, tx, cur, address, now, padlock.SessionMFAPending)
 		case padlock.MFAMustEnroll:

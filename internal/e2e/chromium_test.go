@@ -332,6 +332,19 @@ func (p *page) shot(suffix string) string {
 	return path
 }
 
+// keep saves a full-page PNG of the tab as <name>.png beside the test's
+// numbered screenshots, for a person to review whether or not the test
+// passes, and fails the test when it cannot.
+func (p *page) keep(name string) {
+	p.t.Helper()
+	png := run(p, "screenshot "+name, chromedp.FullScreenshot(100))
+	path := filepath.Join(p.shots.dir, slug(name)+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		p.fatalf("save the screenshot %s: %v", name, err)
+	}
+	p.t.Logf("screenshot: %s", path)
+}
+
 // screenshotDir empties and returns test-artifacts/browser/<test> at the
 // repository root.
 func screenshotDir(t *testing.T) string {

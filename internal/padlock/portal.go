@@ -35,3 +35,29 @@ func (r Role) IsPortalRole() bool {
 
 // IsPortalUser tells a portal user from an account user.
 func (u *User) IsPortalUser() bool { return u.PortalID != 0 }
+
+// Surface is one of the two ways in: the account's staff sign in to the
+// account, a client's staff to their portal. A session of one never opens
+// the other.
+type Surface string
+
+const (
+	SurfaceAccount Surface = "account"
+	SurfacePortal  Surface = "portal"
+)
+
+// Prefix is where the surface's pages live.
+func (s Surface) Prefix() string {
+	if s == SurfacePortal {
+		return "/portal"
+	}
+	return ""
+}
+
+// Surface is where the user signs in.
+func (u *User) Surface() Surface {
+	if u.IsPortalUser() {
+		return SurfacePortal
+	}
+	return SurfaceAccount
+}

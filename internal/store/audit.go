@@ -13,8 +13,10 @@ func (tx *Tx) RecordEvent(ctx context.Context, e padlock.Event) error {
 	if e.AccountID != 0 {
 		acct = e.AccountID
 	}
+	// An event about a portal user is attributed to their portal.
 	_, err := tx.exec(ctx, `INSERT INTO audit_events (account_id, portal_id, actor_id, target_id, kind, detail, address, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, acct, e.PortalID, e.ActorID, e.TargetID, e.Kind, e.Detail, e.Address, e.At.Unix())
+		VALUES ($1, CASE WHEN $2 <> 0 THEN $2 ELSE COALESCE((SELECT portal_id FROM users WHERE id = $4), 0) END, $3, $4, $5, $6, $7, $8)`,
+		acct, e.PortalID, e.ActorID, e.TargetID, e.Kind, e.Detail, e.Address, e.At.Unix())
 	return err
 }
 

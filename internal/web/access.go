@@ -79,14 +79,23 @@ func currentFrom(ctx context.Context) *auth.Current {
 // guard wraps a handler with its access check. The decision comes from the
 // session in the database and the user's stored role, never from anything
 // else the client sends.
-func (s *Server) guard(a Access, h http.Handler) http.Handler {
+func (s *Server) guard(sf padlock.Surface, a Access, h http.Handler) http.Handler {
 	if a.kind == accessPublic {
-		return h
+		return withSurface(sf, h)
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return withSurface(sf, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := s.auth.Authenticate(r.Context(), s.sessionToken(r))
+		if err == nil && c.User.Surface() != sf {
+			err = auth.ErrNoSession // a session of the other surface opens nothing here
+		}
 		if errors.Is(err, auth.ErrNoSession) {
-			s.clearSessionCookie(w)
+			if s.signedInElsewhere(r, sf) {
+				// A portal user probing the account's pages, or the other way
+				// round: these pages do not exist for them.
+				s.notFound(w, r)
+				return
+			}
+			s.clearSessionCookie(w, r)
 			s.unauthenticated(w, r)
 			return
 		} else if err != nil {
@@ -97,7 +106,23 @@ func (s *Server) guard(a Access, h http.Handler) http.Handler {
 			return
 		}
 		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), currentKey{}, c)))
-	})
+	}))
+}
+
+// signedInElsewhere reports whether the request carries a live session of
+// the other surface.
+func (s *Server) signedInElsewhere(r *http.Request, sf padlock.Surface) bool {
+	other := padlock.SurfacePortal
+	if sf == padlock.SurfacePortal {
+		other = padlock.SurfaceAccount
+	}
+	probe := r.WithContext(context.WithValue(r.Context(), surfaceKey{}, other))
+	token := s.sessionToken(probe)
+	if token == "" {
+		return false
+	}
+	c, err := s.auth.Authenticate(r.Context(), token)
+	return err == nil && c.User.Surface() == other
 }
 
 // admits applies the session's state, the MFA policy and the route's class.
@@ -114,18 +139,18 @@ func (s *Server) admits(w http.ResponseWriter, r *http.Request, a Access, c *aut
 		return true
 	case state == padlock.SessionMFAPending:
 		if a.kind != accessChallenge {
-			s.redirectOrRefuse(w, r, "/login/mfa")
+			s.redirectOrRefuse(w, r, at(r, "/login/mfa"))
 			return false
 		}
 		return true
 	case a.kind == accessChallenge:
-		redirect(w, r, "/")
+		redirect(w, r, at(r, "/"))
 		return false
 	case mustEnroll && a.kind != accessEnrollment:
-		s.redirectOrRefuse(w, r, "/settings/mfa/enroll"+nextQuery(r))
+		s.redirectOrRefuse(w, r, at(r, "/settings/mfa/enroll")+nextQuery(r))
 		return false
 	case state != padlock.SessionFull && state != padlock.SessionEnrollPending:
-		s.redirectOrRefuse(w, r, "/login")
+		s.redirectOrRefuse(w, r, at(r, "/login"))
 		return false
 	case a.kind == accessPermission && !c.User.Role.Can(a.perm):
 		s.error(w, r, padlock.Errorf(padlock.EFORBIDDEN, "You do not have access to this page."))
@@ -136,7 +161,7 @@ func (s *Server) admits(w http.ResponseWriter, r *http.Request, a Access, c *aut
 
 // nextQuery remembers where a GET was going, so enrollment can land there.
 func nextQuery(r *http.Request) string {
-	if r.Method != http.MethodGet || r.URL.Path == "/" {
+	if r.Method != http.MethodGet || r.URL.Path == at(r, "/") {
 		return ""
 	}
 	return "?next=" + urlQueryEscape(r.URL.RequestURI())
@@ -159,8 +184,8 @@ func (s *Server) unauthenticated(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, auth.ErrNoSession)
 		return
 	}
-	target := "/login"
-	if r.Method == http.MethodGet && r.URL.Path != "/" {
+	target := at(r, "/login")
+	if r.Method == http.MethodGet && r.URL.Path != "/" && r.URL.Path != "/portal/" {
 		target += "?next=" + urlQueryEscape(r.URL.RequestURI())
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)

@@ -13,7 +13,7 @@ type challengePage struct {
 
 // challengeForm is the only screen a pending sign-in reaches.
 func (s *Server) challengeForm(w http.ResponseWriter, r *http.Request) {
-	p := challengePage{Page: s.page(w, r, "MFA code", ""), Next: safeNext(r.URL.Query().Get("next"))}
+	p := challengePage{Page: s.page(w, r, "MFA code", ""), Next: safeNext(r, r.URL.Query().Get("next"))}
 	s.render(w, r, http.StatusOK, "mfa_challenge", p)
 }
 
@@ -24,12 +24,12 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := currentFrom(r.Context())
-	next := safeNext(r.PostFormValue("next"))
+	next := safeNext(r, r.PostFormValue("next"))
 	res, err := s.auth.CompleteMFA(r.Context(), c, r.PostFormValue("code"), s.clientAddress(r))
 	if err == auth.ErrChallengeOver {
-		s.clearSessionCookie(w)
+		s.clearSessionCookie(w, r)
 		s.setFlash(w, err.Error())
-		redirect(w, r, "/login")
+		redirect(w, r, at(r, "/login"))
 		return
 	}
 	if err != nil {
@@ -37,6 +37,6 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, s.formError(r, &p.Page, err), "mfa_challenge", p)
 		return
 	}
-	s.setSessionCookie(w, res.Token)
+	s.setSessionCookie(w, r, res.Token)
 	redirect(w, r, next)
 }

@@ -6,35 +6,42 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
 )
 
-// sessionCookieName carries the __Host- prefix when cookies are Secure: the
+// sessionCookieName is the cookie of the request's surface; the portal's is
+// its own. It carries the __Host- prefix when cookies are Secure: the
 // browser then refuses it from subdomains and over plain HTTP.
-func (s *Server) sessionCookieName() string {
-	if s.opts.SecureCookies {
-		return "__Host-padlock_session"
+func (s *Server) sessionCookieName(r *http.Request) string {
+	name := "padlock_session"
+	if surfaceOf(r) == padlock.SurfacePortal {
+		name = "padlock_portal_session"
 	}
-	return "padlock_session"
+	if s.opts.SecureCookies {
+		return "__Host-" + name
+	}
+	return name
 }
 
 func (s *Server) sessionToken(r *http.Request) string {
-	c, err := r.Cookie(s.sessionCookieName())
+	c, err := r.Cookie(s.sessionCookieName(r))
 	if err != nil {
 		return ""
 	}
 	return c.Value
 }
 
-func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{
-		Name: s.sessionCookieName(), Value: token, Path: "/",
+		Name: s.sessionCookieName(r), Value: token, Path: "/",
 		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode,
 	})
 }
 
-func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{
-		Name: s.sessionCookieName(), Value: "", Path: "/", MaxAge: -1,
+		Name: s.sessionCookieName(r), Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode,
 	})
 }
@@ -77,11 +84,3 @@ func (s *Server) clientAddress(r *http.Request) string {
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
-
-// safeNext keeps a post-sign-in redirect on this site.
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
-}

@@ -62,7 +62,8 @@ func (s *Server) documentCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	c := currentFrom(r.Context())
 	d := &padlock.Document{AccountID: o.AccountID, OrganizationID: o.ID, Title: r.PostFormValue("title"),
-		Body: r.PostFormValue("body"), UpdatedAt: s.auth.Now(), UpdatedBy: c.User.DisplayName()}
+		Body: r.PostFormValue("body"), UpdatedAt: s.auth.Now(), UpdatedBy: c.User.DisplayName(),
+		SharedWithPortal: r.PostFormValue("shared_with_portal") == "on"}
 	if err = d.Validate(); err == nil {
 		err = s.db.Conn().CreateDocument(r.Context(), d)
 	}
@@ -94,6 +95,7 @@ func (s *Server) documentUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Title, d.Body = r.PostFormValue("title"), r.PostFormValue("body")
+	d.SharedWithPortal = r.PostFormValue("shared_with_portal") == "on"
 	d.UpdatedAt, d.UpdatedBy = s.auth.Now(), currentFrom(r.Context()).User.DisplayName()
 	if err = d.Validate(); err == nil {
 		err = s.db.Conn().UpdateDocument(r.Context(), d)

@@ -11,6 +11,7 @@ import (
 	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/testenv"
+	"github.com/padlock-mfa/padlock/internal/web"
 )
 
 func actor(u *padlock.User) auth.Actor { return auth.Actor{User: u, Address: "test"} }
@@ -40,4 +41,16 @@ func decodeSecret(t *testing.T, s string) []byte {
 // secretOnPage reads the manual-entry key, shown in groups of four.
 func secretOnPage(body string) string {
 	return strings.ReplaceAll(between(body, `<code id="secret">`, "<"), " ", "")
+}
+
+// accountRoutes is the account surface's part of the route table; the
+// portal's routes are walked by portal_test.go.
+func accountRoutes(a *testenv.TestApp) []web.RouteInfo {
+	var out []web.RouteInfo
+	for _, r := range a.Web.RouteTable() {
+		if r.Surface == padlock.SurfaceAccount {
+			out = append(out, r)
+		}
+	}
+	return out
 }

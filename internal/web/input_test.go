@@ -41,13 +41,15 @@ var needsState = map[string]bool{
 // Every screen renders for an Administrator: a broken template fails here.
 func TestEveryPageRendersForAnAdministrator(t *testing.T) {
 	a, c, org, doc := signedInAdmin(t, "sqlite")
-	ids := map[string]string{"{id}": fmt.Sprint(userID(t, a, "admin@acme.test")), "{org}": fmt.Sprint(org.ID), "{doc}": fmt.Sprint(doc.ID)}
+	portal, portalUser := portalWithUser(t, a, c, org, "client@initech.test", padlock.RoleEditor)
+	ids := map[string]string{"{id}": fmt.Sprint(userID(t, a, "admin@acme.test")), "{org}": fmt.Sprint(org.ID), "{doc}": fmt.Sprint(doc.ID), "{portal}": fmt.Sprint(portal.ID)}
 	c.PostForm(t, "/settings/mfa/enroll", nil) // so the enrollment screen has something to show
-	for _, r := range a.Web.RouteTable() {
+	for _, r := range accountRoutes(a) {
 		if r.Method != "GET" || r.Public() || needsState[r.Path] {
 			continue
 		}
 		path := strings.ReplaceAll(r.Path, "{$}", "")
+		path = strings.ReplaceAll(path, "{portal}/users/{id}", "{portal}/users/"+fmt.Sprint(portalUser.ID)) // a portal user
 		for k, v := range ids {
 			path = strings.ReplaceAll(path, k, v)
 		}

@@ -46,5 +46,5 @@ func (s *Server) invitationSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setFlash(w, "Welcome to "+inv.Account.Name+". Sign in with your email and new password.")
-	redirect(w, r, "/login")
+	redirect(w, r, at(r, "/login"))
 }

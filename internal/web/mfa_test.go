@@ -157,7 +157,7 @@ func TestAPendingSignInReachesOnlyTheChallenge(t *testing.T) {
 		enableMFA(t, a, c)
 		c.PostForm(t, "/logout", nil)
 		passwordStep(t, c, "admin@acme.test")
-		for _, r := range a.Web.RouteTable() {
+		for _, r := range accountRoutes(a) {
 			if r.Public() || r.Path == "/login/mfa" || r.Path == "/logout" {
 				continue
 			}

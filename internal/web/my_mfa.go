@@ -51,7 +51,7 @@ func (s *Server) myMFAEnroll(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	redirect(w, r, "/settings/mfa/enroll")
+	redirect(w, r, at(r, "/settings/mfa/enroll"))
 }
 
 // myMFAEnrollForm shows the QR code, the manual key and the code field. A
@@ -73,7 +73,7 @@ func (s *Server) myMFAEnrollForm(w http.ResponseWriter, r *http.Request) {
 // nextParam is the validated "next" of the query or form.
 func nextParam(r *http.Request) string {
 	if n := r.FormValue("next"); n != "" {
-		return safeNext(n)
+		return safeNext(r, n)
 	}
 	return ""
 }
@@ -83,7 +83,7 @@ func (s *Server) renderEnrollment(w http.ResponseWriter, r *http.Request, p *myM
 	if err != nil {
 		if padlock.ErrorCode(err) == padlock.ENOTFOUND {
 			s.setFlash(w, padlock.ErrorMessage(err))
-			redirect(w, r, "/settings/mfa")
+			redirect(w, r, at(r, "/settings/mfa"))
 			return
 		}
 		s.error(w, r, err)
@@ -108,9 +108,9 @@ func (s *Server) myMFAVerify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if res != nil { // a sign-in held at enrollment is now a full session
-		s.setSessionCookie(w, res.Token)
+		s.setSessionCookie(w, r, res.Token)
 	}
-	to := "/settings/mfa/recovery-codes"
+	to := at(r, "/settings/mfa/recovery-codes")
 	if next != "" {
 		to += "?next=" + urlQueryEscape(next)
 	}
@@ -122,7 +122,7 @@ func (s *Server) myRecoveryCodes(w http.ResponseWriter, r *http.Request) {
 	codes, err := s.auth.RecoveryCodesToShow(r.Context(), currentFrom(r.Context()).User.ID)
 	if errors.Is(err, padlock.ErrNotFound) {
 		s.setFlash(w, "Recovery codes are shown only once. Make a new set if you did not save them.")
-		redirect(w, r, "/settings/mfa")
+		redirect(w, r, at(r, "/settings/mfa"))
 		return
 	} else if err != nil {
 		s.error(w, r, err)
@@ -157,7 +157,7 @@ func (s *Server) myRecoveryCodesSaved(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, next)
 		return
 	}
-	redirect(w, r, "/settings/mfa")
+	redirect(w, r, at(r, "/settings/mfa"))
 }
 
 func (s *Server) myRecoveryCodesRegenerate(w http.ResponseWriter, r *http.Request) {
@@ -165,7 +165,7 @@ func (s *Server) myRecoveryCodesRegenerate(w http.ResponseWriter, r *http.Reques
 		s.error(w, r, err)
 		return
 	}
-	redirect(w, r, "/settings/mfa/recovery-codes")
+	redirect(w, r, at(r, "/settings/mfa/recovery-codes"))
 }
 
 // myMFADisable turns MFA off with the password and a current code.
@@ -184,5 +184,5 @@ func (s *Server) myMFADisable(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setFlash(w, "MFA is off. Your password alone now signs you in.")
-	redirect(w, r, "/settings/mfa")
+	redirect(w, r, at(r, "/settings/mfa"))
 }

@@ -59,6 +59,7 @@ func parsePages(a *Assets) (*pages, error) {
 
 // Page is what the layout needs; every page's data embeds it.
 type Page struct {
+	Base    string // the surface's prefix for links: "" or "/portal"
 	Title   string
 	Nav     string // which top-level section is active
 	Current *auth.Current
@@ -74,7 +75,7 @@ type Page struct {
 
 // page fills the common part of a page's data.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, title, nav string) Page {
-	p := Page{Title: title, Nav: nav, Current: currentFrom(r.Context()), Flash: s.takeFlash(w, r), Errors: padlock.FieldErrors{}}
+	p := Page{Base: surfaceOf(r).Prefix(), Title: title, Nav: nav, Current: currentFrom(r.Context()), Flash: s.takeFlash(w, r), Errors: padlock.FieldErrors{}}
 	if c := p.Current; c != nil {
 		switch s.auth.MFAState(c) {
 		case padlock.MFAMustEnroll:
@@ -177,7 +178,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 		writeJSON(w, status, map[string]any{"error": map[string]string{"code": http.StatusText(status), "message": message}})
 		return
 	}
-	p := Page{Title: http.StatusText(status), Current: currentFrom(r.Context()), Error: message}
+	p := Page{Base: surfaceOf(r).Prefix(), Title: http.StatusText(status), Current: currentFrom(r.Context()), Error: message}
 	s.render(w, r, status, "error", struct {
 		Page
 		Status int

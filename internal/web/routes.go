@@ -6,94 +6,156 @@ import (
 	"github.com/padlock-mfa/padlock/internal/padlock"
 )
 
-// route is one line of a route table: who may reach which handler.
+// route is one line of a route table: who may reach which handler, on
+// which surface.
 type route struct {
 	method  string
 	path    string
 	access  Access
 	handler http.HandlerFunc
+	surface padlock.Surface
 }
 
-// routes is the account surface. Reading it tells who can reach what.
+// routes is every route: the account's, the ways in shared by both surfaces
+// (once for each), and the client portal's. Reading the tables tells who
+// can reach what.
 func (s *Server) routes() []route {
+	out := on(padlock.SurfaceAccount, s.accountRoutes())
+	out = append(out, on(padlock.SurfaceAccount, s.signInRoutes())...)
+	out = append(out, on(padlock.SurfacePortal, s.signInRoutes())...)
+	return append(out, on(padlock.SurfacePortal, s.portalRoutes())...)
+}
+
+// on places routes on a surface, under its prefix.
+func on(sf padlock.Surface, rs []route) []route {
+	for i := range rs {
+		rs[i].surface = sf
+		rs[i].path = sf.Prefix() + rs[i].path
+	}
+	return rs
+}
+
+// signInRoutes are the ways in and a user's own settings, the same on both
+// surfaces.
+func (s *Server) signInRoutes() []route {
+	return []route{
+		{method: "GET", path: "/login", access: Public, handler: s.signInForm},
+		{method: "POST", path: "/login", access: Public, handler: s.signInSubmit},
+		{method: "POST", path: "/logout", access: AnySession, handler: s.signOut},
+		{method: "GET", path: "/login/mfa", access: Challenge, handler: s.challengeForm},
+		{method: "POST", path: "/login/mfa", access: Challenge, handler: s.challengeSubmit},
+		{method: "GET", path: "/forgot", access: Public, handler: s.forgotForm},
+		{method: "POST", path: "/forgot", access: Public, handler: s.forgotSubmit},
+		{method: "GET", path: "/reset/{token}", access: Public, handler: s.resetForm},
+		{method: "POST", path: "/reset/{token}", access: Public, handler: s.resetSubmit},
+		{method: "GET", path: "/unlock/{token}", access: Public, handler: s.unlockForm},
+		{method: "POST", path: "/unlock/{token}", access: Public, handler: s.unlockSubmit},
+		{method: "GET", path: "/invitation/{token}", access: Public, handler: s.invitationForm},
+		{method: "POST", path: "/invitation/{token}", access: Public, handler: s.invitationSubmit},
+
+		{method: "GET", path: "/settings", access: SignedIn, handler: s.mySettings},
+		{method: "POST", path: "/settings/profile", access: SignedIn, handler: s.myProfileSubmit},
+		{method: "POST", path: "/settings/password", access: SignedIn, handler: s.myPasswordSubmit},
+		{method: "GET", path: "/settings/mfa", access: SignedIn, handler: s.myMFA},
+		{method: "POST", path: "/settings/mfa/enroll", access: Enrollment, handler: s.myMFAEnroll},
+		{method: "GET", path: "/settings/mfa/enroll", access: Enrollment, handler: s.myMFAEnrollForm},
+		{method: "POST", path: "/settings/mfa/verify", access: Enrollment, handler: s.myMFAVerify},
+		{method: "GET", path: "/settings/mfa/recovery-codes", access: Enrollment, handler: s.myRecoveryCodes},
+		{method: "GET", path: "/settings/mfa/recovery-codes.txt", access: Enrollment, handler: s.myRecoveryCodesFile},
+		{method: "POST", path: "/settings/mfa/recovery-codes/saved", access: Enrollment, handler: s.myRecoveryCodesSaved},
+		{method: "POST", path: "/settings/mfa/recovery-codes/regenerate", access: SignedIn, handler: s.myRecoveryCodesRegenerate},
+		{method: "POST", path: "/settings/mfa/disable", access: SignedIn, handler: s.myMFADisable},
+	}
+}
+
+// accountRoutes are the pages of the account's staff.
+func (s *Server) accountRoutes() []route {
 	var (
-		viewDocs    = Permitted(padlock.PermViewDocuments)
-		createDocs  = Permitted(padlock.PermCreateDocuments)
-		editDocs    = Permitted(padlock.PermEditDocuments)
-		deleteDocs  = Permitted(padlock.PermDeleteDocuments)
-		manageOrgs  = Permitted(padlock.PermManageOrganizations)
-		manageUsers = Permitted(padlock.PermManageUsers)
-		security    = Permitted(padlock.PermManageSecurity)
+		viewDocs      = Permitted(padlock.PermViewDocuments)
+		createDocs    = Permitted(padlock.PermCreateDocuments)
+		editDocs      = Permitted(padlock.PermEditDocuments)
+		deleteDocs    = Permitted(padlock.PermDeleteDocuments)
+		manageOrgs    = Permitted(padlock.PermManageOrganizations)
+		manageUsers   = Permitted(padlock.PermManageUsers)
+		security      = Permitted(padlock.PermManageSecurity)
+		managePortals = Permitted(padlock.PermManagePortals)
 	)
 	return []route{
 		// Operations.
-		{"GET", "/healthz", Public, s.healthz},
-		{"GET", "/readyz", Public, s.readyz},
-		{"GET", "/metrics", Public, s.metricsHandler},
-		{"GET", "/static/{file...}", Public, s.assets.ServeHTTP},
+		{method: "GET", path: "/healthz", access: Public, handler: s.healthz},
+		{method: "GET", path: "/readyz", access: Public, handler: s.readyz},
+		{method: "GET", path: "/metrics", access: Public, handler: s.metricsHandler},
+		{method: "GET", path: "/static/{file...}", access: Public, handler: s.assets.ServeHTTP},
 
-		// First run and sign-in.
-		{"GET", "/setup/{token}", Public, s.setupForm},
-		{"POST", "/setup/{token}", Public, s.setupSubmit},
-		{"GET", "/login", Public, s.signInForm},
-		{"POST", "/login", Public, s.signInSubmit},
-		{"POST", "/logout", AnySession, s.signOut},
-		{"GET", "/login/mfa", Challenge, s.challengeForm},
-		{"POST", "/login/mfa", Challenge, s.challengeSubmit},
-		{"GET", "/forgot", Public, s.forgotForm},
-		{"POST", "/forgot", Public, s.forgotSubmit},
-		{"GET", "/reset/{token}", Public, s.resetForm},
-		{"POST", "/reset/{token}", Public, s.resetSubmit},
-		{"GET", "/unlock/{token}", Public, s.unlockForm},
-		{"POST", "/unlock/{token}", Public, s.unlockSubmit},
-		{"GET", "/invitation/{token}", Public, s.invitationForm},
-		{"POST", "/invitation/{token}", Public, s.invitationSubmit},
+		// First run.
+		{method: "GET", path: "/setup/{token}", access: Public, handler: s.setupForm},
+		{method: "POST", path: "/setup/{token}", access: Public, handler: s.setupSubmit},
 
-		// The application.
-		{"GET", "/{$}", SignedIn, s.home},
-		{"GET", "/settings", SignedIn, s.mySettings},
-		{"POST", "/settings/profile", SignedIn, s.myProfileSubmit},
-		{"POST", "/settings/password", SignedIn, s.myPasswordSubmit},
-		{"GET", "/settings/mfa", SignedIn, s.myMFA},
-		{"POST", "/settings/mfa/enroll", Enrollment, s.myMFAEnroll},
-		{"GET", "/settings/mfa/enroll", Enrollment, s.myMFAEnrollForm},
-		{"POST", "/settings/mfa/verify", Enrollment, s.myMFAVerify},
-		{"GET", "/settings/mfa/recovery-codes", Enrollment, s.myRecoveryCodes},
-		{"GET", "/settings/mfa/recovery-codes.txt", Enrollment, s.myRecoveryCodesFile},
-		{"POST", "/settings/mfa/recovery-codes/saved", Enrollment, s.myRecoveryCodesSaved},
-		{"POST", "/settings/mfa/recovery-codes/regenerate", SignedIn, s.myRecoveryCodesRegenerate},
-		{"POST", "/settings/mfa/disable", SignedIn, s.myMFADisable},
+		{method: "GET", path: "/{$}", access: SignedIn, handler: s.home},
 
-		{"GET", "/organizations", viewDocs, s.organizations},
-		{"GET", "/organizations/new", manageOrgs, s.organizationNew},
-		{"POST", "/organizations", manageOrgs, s.organizationCreate},
-		{"GET", "/organizations/{org}", viewDocs, s.organization},
-		{"GET", "/organizations/{org}/documents/new", createDocs, s.documentNew},
-		{"POST", "/organizations/{org}/documents", createDocs, s.documentCreate},
-		{"GET", "/organizations/{org}/documents/{doc}", viewDocs, s.document},
-		{"GET", "/organizations/{org}/documents/{doc}/edit", editDocs, s.documentEdit},
-		{"POST", "/organizations/{org}/documents/{doc}", editDocs, s.documentUpdate},
-		{"POST", "/organizations/{org}/documents/{doc}/delete", deleteDocs, s.documentDelete},
+		{method: "GET", path: "/organizations", access: viewDocs, handler: s.organizations},
+		{method: "GET", path: "/organizations/new", access: manageOrgs, handler: s.organizationNew},
+		{method: "POST", path: "/organizations", access: manageOrgs, handler: s.organizationCreate},
+		{method: "GET", path: "/organizations/{org}", access: viewDocs, handler: s.organization},
+		{method: "GET", path: "/organizations/{org}/documents/new", access: createDocs, handler: s.documentNew},
+		{method: "POST", path: "/organizations/{org}/documents", access: createDocs, handler: s.documentCreate},
+		{method: "GET", path: "/organizations/{org}/documents/{doc}", access: viewDocs, handler: s.document},
+		{method: "GET", path: "/organizations/{org}/documents/{doc}/edit", access: editDocs, handler: s.documentEdit},
+		{method: "POST", path: "/organizations/{org}/documents/{doc}", access: editDocs, handler: s.documentUpdate},
+		{method: "POST", path: "/organizations/{org}/documents/{doc}/delete", access: deleteDocs, handler: s.documentDelete},
 
-		{"GET", "/account/users", manageUsers, s.users},
-		{"GET", "/account/users/new", manageUsers, s.userNew},
-		{"POST", "/account/users", manageUsers, s.userInvite},
-		{"GET", "/account/users/{id}", manageUsers, s.userEdit},
-		{"POST", "/account/users/{id}/role", manageUsers, s.userRoleSubmit},
-		{"POST", "/account/users/{id}/deactivate", manageUsers, s.userDeactivate},
-		{"POST", "/account/users/{id}/reactivate", manageUsers, s.userReactivate},
-		{"POST", "/account/users/{id}/resend", manageUsers, s.userResend},
-		{"GET", "/account/users.csv", manageUsers, s.usersCSV},
-		{"GET", "/account/users/{id}/reset-mfa", manageUsers, s.userResetMFAConfirm},
-		{"POST", "/account/users/{id}/reset-mfa", manageUsers, s.userResetMFA},
-		{"GET", "/account/settings", security, s.accountSettings},
-		{"POST", "/account/settings/authentication", security, s.accountSettingsSubmit},
-		{"GET", "/account/activity", security, s.activity},
-		{"GET", "/account/activity.csv", security, s.activityCSV},
+		{method: "GET", path: "/account/users", access: manageUsers, handler: s.users},
+		{method: "GET", path: "/account/users.csv", access: manageUsers, handler: s.usersCSV},
+		{method: "GET", path: "/account/users/new", access: manageUsers, handler: s.userNew},
+		{method: "POST", path: "/account/users", access: manageUsers, handler: s.userInvite},
+		{method: "GET", path: "/account/users/{id}", access: manageUsers, handler: s.userEdit},
+		{method: "POST", path: "/account/users/{id}/role", access: manageUsers, handler: s.userRoleSubmit},
+		{method: "POST", path: "/account/users/{id}/deactivate", access: manageUsers, handler: s.userDeactivate},
+		{method: "POST", path: "/account/users/{id}/reactivate", access: manageUsers, handler: s.userReactivate},
+		{method: "POST", path: "/account/users/{id}/resend", access: manageUsers, handler: s.userResend},
+		{method: "GET", path: "/account/users/{id}/reset-mfa", access: manageUsers, handler: s.userResetMFAConfirm},
+		{method: "POST", path: "/account/users/{id}/reset-mfa", access: manageUsers, handler: s.userResetMFA},
+
+		{method: "GET", path: "/account/settings", access: security, handler: s.accountSettings},
+		{method: "POST", path: "/account/settings/authentication", access: security, handler: s.accountSettingsSubmit},
+		{method: "GET", path: "/account/activity", access: security, handler: s.activity},
+		{method: "GET", path: "/account/activity.csv", access: security, handler: s.activityCSV},
+
+		{method: "GET", path: "/account/portals", access: managePortals, handler: s.portals},
+		{method: "GET", path: "/account/portals/new", access: managePortals, handler: s.portalNew},
+		{method: "POST", path: "/account/portals", access: managePortals, handler: s.portalCreate},
+		{method: "GET", path: "/account/portals/{portal}", access: managePortals, handler: s.portalPage},
+		{method: "GET", path: "/account/portals/{portal}/edit", access: managePortals, handler: s.portalEdit},
+		{method: "POST", path: "/account/portals/{portal}", access: managePortals, handler: s.portalUpdate},
+		{method: "GET", path: "/account/portals/{portal}/delete", access: managePortals, handler: s.portalDeleteConfirm},
+		{method: "POST", path: "/account/portals/{portal}/delete", access: managePortals, handler: s.portalDelete},
+		{method: "POST", path: "/account/portals/{portal}/users", access: managePortals, handler: s.portalInvite},
+		{method: "GET", path: "/account/portals/{portal}/users.csv", access: managePortals, handler: s.portalUsersCSV},
+		{method: "GET", path: "/account/portals/{portal}/users/{id}", access: managePortals, handler: s.portalUser},
+		{method: "GET", path: "/account/portals/{portal}/users/{id}/reset-mfa", access: managePortals, handler: s.portalUserResetConfirm},
+		{method: "POST", path: "/account/portals/{portal}/users/{id}/reset-mfa", access: managePortals, handler: s.portalUserReset},
 
 		// JSON API.
-		{"GET", "/api/v1/me", SignedIn, s.apiMe},
-		{"GET", "/api/v1/users", manageUsers, s.apiUsers},
+		{method: "GET", path: "/api/v1/me", access: SignedIn, handler: s.apiMe},
+		{method: "GET", path: "/api/v1/users", access: manageUsers, handler: s.apiUsers},
+	}
+}
+
+// portalRoutes are the client portal's own pages: the documents of its
+// organization that are shared with it.
+func (s *Server) portalRoutes() []route {
+	var (
+		view   = Permitted(padlock.PermViewDocuments)
+		create = Permitted(padlock.PermCreateDocuments)
+		edit   = Permitted(padlock.PermEditDocuments)
+	)
+	return []route{
+		{method: "GET", path: "/{$}", access: view, handler: s.portalDocuments},
+		{method: "GET", path: "/documents/new", access: create, handler: s.portalDocumentNew},
+		{method: "POST", path: "/documents", access: create, handler: s.portalDocumentCreate},
+		{method: "GET", path: "/documents/{doc}", access: view, handler: s.portalDocument},
+		{method: "GET", path: "/documents/{doc}/edit", access: edit, handler: s.portalDocumentEdit},
+		{method: "POST", path: "/documents/{doc}", access: edit, handler: s.portalDocumentUpdate},
 	}
 }
 
@@ -101,6 +163,7 @@ func (s *Server) routes() []route {
 type RouteInfo struct {
 	Method, Path string
 	Access       Access
+	Surface      padlock.Surface
 }
 
 // Public reports whether the route admits callers without a session.
@@ -109,11 +172,11 @@ func (r RouteInfo) Public() bool { return r.Access.kind == accessPublic }
 // Permission returns the permission a route needs, or "".
 func (r RouteInfo) Permission() padlock.Permission { return r.Access.perm }
 
-// RouteTable lists every route with its access class.
+// RouteTable lists every route with its access class and surface.
 func (s *Server) RouteTable() []RouteInfo {
 	var out []RouteInfo
 	for _, rt := range s.routes() {
-		out = append(out, RouteInfo{rt.method, rt.path, rt.access})
+		out = append(out, RouteInfo{rt.method, rt.path, rt.access, rt.surface})
 	}
 	return out
 }

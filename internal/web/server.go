@@ -56,7 +56,7 @@ func New(o Options) (*Server, error) {
 		if rt.access.kind == accessUnset {
 			return nil, fmt.Errorf("web: route %s %s has no access class", rt.method, rt.path)
 		}
-		mux.Handle(rt.method+" "+rt.path, s.guard(rt.access, rt.handler))
+		mux.Handle(rt.method+" "+rt.path, s.guard(rt.surface, rt.access, rt.handler))
 	}
 	s.handler = s.middleware(s.withNotFoundPage(mux))
 	return s, nil

@@ -5,7 +5,7 @@ import (
 )
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	redirect(w, r, "/organizations")
+	redirect(w, r, at(r, "/organizations"))
 }
 
 type mySettingsPage struct {
@@ -30,7 +30,7 @@ func (s *Server) myProfileSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setFlash(w, "Your name has been saved.")
-	redirect(w, r, "/settings")
+	redirect(w, r, at(r, "/settings"))
 }
 
 // myPasswordSubmit changes the password and ends every other session.
@@ -46,5 +46,5 @@ func (s *Server) myPasswordSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setFlash(w, "Your password has been changed. Your other sessions have been signed out.")
-	redirect(w, r, "/settings")
+	redirect(w, r, at(r, "/settings"))
 }

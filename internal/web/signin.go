@@ -15,10 +15,10 @@ type signInPage struct {
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 	if c, err := s.auth.Authenticate(r.Context(), s.sessionToken(r)); err == nil && c != nil {
-		redirect(w, r, safeNext(r.URL.Query().Get("next")))
+		redirect(w, r, safeNext(r, r.URL.Query().Get("next")))
 		return
 	}
-	p := signInPage{Page: s.page(w, r, "Sign in", ""), Next: safeNext(r.URL.Query().Get("next"))}
+	p := signInPage{Page: s.page(w, r, "Sign in", ""), Next: safeNext(r, r.URL.Query().Get("next"))}
 	s.render(w, r, http.StatusOK, "signin", p)
 }
 
@@ -28,8 +28,8 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	email, next := r.PostFormValue("email"), safeNext(r.PostFormValue("next"))
-	res, err := s.auth.SignIn(r.Context(), email, r.PostFormValue("password"), s.clientAddress(r))
+	email, next := r.PostFormValue("email"), safeNext(r, r.PostFormValue("next"))
+	res, err := s.auth.SignInTo(r.Context(), surfaceOf(r), email, r.PostFormValue("password"), s.clientAddress(r))
 	if err != nil {
 		if err == auth.ErrBusy {
 			w.Header().Set("Retry-After", "1")
@@ -38,13 +38,13 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, s.formError(r, &p.Page, err), "signin", p)
 		return
 	}
-	s.setSessionCookie(w, res.Token)
+	s.setSessionCookie(w, r, res.Token)
 	switch res.Session.State {
 	case padlock.SessionMFAPending:
-		redirect(w, r, "/login/mfa?next="+urlQueryEscape(next))
+		redirect(w, r, at(r, "/login/mfa?next=")+urlQueryEscape(next))
 		return
 	case padlock.SessionEnrollPending:
-		redirect(w, r, "/settings/mfa/enroll?next="+urlQueryEscape(next))
+		redirect(w, r, at(r, "/settings/mfa/enroll?next=")+urlQueryEscape(next))
 		return
 	}
 	redirect(w, r, next)
@@ -55,9 +55,9 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	s.clearSessionCookie(w)
+	s.clearSessionCookie(w, r)
 	s.setFlash(w, "You have signed out.")
-	redirect(w, r, "/login")
+	redirect(w, r, at(r, "/login"))
 }
 
 type forgotPage struct {
@@ -111,7 +111,7 @@ func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, s.formError(r, &p.Page, err), "reset", p)
 	default:
 		s.setFlash(w, "Your password has been changed. Sign in with your new password.")
-		redirect(w, r, "/login")
+		redirect(w, r, at(r, "/login"))
 	}
 }
 
@@ -129,5 +129,5 @@ func (s *Server) unlockSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setFlash(w, "Sign-in is unlocked. If the failed attempts were not yours, change your password.")
-	redirect(w, r, "/login")
+	redirect(w, r, at(r, "/login"))
 }

@@ -73,8 +73,13 @@ func (s *Server) usersCSV(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	writeUsersCSV(w, "padlock-users.csv", users)
+}
+
+// writeUsersCSV writes a users list with MFA status and set-up date.
+func writeUsersCSV(w http.ResponseWriter, filename string, users []*padlock.User) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="padlock-users.csv"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	w.Header().Set("Cache-Control", "no-store")
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"name", "email", "role", "status", "mfa", "mfa_set_up", "last_sign_in"})

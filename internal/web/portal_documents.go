@@ -1,0 +1,134 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+// The client portal's pages: its users see the documents of their
+// organization that are shared with the portal; Creators and Editors may add
+// and edit them. Everything is scoped by the portal of the signed-in user,
+// so another organization's document is "not found".
+
+type portalDocumentsPage struct {
+	Page
+	Organization *padlock.Organization
+	Documents    []*padlock.Document
+	Document     *padlock.Document
+}
+
+func (s *Server) portalPageData(w http.ResponseWriter, r *http.Request, title string) (portalDocumentsPage, error) {
+	p := portalDocumentsPage{Page: s.page(w, r, title, "documents")}
+	c := p.Current
+	org, err := s.db.Conn().Organization(r.Context(), c.Portal.AccountID, c.Portal.OrganizationID)
+	p.Organization = org
+	return p, err
+}
+
+// sharedDocument loads the {doc} of the path if it is shared with the
+// caller's portal.
+func (s *Server) sharedDocument(r *http.Request) (*padlock.Document, error) {
+	id, err := pathID(r, "doc")
+	if err != nil {
+		return nil, err
+	}
+	c := currentFrom(r.Context())
+	d, err := s.db.Conn().Document(r.Context(), c.Portal.AccountID, c.Portal.OrganizationID, id)
+	if err == nil && !d.SharedWithPortal {
+		return nil, padlock.ErrNotFound
+	}
+	return d, err
+}
+
+func (s *Server) portalDocuments(w http.ResponseWriter, r *http.Request) {
+	p, err := s.portalPageData(w, r, "Documents")
+	if err == nil {
+		p.Documents, err = s.db.Conn().Documents(r.Context(), p.Organization.AccountID, p.Organization.ID, true)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "portal_documents", p)
+}
+
+func (s *Server) portalDocument(w http.ResponseWriter, r *http.Request) {
+	p, err := s.portalPageData(w, r, "Document")
+	if err == nil {
+		p.Document, err = s.sharedDocument(r)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p.Title = p.Document.Title
+	s.render(w, r, http.StatusOK, "portal_document", p)
+}
+
+func (s *Server) portalDocumentNew(w http.ResponseWriter, r *http.Request) {
+	p, err := s.portalPageData(w, r, "New document")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p.Document = &padlock.Document{}
+	s.render(w, r, http.StatusOK, "portal_document_edit", p)
+}
+
+func (s *Server) portalDocumentEdit(w http.ResponseWriter, r *http.Request) {
+	p, err := s.portalPageData(w, r, "Edit document")
+	if err == nil {
+		p.Document, err = s.sharedDocument(r)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "portal_document_edit", p)
+}
+
+// portalDocumentCreate adds a document to the portal's organization, shared
+// with the portal.
+func (s *Server) portalDocumentCreate(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	c := currentFrom(r.Context())
+	d := &padlock.Document{AccountID: c.Portal.AccountID, OrganizationID: c.Portal.OrganizationID, SharedWithPortal: true}
+	s.savePortalDocument(w, r, d, "New document", func() error { return s.db.Conn().CreateDocument(r.Context(), d) })
+}
+
+func (s *Server) portalDocumentUpdate(w http.ResponseWriter, r *http.Request) {
+	d, err := s.sharedDocument(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if !s.parseForm(w, r) {
+		return
+	}
+	s.savePortalDocument(w, r, d, "Edit document", func() error { return s.db.Conn().UpdateDocument(r.Context(), d) })
+}
+
+func (s *Server) savePortalDocument(w http.ResponseWriter, r *http.Request, d *padlock.Document, title string, save func() error) {
+	d.Title, d.Body = r.PostFormValue("title"), r.PostFormValue("body")
+	d.UpdatedAt, d.UpdatedBy = s.auth.Now(), currentFrom(r.Context()).User.DisplayName()
+	err := d.Validate()
+	if err == nil {
+		err = save()
+	}
+	if err != nil {
+		p, perr := s.portalPageData(w, r, title)
+		if perr != nil {
+			s.error(w, r, perr)
+			return
+		}
+		p.Document = d
+		s.render(w, r, s.formError(r, &p.Page, err), "portal_document_edit", p)
+		return
+	}
+	s.setFlash(w, "Document saved.")
+	redirect(w, r, at(r, "/documents/"+strconv.FormatInt(d.ID, 10)))
+}

@@ -1,0 +1,260 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
+)
+
+// Account > Client portals: Administrators and Managers create a portal per
+// organization, require MFA for it, invite its users and reset their MFA.
+
+type portalsPage struct {
+	Page
+	Portals       []store.PortalSummary
+	Portal        *padlock.Portal
+	Organizations []*padlock.Organization
+	Organization  string // chosen organization id, on the New form
+	Name          string
+	RequireMFA    bool
+	Users         []*padlock.User
+	WithMFA       int
+	Counted       int
+	MFA           string
+	Emails        string
+	Role          string
+	User          *padlock.User
+}
+
+// portalOf loads the {portal} of the path within the caller's account.
+func (s *Server) portalOf(r *http.Request) (*padlock.Portal, error) {
+	id, err := pathID(r, "portal")
+	if err != nil {
+		return nil, err
+	}
+	return s.db.Conn().Portal(r.Context(), currentFrom(r.Context()).User.AccountID, id)
+}
+
+func portalURL(p *padlock.Portal) string { return "/account/portals/" + strconv.FormatInt(p.ID, 10) }
+
+func (s *Server) portals(w http.ResponseWriter, r *http.Request) {
+	p := portalsPage{Page: s.page(w, r, "Client portals", "portals")}
+	list, err := s.db.Conn().Portals(r.Context(), p.Current.User.AccountID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p.Portals = list
+	s.render(w, r, http.StatusOK, "portals", p)
+}
+
+func (s *Server) portalNew(w http.ResponseWriter, r *http.Request) {
+	p := portalsPage{Page: s.page(w, r, "New client portal", "portals")}
+	s.renderPortalForm(w, r, &p, http.StatusOK)
+}
+
+func (s *Server) renderPortalForm(w http.ResponseWriter, r *http.Request, p *portalsPage, status int) {
+	orgs, err := s.db.Conn().Organizations(r.Context(), p.Current.User.AccountID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p.Organizations = orgs
+	s.render(w, r, status, "portal_form", p)
+}
+
+func (s *Server) portalCreate(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	in := auth.PortalInput{Name: r.PostFormValue("name"), RequireMFA: r.PostFormValue("require_mfa") == "on"}
+	orgID, err := strconv.ParseInt(r.PostFormValue("organization"), 10, 64)
+	var portal *padlock.Portal
+	if err != nil {
+		err = padlock.FieldError("organization", "Choose an organization.")
+	} else {
+		in.OrganizationID = orgID
+		portal, err = s.auth.CreatePortal(r.Context(), s.actor(r), in)
+	}
+	if err != nil {
+		p := portalsPage{Page: s.page(w, r, "New client portal", "portals"), Organization: r.PostFormValue("organization"), Name: in.Name, RequireMFA: in.RequireMFA}
+		s.renderPortalForm(w, r, &p, s.formError(r, &p.Page, err))
+		return
+	}
+	s.setFlash(w, "Client portal “"+portal.Name+"” created. Invite its users below.")
+	redirect(w, r, portalURL(portal))
+}
+
+func (s *Server) portalEdit(w http.ResponseWriter, r *http.Request) {
+	portal, err := s.portalOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := portalsPage{Page: s.page(w, r, "Edit client portal", "portals"), Portal: portal, Name: portal.Name, RequireMFA: portal.RequiresMFA()}
+	s.renderPortalForm(w, r, &p, http.StatusOK)
+}
+
+func (s *Server) portalUpdate(w http.ResponseWriter, r *http.Request) {
+	portal, err := s.portalOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if !s.parseForm(w, r) {
+		return
+	}
+	in := auth.PortalInput{Name: r.PostFormValue("name"), RequireMFA: r.PostFormValue("require_mfa") == "on"}
+	if err := s.auth.UpdatePortal(r.Context(), s.actor(r), portal.ID, in); err != nil {
+		p := portalsPage{Page: s.page(w, r, "Edit client portal", "portals"), Portal: portal, Name: in.Name, RequireMFA: in.RequireMFA}
+		s.renderPortalForm(w, r, &p, s.formError(r, &p.Page, err))
+		return
+	}
+	s.setFlash(w, "Client portal saved.")
+	redirect(w, r, "/account/portals")
+}
+
+func (s *Server) portalDeleteConfirm(w http.ResponseWriter, r *http.Request) {
+	portal, err := s.portalOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := portalsPage{Page: s.page(w, r, "Delete client portal", "portals"), Portal: portal}
+	_, p.Counted, err = s.db.Conn().MFACoverage(r.Context(), portal.AccountID, portal.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "portal_delete", p)
+}
+
+func (s *Server) portalDelete(w http.ResponseWriter, r *http.Request) {
+	portal, err := s.portalOf(r)
+	if err == nil {
+		err = s.auth.DeletePortal(r.Context(), s.actor(r), portal.ID)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.setFlash(w, "Client portal “"+portal.Name+"” deleted; its users can no longer sign in.")
+	redirect(w, r, "/account/portals")
+}
+
+// portalPage lists the portal's users with the padlock column and the
+// invitation form.
+func (s *Server) portalPage(w http.ResponseWriter, r *http.Request) {
+	portal, err := s.portalOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := portalsPage{Page: s.page(w, r, portal.Name, "portals"), Portal: portal, Role: string(padlock.RoleLite)}
+	s.renderPortalPage(w, r, &p, http.StatusOK)
+}
+
+func (s *Server) renderPortalPage(w http.ResponseWriter, r *http.Request, p *portalsPage, status int) {
+	p.MFA = string(mfaFilter(r))
+	conn := s.db.Conn()
+	users, _, err := conn.Users(r.Context(), p.Portal.AccountID, store.UserFilter{PortalID: p.Portal.ID, MFA: mfaFilter(r)})
+	if err == nil {
+		p.WithMFA, p.Counted, err = conn.MFACoverage(r.Context(), p.Portal.AccountID, p.Portal.ID)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p.Users = users
+	s.render(w, r, status, "portal", p)
+}
+
+func (s *Server) portalInvite(w http.ResponseWriter, r *http.Request) {
+	portal, err := s.portalOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if !s.parseForm(w, r) {
+		return
+	}
+	emails, err := auth.ParseEmails("emails", r.PostFormValue("emails"))
+	var invited []*padlock.User
+	if err == nil {
+		role, rerr := padlock.ParseRole(r.PostFormValue("role"))
+		if rerr != nil {
+			rerr = padlock.FieldError("role", "Choose Editor, Creator or Lite.")
+		} else {
+			invited, rerr = s.auth.InviteToPortal(r.Context(), s.actor(r), portal.ID, emails, role)
+		}
+		err = rerr
+	}
+	if err != nil {
+		p := portalsPage{Page: s.page(w, r, portal.Name, "portals"), Portal: portal, Emails: r.PostFormValue("emails"), Role: r.PostFormValue("role")}
+		s.renderPortalPage(w, r, &p, s.formError(r, &p.Page, err))
+		return
+	}
+	s.setFlash(w, strconv.Itoa(len(invited))+" invitation(s) sent.")
+	redirect(w, r, portalURL(portal))
+}
+
+func (s *Server) portalUsersCSV(w http.ResponseWriter, r *http.Request) {
+	portal, err := s.portalOf(r)
+	var users []*padlock.User
+	if err == nil {
+		users, _, err = s.db.Conn().Users(r.Context(), portal.AccountID, store.UserFilter{PortalID: portal.ID, MFA: mfaFilter(r)})
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeUsersCSV(w, "padlock-portal-users.csv", users)
+}
+
+// portalUserOf loads the {id} user of the {portal} of the path.
+func (s *Server) portalUserOf(r *http.Request) (*padlock.Portal, *padlock.User, error) {
+	portal, err := s.portalOf(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.db.Conn().PortalUser(r.Context(), portal.AccountID, portal.ID, id)
+	return portal, u, err
+}
+
+func (s *Server) portalUser(w http.ResponseWriter, r *http.Request) {
+	s.renderPortalUser(w, r, "portal_user")
+}
+
+func (s *Server) portalUserResetConfirm(w http.ResponseWriter, r *http.Request) {
+	s.renderPortalUser(w, r, "portal_user_reset")
+}
+
+func (s *Server) renderPortalUser(w http.ResponseWriter, r *http.Request, page string) {
+	portal, u, err := s.portalUserOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := portalsPage{Page: s.page(w, r, u.DisplayName(), "portals"), Portal: portal, User: u}
+	s.render(w, r, http.StatusOK, page, p)
+}
+
+func (s *Server) portalUserReset(w http.ResponseWriter, r *http.Request) {
+	portal, u, err := s.portalUserOf(r)
+	if err == nil {
+		err = s.auth.ResetPortalUserMFA(r.Context(), s.actor(r), portal.ID, u.ID)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.setFlash(w, "MFA reset. "+u.Email+" was signed out everywhere and will set MFA up again at their next sign-in.")
+	redirect(w, r, portalURL(portal)+"/users/"+strconv.FormatInt(u.ID, 10))
+}
