@@ -36,7 +36,7 @@ var commands = map[string]command{
 	"serve":   {"run the Padlock server", runServe},
 	"migrate": {"apply (up) or show (status) database migrations", runMigrate},
 	"setup":   {"create an account and its first Administrator", runSetup},
-	"user":    {"operator actions on users: unlock", runUser},
+	"user":    {"operator actions on users: unlock, reset-mfa (break glass), list", runUser},
 	"version": {"print the version", runVersion},
 }
 

@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/padlock-mfa/padlock/internal/app"
+	"github.com/padlock-mfa/padlock/internal/padlock"
 )
 
 const userHelp = `user unlock --email EMAIL | user reset-mfa --email EMAIL | user list --no-mfa [flags]
@@ -77,10 +78,11 @@ func resetUserMFA(ctx context.Context, env Env, a *app.App, email string, _ bool
 }
 
 func listUsers(ctx context.Context, env Env, a *app.App, _ string, noMFA bool) error {
-	users, err := a.DB.Conn().UsersWithoutMFA(ctx, 0, 0)
-	if !noMFA && err == nil {
-		users, err = a.DB.Conn().AllUsers(ctx)
+	list := a.DB.Conn().AllUsers
+	if noMFA {
+		list = func(ctx context.Context) ([]*padlock.User, error) { return a.DB.Conn().UsersWithoutMFA(ctx, 0, 0) }
 	}
+	users, err := list(ctx)
 	if err != nil {
 		return err
 	}
