@@ -167,20 +167,9 @@ func (s *Service) ResetMFA(ctx context.Context, actor Actor, userID int64) error
 // ResetMFAByOperator is the break-glass path of `padlock user reset-mfa`:
 // the server's operator resets anyone, audited as done from the command line.
 func (s *Service) ResetMFAByOperator(ctx context.Context, email string) (*padlock.User, error) {
-	email, err := padlock.NormalizeEmail(email)
-	if err != nil {
-		return nil, err
-	}
-	var u *padlock.User
-	err = s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		c, err := tx.CredentialsByEmail(ctx, email)
-		if err != nil {
-			return notFoundAs(err, padlock.Errorf(padlock.ENOTFOUND, "No user has the email %s.", email))
-		}
-		u = c.User
-		return s.resetMFA(ctx, tx, q, u, Actor{Address: "command line"}, "The server's operator")
+	return s.asOperator(ctx, email, func(tx *store.Tx, q *mailQueue, u *padlock.User) error {
+		return s.resetMFA(ctx, tx, q, u, operator, "The server's operator")
 	})
-	return u, err
 }
 
 func (s *Service) resetMFA(ctx context.Context, tx *store.Tx, q *mailQueue, u *padlock.User, actor Actor, by string) error {

@@ -230,6 +230,20 @@ var ErrLinkInvalid = errLinkInvalid
 // UnlockByOperator clears a user's lock from the command line, audited as
 // done there.
 func (s *Service) UnlockByOperator(ctx context.Context, email string) (*padlock.User, error) {
+	return s.asOperator(ctx, email, func(tx *store.Tx, q *mailQueue, u *padlock.User) error {
+		if err := tx.ClearFailedAttempts(ctx, u.ID); err != nil {
+			return err
+		}
+		return tx.RecordEvent(ctx, event(u.AccountID, operator, padlock.EventUnlock, u.ID, "by the server's operator", q.now))
+	})
+}
+
+// operator is the server's operator, acting from the command line.
+var operator = Actor{Address: "command line"}
+
+// asOperator runs an operator's action on the user with the email, in one
+// transaction.
+func (s *Service) asOperator(ctx context.Context, email string, fn func(*store.Tx, *mailQueue, *padlock.User) error) (*padlock.User, error) {
 	email, err := padlock.NormalizeEmail(email)
 	if err != nil {
 		return nil, err
@@ -241,10 +255,7 @@ func (s *Service) UnlockByOperator(ctx context.Context, email string) (*padlock.
 			return notFoundAs(err, padlock.Errorf(padlock.ENOTFOUND, "No user has the email %s.", email))
 		}
 		u = c.User
-		if err := tx.ClearFailedAttempts(ctx, u.ID); err != nil {
-			return err
-		}
-		return tx.RecordEvent(ctx, event(u.AccountID, Actor{Address: "command line"}, padlock.EventUnlock, u.ID, "by the server's operator", q.now))
+		return fn(tx, q, u)
 	})
 	return u, err
 }

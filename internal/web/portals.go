@@ -24,6 +24,8 @@ type portalsPage struct {
 	WithMFA       int
 	Counted       int
 	MFA           string
+	ListURL       string // the portal's users list, for its filter
+	CSVURL        string // its CSV export
 	Emails        string
 	Role          string
 	User          *padlock.User
@@ -158,7 +160,7 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderPortalPage(w http.ResponseWriter, r *http.Request, p *portalsPage, status int) {
-	p.MFA = string(mfaFilter(r))
+	p.MFA, p.ListURL, p.CSVURL = string(mfaFilter(r)), portalURL(p.Portal), portalURL(p.Portal)+"/users.csv"
 	conn := s.db.Conn()
 	users, _, err := conn.Users(r.Context(), p.Portal.AccountID, store.UserFilter{PortalID: p.Portal.ID, MFA: mfaFilter(r)})
 	if err == nil {

@@ -20,6 +20,8 @@ type usersPage struct {
 	WithMFA    int // of the account's current users, how many have MFA
 	Counted    int // the account's current (not deactivated) users
 	MFA        string
+	ListURL    string // the list, for its filter
+	CSVURL     string // its CSV export
 	PageNum    int
 	PrevPage   int
 	NextPage   int
@@ -39,7 +41,7 @@ func mfaFilter(r *http.Request) store.MFAFilter {
 
 // users is Account > Users: the padlock column shows who has MFA.
 func (s *Server) users(w http.ResponseWriter, r *http.Request) {
-	p := usersPage{Page: s.page(w, r, "Users", "account"), MFA: string(mfaFilter(r))}
+	p := usersPage{Page: s.page(w, r, "Users", "account"), MFA: string(mfaFilter(r)), ListURL: "/account/users", CSVURL: "/account/users.csv"}
 	n, err := strconv.Atoi(r.URL.Query().Get("page"))
 	if err != nil || n < 1 || n > 1_000_000 {
 		n = 1
