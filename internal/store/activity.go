@@ -29,6 +29,7 @@ type ActivityEntry struct {
 	padlock.Event
 	ActorName, ActorEmail   string
 	TargetName, TargetEmail string
+	PortalName              string // the portal an event is attributed to, if any
 }
 
 // Activity lists the account's events matching f, newest first. It never
@@ -47,7 +48,7 @@ func (tx *Tx) Activity(ctx context.Context, accountID int64, f ActivityFilter) (
 			at int64
 		)
 		if err := rows.Scan(&e.ID, &e.AccountID, &e.ActorID, &e.TargetID, &e.Kind, &e.Detail, &e.Address, &at,
-			&e.ActorName, &e.ActorEmail, &e.TargetName, &e.TargetEmail); err != nil {
+			&e.ActorName, &e.ActorEmail, &e.TargetName, &e.TargetEmail, &e.PortalID, &e.PortalName); err != nil {
 			return nil, err
 		}
 		e.At = time.Unix(at, 0)
@@ -66,10 +67,11 @@ func activityQuery(accountID int64, f ActivityFilter) (string, []any) {
 		return "$" + strconv.Itoa(len(args))
 	}
 	b.WriteString(`SELECT e.id, e.account_id, e.actor_id, e.target_id, e.kind, e.detail, e.address, e.created_at,
-		COALESCE(a.name, ''), COALESCE(a.email, ''), COALESCE(t.name, ''), COALESCE(t.email, '')
+		COALESCE(a.name, ''), COALESCE(a.email, ''), COALESCE(t.name, ''), COALESCE(t.email, ''), e.portal_id, COALESCE(p.name, '')
 		FROM audit_events e
 		LEFT JOIN users a ON a.id = e.actor_id AND a.account_id = e.account_id
 		LEFT JOIN users t ON t.id = e.target_id AND t.account_id = e.account_id
+		LEFT JOIN portals p ON p.id = e.portal_id AND p.account_id = e.account_id
 		WHERE e.account_id = $1`)
 	if len(f.Kinds) > 0 {
 		marks := make([]string, len(f.Kinds))

@@ -35,6 +35,7 @@ type activityRow struct {
 	Actor, ActorEmail   string
 	Target, TargetEmail string
 	Detail, Address     string
+	Portal              string // the portal the event belongs to; "" for the account's own
 }
 
 // activity is Account > Activity: the account's audit log, filtered, 50
@@ -85,12 +86,12 @@ func (s *Server) activityCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `attachment; filename="padlock-activity.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
 	out := csv.NewWriter(w)
-	out.Write([]string{"time", "event", "actor", "actor_email", "target", "target_email", "detail", "address"})
+	out.Write([]string{"time", "event", "actor", "actor_email", "target", "target_email", "detail", "address", "portal"})
 	for {
 		for _, e := range batch {
 			row := newActivityRow(e)
 			out.Write(csvSafe(e.At.UTC().Format(time.RFC3339), row.Event, row.Actor, row.ActorEmail,
-				row.Target, row.TargetEmail, row.Detail, row.Address))
+				row.Target, row.TargetEmail, row.Detail, row.Address, row.Portal))
 		}
 		out.Flush()
 		if err := out.Error(); err != nil || len(batch) < activityCSVBatch {
@@ -202,6 +203,12 @@ func newActivityRow(e store.ActivityEntry) activityRow {
 		Detail: e.Detail, Address: e.Address, ActorEmail: e.ActorEmail, TargetEmail: e.TargetEmail}
 	row.Actor = personName(e.ActorID, e.ActorName, e.ActorEmail, actorNone)
 	row.Target = personName(e.TargetID, e.TargetName, e.TargetEmail, "")
+	switch {
+	case e.PortalName != "":
+		row.Portal = e.PortalName
+	case e.PortalID != 0:
+		row.Portal = "Deleted portal #" + strconv.FormatInt(e.PortalID, 10)
+	}
 	return row
 }
 

@@ -199,7 +199,7 @@ func getActivityCSV(t *testing.T, c *testenv.Client, path string) [][]string {
 	if err != nil {
 		t.Fatalf("csv: %v\n%s", err, body)
 	}
-	want := []string{"time", "event", "actor", "actor_email", "target", "target_email", "detail", "address"}
+	want := []string{"time", "event", "actor", "actor_email", "target", "target_email", "detail", "address", "portal"}
 	if len(records) == 0 || !slices.Equal(records[0], want) {
 		t.Fatalf("csv header: %q", records)
 	}

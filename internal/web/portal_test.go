@@ -391,7 +391,7 @@ func TestPortalEventsAppearOnAccountActivity(t *testing.T) {
 	c := f.a.NewClient()
 	portalSignIn(t, c, "lite@x.test")
 	_, _, body := f.admin.Get(t, "/account/activity")
-	if !strings.Contains(body, "lite@x.test") || !strings.Contains(body, f.px.Name) {
+	if !strings.Contains(body, "lite@x.test") || !strings.Contains(body, `<td class="portal">`+f.px.Name+`</td>`) {
 		t.Fatalf("the portal user's sign-in is not attributed to the portal:\n%s", between(body, "<table", "</table>"))
 	}
 }
