@@ -395,3 +395,41 @@ func TestPortalEventsAppearOnAccountActivity(t *testing.T) {
 		t.Fatalf("the portal user's sign-in is not attributed to the portal:\n%s", between(body, "<table", "</table>"))
 	}
 }
+
+func TestBadPortalInputGetsAClearAnswer(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a, admin, org, _ := signedInAdmin(t, d)
+		p := newPortal(t, a, admin, org, false)
+		cases := []struct {
+			name, path string
+			form       url.Values
+			status     int
+			field      string
+		}{
+			{"no organization", "/account/portals", url.Values{"name": {"X"}}, 422, "organization-error"},
+			{"an organization of nobody", "/account/portals", url.Values{"organization": {"99999"}, "name": {"X"}}, 422, "organization-error"},
+			{"a second portal for one organization", "/account/portals", url.Values{"organization": {fmt.Sprint(org.ID)}, "name": {"Again"}}, 409, "organization-error"},
+			{"an empty name", fmt.Sprintf("/account/portals/%d", p.ID), url.Values{"name": {" "}}, 422, "name-error"},
+			{"an account role for a portal user", fmt.Sprintf("/account/portals/%d/users", p.ID), url.Values{"emails": {"a@b.test"}, "role": {"administrator"}}, 422, "role-error"},
+			{"a malformed address", fmt.Sprintf("/account/portals/%d/users", p.ID), url.Values{"emails": {"not-an-address"}, "role": {"lite"}}, 422, "emails-error"},
+			{"a staff member's address", fmt.Sprintf("/account/portals/%d/users", p.ID), url.Values{"emails": {"admin@acme.test"}, "role": {"lite"}}, 422, "emails-error"},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				status, _, body := admin.PostForm(t, tc.path, tc.form)
+				if status != tc.status || !strings.Contains(body, `id="`+tc.field+`"`) {
+					t.Fatalf("status %d (want %d); %s shown: %v", status, tc.status, tc.field, strings.Contains(body, tc.field))
+				}
+			})
+		}
+		ps, _ := a.DB.Conn().Portals(t.Context(), org.AccountID)
+		if len(ps) != 1 || ps[0].Name != p.Name {
+			t.Fatalf("bad input changed the portals: %+v", ps)
+		}
+		for _, path := range []string{"/account/portals/99999", "/account/portals/abc/edit", fmt.Sprintf("/account/portals/%d/users/99999", p.ID)} {
+			if status, _, _ := admin.Get(t, path); status != http.StatusNotFound {
+				t.Errorf("%s: %d", path, status)
+			}
+		}
+	})
+}
