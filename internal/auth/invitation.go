@@ -107,6 +107,15 @@ func (s *Service) ResendInvitation(ctx context.Context, actor Actor, userID int6
 type Invitation struct {
 	User    *padlock.User
 	Account *padlock.Account
+	Portal  *padlock.Portal // for a portal user
+}
+
+// Joining is what the invitee joins: the portal, or the account.
+func (inv *Invitation) Joining() string {
+	if inv.Portal != nil {
+		return inv.Portal.Name
+	}
+	return inv.Account.Name
 }
 
 // PeekInvitation returns the invitation a link names, without using it.
@@ -120,11 +129,16 @@ func (s *Service) PeekInvitation(ctx context.Context, token string) (*Invitation
 	if err != nil || u.Status != padlock.StatusInvited {
 		return nil, errLinkInvalid
 	}
-	acct, err := conn.Account(ctx, u.AccountID)
-	if err != nil {
+	inv := &Invitation{User: u}
+	if inv.Account, err = conn.Account(ctx, u.AccountID); err != nil {
 		return nil, err
 	}
-	return &Invitation{User: u, Account: acct}, nil
+	if u.IsPortalUser() {
+		if inv.Portal, err = conn.PortalByID(ctx, u.PortalID); err != nil {
+			return nil, err
+		}
+	}
+	return inv, nil
 }
 
 // AcceptInvitation sets the invitee's name and password and activates them.

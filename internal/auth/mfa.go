@@ -77,9 +77,42 @@ func (e *Enrollment) SecretGroups() string {
 
 // BeginEnrollment starts an enrollment with a new secret. Until confirmed it
 // counts for nothing; the current factor, if any, stays in force.
+// A user who already has MFA replaces it with ReplaceFactor instead.
 func (s *Service) BeginEnrollment(ctx context.Context, c *Current) error {
+	if c.User.HasMFA() {
+		return padlock.FieldError("move_password", "Confirm your password to move MFA to a new phone.")
+	}
+	return s.saveNewEnrollment(ctx, c)
+}
+
+// ReplaceFactor starts an enrollment for a user who has MFA ("Move to a new
+// phone"). It needs the password, so a borrowed session cannot swap the
+// factor; the old one stays in force until the new one is confirmed.
+func (s *Service) ReplaceFactor(ctx context.Context, c *Current, password string) error {
+	if err := s.confirmPassword(ctx, c.User.ID, password, "move_password"); err != nil {
+		return err
+	}
+	return s.saveNewEnrollment(ctx, c)
+}
+
+func (s *Service) saveNewEnrollment(ctx context.Context, c *Current) error {
 	secret := mfa.NewSecret()
 	return s.DB.Conn().SaveEnrollment(ctx, c.User.ID, s.Sealer.Seal(c.User.ID, purposeTOTP, secret), s.now())
+}
+
+// confirmPassword checks the user's own password, for changes that a
+// session alone may not make.
+func (s *Service) confirmPassword(ctx context.Context, userID int64, password, field string) error {
+	stored, err := s.DB.Conn().PasswordHash(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if ok, _, err := s.Hasher.Verify(ctx, stored, password); err != nil {
+		return err
+	} else if !ok {
+		return padlock.FieldError(field, "Your password is not correct.")
+	}
+	return nil
 }
 
 // errNoEnrollment means there is no enrollment in progress (or it expired).
@@ -91,7 +124,7 @@ func (s *Service) PendingEnrollment(ctx context.Context, c *Current) (*Enrollmen
 	if err != nil {
 		return nil, err
 	}
-	e := &Enrollment{Secret: mfa.EncodeSecret(secret), URI: mfa.KeyURI(c.Account.Name, c.User.Email, secret)}
+	e := &Enrollment{Secret: mfa.EncodeSecret(secret), URI: mfa.KeyURI(c.Place(), c.User.Email, secret)}
 	if e.QR, err = mfa.QRDataURI(e.URI); err != nil {
 		return nil, err
 	}
@@ -278,14 +311,8 @@ func (s *Service) DisableMFA(ctx context.Context, c *Current, password, code, ad
 	if required {
 		return padlock.Errorf(padlock.EFORBIDDEN, "Your account requires MFA, so it cannot be turned off.")
 	}
-	stored, err := s.DB.Conn().PasswordHash(ctx, c.User.ID)
-	if err != nil {
+	if err := s.confirmPassword(ctx, c.User.ID, password, "password"); err != nil {
 		return err
-	}
-	if ok, _, err := s.Hasher.Verify(ctx, stored, password); err != nil {
-		return err
-	} else if !ok {
-		return padlock.FieldError("password", "Your password is not correct.")
 	}
 	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
 		if _, err := s.checkSecondFactor(ctx, tx, c.User.ID, code, q.now); err != nil {
@@ -330,5 +357,5 @@ func (s *Service) MFAState(c *Current) padlock.MFAState {
 	if c.User.IsPortalUser() {
 		required = c.Portal != nil && c.Portal.RequiresMFA()
 	}
-	return padlock.MFAStateOf(required, c.User, s.now())
+	return s.withIdPMFA(c, padlock.MFAStateOf(required, c.User, s.now()))
 }

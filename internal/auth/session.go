@@ -25,6 +25,15 @@ type Current struct {
 	Portal  *padlock.Portal // the portal of a portal user
 }
 
+// Place names where the caller signs in: their portal, or their account. It
+// is the issuer an authenticator app shows.
+func (c *Current) Place() string {
+	if c.Portal != nil {
+		return c.Portal.Name
+	}
+	return c.Account.Name
+}
+
 // Authenticate returns the live session named by token. Expired, idle or
 // orphaned sessions are deleted and reported as ErrNoSession.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Current, error) {

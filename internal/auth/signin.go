@@ -61,6 +61,9 @@ func (s *Service) SignInTo(ctx context.Context, surface padlock.Surface, email, 
 	case !ok:
 		return nil, s.recordFailure(ctx, creds.User, address, now)
 	}
+	if err := s.refuseIfSSOEnforced(ctx, creds.User, address, now); err != nil {
+		return nil, err
+	}
 	if stale {
 		s.rehash(ctx, creds.User.ID, password)
 	}

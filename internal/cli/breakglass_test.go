@@ -136,16 +136,16 @@ func listUsers(t *testing.T, env map[string]string, args ...string) []listedUser
 	t.Helper()
 	r := mustRun(t, env, append([]string{"user", "list"}, args...)...)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-	if got := strings.Fields(lines[0]); !slices.Equal(got, []string{"ACCOUNT", "EMAIL", "ROLE", "STATUS", "MFA"}) {
+	if got := strings.Fields(lines[0]); !slices.Equal(got, []string{"ACCOUNT", "PORTAL", "EMAIL", "ROLE", "STATUS", "MFA"}) {
 		t.Fatalf("header %q", lines[0])
 	}
 	var out []listedUser
 	for _, l := range lines[1:] {
 		f := strings.Fields(l)
-		if len(f) < 5 {
+		if len(f) < 6 {
 			t.Fatalf("row %q", l)
 		}
-		out = append(out, listedUser{f[1], f[3], strings.Join(f[4:], " ")})
+		out = append(out, listedUser{f[2], f[4], strings.Join(f[5:], " ")})
 	}
 	return out
 }

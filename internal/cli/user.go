@@ -73,27 +73,30 @@ func resetUserMFA(ctx context.Context, env Env, a *app.App, email string, _ bool
 	if _, err := a.Mail.DeliverDue(ctx); err != nil {
 		fmt.Fprintf(env.Stderr, "the notice to %s stays queued: %v\n", u.Email, err)
 	}
-	fmt.Fprintf(env.Stdout, "reset MFA of %s: signed out everywhere; they will set MFA up again at their next sign-in\n", u.Email)
+	fmt.Fprintf(env.Stdout, "reset MFA of %s: signed out everywhere; they set MFA up again at their next sign-in if it is required if MFA is required of them\n", u.Email)
 	return nil
 }
 
 func listUsers(ctx context.Context, env Env, a *app.App, _ string, noMFA bool) error {
-	list := a.DB.Conn().AllUsers
-	if noMFA {
-		list = func(ctx context.Context) ([]*padlock.User, error) { return a.DB.Conn().UsersWithoutMFA(ctx, 0, 0) }
-	}
-	users, err := list(ctx)
+	users, err := a.DB.Conn().AllUsers(ctx)
 	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ACCOUNT\tEMAIL\tROLE\tSTATUS\tMFA")
+	fmt.Fprintln(tw, "ACCOUNT\tPORTAL\tEMAIL\tROLE\tSTATUS\tMFA")
 	for _, u := range users {
+		if noMFA && (u.HasMFA() || u.Status != padlock.StatusActive) {
+			continue
+		}
+		portal := "-"
+		if u.IsPortalUser() {
+			portal = fmt.Sprint(u.PortalID)
+		}
 		mfa := "not set up"
 		if u.HasMFA() {
 			mfa = "set up " + u.MFASince.UTC().Format("2006-01-02")
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", u.AccountID, u.Email, u.Role.Label(), u.Status, mfa)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", u.AccountID, portal, u.Email, u.Role.Label(), u.Status, mfa)
 	}
 	return tw.Flush()
 }

@@ -147,11 +147,13 @@ func (c *Config) Validate() error {
 	if _, err := netmail.ParseAddress(c.MailFrom); err != nil {
 		bad("PADLOCK_MAIL_FROM", "must be an address like Padlock <padlock@example.com>")
 	}
-	if c.SessionIdle < time.Minute {
-		bad("PADLOCK_SESSION_IDLE", "must be at least 1m")
+	// The same limits as Account > Settings, so a new account's defaults can
+	// be saved there unchanged.
+	if c.SessionIdle < 5*time.Minute || c.SessionIdle > 30*24*time.Hour {
+		bad("PADLOCK_SESSION_IDLE", "must be between 5m and 720h")
 	}
-	if c.SessionLifetime < c.SessionIdle {
-		bad("PADLOCK_SESSION_LIFETIME", "must be at least the idle timeout")
+	if c.SessionLifetime < c.SessionIdle || c.SessionLifetime > 30*24*time.Hour || c.SessionLifetime%time.Hour != 0 {
+		bad("PADLOCK_SESSION_LIFETIME", "must be whole hours, at least the idle timeout and at most 720h")
 	}
 	if c.InvitationTTL < time.Hour || c.InvitationTTL > 90*24*time.Hour {
 		bad("PADLOCK_INVITATION_TTL", "must be between 1h and 2160h")

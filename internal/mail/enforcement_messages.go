@@ -31,5 +31,6 @@ func MFAResetNotice(to, by string, at time.Time) padlock.Mail {
 	return notice(to, "Your Padlock MFA was reset", fmt.Sprintf(
 		`%s reset the multi-factor authentication of your Padlock sign-in on %s.
 Your authenticator app and recovery codes no longer work, and you were signed
-out everywhere. You'll set MFA up again the next time you sign in.`, by, formatTime(at)))
+out everywhere. You can set MFA up again from My Settings > MFA; if MFA is
+required of you, you'll be asked to the next time you sign in.`, by, formatTime(at)))
 }

@@ -18,6 +18,7 @@ var EventCategories = []Category{
 	{Name: "policy", Label: "Policy", Kinds: []string{EventMFARequiredOn, EventMFARequiredOff, EventMFAGraceChanged, EventSessionLimits, EventEnforcementNotice}},
 	{Name: "users", Label: "Users", Kinds: []string{EventInvited, EventInviteAccepted, EventRoleChanged, EventDeactivated, EventReactivated, EventAccountCreated, EventNameChanged}},
 	{Name: "password", Label: "Password", Kinds: []string{EventPasswordChanged, EventPasswordReset, EventPasswordResetRequested}},
+	{Name: "portals", Label: "Client portals", Kinds: []string{EventPortalCreated, EventPortalChanged, EventPortalDeleted}},
 }
 
 // KindsOf returns the event kinds of the named category, nil for a name
@@ -32,6 +33,9 @@ func KindsOf(category string) []string {
 }
 
 var eventLabels = map[string]string{
+	EventPortalCreated:            "Client portal created",
+	EventPortalChanged:            "Client portal changed",
+	EventPortalDeleted:            "Client portal deleted",
 	EventSignIn:                   "Signed in",
 	EventSignInFailed:             "Sign-in failed",
 	EventLockout:                  "Locked out",

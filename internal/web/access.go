@@ -89,10 +89,11 @@ func (s *Server) guard(sf padlock.Surface, a Access, h http.Handler) http.Handle
 			err = auth.ErrNoSession // a session of the other surface opens nothing here
 		}
 		if errors.Is(err, auth.ErrNoSession) {
-			if s.signedInElsewhere(r, sf) {
+			if other, ok := s.signedInElsewhere(r, sf); ok {
 				// A portal user probing the account's pages, or the other way
-				// round: these pages do not exist for them.
-				s.notFound(w, r)
+				// round: these pages do not exist for them. The page's links
+				// lead back to their own surface.
+				s.notFound(w, r.WithContext(context.WithValue(r.Context(), surfaceKey{}, other)))
 				return
 			}
 			s.clearSessionCookie(w, r)
@@ -110,8 +111,8 @@ func (s *Server) guard(sf padlock.Surface, a Access, h http.Handler) http.Handle
 }
 
 // signedInElsewhere reports whether the request carries a live session of
-// the other surface.
-func (s *Server) signedInElsewhere(r *http.Request, sf padlock.Surface) bool {
+// the other surface, and which surface that is.
+func (s *Server) signedInElsewhere(r *http.Request, sf padlock.Surface) (padlock.Surface, bool) {
 	other := padlock.SurfacePortal
 	if sf == padlock.SurfacePortal {
 		other = padlock.SurfaceAccount
@@ -119,10 +120,10 @@ func (s *Server) signedInElsewhere(r *http.Request, sf padlock.Surface) bool {
 	probe := r.WithContext(context.WithValue(r.Context(), surfaceKey{}, other))
 	token := s.sessionToken(probe)
 	if token == "" {
-		return false
+		return other, false
 	}
 	c, err := s.auth.Authenticate(r.Context(), token)
-	return err == nil && c.User.Surface() == other
+	return other, err == nil && c.User.Surface() == other
 }
 
 // admits applies the session's state, the MFA policy and the route's class.
@@ -161,7 +162,7 @@ func (s *Server) admits(w http.ResponseWriter, r *http.Request, a Access, c *aut
 
 // nextQuery remembers where a GET was going, so enrollment can land there.
 func nextQuery(r *http.Request) string {
-	if r.Method != http.MethodGet || r.URL.Path == at(r, "/") {
+	if r.Method != http.MethodGet {
 		return ""
 	}
 	return "?next=" + urlQueryEscape(r.URL.RequestURI())

@@ -16,6 +16,7 @@ type apiUser struct {
 	Role       string     `json:"role"`
 	Status     string     `json:"status"`
 	LastSignIn *time.Time `json:"last_sign_in,omitempty"`
+	MFASetUp   *time.Time `json:"mfa_set_up,omitempty"` // when MFA was set up; absent without MFA
 }
 
 func toAPIUser(u *padlock.User) apiUser {
@@ -23,6 +24,10 @@ func toAPIUser(u *padlock.User) apiUser {
 	if !u.LastSignIn.IsZero() {
 		t := u.LastSignIn.UTC()
 		a.LastSignIn = &t
+	}
+	if u.HasMFA() {
+		t := u.MFASince.UTC()
+		a.MFASetUp = &t
 	}
 	return a
 }

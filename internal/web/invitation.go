@@ -45,6 +45,6 @@ func (s *Server) invitationSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, s.formError(r, &p.Page, err), "invitation", p)
 		return
 	}
-	s.setFlash(w, "Welcome to "+inv.Account.Name+". Sign in with your email and new password.")
+	s.setFlash(w, "Welcome to "+inv.Joining()+". Sign in with your email and new password.")
 	redirect(w, r, at(r, "/login"))
 }

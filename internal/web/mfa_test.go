@@ -133,7 +133,16 @@ func TestReEnrollingMakesANewSecretAndKeepsTheOldFactorUntilConfirmed(t *testing
 	c := a.NewClient()
 	c.SignIn(t, "admin@acme.test", testenv.Password)
 	old := enableMFA(t, a, c)
-	c.PostForm(t, "/settings/mfa/enroll", nil)
+	// A session alone cannot swap the factor: the password is needed.
+	if status, _, body := c.PostForm(t, "/settings/mfa/enroll", nil); status != 422 || !strings.Contains(body, `id="move_password-error"`) {
+		t.Fatalf("moving to a new phone without the password: %d", status)
+	}
+	if status, loc, _ := c.Get(t, "/settings/mfa/enroll"); status != http.StatusSeeOther || loc != "/settings/mfa" {
+		t.Fatalf("an enrollment started without the password: %d %q", status, loc)
+	}
+	if status, _, _ := c.PostForm(t, "/settings/mfa/enroll", url.Values{"password": {testenv.Password}}); status != http.StatusSeeOther {
+		t.Fatalf("moving to a new phone: %d", status)
+	}
 	_, _, body := c.Get(t, "/settings/mfa/enroll")
 	if secretOnPage(body) == mfa.EncodeSecret(old.secret) {
 		t.Fatal("re-enrolling showed the old secret")

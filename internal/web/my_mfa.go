@@ -47,8 +47,21 @@ func (s *Server) loadMFAStatus(w http.ResponseWriter, r *http.Request, p *myMFAP
 
 // myMFAEnroll starts an enrollment with a fresh secret.
 func (s *Server) myMFAEnroll(w http.ResponseWriter, r *http.Request) {
-	if err := s.auth.BeginEnrollment(r.Context(), currentFrom(r.Context())); err != nil {
-		s.error(w, r, err)
+	c := currentFrom(r.Context())
+	var err error
+	if c.User.HasMFA() {
+		if !s.parseForm(w, r) {
+			return
+		}
+		err = s.auth.ReplaceFactor(r.Context(), c, r.PostFormValue("password"))
+	} else {
+		err = s.auth.BeginEnrollment(r.Context(), c)
+	}
+	if err != nil {
+		p := myMFAPage{Page: s.page(w, r, "MFA", "settings")}
+		if s.loadMFAStatus(w, r, &p) {
+			s.render(w, r, s.formError(r, &p.Page, err), "mfa_settings", p)
+		}
 		return
 	}
 	redirect(w, r, at(r, "/settings/mfa/enroll"))
@@ -60,6 +73,10 @@ func (s *Server) myMFAEnrollForm(w http.ResponseWriter, r *http.Request) {
 	c := currentFrom(r.Context())
 	st, err := s.auth.MFAStatus(r.Context(), c.User.ID)
 	if err == nil && !st.Enrolling {
+		if c.User.HasMFA() { // moving to a new phone starts from the form
+			redirect(w, r, at(r, "/settings/mfa"))
+			return
+		}
 		err = s.auth.BeginEnrollment(r.Context(), c)
 	}
 	if err != nil {
@@ -143,7 +160,7 @@ func (s *Server) myRecoveryCodesFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="padlock-recovery-codes.txt"`)
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write([]byte("Padlock recovery codes for " + c.User.Email + " (" + c.Account.Name + ")\n" +
+	w.Write([]byte("Padlock recovery codes for " + c.User.Email + " (" + c.Place() + ")\n" +
 		"Each code works once, typed where Padlock asks for an MFA code.\n\n" + strings.Join(codes, "\n") + "\n"))
 }
 

@@ -257,6 +257,6 @@ func (s *Server) portalUserReset(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	s.setFlash(w, "MFA reset. "+u.Email+" was signed out everywhere and will set MFA up again at their next sign-in.")
+	s.setFlash(w, "MFA reset. "+u.Email+" was signed out everywhere and will set MFA up again at their next sign-in if MFA is required of them.")
 	redirect(w, r, portalURL(portal)+"/users/"+strconv.FormatInt(u.ID, 10))
 }

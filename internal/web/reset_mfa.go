@@ -32,6 +32,6 @@ func (s *Server) userResetMFA(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	s.setFlash(w, "MFA reset. The user was signed out everywhere and will set MFA up again at their next sign-in.")
+	s.setFlash(w, "MFA reset. The user was signed out everywhere and will set MFA up again at their next sign-in if MFA is required of them.")
 	redirect(w, r, "/account/users/"+strconv.FormatInt(id, 10))
 }
