@@ -19,6 +19,7 @@ import (
 	"github.com/padlock-mfa/padlock/internal/config"
 	"github.com/padlock-mfa/padlock/internal/mail"
 	"github.com/padlock-mfa/padlock/internal/mfa"
+	"github.com/padlock-mfa/padlock/internal/sso"
 	"github.com/padlock-mfa/padlock/internal/store"
 	"github.com/padlock-mfa/padlock/internal/web"
 )
@@ -30,6 +31,7 @@ type App struct {
 	Auth      *auth.Service
 	Mail      *mail.Worker
 	Web       *web.Server
+	SSO       *sso.Service
 	SecretKey []byte
 	Logger    *slog.Logger
 
@@ -93,8 +95,11 @@ func (a *App) build() error {
 	a.Mail = mail.NewWorker(a.DB, sender, a.Logger, func() time.Time { return a.Auth.Now() })
 	a.Auth.MailQueued = a.Mail.Wake
 
+	a.SSO = sso.New(a.DB, a.Auth, cfg.BaseURL, a.Logger)
+	a.SSO.Now = func() time.Time { return a.Auth.Now() }
+
 	w, err := web.New(web.Options{DB: a.DB, Auth: a.Auth, Logger: a.Logger,
-		SecureCookies: cfg.SecureCookies(), TrustProxy: cfg.TrustProxy})
+		SecureCookies: cfg.SecureCookies(), TrustProxy: cfg.TrustProxy, SSO: a.SSO})
 	if err != nil {
 		return err
 	}

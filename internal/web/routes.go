@@ -79,6 +79,7 @@ func (s *Server) accountRoutes() []route {
 		manageUsers   = Permitted(padlock.PermManageUsers)
 		security      = Permitted(padlock.PermManageSecurity)
 		managePortals = Permitted(padlock.PermManagePortals)
+		manageSSO     = Permitted(padlock.PermManageSSO)
 	)
 	return []route{
 		// Operations.
@@ -120,6 +121,18 @@ func (s *Server) accountRoutes() []route {
 		{method: "POST", path: "/account/settings/authentication", access: security, handler: s.accountSettingsSubmit},
 		{method: "GET", path: "/account/activity", access: security, handler: s.activity},
 		{method: "GET", path: "/account/activity.csv", access: security, handler: s.activityCSV},
+
+		{method: "GET", path: "/account/settings/sso", access: manageSSO, handler: s.ssoSettings},
+		{method: "POST", path: "/account/settings/sso/idp", access: manageSSO, handler: s.ssoIdPSubmit},
+		{method: "POST", path: "/account/settings/sso/options", access: manageSSO, handler: s.ssoOptionsSubmit},
+		{method: "POST", path: "/account/settings/sso/test", access: manageSSO, handler: s.ssoTestStart},
+
+		// Single sign-on (SAML), public: the IdP's responses come without a
+		// session, and the ACS is exempt from the cross-origin check (sso.go).
+		{method: "POST", path: "/sso", access: Public, handler: s.ssoByEmail},
+		{method: "GET", path: "/sso/{id}/login", access: Public, handler: s.ssoLogin},
+		{method: "GET", path: "/sso/{id}/metadata", access: Public, handler: s.ssoMetadata},
+		{method: "POST", path: "/sso/{id}/acs", access: Public, handler: s.ssoACS},
 
 		{method: "GET", path: "/account/portals", access: managePortals, handler: s.portals},
 		{method: "GET", path: "/account/portals/new", access: managePortals, handler: s.portalNew},

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/sso"
 	"github.com/padlock-mfa/padlock/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -21,6 +22,7 @@ type Options struct {
 	SecureCookies bool // the public URL is https
 	TrustProxy    bool // client address from X-Forwarded-For
 	Registry      *prometheus.Registry
+	SSO           *sso.Service
 }
 
 // Server holds what the handlers need; one per process (tests start two).
@@ -72,6 +74,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusForbidden, "This form was sent from another site and was refused.")
 	}))
+	allowSSOPosts(cop)
 	protected := cop.Handler(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()

@@ -1,0 +1,128 @@
+package sso
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"strings"
+
+	"github.com/crewjam/saml"
+	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
+)
+
+// ACSInput is what a browser posted to an account's assertion consumer
+// service (HTTP-POST binding), with the browser's request-tracking cookie.
+type ACSInput struct {
+	PublicID     string
+	SAMLResponse string
+	RelayState   string
+	Binding      string // the request-tracking cookie; "" when absent
+	Address      string
+}
+
+// Outcome is what an accepted response led to: a sign-in (full or
+// pending), or the result of a connection test, which starts no session.
+type Outcome struct {
+	SignedIn *auth.SignedIn
+	Next     string // where the sign-in was going; unchecked
+	Test     *TestResult
+}
+
+// ConsumeResponse checks a response posted to the account's ACS and acts
+// on it. A refused response is audited and answered with a clear error
+// (EUNAUTHORIZED), never an internal one.
+func (s *Service) ConsumeResponse(ctx context.Context, in ACSInput) (*Outcome, error) {
+	rec, err := s.DB.Conn().SSOConfigByPublicID(ctx, in.PublicID)
+	if errors.Is(err, padlock.ErrNotFound) {
+		return nil, ErrNoSSO
+	} else if err != nil {
+		return nil, err
+	}
+	a, req, rj, err := s.verify(ctx, rec, in)
+	if err != nil {
+		return nil, err
+	}
+	if rj != nil {
+		s.Logger.Info("SSO response refused", "account", rec.AccountID, "reason", rj.auditDetail(), "address", in.Address)
+		s.record(ctx, padlock.Event{AccountID: rec.AccountID, Kind: padlock.EventSSOFailed, Detail: rj.auditDetail(), Address: in.Address})
+		return nil, rj.userError()
+	}
+	info := readAssertion(a)
+	if req != nil && req.Purpose == purposeTest {
+		res, err := s.finishTest(ctx, rec, req.UserID, info, in.Address)
+		return &Outcome{Test: res}, err
+	}
+	signed, err := s.Auth.SignInWithSSO(ctx, rec.AccountID, info.Email, info.AuthnContext, in.Address)
+	if err != nil {
+		return nil, err
+	}
+	out := &Outcome{SignedIn: signed}
+	switch {
+	case req != nil:
+		out.Next = req.Next
+	case strings.HasPrefix(in.RelayState, "/"):
+		// An IdP-initiated sign-in may name a page; the caller keeps it on site.
+		out.Next = in.RelayState
+	}
+	return out, nil
+}
+
+// verify runs every check on a response: its shape, the request it
+// answers (named by RelayState, started by this browser), then signature,
+// issuer, audience, recipient, time and replay in crewjam/saml, with the
+// account's own IdP certificates and audience: an assertion another
+// account's IdP signed, or one meant for another account, fails here.
+func (s *Service) verify(ctx context.Context, rec *store.SSORecord, in ACSInput) (*saml.Assertion, *store.SSORequest, *rejection, error) {
+	if !rec.Configured() {
+		return nil, nil, reject(reasonNotConfigured, ""), nil
+	}
+	raw, rj := decodeResponse(in.SAMLResponse)
+	if rj == nil {
+		rj = checkShape(raw)
+	}
+	if rj != nil {
+		return nil, nil, rj, nil
+	}
+	req, rj, err := s.takeRequest(ctx, rec, in)
+	if err != nil || rj != nil {
+		return nil, nil, rj, err
+	}
+	idpInitiated := req == nil && rec.Enabled && rec.AllowIdPInitiated
+	if req == nil && !idpInitiated {
+		return nil, nil, reject(reasonNoRequest, "no sign-in of ours is waiting for this browser"), nil
+	}
+	sp, err := s.provider(ctx, rec, idpInitiated)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var ids []string
+	if req != nil {
+		ids = []string{req.RequestID}
+	}
+	a, err := sp.ParseXMLResponse(raw, ids, sp.AcsURL)
+	if err != nil {
+		return nil, nil, classify(err), nil
+	}
+	return a, req, nil, nil
+}
+
+// takeRequest uses up the request the RelayState names, if any, and checks
+// that the browser posting the answer is the one that started it. Without
+// a RelayState of ours the response can only be IdP-initiated.
+func (s *Service) takeRequest(ctx context.Context, rec *store.SSORecord, in ACSInput) (*store.SSORequest, *rejection, error) {
+	if in.RelayState == "" || len(in.RelayState) > 80 {
+		return nil, nil, nil
+	}
+	req, err := s.DB.Conn().TakeSSORequest(ctx, rec.AccountID, digest(in.RelayState), s.now())
+	if errors.Is(err, padlock.ErrNotFound) {
+		return nil, nil, nil
+	} else if err != nil {
+		return nil, nil, err
+	}
+	if in.Binding == "" || subtle.ConstantTimeCompare(digest(in.Binding), req.BindingHash) != 1 {
+		return nil, reject(reasonNoRequest, "the request-tracking cookie does not match"), nil
+	}
+	return req, nil, nil
+}

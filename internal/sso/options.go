@@ -1,0 +1,224 @@
+package sso
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
+)
+
+// OptionsInput is the "Sign-in options" form; lists are as typed.
+type OptionsInput struct {
+	Enabled           bool
+	AcceptIdPMFA      bool
+	MFAContexts       string
+	AllowIdPInitiated bool
+	JIT               bool
+	JITRole           string
+	Enforce           bool
+	BreakGlass        string // emails
+	Domains           string
+}
+
+// Limits of the lists.
+const (
+	maxListItems   = 20
+	maxClassRefLen = 256
+)
+
+// SaveOptions stores the switches of the account's SSO. Enforcing SSO needs
+// SSO on, a successful connection test since the IdP last changed, and an
+// Administrator among the break-glass users, so a broken IdP cannot lock
+// the account out.
+func (s *Service) SaveOptions(ctx context.Context, actor auth.Actor, in OptionsInput) error {
+	if err := mayManage(actor); err != nil {
+		return err
+	}
+	if _, err := s.Settings(ctx, actor); err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockAccount(ctx, actor.User.AccountID); err != nil {
+			return err
+		}
+		rec, err := tx.SSOConfig(ctx, actor.User.AccountID)
+		if err != nil {
+			return err
+		}
+		c, err := s.readOptions(ctx, tx, rec, in)
+		if err != nil {
+			return err
+		}
+		if err := tx.SaveSSOOptions(ctx, c, s.now()); err != nil {
+			return err
+		}
+		e := padlock.Event{AccountID: c.AccountID, ActorID: actor.User.ID, Kind: padlock.EventSSOSettings,
+			Detail: optionsSummary(c), Address: actor.Address, At: s.now()}
+		return tx.RecordEvent(ctx, e)
+	})
+}
+
+// readOptions checks the form against the stored settings and the
+// account's users, reporting every problem at once.
+func (s *Service) readOptions(ctx context.Context, tx *store.Tx, rec *store.SSORecord, in OptionsInput) (*padlock.SSOConfig, error) {
+	c := rec.SSOConfig
+	c.Enabled, c.AcceptIdPMFA, c.AllowIdPInitiated, c.JIT, c.Enforce = in.Enabled, in.AcceptIdPMFA, in.AllowIdPInitiated, in.JIT, in.Enforce
+	fe := padlock.FieldErrors{}
+	if c.Enabled && !c.Configured() {
+		fe.Add("enabled", "Connect an identity provider first (above).")
+	}
+	c.MFAContexts = readClassRefs(in.MFAContexts, fe)
+	if c.AcceptIdPMFA && len(c.MFAContexts) == 0 {
+		fe.Add("mfa_contexts", "List the AuthnContextClassRef values that mean MFA at your identity provider.")
+	}
+	role, err := padlock.ParseRole(in.JITRole)
+	if err != nil || role == padlock.RoleAdministrator {
+		fe.Add("jit_role", "Choose a role other than Administrator.")
+	}
+	c.JITRole = role
+	c.Domains = s.readDomains(ctx, tx, c.AccountID, in.Domains, fe)
+	admins := 0
+	c.BreakGlass, admins = readBreakGlass(ctx, tx, c.AccountID, in.BreakGlass, fe)
+	if c.Enforce {
+		switch {
+		case !c.Enabled:
+			fe.Add("enforce", "Turn single sign-on on to enforce it.")
+		case c.LastTestAt.IsZero():
+			fe.Add("enforce", "Run a successful Test connection first, so you know SSO works before password sign-in is closed.")
+		case admins == 0:
+			fe.Add("break_glass", "Name at least one Administrator who may still sign in with a password if the identity provider fails.")
+		}
+	}
+	return &c, fe.Err()
+}
+
+// splitList splits a typed list on commas, semicolons and white space.
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
+}
+
+func readClassRefs(raw string, fe padlock.FieldErrors) []string {
+	var out []string
+	for _, v := range splitList(raw) {
+		if len(v) > maxClassRefLen || strings.ContainsFunc(v, func(r rune) bool { return r < 0x21 || r == 0x7f }) {
+			fe.Add("mfa_contexts", "“"+truncate(v, 60)+"” is not an AuthnContextClassRef (a URI of at most 256 characters).")
+			continue
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	if len(out) > maxListItems {
+		fe.Add("mfa_contexts", fmt.Sprintf("List at most %d values.", maxListItems))
+	}
+	return out
+}
+
+var domainPattern = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+
+// readDomains accepts email domains of the account's own staff only, so an
+// account cannot claim another company's domain and catch its users at the
+// "Sign in with SSO" form.
+func (s *Service) readDomains(ctx context.Context, tx *store.Tx, accountID int64, raw string, fe padlock.FieldErrors) []string {
+	var out []string
+	for _, v := range splitList(strings.ToLower(raw)) {
+		v = strings.TrimPrefix(v, "@")
+		if len(v) > 253 || !domainPattern.MatchString(v) {
+			fe.Add("domains", "“"+truncate(v, 60)+"” is not a domain name, like example.com.")
+			continue
+		}
+		n, err := tx.CountStaffAtDomain(ctx, accountID, v)
+		if err != nil {
+			fe.Add("domains", "The domains could not be checked; try again.")
+			s.Logger.Error("checking SSO domains", "err", err)
+			return nil
+		}
+		if n == 0 {
+			fe.Add("domains", "No user of this account has an email address at "+v+".")
+			continue
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	if len(out) > maxListItems {
+		fe.Add("domains", fmt.Sprintf("List at most %d domains.", maxListItems))
+	}
+	return out
+}
+
+// readBreakGlass turns emails into the account's active staff members, and
+// counts the Administrators among them.
+func readBreakGlass(ctx context.Context, tx *store.Tx, accountID int64, raw string, fe padlock.FieldErrors) ([]int64, int) {
+	var (
+		ids    []int64
+		admins int
+	)
+	for _, v := range splitList(raw) {
+		email, err := padlock.NormalizeEmail(v)
+		if err != nil {
+			fe.Add("break_glass", "“"+truncate(v, 60)+"” is not a valid email address.")
+			continue
+		}
+		c, err := tx.CredentialsByEmail(ctx, email)
+		if err != nil && !errors.Is(err, padlock.ErrNotFound) {
+			fe.Add("break_glass", "The users could not be checked; try again.")
+			return nil, 0
+		}
+		if c == nil || c.User.AccountID != accountID || c.User.IsPortalUser() || c.User.Status != padlock.StatusActive {
+			fe.Add("break_glass", email+" is not an active user of this account.")
+			continue
+		}
+		if !slices.Contains(ids, c.User.ID) {
+			ids = append(ids, c.User.ID)
+			if c.User.Role == padlock.RoleAdministrator {
+				admins++
+			}
+		}
+	}
+	if len(ids) > maxListItems {
+		fe.Add("break_glass", fmt.Sprintf("Name at most %d users.", maxListItems))
+	}
+	return ids, admins
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// optionsSummary is the audit detail of a change of options.
+func optionsSummary(c *padlock.SSOConfig) string {
+	onOff := func(b bool) string {
+		if b {
+			return "on"
+		}
+		return "off"
+	}
+	parts := []string{
+		"SSO " + onOff(c.Enabled),
+		"IdP MFA accepted " + onOff(c.AcceptIdPMFA),
+		"IdP-initiated " + onOff(c.AllowIdPInitiated),
+		"just-in-time users " + onOff(c.JIT),
+		"enforced " + onOff(c.Enforce),
+		fmt.Sprintf("%d break-glass user(s)", len(c.BreakGlass)),
+	}
+	if c.AcceptIdPMFA {
+		parts[1] += " (" + strings.Join(c.MFAContexts, ", ") + ")"
+	}
+	if c.JIT {
+		parts[3] += " as " + c.JITRole.Label()
+	}
+	if len(c.Domains) > 0 {
+		parts = append(parts, "domains "+strings.Join(c.Domains, ", "))
+	}
+	return strings.Join(parts, "; ")
+}

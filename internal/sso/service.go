@@ -1,0 +1,145 @@
+// Package sso is Padlock's single sign-on with SAML 2.0: each account is a
+// service provider (SP) of its own, trusting one identity provider (IdP).
+// It builds crewjam/saml's ServiceProvider from the account's stored
+// settings for every request, so every node behaves the same and nothing
+// lives only in one node's memory: outstanding requests and the replay cache
+// are in the database. A valid assertion is handed to auth, whose state
+// machine decides between the MFA challenge, enrollment and a full session.
+package sso
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
+)
+
+// Service carries out SSO configuration, sign-in and connection tests.
+type Service struct {
+	DB      *store.DB
+	Auth    *auth.Service
+	BaseURL string // public URL of Padlock; the SP's addresses live under it
+	Now     func() time.Time
+	Logger  *slog.Logger
+	// AllowPrivateMetadataHosts lets "fetch metadata from a URL" reach
+	// loopback and private addresses. Off in production, so a tenant's
+	// administrator cannot make the server probe its own network; tests
+	// turn it on for an IdP on 127.0.0.1.
+	AllowPrivateMetadataHosts bool
+}
+
+// New returns a Service with the real clock.
+func New(db *store.DB, a *auth.Service, baseURL string, logger *slog.Logger) *Service {
+	return &Service{DB: db, Auth: a, BaseURL: strings.TrimRight(baseURL, "/"), Now: time.Now, Logger: logger}
+}
+
+func (s *Service) now() time.Time { return s.Now().Truncate(time.Second) }
+
+// Request lifetimes: a sign-in at the IdP may involve its own MFA.
+const requestTTL = 10 * time.Minute
+
+// Purposes of an AuthnRequest.
+const (
+	purposeSignIn = "sign-in"
+	purposeTest   = "test"
+)
+
+// mayManage checks the actor's role: SSO settings are for Administrators.
+func mayManage(actor auth.Actor) error {
+	if actor.User == nil || actor.User.IsPortalUser() || !actor.User.Role.Can(padlock.PermManageSSO) {
+		return padlock.Errorf(padlock.EFORBIDDEN, "Only an Administrator may change single sign-on.")
+	}
+	return nil
+}
+
+// Settings returns the account's SSO settings for its settings page,
+// creating them (disabled, with a new SP key pair) on the first visit: the
+// administrator needs the SP's addresses before the IdP can be set up.
+func (s *Service) Settings(ctx context.Context, actor auth.Actor) (*store.SSORecord, error) {
+	if err := mayManage(actor); err != nil {
+		return nil, err
+	}
+	id := actor.User.AccountID
+	rec, err := s.DB.Conn().SSOConfig(ctx, id)
+	if !errors.Is(err, padlock.ErrNotFound) {
+		return rec, err
+	}
+	rec, err = s.newRecord(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.DB.Conn().CreateSSOConfig(ctx, rec, s.now()); err != nil {
+		return nil, err
+	}
+	return s.DB.Conn().SSOConfig(ctx, id)
+}
+
+// newRecord makes the SP's identity: an address name and a key pair.
+func (s *Service) newRecord(accountID int64) (*store.SSORecord, error) {
+	certPEM, sealed, err := s.newKeyPair(accountID)
+	if err != nil {
+		return nil, err
+	}
+	return &store.SSORecord{SSOConfig: padlock.SSOConfig{AccountID: accountID, PublicID: randomID(10)},
+		SPCertificate: certPEM, SPKeySealed: sealed}, nil
+}
+
+// randomID returns n random bytes as lower-case base32: safe in a path.
+func randomID(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+// The SP's addresses for an account.
+func (s *Service) entityID(publicID string) string {
+	return s.BaseURL + "/sso/" + publicID + "/metadata"
+}
+func (s *Service) acsURL(publicID string) string { return s.BaseURL + "/sso/" + publicID + "/acs" }
+
+// SignInURL is the link that starts an SSO sign-in to the account.
+func (s *Service) SignInURL(publicID string) string { return s.BaseURL + "/sso/" + publicID + "/login" }
+
+// SPInfo is what the administrator copies into the identity provider.
+type SPInfo struct {
+	EntityID    string
+	ACSURL      string
+	MetadataURL string
+	SignInURL   string
+}
+
+// SP returns the service provider's addresses for an account.
+func (s *Service) SP(publicID string) SPInfo {
+	return SPInfo{EntityID: s.entityID(publicID), ACSURL: s.acsURL(publicID), MetadataURL: s.entityID(publicID), SignInURL: s.SignInURL(publicID)}
+}
+
+// PublicIDForEmail finds where "Sign in with SSO" sends an email address:
+// the account whose SSO is on for the email's domain.
+func (s *Service) PublicIDForEmail(ctx context.Context, email string) (string, error) {
+	email, err := padlock.NormalizeEmail(email)
+	if err != nil {
+		return "", err
+	}
+	_, domain, _ := strings.Cut(email, "@")
+	id, err := s.DB.Conn().SSOPublicIDByDomain(ctx, domain)
+	if errors.Is(err, padlock.ErrNotFound) {
+		return "", padlock.FieldError("email", "Single sign-on is not set up for "+domain+". Sign in with your password, or use the sign-in link your administrator gave you.")
+	}
+	return id, err
+}
+
+func (s *Service) record(ctx context.Context, e padlock.Event) {
+	e.At = s.now()
+	if err := s.DB.Conn().RecordEvent(ctx, e); err != nil {
+		s.Logger.Error("recording an SSO event", "kind", e.Kind, "err", err)
+	}
+}
+
+func actorOf(u *padlock.User) auth.Actor { return auth.Actor{User: u} }

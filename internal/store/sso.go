@@ -1,0 +1,268 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+// SSORecord is an account's SSO settings with its service provider's key
+// pair. The private key is stored sealed; this package never sees it open.
+type SSORecord struct {
+	padlock.SSOConfig
+	SPCertificate string // PEM
+	SPKeySealed   []byte
+}
+
+const ssoColumns = `account_id, public_id, enabled, idp_entity_id, idp_sso_url, idp_certificates, idp_metadata_url, idp_metadata_xml,
+	sp_certificate, sp_key, accept_idp_mfa, mfa_contexts, allow_idp_initiated, jit, jit_role, enforce, last_test_at, updated_at`
+
+func scanSSO(row interface{ Scan(...any) error }) (*SSORecord, error) {
+	var (
+		r               SSORecord
+		contexts, role  string
+		tested, updated int64
+	)
+	err := row.Scan(&r.AccountID, &r.PublicID, &r.Enabled, &r.IdPEntityID, &r.IdPSSOURL, &r.IdPCertificates, &r.IdPMetadataURL, &r.IdPMetadataXML,
+		&r.SPCertificate, &r.SPKeySealed, &r.AcceptIdPMFA, &contexts, &r.AllowIdPInitiated, &r.JIT, &role, &r.Enforce, &tested, &updated)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	r.MFAContexts, r.JITRole = splitLines(contexts), padlock.Role(role)
+	r.LastTestAt, r.UpdatedAt = unixOrZero(tested), time.Unix(updated, 0)
+	return &r, nil
+}
+
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// CreateSSOConfig stores an account's first, disabled SSO settings with its
+// service provider's identity. An account that already has them keeps
+// theirs (two admins opening the page at once make one).
+func (tx *Tx) CreateSSOConfig(ctx context.Context, r *SSORecord, now time.Time) error {
+	_, err := tx.exec(ctx, `INSERT INTO sso_configs (account_id, public_id, sp_certificate, sp_key, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (account_id) DO NOTHING`,
+		r.AccountID, r.PublicID, r.SPCertificate, r.SPKeySealed, now.Unix())
+	return err
+}
+
+// SSOConfig returns an account's SSO settings, with its domains and
+// break-glass users.
+func (tx *Tx) SSOConfig(ctx context.Context, accountID int64) (*SSORecord, error) {
+	r, err := scanSSO(tx.q.QueryRowContext(ctx, `SELECT `+ssoColumns+` FROM sso_configs WHERE account_id = $1`, accountID))
+	if err != nil {
+		return nil, err
+	}
+	return r, tx.ssoLists(ctx, r)
+}
+
+// SSOConfigByPublicID returns the SSO settings named in an SSO address.
+func (tx *Tx) SSOConfigByPublicID(ctx context.Context, publicID string) (*SSORecord, error) {
+	r, err := scanSSO(tx.q.QueryRowContext(ctx, `SELECT `+ssoColumns+` FROM sso_configs WHERE public_id = $1`, publicID))
+	if err != nil {
+		return nil, err
+	}
+	return r, tx.ssoLists(ctx, r)
+}
+
+func (tx *Tx) ssoLists(ctx context.Context, r *SSORecord) error {
+	var err error
+	if r.Domains, err = queryList[string](ctx, tx, `SELECT domain FROM sso_domains WHERE account_id = $1 ORDER BY domain`, r.AccountID); err != nil {
+		return err
+	}
+	r.BreakGlass, err = queryList[int64](ctx, tx, `SELECT user_id FROM sso_break_glass WHERE account_id = $1 ORDER BY user_id`, r.AccountID)
+	return err
+}
+
+func queryList[T any](ctx context.Context, tx *Tx, query string, args ...any) ([]T, error) {
+	rows, err := tx.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// SaveSSOIdP stores how to reach and trust the identity provider. A new
+// connection has not been tested: the last test is forgotten.
+func (tx *Tx) SaveSSOIdP(ctx context.Context, c *padlock.SSOConfig, now time.Time) error {
+	n, err := tx.exec(ctx, `UPDATE sso_configs SET idp_entity_id = $2, idp_sso_url = $3, idp_certificates = $4,
+		idp_metadata_url = $5, idp_metadata_xml = $6, last_test_at = 0, updated_at = $7 WHERE account_id = $1`,
+		c.AccountID, c.IdPEntityID, c.IdPSSOURL, c.IdPCertificates, c.IdPMetadataURL, c.IdPMetadataXML, now.Unix())
+	if err == nil && n == 0 {
+		return errNotFound
+	}
+	return err
+}
+
+// SaveSSOOptions stores everything but the IdP connection: the switches,
+// the domains and the break-glass users. A domain another account uses is
+// an ECONFLICT error on the domains field.
+func (tx *Tx) SaveSSOOptions(ctx context.Context, c *padlock.SSOConfig, now time.Time) error {
+	n, err := tx.exec(ctx, `UPDATE sso_configs SET enabled = $2, accept_idp_mfa = $3, mfa_contexts = $4, allow_idp_initiated = $5,
+		jit = $6, jit_role = $7, enforce = $8, updated_at = $9 WHERE account_id = $1`,
+		c.AccountID, c.Enabled, c.AcceptIdPMFA, strings.Join(c.MFAContexts, "\n"), c.AllowIdPInitiated,
+		c.JIT, string(c.JITRole), c.Enforce, now.Unix())
+	if err == nil && n == 0 {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if err := tx.replaceSSODomains(ctx, c.AccountID, c.Domains); err != nil {
+		return err
+	}
+	return tx.replaceBreakGlass(ctx, c.AccountID, c.BreakGlass)
+}
+
+func (tx *Tx) replaceSSODomains(ctx context.Context, accountID int64, domains []string) error {
+	if _, err := tx.exec(ctx, `DELETE FROM sso_domains WHERE account_id = $1`, accountID); err != nil {
+		return err
+	}
+	for _, d := range domains {
+		n, err := tx.exec(ctx, `INSERT INTO sso_domains (domain, account_id) VALUES ($1, $2) ON CONFLICT (domain) DO NOTHING`, d, accountID)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return &padlock.Error{Code: padlock.ECONFLICT, Field: "domains", Message: d + " is already used for single sign-on by another account."}
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) replaceBreakGlass(ctx context.Context, accountID int64, userIDs []int64) error {
+	if _, err := tx.exec(ctx, `DELETE FROM sso_break_glass WHERE account_id = $1`, accountID); err != nil {
+		return err
+	}
+	for _, id := range userIDs {
+		// The user must be a member of this account's staff.
+		n, err := tx.exec(ctx, `INSERT INTO sso_break_glass (account_id, user_id)
+			SELECT account_id, id FROM users WHERE account_id = $1 AND id = $2 AND portal_id IS NULL`, accountID, id)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return errNotFound
+		}
+	}
+	return nil
+}
+
+// RecordSSOTest notes a successful "Test connection".
+func (tx *Tx) RecordSSOTest(ctx context.Context, accountID int64, at time.Time) error {
+	_, err := tx.exec(ctx, `UPDATE sso_configs SET last_test_at = $2 WHERE account_id = $1`, accountID, at.Unix())
+	return err
+}
+
+// SSOPublicIDByDomain returns the SSO address of the account that signs in
+// the email domain, if its SSO is on.
+func (tx *Tx) SSOPublicIDByDomain(ctx context.Context, domain string) (string, error) {
+	var id string
+	err := tx.q.QueryRowContext(ctx, `SELECT c.public_id FROM sso_domains d JOIN sso_configs c ON c.account_id = d.account_id
+		WHERE d.domain = $1 AND c.enabled = TRUE`, domain).Scan(&id)
+	return id, notFound(err)
+}
+
+// SSORequest is an AuthnRequest this server sent, waiting for its answer.
+type SSORequest struct {
+	AccountID   int64
+	RelayHash   []byte // hash of the RelayState naming it
+	BindingHash []byte // hash of the cookie of the browser that started it
+	RequestID   string // the AuthnRequest's ID, which the answer must name
+	Purpose     string
+	UserID      int64 // who runs a connection test; 0 for a sign-in
+	Next        string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+}
+
+// CreateSSORequest remembers an AuthnRequest, and forgets the account's
+// requests that were never answered.
+func (tx *Tx) CreateSSORequest(ctx context.Context, r *SSORequest) error {
+	if _, err := tx.exec(ctx, `DELETE FROM sso_requests WHERE account_id = $1 AND expires_at <= $2`, r.AccountID, r.CreatedAt.Unix()); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, `INSERT INTO sso_requests (account_id, relay_hash, binding_hash, request_id, purpose, user_id, next, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		r.AccountID, r.RelayHash, r.BindingHash, r.RequestID, r.Purpose, r.UserID, r.Next, r.CreatedAt.Unix(), r.ExpiresAt.Unix())
+	return err
+}
+
+// TakeSSORequest removes and returns the account's live request named by
+// the RelayState's hash. Deleting it in the same statement means one
+// answer, on whichever node, uses it up.
+func (tx *Tx) TakeSSORequest(ctx context.Context, accountID int64, relayHash []byte, now time.Time) (*SSORequest, error) {
+	var (
+		r        SSORequest
+		cre, exp int64
+	)
+	err := tx.q.QueryRowContext(ctx, `DELETE FROM sso_requests WHERE account_id = $1 AND relay_hash = $2
+		RETURNING account_id, relay_hash, binding_hash, request_id, purpose, user_id, next, created_at, expires_at`, accountID, relayHash).
+		Scan(&r.AccountID, &r.RelayHash, &r.BindingHash, &r.RequestID, &r.Purpose, &r.UserID, &r.Next, &cre, &exp)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	r.CreatedAt, r.ExpiresAt = time.Unix(cre, 0), time.Unix(exp, 0)
+	if !now.Before(r.ExpiresAt) {
+		return nil, errNotFound
+	}
+	return &r, nil
+}
+
+// ErrAssertionUsed means an assertion ID was already accepted.
+var ErrAssertionUsed = errors.New("store: assertion already used")
+
+// ConsumeSSOAssertion records an accepted assertion's ID until it expires.
+// The primary key makes the insert the check: of two nodes racing with the
+// same assertion, one inserts nothing and gets ErrAssertionUsed.
+func (tx *Tx) ConsumeSSOAssertion(ctx context.Context, accountID int64, assertionID string, expires, now time.Time) error {
+	if _, err := tx.exec(ctx, `DELETE FROM sso_assertions WHERE account_id = $1 AND expires_at < $2`, accountID, now.Unix()); err != nil {
+		return err
+	}
+	n, err := tx.exec(ctx, `INSERT INTO sso_assertions (account_id, assertion_id, expires_at) VALUES ($1, $2, $3)
+		ON CONFLICT (account_id, assertion_id) DO NOTHING`, accountID, assertionID, expires.Unix())
+	if err == nil && n == 0 {
+		return ErrAssertionUsed
+	}
+	return err
+}
+
+// MarkSSOSession records that a session's MFA was performed at the
+// identity provider, with the context it reported.
+func (tx *Tx) MarkSSOSession(ctx context.Context, sessionID, accountID int64, classRef string) error {
+	_, err := tx.exec(ctx, `INSERT INTO sso_sessions (session_id, account_id, authn_context) VALUES ($1, $2, $3)`, sessionID, accountID, classRef)
+	return err
+}
+
+// SSOSessionContext returns the authentication context of a session whose
+// MFA was performed at the identity provider; "not found" for any other.
+func (tx *Tx) SSOSessionContext(ctx context.Context, sessionID int64) (string, error) {
+	var classRef string
+	err := tx.q.QueryRowContext(ctx, `SELECT authn_context FROM sso_sessions WHERE session_id = $1`, sessionID).Scan(&classRef)
+	return classRef, notFound(err)
+}
+
+// CountStaffAtDomain counts the account's staff whose email is at domain,
+// which the caller has checked is a plain domain name (no LIKE wildcards).
+func (tx *Tx) CountStaffAtDomain(ctx context.Context, accountID int64, domain string) (int, error) {
+	var n int
+	err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE account_id = $1 AND portal_id IS NULL AND email LIKE $2`,
+		accountID, "%@"+domain).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,173 @@
+package web
+
+import (
+	"net/http"
+	"regexp"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/sso"
+)
+
+// The SSO ways in, on the account's surface: "Sign in with SSO" by email
+// domain, an account's sign-in link, its SP metadata, and its assertion
+// consumer service (ACS).
+
+// acsPattern is the ACS route. The identity provider's page posts the
+// response there from the IdP's own site, so the ACS is exempt from the
+// cross-origin check on purpose; the response is bound to the request
+// this browser started instead (RelayState and the tracking cookie).
+const acsPattern = "POST /sso/{id}/acs"
+
+// allowSSOPosts exempts the ACS, and only it, from the cross-origin check.
+func allowSSOPosts(cop *http.CrossOriginProtection) { cop.AddInsecureBypassPattern(acsPattern) }
+
+// trackingCookieName is the request-tracking cookie. When cookies are
+// Secure it is SameSite=None, so the IdP's cross-site POST carries it;
+// over plain HTTP (development) browsers refuse SameSite=None, and it is
+// Lax, which works with an IdP on the same site.
+func (s *Server) trackingCookieName() string {
+	if s.opts.SecureCookies {
+		return "__Host-padlock_sso"
+	}
+	return "padlock_sso"
+}
+
+var (
+	bindingPattern  = regexp.MustCompile(`^[a-z2-7]{40,60}$`)
+	publicIDPattern = regexp.MustCompile(`^[a-z2-7]{16}$`)
+)
+
+// ssoBinding returns the browser's tracking value, "" without one.
+func (s *Server) ssoBinding(r *http.Request) string {
+	c, err := r.Cookie(s.trackingCookieName())
+	if err != nil || !bindingPattern.MatchString(c.Value) {
+		return ""
+	}
+	return c.Value
+}
+
+// ssoBindingOrNew keeps the browser's tracking value, so sign-ins started
+// in two tabs both work, or gives it one; either way for ten minutes.
+func (s *Server) ssoBindingOrNew(w http.ResponseWriter, r *http.Request) string {
+	v := s.ssoBinding(r)
+	if v == "" {
+		v = sso.NewBrowserBinding()
+	}
+	sameSite := http.SameSiteLaxMode
+	if s.opts.SecureCookies {
+		sameSite = http.SameSiteNoneMode
+	}
+	http.SetCookie(w, &http.Cookie{Name: s.trackingCookieName(), Value: v, Path: "/", MaxAge: 600,
+		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: sameSite})
+	return v
+}
+
+type ssoContinuePage struct {
+	Page
+	URL string
+}
+
+// ssoContinue sends the browser on with a page rather than a redirect: a
+// form answered by a redirect to another site would break the page's
+// form-action 'self' policy, which browsers apply to redirects too.
+func (s *Server) ssoContinue(w http.ResponseWriter, r *http.Request, to string) {
+	s.render(w, r, http.StatusOK, "sso_continue", ssoContinuePage{Page: s.page(w, r, "Continue to sign in", ""), URL: to})
+}
+
+// ssoByEmail is "Sign in with SSO" on the sign-in page.
+func (s *Server) ssoByEmail(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	email, next := r.PostFormValue("sso_email"), safeNext(r, r.PostFormValue("next"))
+	id, err := s.opts.SSO.PublicIDForEmail(r.Context(), email)
+	if err != nil {
+		p := signInPage{Page: s.page(w, r, "Sign in", ""), Email: email, Next: next}
+		status := s.formError(r, &p.Page, err)
+		if code := padlock.ErrorCode(err); code == padlock.EINVALID || code == padlock.ENOTFOUND {
+			p.Error, p.Errors = "", padlock.FieldErrors{"sso_email": padlock.ErrorMessage(err)}
+		}
+		s.render(w, r, status, "signin", p)
+		return
+	}
+	s.ssoContinue(w, r, "/sso/"+id+"/login?next="+urlQueryEscape(next))
+}
+
+// ssoLogin starts an SP-initiated sign-in: the account's sign-in link.
+func (s *Server) ssoLogin(w http.ResponseWriter, r *http.Request) {
+	binding := s.ssoBindingOrNew(w, r)
+	to, err := s.opts.SSO.StartSignIn(r.Context(), r.PathValue("id"), binding, safeNext(r, r.URL.Query().Get("next")))
+	if err != nil {
+		s.ssoFailed(w, r, err)
+		return
+	}
+	http.Redirect(w, r, to, http.StatusFound)
+}
+
+// ssoMetadata serves the SP's metadata, or downloads it as a file.
+func (s *Server) ssoMetadata(w http.ResponseWriter, r *http.Request) {
+	b, err := s.opts.SSO.Metadata(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/samlmetadata+xml")
+	if r.URL.Query().Get("download") != "" {
+		w.Header().Set("Content-Disposition", `attachment; filename="padlock-sp-metadata.xml"`)
+	}
+	w.Write(b)
+}
+
+// ssoACS takes the IdP's response. An accepted sign-in goes on exactly as
+// after a correct password: to the MFA challenge, to enrollment, or in.
+func (s *Server) ssoACS(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	out, err := s.opts.SSO.ConsumeResponse(r.Context(), sso.ACSInput{
+		PublicID: r.PathValue("id"), SAMLResponse: r.PostFormValue("SAMLResponse"), RelayState: r.PostFormValue("RelayState"),
+		Binding: s.ssoBinding(r), Address: s.clientAddress(r),
+	})
+	if err != nil {
+		s.ssoFailed(w, r, err)
+		return
+	}
+	if out.Test != nil {
+		s.render(w, r, http.StatusOK, "sso_test_result", ssoTestPage{Page: s.page(w, r, "SSO connection test", ""), Result: out.Test})
+		return
+	}
+	s.setSessionCookie(w, r, out.SignedIn.Token)
+	next := safeNext(r, out.Next)
+	switch out.SignedIn.Session.State {
+	case padlock.SessionMFAPending:
+		redirect(w, r, "/login/mfa?next="+urlQueryEscape(next))
+	case padlock.SessionEnrollPending:
+		redirect(w, r, "/settings/mfa/enroll?next="+urlQueryEscape(next))
+	default:
+		redirect(w, r, next)
+	}
+}
+
+type ssoErrorPage struct {
+	Page
+	RetryURL string
+}
+
+// ssoFailed explains a refused SSO sign-in on a page of its own; internal
+// errors go through the usual place.
+func (s *Server) ssoFailed(w http.ResponseWriter, r *http.Request, err error) {
+	if padlock.ErrorCode(err) == padlock.EINTERNAL {
+		s.error(w, r, err)
+		return
+	}
+	p := ssoErrorPage{Page: s.page(w, r, "Single sign-on failed", "")}
+	if id := r.PathValue("id"); publicIDPattern.MatchString(id) && err != sso.ErrNoSSO {
+		p.RetryURL = "/sso/" + id + "/login"
+	}
+	s.render(w, r, s.formError(r, &p.Page, err), "sso_error", p)
+}
+
+type ssoTestPage struct {
+	Page
+	Result *sso.TestResult
+}
