@@ -1,0 +1,61 @@
+package loadtest
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/cli"
+)
+
+// The harness starts copies of its own executable as child processes; this
+// variable tells a copy which part to play.
+const (
+	childEnv     = "PADLOCK_BENCH_CHILD"
+	childPadlock = "padlock" // the padlock command line: `padlock serve`
+	childBare    = "bare"    // the bare net/http handler, for B
+)
+
+// RunChild plays the part the harness gave this process, if any, and
+// returns its exit code; ok is false in a process that is no child. Call it
+// first thing in main (and in TestMain).
+func RunChild() (code int, ok bool) {
+	switch os.Getenv(childEnv) {
+	case childPadlock:
+		env := cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+		return cli.Main(context.Background(), env, os.Args[1:]), true
+	case childBare:
+		return serveBare(os.Getenv("PADLOCK_LISTEN")), true
+	}
+	return 0, false
+}
+
+// serveBare answers every request with a short 200: the ceiling that any
+// Go HTTP handler on this machine, with this client, can reach.
+func serveBare(addr string) int {
+	body := []byte("ok\n")
+	srv := &http.Server{Addr: addr, ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write(body)
+	})}
+	if err := srv.ListenAndServe(); err != nil {
+		os.Stderr.WriteString(err.Error() + "\n")
+		return 1
+	}
+	return 0
+}
+
+// StartBare starts the bare handler as a child process.
+func StartBare(ctx context.Context, logPath string) (*Process, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	env := append(withoutPadlockEnv(os.Environ()), childEnv+"="+childBare, "PADLOCK_LISTEN="+addr)
+	return startProcess(ctx, exe, nil, env, addr, logPath, "/")
+}

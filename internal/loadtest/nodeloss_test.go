@@ -1,0 +1,189 @@
+package loadtest_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/app"
+	"github.com/padlock-mfa/padlock/internal/config"
+	"github.com/padlock-mfa/padlock/internal/loadtest"
+	"github.com/padlock-mfa/padlock/internal/testenv"
+)
+
+// Two nodes share one PostgreSQL behind a balancer that fails over. While
+// sign-ins run, one node is stopped. No sign-in fails (a request that got
+// no answer may be retried), and afterwards every session issued, by either
+// node, still works through the balancer.
+func TestNoSignInOrSessionIsLostWhenANodeStops(t *testing.T) {
+	dbURL, key := testenv.DatabaseURL(t, "postgres"), newSecretKey()
+	one, two := startNode(t, dbURL, key), startNode(t, dbURL, key)
+	fixture, err := loadtest.Seed(context.Background(), one.app, 400, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bal, err := loadtest.NewBalancer(one.url, two.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := httptest.NewServer(bal)
+	t.Cleanup(front.Close)
+
+	l := &signInRecord{client: loadtest.NewClient(front.URL, 32), keys: loadtest.NewKeyring(fixture.Users)}
+	l.runWhile(t, 6, func() {
+		l.waitForSignIns(t, 15)
+		one.stop()
+		t.Logf("node one stopped after %d sign-ins; balancer counts %v", l.count(), bal.Served())
+		l.waitForSignIns(t, l.count()+15)
+	})
+	if len(l.failures) > 0 {
+		t.Fatalf("%d sign-ins failed, first: %v", len(l.failures), l.failures[0])
+	}
+	if served := bal.Served(); served[0] == 0 || served[1] == 0 {
+		t.Fatalf("both nodes should have answered requests: %v", served)
+	}
+	if bal.Failovers() == 0 {
+		t.Fatal("no request met the stopped node: the test did not test failover")
+	}
+	t.Logf("%d sign-ins; %d requests failed over to node two; answered by node: %v; attempts retried after no answer: %q",
+		l.count(), bal.Failovers(), bal.Served(), l.retried)
+	checkSessionsWork(t, l.client, l.sessions)
+}
+
+// signInRecord runs sign-ins through the balancer and keeps what happened.
+type signInRecord struct {
+	client *loadtest.Client
+	keys   *loadtest.Keyring
+
+	mu       sync.Mutex
+	sessions []string
+	failures []error
+	retried  []string // why each retried attempt got no answer
+}
+
+func (l *signInRecord) count() int { l.mu.Lock(); defer l.mu.Unlock(); return len(l.sessions) }
+
+// runWhile signs users in with workers until during returns (at most 60s).
+func (l *signInRecord) runWhile(t *testing.T, workers int, during func()) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				l.signIn(ctx)
+			}
+		}()
+	}
+	during()
+	cancel()
+	wg.Wait()
+}
+
+// signIn signs the next user in, retrying (up to 3 times) an attempt that
+// got no answer or the balancer's 502, and records the outcome. Attempts
+// cut short by the end of the load count for nothing.
+func (l *signInRecord) signIn(ctx context.Context) {
+	u, step, err := l.keys.Take(ctx)
+	if err != nil {
+		return
+	}
+	var a loadtest.Attempt
+	for try := 0; try < 4; try++ {
+		if a = loadtest.SignIn(ctx, l.client, u, step); ctx.Err() != nil {
+			return
+		}
+		if a.Outcome != loadtest.Transport && a.Status != http.StatusBadGateway {
+			break
+		}
+		l.mu.Lock()
+		l.retried = append(l.retried, fmt.Sprintf("status %d, %v", a.Status, a.Err))
+		l.mu.Unlock()
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if a.Outcome == loadtest.Accepted {
+		l.sessions = append(l.sessions, a.Session)
+	} else {
+		l.failures = append(l.failures, a.Err)
+	}
+}
+
+// waitForSignIns waits until n sign-ins have succeeded (at most 40s).
+func (l *signInRecord) waitForSignIns(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(40 * time.Second)
+	for l.count() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d sign-ins after 40s", l.count(), n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// checkSessionsWork opens an authenticated page with every session.
+func checkSessionsWork(t *testing.T, c *loadtest.Client, sessions []string) {
+	t.Helper()
+	for i, s := range sessions {
+		r, err := c.Get(context.Background(), "/organizations", s)
+		if err != nil || r.Status != http.StatusOK {
+			t.Fatalf("session %d of %d no longer works: %v, status %d", i+1, len(sessions), err, r.Status)
+		}
+	}
+}
+
+// node is a Padlock node in this process that the test can stop.
+type node struct {
+	app  *app.App
+	url  string
+	stop func()
+}
+
+// startNode starts a node with the production settings (hash parameters,
+// concurrency and queue) on a loopback port; stop is graceful, as on SIGTERM.
+func startNode(t *testing.T, dbURL, key string) *node {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.DatabaseURL, cfg.DataDir, cfg.SecretKey, cfg.Listen, cfg.TrustProxy = dbURL, t.TempDir(), key, l.Addr().String(), true
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Start()
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- a.Serve(ctx, l) }()
+	stop := sync.OnceFunc(func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+		a.Close()
+	})
+	t.Cleanup(stop)
+	return &node{app: a, url: "http://" + l.Addr().String(), stop: stop}
+}
+
+func newSecretKey() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.StdEncoding.EncodeToString(b)
+}

@@ -1,0 +1,253 @@
+package loadtest
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"time"
+)
+
+// Report is every figure of one run.
+type Report struct {
+	Started   time.Time         `json:"started"`
+	Machine   Machine           `json:"machine"`
+	Database  string            `json:"database"`
+	Version   string            `json:"padlock_version"`
+	Users     int               `json:"users"`
+	Settings  Settings          `json:"settings"`
+	Hash      HashFigures       `json:"hash"`
+	SignIns   SignInFigures     `json:"sign_ins"`
+	Failed    FailedFigures     `json:"failed_sign_ins"`
+	Pages     PageFigures       `json:"pages"`
+	UsersList UsersListFigures  `json:"users_list"`
+	Overload  []OverloadFigures `json:"overload"`
+	MultiNode *MultiNodeFigures `json:"multi_node,omitempty"`
+	Goals     []Goal            `json:"goals"`
+	Notes     []string          `json:"notes,omitempty"`
+}
+
+// Machine describes where the figures were measured.
+type Machine struct {
+	CPUs         int    `json:"cpus"`
+	Model        string `json:"cpu_model"`
+	MemoryMiB    int    `json:"memory_mib"`
+	Go           string `json:"go"`
+	LoadAvgStart string `json:"loadavg_start"`
+	LoadAvgEnd   string `json:"loadavg_end"`
+	// OtherCPU is the share (%) of all cores that processes other than the
+	// harness and its children used during the run: PostgreSQL, and any
+	// other work on a shared machine.
+	OtherCPU float64 `json:"other_processes_cpu_percent"`
+}
+
+// Settings are the knobs the figures were measured with.
+type Settings struct {
+	Duration    string   `json:"duration_per_figure"`
+	Rounds      int      `json:"rounds"`
+	Clients     int      `json:"sign_in_clients"`
+	PageClients int      `json:"page_clients"`
+	HashSlots   int      `json:"node_hash_concurrency"`
+	HashQueue   int      `json:"node_hash_queue"`
+	NodeEnv     []string `json:"node_env,omitempty"`
+}
+
+// HashFigures is H: password verifications per second at the production
+// argon2id parameters, one per core at once, without HTTP or a database.
+type HashFigures struct {
+	PerSecond float64 `json:"per_second"`
+	Each      Millis  `json:"each_ms"` // mean time of one verification with every core hashing
+	Workers   int     `json:"workers"`
+}
+
+// SignInFigures are full sign-ins (password, then TOTP code) over HTTP.
+type SignInFigures struct {
+	PerSecond   float64   `json:"per_second"`
+	Latency     Latency   `json:"latency"`
+	Password    Latency   `json:"password_step_latency"`
+	RatioToHash float64   `json:"ratio_to_h"` // pooled over the rounds
+	RoundRatios []float64 `json:"round_ratios"`
+	MedianRatio float64   `json:"median_ratio"`
+	Refused     int64     `json:"refused"`
+	Failed      int64     `json:"failed"`
+	Transport   int64     `json:"transport_errors"`
+	PeakRSS     MiB       `json:"server_peak_rss_mib"`
+}
+
+// FailedFigures are refused sign-ins: wrong passwords of known users and
+// unknown emails, under load and one at a time.
+type FailedFigures struct {
+	PerSecond  float64 `json:"per_second"`
+	Known      Latency `json:"known_email_latency"`
+	Unknown    Latency `json:"unknown_email_latency"`
+	OneKnown   Latency `json:"one_at_a_time_known"`
+	OneUnknown Latency `json:"one_at_a_time_unknown"`
+	Errors     int64   `json:"errors"`
+}
+
+// PageFigures compare B, a bare handler, with an authenticated page.
+type PageFigures struct {
+	Path         string    `json:"path"`
+	BarePerSec   float64   `json:"bare_per_second"`
+	AuthPerSec   float64   `json:"authenticated_per_second"`
+	Ratio        float64   `json:"ratio"` // pooled over the rounds
+	RoundRatios  []float64 `json:"round_ratios"`
+	MedianRatio  float64   `json:"median_ratio"`
+	BareLatency  Latency   `json:"bare_latency"`
+	AuthLatency  Latency   `json:"authenticated_latency"`
+	Errors       int64     `json:"errors"`
+	BytesPerPage int64     `json:"bytes_per_page"`
+	// The same session check and policy answering JSON, without a page.
+	APIPath    string  `json:"api_path"`
+	APIPerSec  float64 `json:"api_per_second"`
+	APILatency Latency `json:"api_latency"`
+	APIRatio   float64 `json:"api_ratio"`
+}
+
+// UsersListFigures are Account > Users and its CSV export, one request at a time.
+type UsersListFigures struct {
+	Users    int     `json:"users_in_account"`
+	Page     Latency `json:"page_latency"`
+	CSV      Latency `json:"csv_latency"`
+	CSVBytes int64   `json:"csv_bytes"`
+	Errors   int64   `json:"errors"`
+}
+
+// OverloadFigures are sign-ins offered at a multiple of the sustainable rate.
+type OverloadFigures struct {
+	Multiple       float64 `json:"multiple_of_sign_in_rate"`
+	HashQueue      int     `json:"node_hash_queue"`
+	OfferedPerSec  float64 `json:"offered_per_second"`
+	AcceptedPerSec float64 `json:"accepted_per_second"`
+	Sent           int64   `json:"sent"`
+	Refused        Latency `json:"refused_503"`
+	Accepted       Latency `json:"accepted_sign_ins"`
+	AcceptedPwd    Latency `json:"accepted_password_step"`
+	Failed         int64   `json:"failed"`
+	Transport      int64   `json:"transport_errors"`
+	PeakRSS        MiB     `json:"server_peak_rss_mib"`
+	IdleRSS        MiB     `json:"server_idle_rss_mib"`
+	MaxGoroutines  int     `json:"server_max_goroutines"`
+	AcceptedGoal   Millis  `json:"accepted_p99_goal_ms"`
+	// RSSBound is what the node may hold at most: 25% above its peak under
+	// the sign-in load at 1×, which the same hash slots bound.
+	RSSBound MiB `json:"rss_bound_mib"`
+}
+
+// MultiNodeFigures are sign-ins through a load balancer to 1, then 2 nodes.
+type MultiNodeFigures struct {
+	Balancer string   `json:"balancer"`
+	Shared   Scaling  `json:"sharing_all_cores"`
+	Pinned   *Scaling `json:"one_core_per_node,omitempty"`
+}
+
+// Scaling is the sign-in rate of one node and of two.
+type Scaling struct {
+	One         float64   `json:"one_node_per_second"`
+	Two         float64   `json:"two_nodes_per_second"`
+	Ratio       float64   `json:"ratio"` // pooled over the rounds
+	RoundRatios []float64 `json:"round_ratios"`
+	MedianRatio float64   `json:"median_ratio"`
+	Failures    int64     `json:"failures"`
+}
+
+// Goal is one of the issue's targets, with what was measured.
+type Goal struct {
+	Name     string `json:"name"`
+	Target   string `json:"target"`
+	Measured string `json:"measured"`
+	Met      bool   `json:"met"`
+}
+
+// WriteJSON writes the report to path.
+func (r *Report) WriteJSON(path string) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// padlockVersion is the commit the harness was built from, with "+changes"
+// for a work tree that differed from it: as Go recorded it in the binary
+// or, under `go run`, which records none, as git tells.
+func padlockVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return gitVersion()
+	}
+	rev, modified := "", ""
+	for _, s := range info.Settings {
+		switch {
+		case s.Key == "vcs.revision":
+			rev = s.Value
+		case s.Key == "vcs.modified" && s.Value == "true":
+			modified = "+changes"
+		}
+	}
+	if rev == "" {
+		return gitVersion()
+	}
+	return rev + modified
+}
+
+func gitVersion() string {
+	rev, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	v := strings.TrimSpace(string(rev))
+	if status, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(status) > 0 {
+		v += "+changes"
+	}
+	return v
+}
+
+func describeMachine() Machine {
+	return Machine{CPUs: runtime.NumCPU(), Model: cpuModel(), MemoryMiB: memoryMiB(), Go: runtime.Version(), LoadAvgStart: loadAvg()}
+}
+
+func cpuModel() string {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "model name"); ok {
+			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+		}
+	}
+	return runtime.GOARCH
+}
+
+func memoryMiB() int {
+	b, _ := os.ReadFile("/proc/meminfo")
+	var kb int
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+			kb = atoiPrefix(strings.TrimSpace(v))
+		}
+	}
+	return kb / 1024
+}
+
+func atoiPrefix(s string) int {
+	n := 0
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			break
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
+
+// loadAvg is the first three fields of /proc/loadavg: other work on the
+// machine shows here.
+func loadAvg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
+}

@@ -1,0 +1,94 @@
+package loadtest
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Outcome classifies one sign-in attempt.
+type Outcome int
+
+const (
+	Accepted  Outcome = iota // signed in (or, for a wrong password, refused as it should be)
+	Refused                  // 503: the hash queue was full
+	Failed                   // any other answer
+	Transport                // no answer at all
+)
+
+// Attempt is one sign-in attempt as the client saw it.
+type Attempt struct {
+	Outcome  Outcome
+	Total    time.Duration // every request of the attempt
+	Password time.Duration // the password request alone
+	Session  string        // the full session's token, after a sign-in
+	Status   int           // the last answer's status, 0 without one
+	Err      error
+}
+
+// SignIn signs u in as a browser would: the password, then the code of
+// step, each a form POST; the answer to both must be 303 with a new
+// session cookie.
+func SignIn(ctx context.Context, c *Client, u *User, step int64) Attempt {
+	start := time.Now()
+	r, err := c.PostForm(ctx, "/login", url.Values{"email": {u.Email}, "password": {Password}}, "")
+	a := Attempt{Password: time.Since(start)}
+	if a.judge(r, err, "password") {
+		r, err = c.PostForm(ctx, "/login/mfa", url.Values{"code": {u.Code(step)}}, r.Session)
+		if a.judge(r, err, "code") {
+			a.Session = r.Session
+		}
+	}
+	a.Total = time.Since(start)
+	return a
+}
+
+// judge sets the outcome from one step's answer and reports whether the
+// sign-in goes on.
+func (a *Attempt) judge(r Response, err error, step string) bool {
+	a.Status = r.Status
+	switch {
+	case err != nil:
+		a.Outcome, a.Err = Transport, err
+	case r.Status == http.StatusServiceUnavailable:
+		a.Outcome = Refused
+	case r.Status != http.StatusSeeOther || r.Session == "":
+		a.Outcome, a.Err = Failed, statusError(step, r, http.StatusSeeOther)
+	default:
+		return true
+	}
+	return false
+}
+
+// WrongPassword sends one refused sign-in: a known email with a wrong
+// password, or an unknown email. The answer must be 401.
+func WrongPassword(ctx context.Context, c *Client, email string) Attempt {
+	start := time.Now()
+	r, err := c.PostForm(ctx, "/login", url.Values{"email": {email}, "password": {"not-the-password-" + email}}, "")
+	a := Attempt{Total: time.Since(start)}
+	a.Password = a.Total
+	switch {
+	case err != nil:
+		a.Outcome, a.Err = Transport, err
+	case r.Status == http.StatusServiceUnavailable:
+		a.Outcome = Refused
+	case r.Status != http.StatusUnauthorized:
+		a.Outcome, a.Err = Failed, statusError("wrong password", r, http.StatusUnauthorized)
+	}
+	return a
+}
+
+// count adds the attempt to a tally.
+func (t *tally) count(a Attempt) {
+	switch a.Outcome {
+	case Accepted:
+		t.ok.Add(1)
+	case Refused:
+		t.refused.Add(1)
+	case Failed:
+		t.failed.Add(1)
+	case Transport:
+		t.transport.Add(1)
+	}
+}
