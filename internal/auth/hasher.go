@@ -84,6 +84,16 @@ func (h *Hasher) Verify(ctx context.Context, encoded, password string) (ok, stal
 		return false, false, err
 	}
 	defer release()
+	return h.VerifyAdmitted(encoded, password)
+}
+
+// Admit takes a hashing slot before the work that leads to a hash, so an
+// overloaded node refuses a sign-in at once, before any database read. The
+// caller hashes with VerifyAdmitted and then calls release.
+func (h *Hasher) Admit(ctx context.Context) (release func(), err error) { return h.acquire(ctx) }
+
+// VerifyAdmitted is Verify for a caller holding a slot from Admit.
+func (h *Hasher) VerifyAdmitted(encoded, password string) (ok, stale bool, err error) {
 	if encoded == "" {
 		d, err := h.dummyHash()
 		if err != nil {

@@ -33,23 +33,11 @@ func (s *Service) SignIn(ctx context.Context, email, password, address string) (
 // SignInTo is sign-in on one surface: a portal user signing in to the
 // account, or a staff member to a portal, is refused like an unknown email.
 func (s *Service) SignInTo(ctx context.Context, surface padlock.Surface, email, password, address string) (*SignedIn, error) {
-	email, emailErr := padlock.NormalizeEmail(email)
-	var creds *store.Credentials
-	if emailErr == nil {
-		c, err := s.DB.Conn().CredentialsByEmail(ctx, email)
-		if err != nil && !errors.Is(err, padlock.ErrNotFound) {
-			return nil, err
-		}
-		creds = c
-	}
-	hash := ""
-	if creds != nil {
-		hash = creds.PasswordHash
-	}
-	ok, stale, err := s.Hasher.Verify(ctx, hash, password)
-	if err != nil && !errors.Is(err, errMalformedHash) {
+	creds, ok, stale, err := s.checkPassword(ctx, email, password)
+	if err != nil {
 		return nil, err
 	}
+	email, _ = padlock.NormalizeEmail(email)
 	now := s.now()
 	switch {
 	case creds == nil || creds.User.Surface() != surface:
@@ -70,8 +58,40 @@ func (s *Service) SignInTo(ctx context.Context, surface padlock.Surface, email, 
 	return s.startSession(ctx, creds.User, address, now)
 }
 
+// checkPassword admits the sign-in to the hasher first (refusing it at once
+// when the node is saturated), then reads the user and hashes.
+func (s *Service) checkPassword(ctx context.Context, email, password string) (creds *store.Credentials, ok, stale bool, err error) {
+	release, err := s.Hasher.Admit(ctx)
+	if err != nil {
+		return nil, false, false, err
+	}
+	defer release()
+	if email, err := padlock.NormalizeEmail(email); err == nil {
+		creds, err = s.DB.Conn().CredentialsByEmail(ctx, email)
+		if err != nil && !errors.Is(err, padlock.ErrNotFound) {
+			return nil, false, false, err
+		}
+	}
+	hash := ""
+	if creds != nil {
+		hash = creds.PasswordHash
+	}
+	ok, stale, err = s.Hasher.VerifyAdmitted(hash, password)
+	if err != nil && !errors.Is(err, errMalformedHash) {
+		return nil, false, false, err
+	}
+	return creds, ok, stale, nil
+}
+
+// recordUnknown audits a sign-in for an email no user of this surface has.
+// It commits like a wrong password does, so both answers take the same time.
 func (s *Service) recordUnknown(ctx context.Context, email, address string, now time.Time) error {
-	s.Logger.Info("sign-in refused", "reason", "unknown email", "address", address)
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		return tx.RecordEvent(ctx, event(0, Actor{Address: address}, padlock.EventSignInFailed, 0, "unknown email", now))
+	})
+	if err != nil {
+		return err
+	}
 	return ErrBadCredentials
 }
 

@@ -49,7 +49,7 @@ func Default() Config {
 		SessionLifetime: 24 * time.Hour,
 		InvitationTTL:   72 * time.Hour,
 		HashConcurrency: runtime.NumCPU(),
-		HashQueue:       4 * runtime.NumCPU(),
+		HashQueue:       runtime.NumCPU(), // a short line keeps accepted sign-ins fast under overload
 		LogLevel:        "info",
 		LogFormat:       "text",
 	}
