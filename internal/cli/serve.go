@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"os/signal"
-	"runtime"
 	"syscall"
 	"time"
 
@@ -17,11 +16,6 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	cfg, err := loadConfig(env, fs, args)
 	if err != nil {
 		return err
-	}
-	if env.Getenv("GOMAXPROCS") == "" {
-		// Hashing may hold HashConcurrency threads; two more keep requests
-		// (and quick 503s) moving meanwhile.
-		runtime.GOMAXPROCS(max(runtime.NumCPU(), cfg.HashConcurrency+2))
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
