@@ -56,6 +56,19 @@ func enableMFA(t *testing.T, a *testenv.TestApp, c *testenv.Client) enrolled {
 	return e
 }
 
+// signedOutWithMFA starts a node with an Administrator who has turned MFA
+// on and signed out again, and returns a client and the factor.
+func signedOutWithMFA(t *testing.T, d string) (*testenv.TestApp, *testenv.Client, enrolled) {
+	t.Helper()
+	a := testenv.StartApp(t, d, testenv.Options{})
+	a.CreateAccount(t, "Acme IT", "admin@acme.test")
+	c := a.NewClient()
+	c.SignIn(t, "admin@acme.test", testenv.Password)
+	e := enableMFA(t, a, c)
+	c.PostForm(t, "/logout", nil)
+	return a, c, e
+}
+
 // passwordStep signs in with the password and expects the challenge.
 func passwordStep(t *testing.T, c *testenv.Client, email string) {
 	t.Helper()
@@ -193,12 +206,7 @@ func TestAPendingSignInReachesOnlyTheChallenge(t *testing.T) {
 
 func TestCodesAreAcceptedOnceAndTheConfirmingCodeCannotSignIn(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
-		a := testenv.StartApp(t, d, testenv.Options{})
-		a.CreateAccount(t, "Acme IT", "admin@acme.test")
-		c := a.NewClient()
-		c.SignIn(t, "admin@acme.test", testenv.Password)
-		e := enableMFA(t, a, c)
-		c.PostForm(t, "/logout", nil)
+		a, c, e := signedOutWithMFA(t, d)
 		passwordStep(t, c, "admin@acme.test")
 		if status, _, _ := c.PostForm(t, "/login/mfa", url.Values{"code": {e.code(a, -30*time.Second)}}); status != http.StatusUnprocessableEntity {
 			t.Fatalf("the code that confirmed enrollment signed in: %d", status)
@@ -220,12 +228,7 @@ func TestCodesAreAcceptedOnceAndTheConfirmingCodeCannotSignIn(t *testing.T) {
 }
 
 func TestBadCodesGetAClearMessage(t *testing.T) {
-	a := testenv.StartApp(t, "sqlite", testenv.Options{})
-	a.CreateAccount(t, "Acme IT", "admin@acme.test")
-	c := a.NewClient()
-	c.SignIn(t, "admin@acme.test", testenv.Password)
-	e := enableMFA(t, a, c)
-	c.PostForm(t, "/logout", nil)
+	a, c, e := signedOutWithMFA(t, "sqlite")
 	passwordStep(t, c, "admin@acme.test")
 	for _, bad := range []string{"", "abcdef", "12345", "1234567", strings.Repeat("9", 5000)} {
 		status, _, body := c.PostForm(t, "/login/mfa", url.Values{"code": {bad}})
@@ -242,12 +245,7 @@ func TestBadCodesGetAClearMessage(t *testing.T) {
 
 func TestFiveWrongCodesEndThePendingSignInAndCountTowardLockout(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
-		a := testenv.StartApp(t, d, testenv.Options{})
-		a.CreateAccount(t, "Acme IT", "admin@acme.test")
-		c := a.NewClient()
-		c.SignIn(t, "admin@acme.test", testenv.Password)
-		e := enableMFA(t, a, c)
-		c.PostForm(t, "/logout", nil)
+		a, c, e := signedOutWithMFA(t, d)
 		passwordStep(t, c, "admin@acme.test")
 		for i := 1; i <= 4; i++ {
 			if status, _, _ := c.PostForm(t, "/login/mfa", url.Values{"code": {"000000"}}); status != http.StatusUnprocessableEntity {
@@ -275,12 +273,7 @@ func TestFiveWrongCodesEndThePendingSignInAndCountTowardLockout(t *testing.T) {
 
 func TestAPendingSignInExpiresAfterTenMinutesAndWithAPasswordChange(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
-		a := testenv.StartApp(t, d, testenv.Options{})
-		a.CreateAccount(t, "Acme IT", "admin@acme.test")
-		c := a.NewClient()
-		c.SignIn(t, "admin@acme.test", testenv.Password)
-		e := enableMFA(t, a, c)
-		c.PostForm(t, "/logout", nil)
+		a, c, e := signedOutWithMFA(t, d)
 
 		passwordStep(t, c, "admin@acme.test")
 		a.Clock.Advance(10*time.Minute + time.Second)
