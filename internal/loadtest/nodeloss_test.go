@@ -91,22 +91,29 @@ func (l *signInRecord) runWhile(t *testing.T, workers int, during func()) {
 	wg.Wait()
 }
 
-// signIn signs the next user in, retrying (up to 3 times) an attempt that
-// got no answer or the balancer's 502, and records the outcome. Attempts
-// cut short by the end of the load count for nothing.
+// signIn signs the next user in, retrying an attempt that got no answer or
+// the balancer's 502 (up to 3 times), and one the node refused with 503
+// after a short wait, as a client told Retry-After would; then it records
+// the outcome. Attempts cut short by the end of the load count for nothing.
 func (l *signInRecord) signIn(ctx context.Context) {
 	u, step, err := l.keys.Take(ctx)
 	if err != nil {
 		return
 	}
 	var a loadtest.Attempt
-	for try := 0; try < 4; try++ {
+	for try, busy := 0, 0; try < 4 && busy < 50; {
 		if a = loadtest.SignIn(ctx, l.client, u, step); ctx.Err() != nil {
 			return
+		}
+		if a.Status == http.StatusServiceUnavailable {
+			busy++ // one node now carries the load: wait for a slot
+			time.Sleep(50 * time.Millisecond)
+			continue
 		}
 		if a.Outcome != loadtest.Transport && a.Status != http.StatusBadGateway {
 			break
 		}
+		try++
 		l.mu.Lock()
 		l.retried = append(l.retried, fmt.Sprintf("status %d, %v", a.Status, a.Err))
 		l.mu.Unlock()
