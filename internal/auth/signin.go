@@ -37,11 +37,10 @@ func (s *Service) SignInTo(ctx context.Context, surface padlock.Surface, email, 
 	if err != nil {
 		return nil, err
 	}
-	email, _ = padlock.NormalizeEmail(email)
 	now := s.now()
 	switch {
 	case creds == nil || creds.User.Surface() != surface:
-		return nil, s.recordUnknown(ctx, email, address, now)
+		return nil, s.recordUnknown(ctx, address, now)
 	case creds.User.Status != padlock.StatusActive:
 		return nil, s.recordRefusal(ctx, creds.User, address, "user "+string(creds.User.Status), now)
 	case creds.LockedUntil.After(now):
@@ -85,7 +84,7 @@ func (s *Service) checkPassword(ctx context.Context, email, password string) (cr
 
 // recordUnknown audits a sign-in for an email no user of this surface has.
 // It commits like a wrong password does, so both answers take the same time.
-func (s *Service) recordUnknown(ctx context.Context, email, address string, now time.Time) error {
+func (s *Service) recordUnknown(ctx context.Context, address string, now time.Time) error {
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		return tx.RecordEvent(ctx, event(0, Actor{Address: address}, padlock.EventSignInFailed, 0, "unknown email", now))
 	})

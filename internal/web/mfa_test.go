@@ -60,13 +60,20 @@ func enableMFA(t *testing.T, a *testenv.TestApp, c *testenv.Client) enrolled {
 // on and signed out again, and returns a client and the factor.
 func signedOutWithMFA(t *testing.T, d string) (*testenv.TestApp, *testenv.Client, enrolled) {
 	t.Helper()
+	a, c, e := signedInWithMFA(t, d)
+	c.PostForm(t, "/logout", nil)
+	return a, c, e
+}
+
+// signedInWithMFA starts a node with an Administrator who has turned MFA
+// on and is still signed in.
+func signedInWithMFA(t *testing.T, d string) (*testenv.TestApp, *testenv.Client, enrolled) {
+	t.Helper()
 	a := testenv.StartApp(t, d, testenv.Options{})
 	a.CreateAccount(t, "Acme IT", "admin@acme.test")
 	c := a.NewClient()
 	c.SignIn(t, "admin@acme.test", testenv.Password)
-	e := enableMFA(t, a, c)
-	c.PostForm(t, "/logout", nil)
-	return a, c, e
+	return a, c, enableMFA(t, a, c)
 }
 
 // passwordStep signs in with the password and expects the challenge.
@@ -80,11 +87,7 @@ func passwordStep(t *testing.T, c *testenv.Client, email string) {
 
 func TestEnablingMFAThenSigningInWithACodeAndWithARecoveryCode(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
-		a := testenv.StartApp(t, d, testenv.Options{})
-		a.CreateAccount(t, "Acme IT", "admin@acme.test")
-		c := a.NewClient()
-		c.SignIn(t, "admin@acme.test", testenv.Password)
-		e := enableMFA(t, a, c)
+		a, c, e := signedInWithMFA(t, d)
 		a.SMTP.WaitFor(t, "admin@acme.test", "MFA is now on", 10*time.Second)
 		if status, loc, _ := c.Get(t, "/settings/mfa/recovery-codes"); status != http.StatusSeeOther || loc != "/settings/mfa" {
 			t.Fatalf("recovery codes shown again after saving: %d", status)
@@ -141,11 +144,7 @@ func TestAWrongOrAbandonedEnrollmentLeavesNothingActive(t *testing.T) {
 }
 
 func TestReEnrollingMakesANewSecretAndKeepsTheOldFactorUntilConfirmed(t *testing.T) {
-	a := testenv.StartApp(t, "sqlite", testenv.Options{})
-	a.CreateAccount(t, "Acme IT", "admin@acme.test")
-	c := a.NewClient()
-	c.SignIn(t, "admin@acme.test", testenv.Password)
-	old := enableMFA(t, a, c)
+	a, c, old := signedInWithMFA(t, "sqlite")
 	// A session alone cannot swap the factor: the password is needed.
 	if status, _, body := c.PostForm(t, "/settings/mfa/enroll", nil); status != 422 || !strings.Contains(body, `id="move_password-error"`) {
 		t.Fatalf("moving to a new phone without the password: %d", status)
@@ -295,11 +294,7 @@ func TestAPendingSignInExpiresAfterTenMinutesAndWithAPasswordChange(t *testing.T
 
 func TestDisablingMFANeedsThePasswordAndACode(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
-		a := testenv.StartApp(t, d, testenv.Options{})
-		a.CreateAccount(t, "Acme IT", "admin@acme.test")
-		c := a.NewClient()
-		c.SignIn(t, "admin@acme.test", testenv.Password)
-		e := enableMFA(t, a, c)
+		a, c, e := signedInWithMFA(t, d)
 		if status, _, body := c.PostForm(t, "/settings/mfa/disable", url.Values{"password": {"wrong"}, "code": {e.code(a, 0)}}); status != 422 || !strings.Contains(body, `id="password-error"`) {
 			t.Fatalf("wrong password: %d", status)
 		}
@@ -316,11 +311,7 @@ func TestDisablingMFANeedsThePasswordAndACode(t *testing.T) {
 }
 
 func TestRegeneratingRecoveryCodesVoidsTheOldSet(t *testing.T) {
-	a := testenv.StartApp(t, "sqlite", testenv.Options{})
-	a.CreateAccount(t, "Acme IT", "admin@acme.test")
-	c := a.NewClient()
-	c.SignIn(t, "admin@acme.test", testenv.Password)
-	e := enableMFA(t, a, c)
+	a, c, e := signedInWithMFA(t, "sqlite")
 	if status, loc, _ := c.PostForm(t, "/settings/mfa/recovery-codes/regenerate", nil); status != http.StatusSeeOther || loc != "/settings/mfa/recovery-codes" {
 		t.Fatalf("regenerate: %d %q", status, loc)
 	}
@@ -337,11 +328,7 @@ func TestRegeneratingRecoveryCodesVoidsTheOldSet(t *testing.T) {
 }
 
 func TestFactorSecretsAreSealedAndNeverLogged(t *testing.T) {
-	a := testenv.StartApp(t, "sqlite", testenv.Options{})
-	a.CreateAccount(t, "Acme IT", "admin@acme.test")
-	c := a.NewClient()
-	c.SignIn(t, "admin@acme.test", testenv.Password)
-	e := enableMFA(t, a, c)
+	a, _, e := signedInWithMFA(t, "sqlite")
 	f, err := a.DB.Conn().TOTP(t.Context(), userID(t, a, "admin@acme.test"))
 	if err != nil {
 		t.Fatal(err)
