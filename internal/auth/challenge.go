@@ -11,50 +11,109 @@ import (
 )
 
 // ErrChallengeOver means the pending sign-in is gone (expired, too many
-// wrong codes, credentials changed): the user starts again with the password.
+// wrong codes, credentials changed, user locked): the user starts again.
 var ErrChallengeOver = &padlock.Error{Code: padlock.EUNAUTHORIZED, Message: "Your sign-in has expired or had too many wrong codes. Please sign in again."}
 
-// CompleteMFA is the second step of sign-in. A right code replaces the
-// pending session with a full one under a new token. A wrong one counts
-// against the pending sign-in (5 allowed) and against the user's lockout
-// count, so starting a new sign-in does not give a fresh budget.
+// CompleteMFA is the second step of sign-in, as one transaction: the user's
+// row and then the session's are locked (the order every path takes), the
+// session must still exist and the user must not be locked, the code is
+// checked, and then either the failure is counted (against this sign-in, 5
+// allowed, and against the user's lockout count) or the code's step is
+// used up and the session replaced by one under a new token. Parallel
+// submissions are decided one after another, each seeing the others' counts.
 func (s *Service) CompleteMFA(ctx context.Context, c *Current, code, address string) (*SignedIn, error) {
-	if c.Session.State != padlock.SessionMFAPending {
+	if c.Step != padlock.StepChallenge {
 		return nil, ErrChallengeOver
 	}
-	now := s.now()
-	creds, err := s.DB.Conn().CredentialsByEmail(ctx, c.User.Email)
-	if err != nil {
-		return nil, err
-	}
-	if creds.LockedUntil.After(now) {
-		s.DB.Conn().DeleteSession(ctx, c.Session.ID)
-		return nil, ErrChallengeOver
-	}
-	var out *SignedIn
-	var failure error
-	err = s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		method, err := s.checkSecondFactor(ctx, tx, c.User.ID, code, now)
-		if err != nil {
-			failure = err
+	var (
+		out     *SignedIn
+		outcome error
+	)
+	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+		creds, sess, err := s.lockChallenge(ctx, tx, c, q.now)
+		if err != nil || sess == nil {
+			outcome = ErrChallengeOver
+			return err
+		}
+		proof, err := s.checkSecondFactor(ctx, tx, creds.User.ID, code, q.now)
+		switch {
+		case err == ErrWrongCode:
+			over, err := s.countWrongCode(ctx, tx, q, creds.User, sess, address)
+			outcome = ErrWrongCode
+			if over {
+				outcome = ErrChallengeOver
+			}
+			return err
+		case err == errNotACode: // malformed input is not a guess and costs nothing
+			outcome = err
 			return nil
-		}
-		if err := tx.DeleteSession(ctx, c.Session.ID); err != nil {
+		case err != nil:
 			return err
 		}
-		out, err = s.fullSession(ctx, tx, c.User, address, now, "password and "+method)
-		if err != nil || method != MethodRecovery {
+		if _, err := tx.DeleteSession(ctx, sess.ID); err != nil {
 			return err
 		}
-		return s.recoveryCodeUsed(ctx, tx, q, c.User, address)
+		out, err = s.beginSession(ctx, tx, sessionStart{user: creds.User, first: sess.FirstStep, proved: proof, address: address}, q.now)
+		if err != nil || proof != padlock.ProofRecovery {
+			return err
+		}
+		return s.recoveryCodeUsed(ctx, tx, q, creds.User, address)
 	})
 	if err != nil {
 		return nil, err
 	}
-	if failure != nil {
-		return nil, s.recordMFAFailure(ctx, c, address, now, failure)
+	if outcome != nil {
+		return nil, outcome
 	}
 	return out, nil
+}
+
+// lockChallenge locks the user and then the session, and returns the
+// session only if the challenge may go on: it still exists, is within its
+// lifetime and wrong-code budget, is bound to the user's current
+// credentials, and the user is active and not locked. A session that may
+// not go on is deleted (in the same transaction).
+func (s *Service) lockChallenge(ctx context.Context, tx *store.Tx, c *Current, now time.Time) (*store.Credentials, *padlock.Session, error) {
+	creds, err := tx.LockUser(ctx, c.User.ID)
+	if err != nil {
+		return nil, nil, notFoundAs(err, nil)
+	}
+	sess, err := tx.LockSession(ctx, c.Session.ID)
+	if err != nil {
+		return nil, nil, notFoundAs(err, nil)
+	}
+	u := creds.User
+	if sess.UserID == u.ID && u.Status == padlock.StatusActive && sess.CredentialVersion == u.CredentialVersion &&
+		sess.MFAFailures < padlock.MaxMFAFailures && now.Before(sess.ExpiresAt) && !creds.Locked(now) && u.HasMFA() {
+		return creds, sess, nil
+	}
+	_, err = tx.DeleteSession(ctx, sess.ID)
+	return nil, nil, err
+}
+
+// countWrongCode counts a wrong code against the sign-in and the user, in
+// the transaction that checked it, and tells whether the sign-in is over:
+// thrown away at the fifth wrong code, or by the user's lockout.
+func (s *Service) countWrongCode(ctx context.Context, tx *store.Tx, q *mailQueue, u *padlock.User, sess *padlock.Session, address string) (over bool, err error) {
+	n, err := tx.RecordMFAFailure(ctx, sess.ID)
+	if err != nil {
+		return false, err
+	}
+	a := Actor{Address: address}
+	if err := tx.RecordEvent(ctx, event(u.AccountID, a, padlock.EventMFAFailed, u.ID, fmt.Sprintf("wrong code (%d of %d)", n, padlock.MaxMFAFailures), q.now)); err != nil {
+		return false, err
+	}
+	if n == 1 {
+		if err := q.add(mail.SecondStepFailed(u.Email, q.now, address)); err != nil {
+			return false, err
+		}
+	}
+	locked, err := s.countFailure(ctx, tx, q, u, address, q.now)
+	if err != nil || (n < padlock.MaxMFAFailures && !locked) {
+		return false, err
+	}
+	_, err = tx.DeleteSession(ctx, sess.ID)
+	return true, err
 }
 
 func (s *Service) recoveryCodeUsed(ctx context.Context, tx *store.Tx, q *mailQueue, u *padlock.User, address string) error {
@@ -69,43 +128,4 @@ func (s *Service) recoveryCodeUsed(ctx context.Context, tx *store.Tx, q *mailQue
 		return q.add(mail.RecoveryCodesLow(u.Email, left))
 	}
 	return nil
-}
-
-// recordMFAFailure counts a wrong or malformed code. Malformed input is not
-// a guess and costs nothing.
-func (s *Service) recordMFAFailure(ctx context.Context, c *Current, address string, now time.Time, failure error) error {
-	if failure != ErrWrongCode {
-		return failure
-	}
-	over := false
-	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		n, err := tx.RecordMFAFailure(ctx, c.Session.ID)
-		if err != nil {
-			return notFoundAs(err, ErrChallengeOver)
-		}
-		a := Actor{Address: address}
-		if err := tx.RecordEvent(ctx, event(c.User.AccountID, a, padlock.EventMFAFailed, c.User.ID, fmt.Sprintf("wrong code (%d of %d)", n, padlock.MaxMFAFailures), now)); err != nil {
-			return err
-		}
-		if n == 1 {
-			if err := q.add(mail.SecondStepFailed(c.User.Email, now, address)); err != nil {
-				return err
-			}
-		}
-		if err := s.countFailure(ctx, tx, q, c.User, address, now); err != nil {
-			return err
-		}
-		if n >= padlock.MaxMFAFailures {
-			over = true
-			return tx.DeleteSession(ctx, c.Session.ID)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if over {
-		return ErrChallengeOver
-	}
-	return failure
 }

@@ -23,6 +23,9 @@ type Current struct {
 	User    *padlock.User
 	Account *padlock.Account
 	Portal  *padlock.Portal // the portal of a portal user
+	// Step is what the session may do now, decided by padlock.NextStep for
+	// this request.
+	Step padlock.Step
 }
 
 // Place names where the caller signs in: their portal, or their account. It
@@ -66,13 +69,17 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Current, err
 		conn.DeleteSession(ctx, sess.ID)
 		return nil, ErrNoSession
 	}
+	c := &Current{Session: sess, User: u, Account: acct, Portal: portal}
+	if c.Step, err = s.stepOf(ctx, c, now); err != nil {
+		return nil, err
+	}
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
 		if err := conn.TouchSession(ctx, sess.ID, now); err != nil {
 			return nil, err
 		}
 		sess.LastSeenAt = now
 	}
-	return &Current{Session: sess, User: u, Account: acct, Portal: portal}, nil
+	return c, nil
 }
 
 // alive applies the account's idle timeout and absolute lifetime, and ends
@@ -85,7 +92,7 @@ func (s *Service) alive(sess *padlock.Session, u *padlock.User, acct *padlock.Ac
 		// Started before a password change or reset (even one that raced
 		// the sign-in's password hash).
 		return false
-	case sess.State != padlock.SessionFull && sess.MFAFailures >= padlock.MaxMFAFailures:
+	case sess.MFAFailures >= padlock.MaxMFAFailures:
 		return false
 	case !now.Before(sess.ExpiresAt), !now.Before(sess.CreatedAt.Add(acct.SessionLifetime)):
 		return false
@@ -98,7 +105,7 @@ func (s *Service) alive(sess *padlock.Session, u *padlock.User, acct *padlock.Ac
 // SignOut ends a session on every node (it is deleted from the database).
 func (s *Service) SignOut(ctx context.Context, c *Current, address string) error {
 	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		if err := tx.DeleteSession(ctx, c.Session.ID); err != nil {
+		if _, err := tx.DeleteSession(ctx, c.Session.ID); err != nil {
 			return err
 		}
 		return tx.RecordEvent(ctx, event(c.User.AccountID, Actor{User: c.User, Address: address}, padlock.EventSignOut, c.User.ID, "", q.now))

@@ -15,14 +15,6 @@ import (
 // password, and a deactivated, invited or locked user.
 var ErrBadCredentials = &padlock.Error{Code: padlock.EUNAUTHORIZED, Message: "Incorrect email or password."}
 
-// SignedIn is the outcome of a successful sign-in: the session and the
-// token for its cookie.
-type SignedIn struct {
-	Token   string
-	Session *padlock.Session
-	User    *padlock.User
-}
-
 // SignIn checks a staff member's email and password and starts a session.
 // Every kind of refusal returns ErrBadCredentials after one password hash,
 // so neither the answer nor its timing tells whether the email exists.
@@ -43,13 +35,17 @@ func (s *Service) SignInTo(ctx context.Context, surface padlock.Surface, email, 
 		return nil, s.recordUnknown(ctx, address, now)
 	case creds.User.Status != padlock.StatusActive:
 		return nil, s.recordRefusal(ctx, creds.User, address, "user "+string(creds.User.Status), now)
-	case creds.LockedUntil.After(now):
+	}
+	// Before the lock and the count: a password cannot sign such a user in,
+	// so a wrong one must not lock them out of SSO either.
+	if err := s.refuseIfSSOEnforced(ctx, creds.User, address, now); err != nil {
+		return nil, err
+	}
+	switch {
+	case creds.Locked(now):
 		return nil, s.recordRefusal(ctx, creds.User, address, "locked", now)
 	case !ok:
 		return nil, s.recordFailure(ctx, creds.User, address, now)
-	}
-	if err := s.refuseIfSSOEnforced(ctx, creds.User, address, now); err != nil {
-		return nil, err
 	}
 	if stale {
 		s.rehash(ctx, creds.User.ID, password)
@@ -108,7 +104,8 @@ func (s *Service) recordFailure(ctx context.Context, u *padlock.User, address st
 		if err := tx.RecordEvent(ctx, event(u.AccountID, Actor{Address: address}, padlock.EventSignInFailed, u.ID, "wrong password", now)); err != nil {
 			return err
 		}
-		return s.countFailure(ctx, tx, q, u, address, now)
+		_, err := s.countFailure(ctx, tx, q, u, address, now)
+		return err
 	})
 	if err != nil {
 		return err
@@ -118,26 +115,30 @@ func (s *Service) recordFailure(ctx context.Context, u *padlock.User, address st
 
 // countFailure counts one failed sign-in step (a wrong password or a wrong
 // second factor) atomically; the failure that reaches the threshold locks
-// the user and emails an unlock link.
-func (s *Service) countFailure(ctx context.Context, tx *store.Tx, q *mailQueue, u *padlock.User, address string, now time.Time) error {
+// the user, ends their pending sign-ins and emails an unlock link. It
+// tells whether the user is now locked.
+func (s *Service) countFailure(ctx context.Context, tx *store.Tx, q *mailQueue, u *padlock.User, address string, now time.Time) (bool, error) {
 	until := now.Add(s.Config.LockoutDuration)
 	n, err := tx.RecordFailedAttempt(ctx, u.ID, now, s.Config.LockoutThreshold, until)
-	if err != nil || n != s.Config.LockoutThreshold {
-		return err
+	if err != nil || n < s.Config.LockoutThreshold {
+		return false, err
+	}
+	if n > s.Config.LockoutThreshold {
+		return true, nil // locked already; told once
 	}
 	a := Actor{Address: address}
 	detail := fmt.Sprintf("%d failures in a row; locked until %s", n, until.UTC().Format(time.RFC3339))
 	if err := tx.RecordEvent(ctx, event(u.AccountID, a, padlock.EventLockout, u.ID, detail, now)); err != nil {
-		return err
+		return false, err
 	}
 	if err := tx.DeletePendingSessions(ctx, u.ID); err != nil {
-		return err
+		return false, err
 	}
 	token, hash := NewToken()
 	if err := tx.CreateToken(ctx, store.TokenUnlock, u.ID, hash, now, now.Add(s.Config.UnlockTTL)); err != nil {
-		return err
+		return false, err
 	}
-	return q.add(mail.Unlock(u.Email, s.link(u, "/unlock/"+token), until))
+	return true, q.add(mail.Unlock(u.Email, s.link(u, "/unlock/"+token), until))
 }
 
 // rehash stores a hash with the current parameters; failure only means the
@@ -152,76 +153,36 @@ func (s *Service) rehash(ctx context.Context, userID int64, password string) {
 	}
 }
 
-// startSession follows a correct password. The next state is decided
-// from stored data only (the user and account as they are now): a user
-// with a confirmed factor gets a session that reaches nothing but the
-// challenge; one who must set MFA up first, a session that reaches only
-// enrollment; anyone else a full one.
+// startSession follows a correct password. What the user may do next is
+// decided by beginSession from stored data only, with the user's row held
+// so that a lock, a deactivation or a password change that raced the
+// password hash is seen.
 func (s *Service) startSession(ctx context.Context, u *padlock.User, address string, now time.Time) (*SignedIn, error) {
 	var out *SignedIn
+	var refused string
 	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		cur, err := tx.UserByID(ctx, u.ID)
+		cur, err := tx.LockUser(ctx, u.ID)
 		if err != nil {
 			return err
 		}
-		if cur.CredentialVersion != u.CredentialVersion || cur.Status != padlock.StatusActive {
-			// The password was changed or the user deactivated while the
-			// password was being checked: the check no longer holds.
-			return ErrBadCredentials
+		switch {
+		case cur.User.CredentialVersion != u.CredentialVersion || cur.User.Status != padlock.StatusActive:
+			refused = "password changed or user deactivated during sign-in"
+			return nil
+		case cur.Locked(now):
+			refused = "locked"
+			return nil
 		}
-		required, err := requiredFor(ctx, tx, cur)
-		if err != nil {
-			return err
-		}
-		switch padlock.MFAStateOf(required, cur, now) {
-		case padlock.MFASatisfied:
-			out, err = s.pendingSession(ctx, tx, cur, address, now, padlock.SessionMFAPending)
-		case padlock.MFAMustEnroll:
-			out, err = s.pendingSession(ctx, tx, cur, address, now, padlock.SessionEnrollPending)
-		default:
-			out, err = s.fullSession(ctx, tx, cur, address, now, "password")
-		}
+		out, err = s.beginSession(ctx, tx, sessionStart{user: cur.User, first: padlock.FirstPassword, address: address}, now)
 		return err
 	})
-	return out, err
-}
-
-// pendingSession is a state between the password and a full session: ten
-// minutes, bound to the credential version.
-func (s *Service) pendingSession(ctx context.Context, tx *store.Tx, u *padlock.User, address string, now time.Time, state padlock.SessionState) (*SignedIn, error) {
-	token, hash := NewToken()
-	sess := &padlock.Session{
-		UserID: u.ID, AccountID: u.AccountID, State: state, CredentialVersion: u.CredentialVersion,
-		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(padlock.PendingLifetime),
-	}
-	if err := tx.CreateSession(ctx, sess, hash, address); err != nil {
-		return nil, err
-	}
-	return &SignedIn{Token: token, Session: sess, User: u}, nil
-}
-
-// fullSession starts a session that reaches the application, under a new
-// token, and records the completed sign-in.
-func (s *Service) fullSession(ctx context.Context, tx *store.Tx, u *padlock.User, address string, now time.Time, method string) (*SignedIn, error) {
-	acct, err := tx.Account(ctx, u.AccountID)
 	if err != nil {
 		return nil, err
 	}
-	token, hash := NewToken()
-	sess := &padlock.Session{
-		UserID: u.ID, AccountID: u.AccountID, State: padlock.SessionFull, CredentialVersion: u.CredentialVersion,
-		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(acct.SessionLifetime),
+	if refused != "" {
+		return nil, s.recordRefusal(ctx, u, address, refused, now)
 	}
-	if err := tx.CreateSession(ctx, sess, hash, address); err != nil {
-		return nil, err
-	}
-	if err := tx.RecordSignIn(ctx, u.ID, now); err != nil {
-		return nil, err
-	}
-	if err := tx.RecordEvent(ctx, event(u.AccountID, Actor{User: u, Address: address}, padlock.EventSignIn, u.ID, method, now)); err != nil {
-		return nil, err
-	}
-	return &SignedIn{Token: token, Session: sess, User: u}, nil
+	return out, nil
 }
 
 // Unlock uses an emailed unlock link: the lock and the failure count are

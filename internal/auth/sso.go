@@ -116,35 +116,41 @@ func (s *Service) createSSOUser(ctx context.Context, tx *store.Tx, q *mailQueue,
 }
 
 // ssoSession is startSession for an SSO sign-in: MFA performed at the
-// identity provider counts only when the account accepts its context.
+// identity provider is what the session proved when the account accepts its
+// context; beginSession decides the rest like after a password.
 func (s *Service) ssoSession(ctx context.Context, tx *store.Tx, cfg *padlock.SSOConfig, u *padlock.User, authnContext, address string, now time.Time) (*SignedIn, error) {
-	required, err := requiredFor(ctx, tx, u)
+	creds, err := tx.LockUser(ctx, u.ID)
 	if err != nil {
 		return nil, err
 	}
-	var out *SignedIn
-	next := ""
-	switch state := padlock.MFAStateOf(required, u, now); {
-	case cfg.AcceptsIdPMFA(authnContext):
-		next = "full session; MFA at the identity provider (" + authnContext + ")"
-		out, err = s.fullSession(ctx, tx, u, address, now, "SSO with MFA at the identity provider")
-		if err == nil {
-			err = tx.MarkSSOSession(ctx, out.Session.ID, u.AccountID, authnContext)
+	in := sessionStart{user: creds.User, first: padlock.FirstSSO, address: address}
+	if cfg.AcceptsIdPMFA(authnContext) {
+		in.proved = padlock.ProofIdP
+	}
+	out, err := s.beginSession(ctx, tx, in, now)
+	if err != nil {
+		return nil, err
+	}
+	next := ssoOutcome(out.Step, in.proved, authnContext)
+	if in.proved == padlock.ProofIdP {
+		if err := tx.MarkSSOSession(ctx, out.Session.ID, u.AccountID, authnContext); err != nil {
+			return nil, err
 		}
-	case state == padlock.MFASatisfied:
-		next = "MFA challenge"
-		out, err = s.pendingSession(ctx, tx, u, address, now, padlock.SessionMFAPending)
-	case state == padlock.MFAMustEnroll:
-		next = "MFA enrollment"
-		out, err = s.pendingSession(ctx, tx, u, address, now, padlock.SessionEnrollPending)
-	default:
-		next = "full session"
-		out, err = s.fullSession(ctx, tx, u, address, now, "SSO")
-	}
-	if err != nil {
-		return nil, err
 	}
 	return out, tx.RecordEvent(ctx, event(u.AccountID, Actor{User: u, Address: address}, padlock.EventSSOSignIn, u.ID, next, now))
+}
+
+// ssoOutcome describes where an SSO sign-in went, for the audit log.
+func ssoOutcome(step padlock.Step, proved padlock.Proof, authnContext string) string {
+	switch {
+	case proved == padlock.ProofIdP:
+		return "full session; MFA at the identity provider (" + authnContext + ")"
+	case step == padlock.StepChallenge:
+		return "MFA challenge"
+	case step == padlock.StepEnroll:
+		return "MFA enrollment"
+	}
+	return "full session"
 }
 
 func (s *Service) recordSSORefusal(ctx context.Context, accountID int64, address string, r *ssoRefusal) error {
@@ -172,34 +178,4 @@ func (s *Service) refuseIfSSOEnforced(ctx context.Context, u *padlock.User, addr
 		return nil
 	}
 	return s.recordRefusal(ctx, u, address, "password sign-in refused: SSO is enforced", now)
-}
-
-// withIdPMFA lifts the MFA requirement for a session whose MFA the
-// identity provider performed, for as long as the account still accepts
-// that context: turning the setting off sends the user to enrollment at
-// their next click, like any other change of policy. It reads the database
-// only for a user the requirement would otherwise stop.
-func (s *Service) withIdPMFA(c *Current, st padlock.MFAState) padlock.MFAState {
-	if (st != padlock.MFAMustEnroll && st != padlock.MFAGrace) || c.User.IsPortalUser() || c.Session.State != padlock.SessionFull {
-		return st
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	classRef, err := s.DB.Conn().SSOSessionContext(ctx, c.Session.ID)
-	if errors.Is(err, padlock.ErrNotFound) {
-		return st
-	}
-	var cfg *store.SSORecord
-	if err == nil {
-		cfg, err = s.DB.Conn().SSOConfig(ctx, c.Account.ID)
-	}
-	if err != nil {
-		// Without an answer the requirement stands.
-		s.Logger.Warn("reading an SSO session", "session", c.Session.ID, "err", err)
-		return st
-	}
-	if cfg.AcceptsIdPMFA(classRef) {
-		return padlock.MFASatisfied
-	}
-	return st
 }

@@ -2,38 +2,68 @@ package padlock
 
 import "time"
 
-// MFAState is where a user stands against the MFA requirement that applies
-// to them.
-type MFAState int
+// Step is the one thing a session may do next, as NextStep decides it.
+type Step int
 
 const (
-	// MFAOptional: nothing requires MFA; the user may choose.
-	MFAOptional MFAState = iota
-	// MFASatisfied: the user has a confirmed factor.
-	MFASatisfied
-	// MFAGrace: required, not set up, and the user's deadline is ahead.
-	MFAGrace
-	// MFAMustEnroll: required, not set up, deadline passed: the user reaches
-	// only the enrollment screens.
-	MFAMustEnroll
+	// StepFull reaches everything the user's role allows.
+	StepFull Step = iota
+	// StepGrace reaches everything too, with a banner until the deadline.
+	StepGrace
+	// StepChallenge reaches only the second-factor challenge.
+	StepChallenge
+	// StepEnroll reaches only the enrollment screens.
+	StepEnroll
 )
+
+func (s Step) String() string {
+	return [...]string{"full", "grace", "challenge", "enroll"}[s]
+}
+
+// Assurance is everything the MFA decision depends on, read from stored
+// data only: never from anything the client sends.
+type Assurance struct {
+	// Required is the requirement of the user's account or, for a portal
+	// user, of their portal.
+	Required bool
+	// Deadline is when the requirement starts to apply to the user.
+	Deadline time.Time
+	// HasFactor tells whether the user owns a confirmed second factor.
+	HasFactor bool
+	// Proved is what the session itself proved.
+	Proved Proof
+	// IdPMFAAccepted tells whether the account accepts, now, the identity
+	// provider's MFA that a ProofIdP session brought.
+	IdPMFAAccepted bool
+	Now            time.Time
+}
+
+// ProvedSecondFactor tells whether the session proved a second factor that
+// still counts.
+func (a Assurance) ProvedSecondFactor() bool {
+	return a.Proved != ProofNone && (a.Proved != ProofIdP || a.IdPMFAAccepted)
+}
+
+// NextStep is the MFA decision: every sign-in path and every request asks
+// it, and nothing else decides. A session that proved a second factor is
+// trusted; a user who owns a factor must prove it in this session; without
+// one, the requirement sends the user to enrollment once any grace is over.
+func NextStep(a Assurance) Step {
+	switch {
+	case a.ProvedSecondFactor():
+		return StepFull
+	case a.HasFactor:
+		return StepChallenge
+	case !a.Required:
+		return StepFull
+	case a.Now.Before(a.Deadline):
+		return StepGrace
+	}
+	return StepEnroll
+}
 
 // MaxGraceDays bounds the grace period an administrator may give.
 const MaxGraceDays = 90
-
-// MFAStateOf decides, from stored data only, what the requirement asks of
-// the user at now.
-func MFAStateOf(required bool, u *User, now time.Time) MFAState {
-	switch {
-	case u.HasMFA():
-		return MFASatisfied
-	case !required:
-		return MFAOptional
-	case now.Before(u.MFADeadline):
-		return MFAGrace
-	}
-	return MFAMustEnroll
-}
 
 // MFADeadline is when a requirement turned on at requiredAt with graceDays
 // applies to a user who joined at joined: the grace runs from whichever is

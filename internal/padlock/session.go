@@ -2,19 +2,42 @@ package padlock
 
 import "time"
 
-// SessionState is how far a sign-in has come. Only a full session reaches
-// the application; later states (second factor, enrollment) are added here.
+// SessionState is how a session began: a full session, or a sign-in
+// waiting for its second step (which lives only PendingLifetime). What a
+// session may reach is decided on every request by NextStep, not by this.
 type SessionState string
 
 const (
-	// SessionFull reaches the application.
+	// SessionFull was started after every step sign-in asked for.
 	SessionFull SessionState = "full"
-	// SessionMFAPending has passed the password and reaches only the
-	// second-factor challenge (and sign-out).
+	// SessionMFAPending has passed the first step and waits for a second
+	// factor.
 	SessionMFAPending SessionState = "mfa_pending"
-	// SessionEnrollPending has passed the password of a user who must set
-	// up MFA first: it reaches only the enrollment screens (and sign-out).
+	// SessionEnrollPending has passed the first step of a user who must set
+	// up MFA first.
 	SessionEnrollPending SessionState = "enroll_pending"
+)
+
+// FirstStep is how a session's user proved who they are.
+type FirstStep string
+
+const (
+	FirstPassword FirstStep = "password"
+	FirstSSO      FirstStep = "sso"
+)
+
+// Proof is the second factor a session proved itself. A user owning a
+// factor proves nothing for a session: only the session that typed the
+// code, used the recovery code, brought the identity provider's MFA or
+// enrolled and confirmed the factor holds the proof.
+type Proof string
+
+const (
+	ProofNone     Proof = ""
+	ProofTOTP     Proof = "totp"
+	ProofRecovery Proof = "recovery"
+	ProofIdP      Proof = "idp"      // MFA at the identity provider, counted while the account accepts its context
+	ProofEnrolled Proof = "enrolled" // a factor this session set up and confirmed
 )
 
 // PendingLifetime bounds a sign-in waiting for its second step.
@@ -30,6 +53,8 @@ type Session struct {
 	UserID            int64
 	AccountID         int64
 	State             SessionState
+	FirstStep         FirstStep
+	Proved            Proof
 	CredentialVersion int64
 	MFAFailures       int
 	CreatedAt         time.Time

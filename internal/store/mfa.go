@@ -5,25 +5,28 @@ import (
 	"time"
 )
 
-// SaveEnrollment starts (or restarts, with a new secret) an enrollment.
-func (tx *Tx) SaveEnrollment(ctx context.Context, userID int64, sealed []byte, now time.Time) error {
-	_, err := tx.exec(ctx, `INSERT INTO mfa_enrollments (user_id, secret, created_at) VALUES ($1, $2, $3)
-		ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at`, userID, sealed, now.Unix())
+// SaveEnrollment starts an enrollment with a new secret for one session:
+// no other session sees the secret or can confirm it.
+func (tx *Tx) SaveEnrollment(ctx context.Context, sessionID, userID int64, sealed []byte, now time.Time) error {
+	_, err := tx.exec(ctx, `INSERT INTO mfa_enrollments (session_id, user_id, secret, created_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (session_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at`, sessionID, userID, sealed, now.Unix())
 	return err
 }
 
-// Enrollment returns the sealed secret of an enrollment in progress.
-func (tx *Tx) Enrollment(ctx context.Context, userID int64) ([]byte, time.Time, error) {
+// Enrollment returns the sealed secret of the session's enrollment in
+// progress.
+func (tx *Tx) Enrollment(ctx context.Context, sessionID int64) ([]byte, time.Time, error) {
 	var (
 		sealed []byte
 		at     int64
 	)
-	err := tx.q.QueryRowContext(ctx, `SELECT secret, created_at FROM mfa_enrollments WHERE user_id = $1`, userID).Scan(&sealed, &at)
+	err := tx.q.QueryRowContext(ctx, `SELECT secret, created_at FROM mfa_enrollments WHERE session_id = $1`, sessionID).Scan(&sealed, &at)
 	return sealed, time.Unix(at, 0), notFound(err)
 }
 
-// DeleteEnrollment abandons an enrollment in progress.
-func (tx *Tx) DeleteEnrollment(ctx context.Context, userID int64) error {
+// DeleteEnrollments abandons every enrollment in progress of a user, in
+// any session.
+func (tx *Tx) DeleteEnrollments(ctx context.Context, userID int64) error {
 	_, err := tx.exec(ctx, `DELETE FROM mfa_enrollments WHERE user_id = $1`, userID)
 	return err
 }
@@ -111,29 +114,33 @@ func (tx *Tx) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error) 
 	return n, err
 }
 
-// SaveRecoveryReveal keeps a new set of codes, sealed, until the user
-// acknowledges them.
-func (tx *Tx) SaveRecoveryReveal(ctx context.Context, userID int64, sealed []byte, expires time.Time) error {
-	_, err := tx.exec(ctx, `INSERT INTO recovery_reveals (user_id, codes, expires_at) VALUES ($1, $2, $3)
-		ON CONFLICT (user_id) DO UPDATE SET codes = excluded.codes, expires_at = excluded.expires_at`, userID, sealed, expires.Unix())
+// SaveRecoveryReveal keeps a new set of codes, sealed, for the session
+// that made them, until the user acknowledges them.
+func (tx *Tx) SaveRecoveryReveal(ctx context.Context, sessionID, userID int64, sealed []byte, expires time.Time) error {
+	if _, err := tx.exec(ctx, `DELETE FROM recovery_reveals WHERE user_id = $1`, userID); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, `INSERT INTO recovery_reveals (session_id, user_id, codes, expires_at) VALUES ($1, $2, $3, $4)`,
+		sessionID, userID, sealed, expires.Unix())
 	return err
 }
 
-// RecoveryReveal returns the sealed codes waiting to be shown.
-func (tx *Tx) RecoveryReveal(ctx context.Context, userID int64, now time.Time) ([]byte, error) {
+// RecoveryReveal returns the sealed codes waiting to be shown to the
+// session.
+func (tx *Tx) RecoveryReveal(ctx context.Context, sessionID int64, now time.Time) ([]byte, error) {
 	var sealed []byte
-	err := tx.q.QueryRowContext(ctx, `SELECT codes FROM recovery_reveals WHERE user_id = $1 AND expires_at > $2`, userID, now.Unix()).Scan(&sealed)
+	err := tx.q.QueryRowContext(ctx, `SELECT codes FROM recovery_reveals WHERE session_id = $1 AND expires_at > $2`, sessionID, now.Unix()).Scan(&sealed)
 	return sealed, notFound(err)
 }
 
 // DeleteRecoveryReveal forgets codes once the user has saved them.
-func (tx *Tx) DeleteRecoveryReveal(ctx context.Context, userID int64) error {
-	_, err := tx.exec(ctx, `DELETE FROM recovery_reveals WHERE user_id = $1`, userID)
+func (tx *Tx) DeleteRecoveryReveal(ctx context.Context, sessionID int64) error {
+	_, err := tx.exec(ctx, `DELETE FROM recovery_reveals WHERE session_id = $1`, sessionID)
 	return err
 }
 
-// RecordMFAFailure counts a wrong code against a pending sign-in and
-// returns the count.
+// RecordMFAFailure counts a wrong code against a sign-in waiting for its
+// second step and returns the count.
 func (tx *Tx) RecordMFAFailure(ctx context.Context, sessionID int64) (int, error) {
 	var n int
 	err := tx.q.QueryRowContext(ctx, `UPDATE sessions SET mfa_failures = mfa_failures + 1 WHERE id = $1 RETURNING mfa_failures`, sessionID).Scan(&n)

@@ -7,31 +7,42 @@ import (
 	"github.com/padlock-mfa/padlock/internal/padlock"
 )
 
+const sessionFields = `id, user_id, account_id, state, first_step, second_factor, credential_version, mfa_failures, created_at, last_seen_at, expires_at`
+
+func scanSession(row interface{ Scan(...any) error }) (*padlock.Session, error) {
+	var (
+		s                   padlock.Session
+		state, first, proof string
+		created, seen, ex   int64
+	)
+	err := row.Scan(&s.ID, &s.UserID, &s.AccountID, &state, &first, &proof, &s.CredentialVersion, &s.MFAFailures, &created, &seen, &ex)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	s.State, s.FirstStep, s.Proved = padlock.SessionState(state), padlock.FirstStep(first), padlock.Proof(proof)
+	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = time.Unix(created, 0), time.Unix(seen, 0), time.Unix(ex, 0)
+	return &s, nil
+}
+
 // CreateSession stores a session under the hash of its token.
 func (tx *Tx) CreateSession(ctx context.Context, s *padlock.Session, tokenHash []byte, address string) error {
 	return tx.q.QueryRowContext(ctx, `INSERT INTO sessions
-		(token_hash, user_id, account_id, state, credential_version, address, created_at, last_seen_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		tokenHash, s.UserID, s.AccountID, string(s.State), s.CredentialVersion, address,
+		(token_hash, user_id, account_id, state, first_step, second_factor, credential_version, address, created_at, last_seen_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		tokenHash, s.UserID, s.AccountID, string(s.State), string(s.FirstStep), string(s.Proved), s.CredentialVersion, address,
 		s.CreatedAt.Unix(), s.LastSeenAt.Unix(), s.ExpiresAt.Unix()).Scan(&s.ID)
 }
 
 // SessionByTokenHash returns the session stored under the hash.
 func (tx *Tx) SessionByTokenHash(ctx context.Context, tokenHash []byte) (*padlock.Session, error) {
-	var (
-		s                 padlock.Session
-		state             string
-		created, seen, ex int64
-	)
-	err := tx.q.QueryRowContext(ctx, `SELECT id, user_id, account_id, state, credential_version, mfa_failures, created_at, last_seen_at, expires_at
-		FROM sessions WHERE token_hash = $1`, tokenHash).
-		Scan(&s.ID, &s.UserID, &s.AccountID, &state, &s.CredentialVersion, &s.MFAFailures, &created, &seen, &ex)
-	if err != nil {
-		return nil, notFound(err)
-	}
-	s.State = padlock.SessionState(state)
-	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = time.Unix(created, 0), time.Unix(seen, 0), time.Unix(ex, 0)
-	return &s, nil
+	return scanSession(tx.q.QueryRowContext(ctx, `SELECT `+sessionFields+` FROM sessions WHERE token_hash = $1`, tokenHash))
+}
+
+// LockSession reads a session and holds its row until the transaction
+// ends. Callers lock the session's user first (LockUser): every path takes
+// the two in that order.
+func (tx *Tx) LockSession(ctx context.Context, id int64) (*padlock.Session, error) {
+	return scanSession(tx.q.QueryRowContext(ctx, `UPDATE sessions SET mfa_failures = mfa_failures WHERE id = $1 RETURNING `+sessionFields, id))
 }
 
 // TouchSession records activity on a session for the idle timeout.
@@ -40,16 +51,23 @@ func (tx *Tx) TouchSession(ctx context.Context, id int64, at time.Time) error {
 	return err
 }
 
-// DeleteSession ends one session.
-func (tx *Tx) DeleteSession(ctx context.Context, id int64) error {
-	_, err := tx.exec(ctx, `DELETE FROM sessions WHERE id = $1`, id)
-	return err
+// DeleteSession ends one session and tells whether it still existed.
+func (tx *Tx) DeleteSession(ctx context.Context, id int64) (bool, error) {
+	n, err := tx.exec(ctx, `DELETE FROM sessions WHERE id = $1`, id)
+	return n == 1, err
 }
 
 // DeleteUserSessions ends every session of a user except keepID (0 keeps
 // none) and returns how many ended.
 func (tx *Tx) DeleteUserSessions(ctx context.Context, userID, keepID int64) (int64, error) {
 	return tx.exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, keepID)
+}
+
+// DeleteUnprovenSessions ends every session of a user, except keepID, that
+// has not proved a second factor itself: pending sign-ins, enrollment
+// holds and password-only sessions.
+func (tx *Tx) DeleteUnprovenSessions(ctx context.Context, userID, keepID int64) (int64, error) {
+	return tx.exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2 AND second_factor = ''`, userID, keepID)
 }
 
 // DeleteExpiredSessions removes sessions past their absolute lifetime.
@@ -62,5 +80,14 @@ func (tx *Tx) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, 
 func (tx *Tx) SyncSessionCredentials(ctx context.Context, sessionID, userID int64) error {
 	_, err := tx.exec(ctx, `UPDATE sessions SET credential_version = (SELECT credential_version FROM users WHERE id = $2)
 		WHERE id = $1 AND user_id = $2`, sessionID, userID)
+	return err
+}
+
+// SyncAllSessionCredentials binds every remaining session of the user to
+// the current credential version, after one that is voided by the change
+// was deleted explicitly.
+func (tx *Tx) SyncAllSessionCredentials(ctx context.Context, userID int64) error {
+	_, err := tx.exec(ctx, `UPDATE sessions SET credential_version = (SELECT credential_version FROM users WHERE id = $1)
+		WHERE user_id = $1`, userID)
 	return err
 }

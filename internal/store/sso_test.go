@@ -155,7 +155,7 @@ func TestAnSSOSessionMarkEndsWithItsSession(t *testing.T) {
 		if ctxRef, err := conn.SSOSessionContext(ctx, sess.ID); err != nil || ctxRef != "urn:mfa" {
 			t.Fatalf("context: %q %v", ctxRef, err)
 		}
-		if err := conn.DeleteSession(ctx, sess.ID); err != nil {
+		if _, err := conn.DeleteSession(ctx, sess.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := conn.SSOSessionContext(ctx, sess.ID); !errors.Is(err, padlock.ErrNotFound) {

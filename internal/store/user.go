@@ -99,6 +99,32 @@ func (tx *Tx) CredentialsByEmail(ctx context.Context, email string) (*Credential
 	return &c, nil
 }
 
+// LockUser reads the sign-in state of a user and holds the user's row
+// until the transaction ends. Every transaction that changes a user's
+// sign-in state (second step, enrollment, reset, lockout) takes this lock
+// first, then the user's sessions, then their factors: one order on every
+// path, so PostgreSQL never finds a deadlock.
+func (tx *Tx) LockUser(ctx context.Context, userID int64) (*Credentials, error) {
+	var (
+		c      Credentials
+		locked int64
+	)
+	row := tx.q.QueryRowContext(ctx, `UPDATE users SET failed_attempts = failed_attempts WHERE id = $1
+		RETURNING password_hash, failed_attempts, locked_until`, userID)
+	if err := row.Scan(&c.PasswordHash, &c.FailedAttempts, &locked); err != nil {
+		return nil, notFound(err)
+	}
+	u, err := tx.UserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	c.User, c.LockedUntil = u, time.Unix(locked, 0)
+	return &c, nil
+}
+
+// Locked tells whether sign-in is locked for the user at now.
+func (c *Credentials) Locked(now time.Time) bool { return c.LockedUntil.After(now) }
+
 // PasswordHash returns the stored hash of a user's password.
 func (tx *Tx) PasswordHash(ctx context.Context, userID int64) (string, error) {
 	var h string
@@ -132,9 +158,14 @@ func (tx *Tx) ClearFailedAttempts(ctx context.Context, userID int64) error {
 	return err
 }
 
-// RecordSignIn notes the time of a completed sign-in.
+// RecordSignIn notes the time of a completed sign-in and clears the
+// failure count. A lock still running is never cleared by a sign-in (the
+// callers refuse locked users; this holds even if one did not).
 func (tx *Tx) RecordSignIn(ctx context.Context, userID int64, at time.Time) error {
-	_, err := tx.exec(ctx, `UPDATE users SET last_sign_in_at = $2, failed_attempts = 0, locked_until = 0 WHERE id = $1`, userID, at.Unix())
+	_, err := tx.exec(ctx, `UPDATE users SET last_sign_in_at = $2,
+			failed_attempts = CASE WHEN locked_until > $2 THEN failed_attempts ELSE 0 END,
+			locked_until = CASE WHEN locked_until > $2 THEN locked_until ELSE 0 END
+		WHERE id = $1`, userID, at.Unix())
 	return err
 }
 

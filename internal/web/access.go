@@ -126,19 +126,17 @@ func (s *Server) signedInElsewhere(r *http.Request, sf padlock.Surface) (padlock
 	return other, err == nil && c.User.Surface() == other
 }
 
-// admits applies the session's state, the MFA policy and the route's class.
-// A session waiting for its second factor reaches only the challenge; a user
-// who must set MFA up (held at sign-in, or caught by a requirement switched
-// on since) reaches only enrollment; sign-out is always allowed. The policy
-// is evaluated here on every request from the user and account just read.
+// admits applies the MFA decision and the route's class. The decision
+// (padlock.NextStep, made for this request from the session's proof and
+// the user, account and portal just read) is the only thing that says
+// where a session may go: a session that must prove a second factor
+// reaches only the challenge, one whose user must set MFA up reaches only
+// enrollment; sign-out is always allowed.
 func (s *Server) admits(w http.ResponseWriter, r *http.Request, a Access, c *auth.Current) bool {
-	state := c.Session.State
-	mustEnroll := state == padlock.SessionEnrollPending ||
-		(state == padlock.SessionFull && s.auth.MFAState(c) == padlock.MFAMustEnroll)
 	switch {
 	case a.kind == accessAnySession:
 		return true
-	case state == padlock.SessionMFAPending:
+	case c.Step == padlock.StepChallenge:
 		if a.kind != accessChallenge {
 			s.redirectOrRefuse(w, r, at(r, "/login/mfa"))
 			return false
@@ -147,11 +145,8 @@ func (s *Server) admits(w http.ResponseWriter, r *http.Request, a Access, c *aut
 	case a.kind == accessChallenge:
 		redirect(w, r, at(r, "/"))
 		return false
-	case mustEnroll && a.kind != accessEnrollment:
+	case c.Step == padlock.StepEnroll && a.kind != accessEnrollment:
 		s.redirectOrRefuse(w, r, at(r, "/settings/mfa/enroll")+nextQuery(r))
-		return false
-	case state != padlock.SessionFull && state != padlock.SessionEnrollPending:
-		s.redirectOrRefuse(w, r, at(r, "/login"))
 		return false
 	case a.kind == accessPermission && !c.User.Role.Can(a.perm):
 		s.error(w, r, padlock.Errorf(padlock.EFORBIDDEN, "You do not have access to this page."))

@@ -53,26 +53,24 @@ func (s *Server) myMFAEnroll(w http.ResponseWriter, r *http.Request) {
 		if !s.parseForm(w, r) {
 			return
 		}
-		err = s.auth.ReplaceFactor(r.Context(), c, r.PostFormValue("password"))
+		err = s.auth.ReplaceFactor(r.Context(), c, r.PostFormValue("password"), r.PostFormValue("code"), s.clientAddress(r))
 	} else {
 		err = s.auth.BeginEnrollment(r.Context(), c)
 	}
 	if err != nil {
-		p := myMFAPage{Page: s.page(w, r, "MFA", "settings")}
-		if s.loadMFAStatus(w, r, &p) {
-			s.render(w, r, s.formError(r, &p.Page, err), "mfa_settings", p)
-		}
+		s.mfaSettingsError(w, r, err)
 		return
 	}
 	redirect(w, r, at(r, "/settings/mfa/enroll"))
 }
 
-// myMFAEnrollForm shows the QR code, the manual key and the code field. A
-// user sent here by the requirement finds an enrollment already started.
+// myMFAEnrollForm shows the QR code, the manual key and the code field of
+// this session's own enrollment. A user sent here by the requirement finds
+// one already started, with a secret no other session has seen.
 func (s *Server) myMFAEnrollForm(w http.ResponseWriter, r *http.Request) {
 	c := currentFrom(r.Context())
-	st, err := s.auth.MFAStatus(r.Context(), c.User.ID)
-	if err == nil && !st.Enrolling {
+	enrolling, err := s.auth.Enrolling(r.Context(), c)
+	if err == nil && !enrolling {
 		if c.User.HasMFA() { // moving to a new phone starts from the form
 			redirect(w, r, at(r, "/settings/mfa"))
 			return
@@ -136,7 +134,7 @@ func (s *Server) myMFAVerify(w http.ResponseWriter, r *http.Request) {
 
 // myRecoveryCodes shows new codes until the user says they saved them.
 func (s *Server) myRecoveryCodes(w http.ResponseWriter, r *http.Request) {
-	codes, err := s.auth.RecoveryCodesToShow(r.Context(), currentFrom(r.Context()).User.ID)
+	codes, err := s.auth.RecoveryCodesToShow(r.Context(), currentFrom(r.Context()))
 	if errors.Is(err, padlock.ErrNotFound) {
 		s.setFlash(w, "Recovery codes are shown only once. Make a new set if you did not save them.")
 		redirect(w, r, at(r, "/settings/mfa"))
@@ -152,7 +150,7 @@ func (s *Server) myRecoveryCodes(w http.ResponseWriter, r *http.Request) {
 // myRecoveryCodesFile downloads the codes being shown as a text file.
 func (s *Server) myRecoveryCodesFile(w http.ResponseWriter, r *http.Request) {
 	c := currentFrom(r.Context())
-	codes, err := s.auth.RecoveryCodesToShow(r.Context(), c.User.ID)
+	codes, err := s.auth.RecoveryCodesToShow(r.Context(), c)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -165,7 +163,7 @@ func (s *Server) myRecoveryCodesFile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) myRecoveryCodesSaved(w http.ResponseWriter, r *http.Request) {
-	if err := s.auth.AcknowledgeRecoveryCodes(r.Context(), currentFrom(r.Context()).User.ID); err != nil {
+	if err := s.auth.AcknowledgeRecoveryCodes(r.Context(), currentFrom(r.Context())); err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -177,12 +175,27 @@ func (s *Server) myRecoveryCodesSaved(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, at(r, "/settings/mfa"))
 }
 
+// myRecoveryCodesRegenerate makes a new set with the password and a
+// current code, and shows it to this session.
 func (s *Server) myRecoveryCodesRegenerate(w http.ResponseWriter, r *http.Request) {
-	if err := s.auth.RegenerateRecoveryCodes(r.Context(), currentFrom(r.Context()), s.clientAddress(r)); err != nil {
-		s.error(w, r, err)
+	if !s.parseForm(w, r) {
+		return
+	}
+	c := currentFrom(r.Context())
+	if err := s.auth.RegenerateRecoveryCodes(r.Context(), c, r.PostFormValue("password"), r.PostFormValue("code"), s.clientAddress(r)); err != nil {
+		s.mfaSettingsError(w, r, err)
 		return
 	}
 	redirect(w, r, at(r, "/settings/mfa/recovery-codes"))
+}
+
+// mfaSettingsError shows My Settings > MFA again with the error beside its
+// field.
+func (s *Server) mfaSettingsError(w http.ResponseWriter, r *http.Request, err error) {
+	p := myMFAPage{Page: s.page(w, r, "MFA", "settings")}
+	if s.loadMFAStatus(w, r, &p) {
+		s.render(w, r, s.formError(r, &p.Page, err), "mfa_settings", p)
+	}
 }
 
 // myMFADisable turns MFA off with the password and a current code.
@@ -193,11 +206,7 @@ func (s *Server) myMFADisable(w http.ResponseWriter, r *http.Request) {
 	c := currentFrom(r.Context())
 	err := s.auth.DisableMFA(r.Context(), c, r.PostFormValue("password"), r.PostFormValue("code"), s.clientAddress(r))
 	if err != nil {
-		p := myMFAPage{Page: s.page(w, r, "MFA", "settings")}
-		if !s.loadMFAStatus(w, r, &p) {
-			return
-		}
-		s.render(w, r, s.formError(r, &p.Page, err), "mfa_settings", p)
+		s.mfaSettingsError(w, r, err)
 		return
 	}
 	s.setFlash(w, "MFA is off. Your password alone now signs you in.")

@@ -38,6 +38,9 @@ func parsePages(a *Assets) (*pages, error) {
 			return c != nil && c.User.Role.Can(padlock.Permission(p))
 		},
 		"roles": func() []padlock.Role { return padlock.Roles },
+		"fields": func(prefix string, errs padlock.FieldErrors) formFields {
+			return formFields{Prefix: prefix, errs: errs}
+		},
 	}
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
@@ -56,6 +59,16 @@ func parsePages(a *Assets) (*pages, error) {
 	}
 	return p, nil
 }
+
+// formFields lets a shared template fragment show one of several forms on
+// a page: its ids and error keys carry the form's prefix.
+type formFields struct {
+	Prefix string
+	errs   padlock.FieldErrors
+}
+
+// Error is the message for the form's field name, "" without one.
+func (f formFields) Error(name string) string { return f.errs[f.Prefix+name] }
 
 // Page is what the layout needs; every page's data embeds it.
 type Page struct {
@@ -77,13 +90,10 @@ type Page struct {
 func (s *Server) page(w http.ResponseWriter, r *http.Request, title, nav string) Page {
 	p := Page{Base: surfaceOf(r).Prefix(), Title: title, Nav: nav, Current: currentFrom(r.Context()), Flash: s.takeFlash(w, r), Errors: padlock.FieldErrors{}}
 	if c := p.Current; c != nil {
-		switch s.auth.MFAState(c) {
-		case padlock.MFAMustEnroll:
-			p.Restricted = true
-		case padlock.MFAGrace:
+		p.Restricted = c.Step == padlock.StepEnroll || c.Step == padlock.StepChallenge
+		if c.Step == padlock.StepGrace {
 			p.MFADeadline = c.User.MFADeadline
 		}
-		p.Restricted = p.Restricted || c.Session.State != padlock.SessionFull
 	}
 	return p
 }

@@ -39,15 +39,19 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSessionCookie(w, r, res.Token)
-	switch res.Session.State {
-	case padlock.SessionMFAPending:
-		redirect(w, r, at(r, "/login/mfa?next=")+urlQueryEscape(next))
-		return
-	case padlock.SessionEnrollPending:
-		redirect(w, r, at(r, "/settings/mfa/enroll?next=")+urlQueryEscape(next))
-		return
+	redirect(w, r, nextStepURL(r, res, next))
+}
+
+// nextStepURL is where a new session goes first: the step the decision
+// gave it, remembering where the user was going.
+func nextStepURL(r *http.Request, res *auth.SignedIn, next string) string {
+	switch res.Step {
+	case padlock.StepChallenge:
+		return at(r, "/login/mfa?next=") + urlQueryEscape(next)
+	case padlock.StepEnroll:
+		return at(r, "/settings/mfa/enroll?next=") + urlQueryEscape(next)
 	}
-	redirect(w, r, next)
+	return next
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {

@@ -137,15 +137,7 @@ func (s *Server) ssoACS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSessionCookie(w, r, out.SignedIn.Token)
-	next := safeNext(r, out.Next)
-	switch out.SignedIn.Session.State {
-	case padlock.SessionMFAPending:
-		redirect(w, r, "/login/mfa?next="+urlQueryEscape(next))
-	case padlock.SessionEnrollPending:
-		redirect(w, r, "/settings/mfa/enroll?next="+urlQueryEscape(next))
-	default:
-		redirect(w, r, next)
-	}
+	redirect(w, r, nextStepURL(r, out.SignedIn, safeNext(r, out.Next)))
 }
 
 type ssoErrorPage struct {

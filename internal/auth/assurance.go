@@ -1,0 +1,159 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
+)
+
+// SignedIn is the outcome of a sign-in step: the session, the token for its
+// cookie, and what the session may do next.
+type SignedIn struct {
+	Token   string
+	Session *padlock.Session
+	User    *padlock.User
+	Step    padlock.Step
+}
+
+// sessionStart is what a sign-in step proved, handed to beginSession.
+type sessionStart struct {
+	user    *padlock.User
+	first   padlock.FirstStep
+	proved  padlock.Proof
+	address string
+}
+
+// beginSession is the only place a session starts. It asks NextStep, with
+// what this sign-in proved, what the user may do now, and starts a session
+// for exactly that: a pending one (ten minutes) that reaches only the
+// challenge or enrollment, or a full one that completes the sign-in.
+// The caller holds the user's row (LockUser).
+func (s *Service) beginSession(ctx context.Context, tx *store.Tx, in sessionStart, now time.Time) (*SignedIn, error) {
+	a, err := assuranceOf(ctx, tx, in.user, in.proved, now)
+	if err != nil {
+		return nil, err
+	}
+	// A sign-in bringing the identity provider's MFA was checked against the
+	// account's accepted contexts just before.
+	a.IdPMFAAccepted = in.proved == padlock.ProofIdP
+	step := padlock.NextStep(a)
+	acct, err := tx.Account(ctx, in.user.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	sess := &padlock.Session{UserID: in.user.ID, AccountID: in.user.AccountID, State: padlock.SessionFull, FirstStep: in.first,
+		Proved: in.proved, CredentialVersion: in.user.CredentialVersion, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(acct.SessionLifetime)}
+	switch step {
+	case padlock.StepChallenge:
+		sess.State, sess.ExpiresAt = padlock.SessionMFAPending, now.Add(padlock.PendingLifetime)
+	case padlock.StepEnroll:
+		sess.State, sess.ExpiresAt = padlock.SessionEnrollPending, now.Add(padlock.PendingLifetime)
+	}
+	token, hash := NewToken()
+	if err := tx.CreateSession(ctx, sess, hash, in.address); err != nil {
+		return nil, err
+	}
+	if sess.State == padlock.SessionFull {
+		if err := s.recordSignIn(ctx, tx, in, now); err != nil {
+			return nil, err
+		}
+	}
+	return &SignedIn{Token: token, Session: sess, User: in.user, Step: step}, nil
+}
+
+func (s *Service) recordSignIn(ctx context.Context, tx *store.Tx, in sessionStart, now time.Time) error {
+	if err := tx.RecordSignIn(ctx, in.user.ID, now); err != nil {
+		return err
+	}
+	e := event(in.user.AccountID, Actor{User: in.user, Address: in.address}, padlock.EventSignIn, in.user.ID, methodText(in.first, in.proved), now)
+	return tx.RecordEvent(ctx, e)
+}
+
+// methodText names how a sign-in was completed, for the audit log.
+func methodText(first padlock.FirstStep, proved padlock.Proof) string {
+	how := "password"
+	if first == padlock.FirstSSO {
+		how = "SSO"
+	}
+	switch proved {
+	case padlock.ProofTOTP:
+		return how + " and " + MethodTOTP
+	case padlock.ProofRecovery:
+		return how + " and " + MethodRecovery
+	case padlock.ProofEnrolled:
+		return how + ", then MFA set up"
+	case padlock.ProofIdP:
+		return "SSO with MFA at the identity provider"
+	}
+	return how
+}
+
+// assuranceOf gathers the decision's inputs for a user from stored data:
+// the requirement of their account or portal, their deadline and whether
+// they own a factor. IdPMFAAccepted is left to the caller.
+func assuranceOf(ctx context.Context, tx *store.Tx, u *padlock.User, proved padlock.Proof, now time.Time) (padlock.Assurance, error) {
+	required, err := requiredFor(ctx, tx, u)
+	if err != nil {
+		return padlock.Assurance{}, err
+	}
+	return padlock.Assurance{Required: required, Deadline: u.MFADeadline, HasFactor: u.HasMFA(), Proved: proved, Now: now}, nil
+}
+
+// requiredFor is the requirement that applies to u: their portal's for a
+// portal user, their account's for the staff.
+func requiredFor(ctx context.Context, tx *store.Tx, u *padlock.User) (bool, error) {
+	if u.IsPortalUser() {
+		p, err := tx.PortalByID(ctx, u.PortalID)
+		if err != nil {
+			return false, err
+		}
+		return p.RequiresMFA(), nil
+	}
+	acct, err := tx.Account(ctx, u.AccountID)
+	if err != nil {
+		return false, err
+	}
+	return acct.RequiresMFA(), nil
+}
+
+// stepOf is the decision for a request of an open session, from the user,
+// account and portal read for this request. The database is read again
+// only for a session whose proof is the identity provider's MFA, to check
+// the account still accepts it.
+func (s *Service) stepOf(ctx context.Context, c *Current, now time.Time) (padlock.Step, error) {
+	required := c.Account.RequiresMFA()
+	if c.User.IsPortalUser() {
+		required = c.Portal != nil && c.Portal.RequiresMFA()
+	}
+	a := padlock.Assurance{Required: required, Deadline: c.User.MFADeadline, HasFactor: c.User.HasMFA(), Proved: c.Session.Proved, Now: now}
+	if a.Proved == padlock.ProofIdP {
+		ok, err := s.idpMFAAccepted(ctx, c)
+		if err != nil {
+			return 0, err
+		}
+		a.IdPMFAAccepted = ok
+	}
+	return padlock.NextStep(a), nil
+}
+
+// idpMFAAccepted tells whether the account still accepts the context the
+// identity provider reported for this session.
+func (s *Service) idpMFAAccepted(ctx context.Context, c *Current) (bool, error) {
+	conn := s.DB.Conn()
+	classRef, err := conn.SSOSessionContext(ctx, c.Session.ID)
+	if errors.Is(err, padlock.ErrNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	cfg, err := conn.SSOConfig(ctx, c.Account.ID)
+	if errors.Is(err, padlock.ErrNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return cfg.AcceptsIdPMFA(classRef), nil
+}
