@@ -24,6 +24,9 @@ type sessionStart struct {
 	first   padlock.FirstStep
 	proved  padlock.Proof
 	address string
+	// replaces is the session this one takes over from, if any: one that
+	// was already full completed its sign-in before.
+	replaces *padlock.Session
 }
 
 // beginSession is the only place a session starts. It asks NextStep, with
@@ -56,7 +59,7 @@ func (s *Service) beginSession(ctx context.Context, tx *store.Tx, in sessionStar
 	if err := tx.CreateSession(ctx, sess, hash, in.address); err != nil {
 		return nil, err
 	}
-	if sess.State == padlock.SessionFull {
+	if sess.State == padlock.SessionFull && (in.replaces == nil || in.replaces.State != padlock.SessionFull) {
 		if err := s.recordSignIn(ctx, tx, in, now); err != nil {
 			return nil, err
 		}

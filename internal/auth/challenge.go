@@ -53,7 +53,7 @@ func (s *Service) CompleteMFA(ctx context.Context, c *Current, code, address str
 		if _, err := tx.DeleteSession(ctx, sess.ID); err != nil {
 			return err
 		}
-		out, err = s.beginSession(ctx, tx, sessionStart{user: creds.User, first: sess.FirstStep, proved: proof, address: address}, q.now)
+		out, err = s.beginSession(ctx, tx, sessionStart{user: creds.User, first: sess.FirstStep, proved: proof, address: address, replaces: sess}, q.now)
 		if err != nil || proof != padlock.ProofRecovery {
 			return err
 		}

@@ -152,7 +152,7 @@ func (s *Service) ConfirmEnrollment(ctx context.Context, c *Current, code, addre
 			if _, err := tx.DeleteSession(ctx, sess.ID); err != nil {
 				return err
 			}
-			if upgraded, err = s.beginSession(ctx, tx, sessionStart{user: u, first: sess.FirstStep, proved: padlock.ProofEnrolled, address: address}, q.now); err != nil {
+			if upgraded, err = s.beginSession(ctx, tx, sessionStart{user: u, first: sess.FirstStep, proved: padlock.ProofEnrolled, address: address, replaces: sess}, q.now); err != nil {
 				return err
 			}
 			revealTo = upgraded.Session.ID

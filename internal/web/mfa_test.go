@@ -152,7 +152,7 @@ func TestReEnrollingMakesANewSecretAndKeepsTheOldFactorUntilConfirmed(t *testing
 	if status, loc, _ := c.Get(t, "/settings/mfa/enroll"); status != http.StatusSeeOther || loc != "/settings/mfa" {
 		t.Fatalf("an enrollment started without the password: %d %q", status, loc)
 	}
-	if status, _, _ := c.PostForm(t, "/settings/mfa/enroll", url.Values{"password": {testenv.Password}}); status != http.StatusSeeOther {
+	if status, _, _ := c.PostForm(t, "/settings/mfa/enroll", url.Values{"password": {testenv.Password}, "code": {old.code(a, 0)}}); status != http.StatusSeeOther {
 		t.Fatalf("moving to a new phone: %d", status)
 	}
 	_, _, body := c.Get(t, "/settings/mfa/enroll")
@@ -160,6 +160,7 @@ func TestReEnrollingMakesANewSecretAndKeepsTheOldFactorUntilConfirmed(t *testing
 		t.Fatal("re-enrolling showed the old secret")
 	}
 	c.PostForm(t, "/logout", nil)
+	a.Clock.Advance(30 * time.Second) // the code that allowed the move is used
 	passwordStep(t, c, "admin@acme.test")
 	if status, _, _ := c.PostForm(t, "/login/mfa", url.Values{"code": {old.code(a, 0)}}); status != http.StatusSeeOther {
 		t.Fatalf("the old factor stopped working before the new one was confirmed: %d", status)
@@ -312,7 +313,8 @@ func TestDisablingMFANeedsThePasswordAndACode(t *testing.T) {
 
 func TestRegeneratingRecoveryCodesVoidsTheOldSet(t *testing.T) {
 	a, c, e := signedInWithMFA(t, "sqlite")
-	if status, loc, _ := c.PostForm(t, "/settings/mfa/recovery-codes/regenerate", nil); status != http.StatusSeeOther || loc != "/settings/mfa/recovery-codes" {
+	form := url.Values{"password": {testenv.Password}, "code": {e.code(a, 0)}}
+	if status, loc, _ := c.PostForm(t, "/settings/mfa/recovery-codes/regenerate", form); status != http.StatusSeeOther || loc != "/settings/mfa/recovery-codes" {
 		t.Fatalf("regenerate: %d %q", status, loc)
 	}
 	status, _, file := c.Get(t, "/settings/mfa/recovery-codes.txt")
