@@ -356,3 +356,43 @@ func TestRegeneratingCodesAndMovingPhonesNeedThePasswordAndACurrentCode(t *testi
 		}
 	})
 }
+
+func TestALockSetWhileASignInWaitsForItsCodeIsNotClearedByTheRightCode(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a, c, e := signedOutWithMFA(t, d)
+		passwordStep(t, c, "admin@acme.test")
+		for range 10 {
+			a.NewClient().PostForm(t, "/login", url.Values{"email": {"admin@acme.test"}, "password": {"wrong password here"}})
+		}
+		if status, loc, _ := c.PostForm(t, "/login/mfa", url.Values{"code": {e.code(a, 0)}}); status != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
+			t.Fatalf("right code while locked: %d %q", status, loc)
+		}
+		creds, _ := a.DB.Conn().CredentialsByEmail(t.Context(), "admin@acme.test")
+		if !creds.LockedUntil.After(a.Clock.Now()) || creds.FailedAttempts != 10 {
+			t.Fatalf("lock %v, %d failures: the right code cleared them", creds.LockedUntil, creds.FailedAttempts)
+		}
+	})
+}
+
+func TestWrongPasswordsOfAUserWhoMustUseSSOAreNotCountedTowardTheLock(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a := testenv.StartApp(t, d, testenv.Options{})
+		s := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
+		s.addUser(t, "editor@acme.test", padlock.RoleEditor)
+		s.saveOptions(t, url.Values{"enabled": {"on"}, "jit_role": {"lite"}, "enforce": {"on"}, "break_glass": {"admin@acme.test"}, "domains": {"acme.test"}})
+		for range 12 {
+			status, _, _ := a.NewClient().PostForm(t, "/login", url.Values{"email": {"editor@acme.test"}, "password": {"not the password"}})
+			if status != http.StatusUnauthorized {
+				t.Fatalf("wrong password: %d", status)
+			}
+		}
+		creds, _ := a.DB.Conn().CredentialsByEmail(t.Context(), "editor@acme.test")
+		if creds.FailedAttempts != 0 || creds.LockedUntil.After(a.Clock.Now()) {
+			t.Fatalf("%d failures counted, locked until %v", creds.FailedAttempts, creds.LockedUntil)
+		}
+		s.idp.SignInAs("editor@acme.test", "")
+		if status, _, _ := s.signIn(t, a.NewClient(), "/"); status != http.StatusSeeOther {
+			t.Fatalf("SSO after the wrong passwords: %d", status)
+		}
+	})
+}
