@@ -69,7 +69,8 @@ func (s *Service) ConsumeResponse(ctx context.Context, in ACSInput) (*Outcome, e
 	return out, nil
 }
 
-// verify runs every check on a response: its shape, the request it
+// verify runs every check on a response: its shape (of the assertion
+// inside too, when it is encrypted), the request it
 // answers (named by RelayState, started by this browser), then signature,
 // issuer, audience, recipient, time and replay in crewjam/saml, with the
 // account's own IdP certificates and audience: an assertion another
@@ -81,6 +82,13 @@ func (s *Service) verify(ctx context.Context, rec *store.SSORecord, in ACSInput)
 	raw, rj := decodeResponse(in.SAMLResponse)
 	if rj == nil {
 		rj = checkShape(raw)
+	}
+	if rj == nil {
+		key, _, err := s.spKeyPair(rec)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		rj = checkEncrypted(raw, key)
 	}
 	if rj != nil {
 		return nil, nil, rj, nil

@@ -122,9 +122,11 @@ func readClassRefs(raw string, fe padlock.FieldErrors) []string {
 
 var domainPattern = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 
-// readDomains accepts email domains of the account's own staff only, so an
-// account cannot claim another company's domain and catch its users at the
-// "Sign in with SSO" form.
+// readDomains accepts an email domain when an active member of the
+// account's staff who has signed in at least once has an address at it,
+// and no other account lists it. An invited address proves nothing: any
+// account can invite anyone, and a domain decides where "Sign in with SSO"
+// sends the people who have no Padlock user yet.
 func (s *Service) readDomains(ctx context.Context, tx *store.Tx, accountID int64, raw string, fe padlock.FieldErrors) []string {
 	var out []string
 	for _, v := range splitList(strings.ToLower(raw)) {
@@ -133,24 +135,40 @@ func (s *Service) readDomains(ctx context.Context, tx *store.Tx, accountID int64
 			fe.Add("domains", "“"+truncate(v, 60)+"” is not a domain name, like example.com.")
 			continue
 		}
-		n, err := tx.CountStaffAtDomain(ctx, accountID, v)
+		if slices.Contains(out, v) {
+			continue
+		}
+		problem, err := domainProblem(ctx, tx, accountID, v)
 		if err != nil {
 			fe.Add("domains", "The domains could not be checked; try again.")
 			s.Logger.Error("checking SSO domains", "err", err)
 			return nil
 		}
-		if n == 0 {
-			fe.Add("domains", "No user of this account has an email address at "+v+".")
+		if problem != "" {
+			fe.Add("domains", problem)
 			continue
 		}
-		if !slices.Contains(out, v) {
-			out = append(out, v)
-		}
+		out = append(out, v)
 	}
 	if len(out) > maxListItems {
 		fe.Add("domains", fmt.Sprintf("List at most %d domains.", maxListItems))
 	}
 	return out
+}
+
+// domainProblem says why the account may not list domain, "" if it may.
+// Another account's claim is checked only once this account has shown
+// that the domain is its own, so the answer reveals nothing to a stranger.
+func domainProblem(ctx context.Context, tx *store.Tx, accountID int64, domain string) (string, error) {
+	n, err := tx.CountSignedInStaffAtDomain(ctx, accountID, domain)
+	if err != nil || n == 0 {
+		return "No active user of this account who has signed in at least once has an email address at " + domain + ".", err
+	}
+	taken, err := tx.SSODomainTakenByOther(ctx, accountID, domain)
+	if err != nil || !taken {
+		return "", err
+	}
+	return store.DomainTakenMessage(domain), nil
 }
 
 // readBreakGlass turns emails into the account's active staff members, and

@@ -120,11 +120,23 @@ func (s *Service) SP(publicID string) SPInfo {
 	return SPInfo{EntityID: s.entityID(publicID), ACSURL: s.acsURL(publicID), MetadataURL: s.entityID(publicID), SignInURL: s.SignInURL(publicID)}
 }
 
-// PublicIDForEmail finds where "Sign in with SSO" sends an email address:
-// the account whose SSO is on for the email's domain.
+// PublicIDForEmail finds where "Sign in with SSO" sends an email address.
+// The address of an existing staff member goes to their own account's SSO,
+// whatever account lists its domain; a portal user's goes nowhere, since
+// portal users sign in at the portal. Only an address with no user is sent
+// by its domain, to the account that may create the user just in time.
 func (s *Service) PublicIDForEmail(ctx context.Context, email string) (string, error) {
 	email, err := padlock.NormalizeEmail(email)
 	if err != nil {
+		return "", err
+	}
+	c, err := s.DB.Conn().CredentialsByEmail(ctx, email)
+	switch {
+	case err == nil && c.User.IsPortalUser():
+		return "", padlock.FieldError("email", "Client portal users sign in at their portal's sign-in page, /portal/login, not with the account's single sign-on.")
+	case err == nil:
+		return s.publicIDOfAccount(ctx, c.User.AccountID)
+	case !errors.Is(err, padlock.ErrNotFound):
 		return "", err
 	}
 	_, domain, _ := strings.Cut(email, "@")
@@ -133,6 +145,19 @@ func (s *Service) PublicIDForEmail(ctx context.Context, email string) (string, e
 		return "", padlock.FieldError("email", "Single sign-on is not set up for "+domain+". Sign in with your password, or use the sign-in link your administrator gave you.")
 	}
 	return id, err
+}
+
+// publicIDOfAccount is the SSO address of a user's own account, if its SSO
+// is on.
+func (s *Service) publicIDOfAccount(ctx context.Context, accountID int64) (string, error) {
+	rec, err := s.DB.Conn().SSOConfig(ctx, accountID)
+	if err != nil && !errors.Is(err, padlock.ErrNotFound) {
+		return "", err
+	}
+	if rec == nil || !rec.Enabled || !rec.Configured() {
+		return "", padlock.FieldError("email", "Single sign-on is not set up for your account. Sign in with your password.")
+	}
+	return rec.PublicID, nil
 }
 
 func (s *Service) record(ctx context.Context, e padlock.Event) {

@@ -27,7 +27,9 @@ func decodeResponse(form string) ([]byte, *rejection) {
 }
 
 // checkShape looks at the raw XML before any signature is checked: one
-// Response holding exactly one assertion, and no DOCTYPE. Signature
+// Response holding exactly one assertion, and no DOCTYPE. An encrypted
+// assertion may carry its own signature inside the encryption, so whether
+// it is signed is checked once decrypted (checkEncrypted). Signature
 // wrapping needs a second copy of something (an assertion hidden where the
 // signature check finds it, beside the one the application reads, or a
 // Response inside a Response); refusing every document with more than one
@@ -56,7 +58,7 @@ func checkShape(raw []byte) *rejection {
 		return reject(reasonMalformed, "no assertion")
 	case n > 1:
 		return reject(reasonManyAssertions, "")
-	case counts["Signature"] == 0:
+	case counts["Signature"] == 0 && counts["EncryptedAssertion"] == 0:
 		// crewjam/saml refuses it too, but without saying why.
 		return reject(reasonUnsigned, "nothing is signed")
 	}

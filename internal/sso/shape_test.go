@@ -138,3 +138,32 @@ func TestMetadataIsNotFetchedFromInsideTheServersNetwork(t *testing.T) {
 		}
 	}
 }
+
+// An assertion signed and then encrypted carries its signature inside the
+// encryption: the raw check lets it through, and the check of the
+// decrypted assertion accepts it, or names it unsigned when it is not.
+func TestAnEncryptedAssertionIsCheckedOnceDecrypted(t *testing.T) {
+	key, cert := ssotest.TestKey(t, "sp")
+	sp := testSP
+	sp.Certificate = cert
+	idp := ssotest.Start(t, "idp-a", time.Now)
+	craft := func(r ssotest.Response) []byte {
+		r.Email = "someone@acme.test"
+		raw, _ := base64.StdEncoding.DecodeString(idp.Craft(t, sp, r))
+		return raw
+	}
+	signedOnly := craft(ssotest.Response{AssertionOnly: true, Encrypt: true})
+	if rj := checkShape(signedOnly); rj != nil {
+		t.Fatalf("the raw check: %v", rj)
+	}
+	if rj := checkEncrypted(signedOnly, key); rj != nil {
+		t.Fatalf("a signed, then encrypted assertion: %v", rj)
+	}
+	if rj := checkEncrypted(craft(ssotest.Response{Unsigned: true, Encrypt: true}), key); rj == nil || rj.reason != reasonUnsigned {
+		t.Fatalf("an unsigned encrypted assertion: %v", rj)
+	}
+	other, _ := ssotest.TestKey(t, "another sp")
+	if rj := checkEncrypted(signedOnly, other); rj == nil || rj.reason != reasonMalformed {
+		t.Fatalf("an assertion encrypted to another key: %v", rj)
+	}
+}

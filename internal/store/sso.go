@@ -130,6 +130,12 @@ func (tx *Tx) SaveSSOOptions(ctx context.Context, c *padlock.SSOConfig, now time
 	return tx.replaceBreakGlass(ctx, c.AccountID, c.BreakGlass)
 }
 
+// DomainTakenMessage is the answer when another account has listed a
+// domain: it names no account.
+func DomainTakenMessage(domain string) string {
+	return domain + " is in use by another Padlock account."
+}
+
 func (tx *Tx) replaceSSODomains(ctx context.Context, accountID int64, domains []string) error {
 	if _, err := tx.exec(ctx, `DELETE FROM sso_domains WHERE account_id = $1`, accountID); err != nil {
 		return err
@@ -140,7 +146,7 @@ func (tx *Tx) replaceSSODomains(ctx context.Context, accountID int64, domains []
 			return err
 		}
 		if n == 0 {
-			return &padlock.Error{Code: padlock.ECONFLICT, Field: "domains", Message: d + " is already used for single sign-on by another account."}
+			return &padlock.Error{Code: padlock.ECONFLICT, Field: "domains", Message: DomainTakenMessage(d)}
 		}
 	}
 	return nil
@@ -258,11 +264,22 @@ func (tx *Tx) SSOSessionContext(ctx context.Context, sessionID int64) (string, e
 	return classRef, notFound(err)
 }
 
-// CountStaffAtDomain counts the account's staff whose email is at domain,
-// which the caller has checked is a plain domain name (no LIKE wildcards).
-func (tx *Tx) CountStaffAtDomain(ctx context.Context, accountID int64, domain string) (int, error) {
+// CountSignedInStaffAtDomain counts the account's active staff whose email
+// is at domain and who have signed in at least once: an address that was
+// only invited proves nothing about who owns the domain. The caller has
+// checked that domain is a plain domain name (no LIKE wildcards).
+func (tx *Tx) CountSignedInStaffAtDomain(ctx context.Context, accountID int64, domain string) (int, error) {
 	var n int
-	err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE account_id = $1 AND portal_id IS NULL AND email LIKE $2`,
-		accountID, "%@"+domain).Scan(&n)
+	err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE account_id = $1 AND portal_id IS NULL
+		AND status = $3 AND last_sign_in_at <> 0 AND email LIKE $2`,
+		accountID, "%@"+domain, string(padlock.StatusActive)).Scan(&n)
 	return n, err
+}
+
+// SSODomainTakenByOther tells whether another account has listed domain
+// for single sign-on.
+func (tx *Tx) SSODomainTakenByOther(ctx context.Context, accountID int64, domain string) (bool, error) {
+	var n int
+	err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM sso_domains WHERE domain = $1 AND account_id <> $2`, domain, accountID).Scan(&n)
+	return n > 0, err
 }

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"html"
 	"io"
 	"net/http"
@@ -46,7 +48,8 @@ func newSSOAccountWith(t *testing.T, a *testenv.TestApp, name, domain string, id
 		t.Fatal(err)
 	}
 	s.publicID = rec.PublicID
-	s.sp = ssotest.SP{EntityID: a.URL + "/sso/" + s.publicID + "/metadata", ACSURL: a.URL + "/sso/" + s.publicID + "/acs"}
+	s.sp = ssotest.SP{EntityID: a.URL + "/sso/" + s.publicID + "/metadata", ACSURL: a.URL + "/sso/" + s.publicID + "/acs",
+		Certificate: spCertificate(t, rec.SPCertificate)}
 	_, _, metadata := s.admin.Get(t, "/sso/"+s.publicID+"/metadata")
 	s.idp.Trust(t, []byte(metadata))
 	s.saveIdP(t, url.Values{"metadata_xml": {s.idp.MetadataXML(t)}})
@@ -56,6 +59,20 @@ func newSSOAccountWith(t *testing.T, a *testenv.TestApp, name, domain string, id
 	}
 	s.saveOptions(t, url.Values{"enabled": {"on"}, "jit_role": {"lite"}, "domains": {domain}})
 	return s
+}
+
+// spCertificate reads the SP's certificate, to which an IdP encrypts.
+func spCertificate(t *testing.T, certPEM string) *x509.Certificate {
+	t.Helper()
+	block, _ := pem.Decode([]byte(certPEM))
+	if block == nil {
+		t.Fatal("the SP certificate is not PEM")
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cert
 }
 
 func (s *ssoAccount) saveIdP(t *testing.T, form url.Values) {

@@ -53,6 +53,10 @@ func TestSSORefusesBadResponses(t *testing.T) {
 				message: "signature does not match", reason: "missing or invalid signature"},
 			{name: "a signed response inside a forged one", craft: s.crafted(t, ssotest.Response{Wrap: ssotest.WrapResponseInResponse}),
 				message: "tampered with", reason: "signature wrapping"},
+			{name: "an encrypted assertion signed by nobody", craft: s.crafted(t, ssotest.Response{Unsigned: true, Encrypt: true}),
+				message: "is not signed", reason: "missing or invalid signature"},
+			{name: "an encrypted assertion signed by another key", craft: s.crafted(t, ssotest.Response{Encrypt: true, AssertionOnly: true, SignWith: "mallory"}),
+				message: "key this account does not trust", reason: "signed by an untrusted key"},
 			{name: "a response that is not base64", craft: func(string) string { return "%%%" },
 				message: "could not be read", reason: "malformed response"},
 			{name: "a response that is not XML", craft: func(string) string { return base64.StdEncoding.EncodeToString([]byte("<<<")) },
@@ -70,13 +74,21 @@ func TestSSORefusesBadResponses(t *testing.T) {
 				s.expectRefused(t, c, status, body, tc.message, tc.reason)
 			})
 		}
-		t.Run("while an honest response from the same IdP is accepted", func(t *testing.T) {
-			c := a.NewClient()
-			id, relay := s.startSignIn(t, c)
-			if status, loc, body := s.postToACS(t, c, s.crafted(t, ssotest.Response{})(id), relay); status != http.StatusSeeOther || loc != "/" {
-				t.Fatalf("ACS: %d %q\n%s", status, loc, body)
-			}
-		})
+		for _, ok := range []struct {
+			name string
+			r    ssotest.Response
+		}{
+			{"while an honest response from the same IdP is accepted", ssotest.Response{}},
+			{"and so is an assertion signed, then encrypted, in an unsigned response", ssotest.Response{AssertionOnly: true, Encrypt: true}},
+		} {
+			t.Run(ok.name, func(t *testing.T) {
+				c := a.NewClient()
+				id, relay := s.startSignIn(t, c)
+				if status, loc, body := s.postToACS(t, c, s.crafted(t, ok.r)(id), relay); status != http.StatusSeeOther || loc != "/" {
+					t.Fatalf("ACS: %d %q\n%s", status, loc, between(body, "<main", "</main>"))
+				}
+			})
+		}
 	})
 }
 

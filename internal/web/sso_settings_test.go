@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/sso/ssotest"
 	"github.com/padlock-mfa/padlock/internal/testenv"
@@ -194,6 +195,60 @@ func TestSignInWithSSOByEmailDomain(t *testing.T) {
 	}
 }
 
+// "Sign in with SSO" sends the address of an existing user to their own
+// account's SSO, whichever account lists the address's domain, and a
+// portal user to the portal's sign-in page. Only an address with no user
+// goes by its domain.
+func TestSignInWithSSOSendsAnExistingUserToTheirOwnAccount(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a := testenv.StartApp(t, d, testenv.Options{})
+		acme := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
+		beta := newSSOAccount(t, a, "Beta IT", "beta.test", "idp-b")
+		beta.addUser(t, "contractor@acme.test", padlock.RoleEditor)
+		beta.saveOptions(t, url.Values{"jit_role": {"lite"}}) // Beta's SSO off
+		org := &padlock.Organization{AccountID: acme.user.AccountID, Name: "Client Co", CreatedAt: a.Clock.Now()}
+		if err := a.DB.Conn().CreateOrganization(t.Context(), org); err != nil {
+			t.Fatal(err)
+		}
+		portalWithUser(t, a, acme.admin, org, "client@acme.test", padlock.RoleLite)
+		c := a.NewClient()
+		refused := func(t *testing.T, email, message string) {
+			t.Helper()
+			status, _, body := c.PostForm(t, "/sso", url.Values{"sso_email": {email}})
+			if status != http.StatusUnprocessableEntity || !strings.Contains(between(body, `id="sso_email-error">`, "<"), message) {
+				t.Fatalf("%d; want %q beside the email\n%s", status, message, between(body, "<main", "</main>"))
+			}
+		}
+		goesTo := func(t *testing.T, email string, s *ssoAccount) string {
+			t.Helper()
+			status, _, body := c.PostForm(t, "/sso", url.Values{"sso_email": {email}})
+			if status != http.StatusOK || continueURL(t, body) != "/sso/"+s.publicID+"/login?next=%2F" {
+				t.Fatalf("%d; want the way to %s's IdP\n%s", status, s.publicID, between(body, "<main", "</main>"))
+			}
+			return continueURL(t, body)
+		}
+
+		t.Run("a user of an account without SSO is told so, not sent to the domain's IdP", func(t *testing.T) {
+			refused(t, "Contractor@acme.test", "Single sign-on is not set up for your account. Sign in with your password.")
+		})
+		t.Run("a portal user is sent to the portal's sign-in page", func(t *testing.T) {
+			refused(t, "client@acme.test", "/portal/login")
+		})
+		t.Run("an address with no user goes by its domain", func(t *testing.T) {
+			goesTo(t, "newcomer@acme.test", acme)
+		})
+		t.Run("a user goes to their own account's IdP once it has SSO", func(t *testing.T) {
+			beta.saveOptions(t, url.Values{"enabled": {"on"}, "jit_role": {"lite"}})
+			to := goesTo(t, "contractor@acme.test", beta)
+			beta.idp.SignInAs("contractor@acme.test", "")
+			form := beta.idpForm(t, c, to)
+			if status, loc, body := beta.postToACS(t, c, form.SAMLResponse, form.RelayState); status != http.StatusSeeOther || loc != "/" {
+				t.Fatalf("ACS: %d %q\n%s", status, loc, between(body, "<main", "</main>"))
+			}
+		})
+	})
+}
+
 // Test connection shows what the IdP sent and signs nobody in; only an
 // Administrator has the SSO settings.
 func TestTestConnectionShowsTheAssertionAndSignsNobodyIn(t *testing.T) {
@@ -226,4 +281,59 @@ func TestTestConnectionShowsTheAssertionAndSignsNobodyIn(t *testing.T) {
 	if _, _, body := s.admin.Get(t, "/account/users"); !strings.Contains(body, `href="/account/settings/sso"`) {
 		t.Error("the Administrator has no SSO tab")
 	}
+}
+
+// An email domain sends "Sign in with SSO" to an account's IdP, so an
+// account lists only a domain where one of its active staff has signed in,
+// and a domain another account holds is refused beside the field without
+// naming that account. An invitation proves nothing: anyone can invite
+// anyone.
+func TestAnSSODomainNeedsAStaffMemberWhoSignedInThereAndBelongsToOneAccount(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a := testenv.StartApp(t, d, testenv.Options{})
+		beta := newSSOAccount(t, a, "Beta IT", "beta.test", "idp-b")
+		options := func(domains string) url.Values {
+			return url.Values{"enabled": {"on"}, "jit_role": {"lite"}, "domains": {domains}}
+		}
+		refused := func(t *testing.T, domains, message string) {
+			t.Helper()
+			status, body := beta.postOptions(t, options(domains))
+			if status < 400 || status >= 500 || !strings.Contains(between(body, `id="domains-error">`, "<"), message) {
+				t.Fatalf("%d; want %q beside the domains\n%s", status, message, between(body, "<main", "</main>"))
+			}
+			if rec, _ := a.DB.Conn().SSOConfig(t.Context(), beta.user.AccountID); strings.Join(rec.Domains, " ") != "beta.test" {
+				t.Fatalf("domains saved: %v", rec.Domains)
+			}
+		}
+
+		t.Run("an invited address does not prove a domain", func(t *testing.T) {
+			if _, err := a.Auth.Invite(t.Context(), auth.Actor{User: beta.user}, []string{"ceo@acme.test"}, padlock.RoleEditor); err != nil {
+				t.Fatal(err)
+			}
+			refused(t, "beta.test acme.test", "No active user of this account who has signed in")
+		})
+		t.Run("nor does a user who has never signed in", func(t *testing.T) {
+			beta.addUser(t, "new@gamma.test", padlock.RoleEditor)
+			refused(t, "beta.test gamma.test", "No active user of this account who has signed in")
+		})
+		t.Run("until they sign in", func(t *testing.T) {
+			a.NewClient().SignIn(t, "new@gamma.test", testenv.Password)
+			beta.saveOptions(t, options("beta.test gamma.test"))
+			beta.saveOptions(t, options("beta.test"))
+		})
+		acme := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
+		t.Run("the domain's owner claims it", func(t *testing.T) {
+			if rec, _ := a.DB.Conn().SSOConfig(t.Context(), acme.user.AccountID); strings.Join(rec.Domains, " ") != "acme.test" {
+				t.Fatalf("Acme's domains: %v", rec.Domains)
+			}
+		})
+		t.Run("a domain another account holds is refused, naming no account", func(t *testing.T) {
+			beta.addUser(t, "contractor@acme.test", padlock.RoleEditor)
+			a.NewClient().SignIn(t, "contractor@acme.test", testenv.Password)
+			refused(t, "beta.test acme.test", "acme.test is in use by another Padlock account.")
+			if _, body := beta.postOptions(t, options("acme.test")); strings.Contains(body, "Acme") {
+				t.Fatal("the refusal names the account that holds the domain")
+			}
+		})
+	})
 }

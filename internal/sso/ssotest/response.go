@@ -10,6 +10,7 @@ import (
 
 	"github.com/beevik/etree"
 	"github.com/crewjam/saml"
+	"github.com/crewjam/saml/xmlenc"
 	dsig "github.com/russellhaering/goxmldsig"
 )
 
@@ -17,6 +18,9 @@ import (
 type SP struct {
 	EntityID string
 	ACSURL   string
+	// Certificate is the SP's, from its metadata: Response.Encrypt
+	// encrypts the assertion to it.
+	Certificate *x509.Certificate
 }
 
 // Response describes a response to craft. The zero value (with an email
@@ -32,6 +36,12 @@ type Response struct {
 	Audience string
 	// Unsigned sends neither the assertion nor the response signed.
 	Unsigned bool
+	// AssertionOnly signs the assertion and leaves the response unsigned,
+	// as many IdPs do.
+	AssertionOnly bool
+	// Encrypt encrypts the assertion, once signed, to the SP's certificate
+	// (RSA-OAEP, AES-256-GCM), in an EncryptedAssertion.
+	Encrypt bool
 	// SignWith signs with another test key (by TestKey name).
 	SignWith string
 	// ExtraAssertion adds a second, validly signed assertion.
@@ -83,6 +93,13 @@ func (i *IdP) Craft(t testing.TB, sp SP, r Response) string {
 	}
 	a := i.assertion(sp, r, at)
 	assertionEl := placeSignature(a, sign(a.Element()))
+	if r.Encrypt {
+		assertionEl = encryptAssertion(t, assertionEl, sp.Certificate)
+	}
+	signResponse := sign
+	if r.AssertionOnly {
+		signResponse = func(el *etree.Element) *etree.Element { return el }
+	}
 	resp := &saml.Response{
 		ID: "id-" + randomHex(16), InResponseTo: r.InResponseTo, Version: "2.0", IssueInstant: at, Destination: sp.ACSURL,
 		Issuer: &saml.Issuer{Format: "urn:oasis:names:tc:SAML:2.0:nameid-format:entity", Value: i.EntityID()},
@@ -95,7 +112,7 @@ func (i *IdP) Craft(t testing.TB, sp SP, r Response) string {
 	}
 	var respEl *etree.Element
 	if r.Wrap == NoWrap {
-		respEl = signedResponse(resp, children, sign)
+		respEl = signedResponse(resp, children, signResponse)
 	} else {
 		respEl = i.wrap(t, sp, r, at, resp, assertionEl, sign)
 	}
@@ -138,6 +155,31 @@ func (i *IdP) assertion(sp SP, r Response, at time.Time) *saml.Assertion {
 			AuthnContext: saml.AuthnContext{AuthnContextClassRef: &saml.AuthnContextClassRef{Value: ctx}},
 		}},
 	}
+}
+
+// encryptAssertion encrypts a (signed) assertion to the SP's certificate
+// as crewjam/saml's IdP does, and wraps it in an EncryptedAssertion.
+func encryptAssertion(t testing.TB, assertion *etree.Element, cert *x509.Certificate) *etree.Element {
+	t.Helper()
+	if cert == nil {
+		t.Fatal("encrypting needs the SP's certificate")
+	}
+	doc := etree.NewDocument()
+	doc.SetRoot(assertion.Copy())
+	plaintext, err := doc.WriteToBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := xmlenc.OAEP()
+	enc.BlockCipher = xmlenc.AES256GCM
+	data, err := enc.Encrypt(cert, plaintext, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data.CreateAttr("Type", "http://www.w3.org/2001/04/xmlenc#Element")
+	el := etree.NewElement("saml:EncryptedAssertion")
+	el.AddChild(data)
+	return el
 }
 
 // signElement makes an enveloped signature as IdPs do: exclusive C14N,
