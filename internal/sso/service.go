@@ -135,27 +135,35 @@ func (s *Service) PublicIDForEmail(ctx context.Context, email string) (string, e
 	case err == nil && c.User.IsPortalUser():
 		return "", padlock.FieldError("email", "Client portal users sign in at their portal's sign-in page, /portal/login, not with the account's single sign-on.")
 	case err == nil:
-		return s.publicIDOfAccount(ctx, c.User.AccountID)
+		return s.publicIDOfAccount(ctx, c.User.AccountID, email)
 	case !errors.Is(err, padlock.ErrNotFound):
 		return "", err
 	}
 	_, domain, _ := strings.Cut(email, "@")
 	id, err := s.DB.Conn().SSOPublicIDByDomain(ctx, domain)
 	if errors.Is(err, padlock.ErrNotFound) {
-		return "", padlock.FieldError("email", "Single sign-on is not set up for "+domain+". Sign in with your password, or use the sign-in link your administrator gave you.")
+		return "", errNoSSOFor(email)
 	}
 	return id, err
 }
 
+// errNoSSOFor answers an address that has no single sign-on, in the same
+// words whether or not a staff member has it, so the form tells nobody who
+// has a Padlock user.
+func errNoSSOFor(email string) error {
+	_, domain, _ := strings.Cut(email, "@")
+	return padlock.FieldError("email", "Single sign-on is not set up for "+domain+". Sign in with your password, or use the sign-in link your administrator gave you.")
+}
+
 // publicIDOfAccount is the SSO address of a user's own account, if its SSO
 // is on.
-func (s *Service) publicIDOfAccount(ctx context.Context, accountID int64) (string, error) {
+func (s *Service) publicIDOfAccount(ctx context.Context, accountID int64, email string) (string, error) {
 	rec, err := s.DB.Conn().SSOConfig(ctx, accountID)
 	if err != nil && !errors.Is(err, padlock.ErrNotFound) {
 		return "", err
 	}
 	if rec == nil || !rec.Enabled || !rec.Configured() {
-		return "", padlock.FieldError("email", "Single sign-on is not set up for your account. Sign in with your password.")
+		return "", errNoSSOFor(email)
 	}
 	return rec.PublicID, nil
 }

@@ -228,8 +228,8 @@ func TestSignInWithSSOSendsAnExistingUserToTheirOwnAccount(t *testing.T) {
 			return continueURL(t, body)
 		}
 
-		t.Run("a user of an account without SSO is told so, not sent to the domain's IdP", func(t *testing.T) {
-			refused(t, "Contractor@acme.test", "Single sign-on is not set up for your account. Sign in with your password.")
+		t.Run("a user of an account without SSO is told as an unknown address would be, not sent to the domain's IdP", func(t *testing.T) {
+			refused(t, "Contractor@acme.test", "Single sign-on is not set up for acme.test. Sign in with your password")
 		})
 		t.Run("a portal user is sent to the portal's sign-in page", func(t *testing.T) {
 			refused(t, "client@acme.test", "/portal/login")
