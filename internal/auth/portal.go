@@ -50,7 +50,8 @@ func (s *Service) CreatePortal(ctx context.Context, actor Actor, in PortalInput)
 	return p, err
 }
 
-// UpdatePortal renames a portal and turns its requirement on or off.
+// UpdatePortal renames a portal and turns its requirement on or off; only
+// an Administrator may turn it off.
 // Turning it on applies at once to every portal user without MFA (who is
 // emailed); turning it off leaves their MFA in place.
 func (s *Service) UpdatePortal(ctx context.Context, actor Actor, portalID int64, in PortalInput) error {
@@ -65,6 +66,9 @@ func (s *Service) UpdatePortal(ctx context.Context, actor Actor, portalID int64,
 		p, err := tx.Portal(ctx, actor.User.AccountID, portalID)
 		if err != nil {
 			return err
+		}
+		if !in.RequireMFA && p.RequiresMFA() && actor.User.Role != padlock.RoleAdministrator {
+			return &padlock.Error{Code: padlock.EFORBIDDEN, Field: "require_mfa", Message: "Only an Administrator may turn off the MFA requirement."}
 		}
 		turnedOn := in.RequireMFA && !p.RequiresMFA()
 		switch {
