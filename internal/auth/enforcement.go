@@ -61,6 +61,9 @@ func (s *Service) SaveAuthSettings(ctx context.Context, actor Actor, in AuthSett
 		if err != nil {
 			return err
 		}
+		if err := mayChangeSettings(actor, acct, in); err != nil {
+			return err
+		}
 		if in.RequireMFA && !acct.RequiresMFA() {
 			me, err := tx.UserByID(ctx, actor.User.ID)
 			if err != nil {
@@ -72,6 +75,29 @@ func (s *Service) SaveAuthSettings(ctx context.Context, actor Actor, in AuthSett
 		}
 		return s.applyAuthSettings(ctx, tx, q, actor, acct, in)
 	})
+}
+
+// mayChangeSettings lets a Manager only tighten the settings: turn the
+// requirement on, shorten the grace period and the session limits. Turning
+// the requirement off or lengthening any of them is for Administrators.
+func mayChangeSettings(actor Actor, acct *padlock.Account, in AuthSettings) error {
+	if actor.User.Role == padlock.RoleAdministrator {
+		return nil
+	}
+	fe := padlock.FieldErrors{}
+	if !in.RequireMFA && acct.RequiresMFA() {
+		fe.Add("require_mfa", "Only an Administrator may turn off the MFA requirement.")
+	}
+	if in.RequireMFA && acct.RequiresMFA() && in.GraceDays > acct.MFAGraceDays {
+		fe.Add("grace_days", fmt.Sprintf("Only an Administrator may lengthen the grace period (now %d days).", acct.MFAGraceDays))
+	}
+	if in.SessionIdle > acct.SessionIdle {
+		fe.Add("session_idle", fmt.Sprintf("Only an Administrator may lengthen the idle timeout (now %d minutes).", int(acct.SessionIdle/time.Minute)))
+	}
+	if in.SessionLifetime > acct.SessionLifetime {
+		fe.Add("session_lifetime", fmt.Sprintf("Only an Administrator may lengthen the lifetime (now %d hours).", int(acct.SessionLifetime/time.Hour)))
+	}
+	return fe.Forbidden()
 }
 
 func (s *Service) applyAuthSettings(ctx context.Context, tx *store.Tx, q *mailQueue, actor Actor, acct *padlock.Account, in AuthSettings) error {
@@ -104,13 +130,16 @@ func (s *Service) applyAuthSettings(ctx context.Context, tx *store.Tx, q *mailQu
 	if err := tx.SaveAuthenticationSettings(ctx, acct); err != nil {
 		return err
 	}
-	if !acct.RequiresMFA() {
+	// Deadlines move only when the grace itself is set or changed: a save
+	// that changes neither gives no one a new grace period.
+	turnedOn := in.RequireMFA && !was.RequiresMFA()
+	if !turnedOn && !(in.RequireMFA && was.MFAGraceDays != in.GraceDays) {
 		return nil
 	}
 	if err := tx.RecomputeMFADeadlines(ctx, acct.ID, acct.MFARequiredAt, acct.MFAGraceDays); err != nil {
 		return err
 	}
-	if was.RequiresMFA() {
+	if !turnedOn {
 		return nil
 	}
 	return s.noticeUsersWithoutMFA(ctx, tx, q, actor, acct)
@@ -182,7 +211,7 @@ func (s *Service) resetMFA(ctx context.Context, tx *store.Tx, q *mailQueue, u *p
 	if _, err := tx.DeleteUserSessions(ctx, u.ID, 0); err != nil {
 		return err
 	}
-	if err := tx.SetMFADeadline(ctx, u.ID, q.now); err != nil {
+	if err := tx.SetMFAReset(ctx, u.ID, q.now); err != nil {
 		return err
 	}
 	if err := q.add(mail.MFAResetNotice(u.Email, by, q.now)); err != nil {

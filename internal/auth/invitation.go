@@ -38,12 +38,14 @@ func ParseEmails(field, raw string) ([]string, error) {
 }
 
 // Invite creates invited users with the role and emails each a single-use
-// link. Either every address is invited or none is.
-func (s *Service) Invite(ctx context.Context, actor Actor, emails []string, role padlock.Role) ([]*padlock.User, error) {
+// link; it returns how many invitations it sent. Either every address is
+// invited or none is. An address that already has a Padlock user, in this
+// account or any other, gets the same answer as any other: no user is
+// created, nothing is recorded, and only its owner is told, by email.
+func (s *Service) Invite(ctx context.Context, actor Actor, emails []string, role padlock.Role) (int, error) {
 	if !actor.User.Role.Can(padlock.PermManageUsers) || !actor.User.Role.CanManage(role) {
-		return nil, padlock.FieldError("role", "You may not invite users with this role.")
+		return 0, padlock.FieldError("role", "You may not invite users with this role.")
 	}
-	var users []*padlock.User
 	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
 		acct, err := tx.Account(ctx, actor.User.AccountID)
 		if err != nil {
@@ -54,20 +56,29 @@ func (s *Service) Invite(ctx context.Context, actor Actor, emails []string, role
 			if acct.RequiresMFA() {
 				u.MFADeadline = padlock.MFADeadline(acct.MFARequiredAt, q.now, acct.MFAGraceDays)
 			}
-			if err := tx.CreateUser(ctx, u, ""); err != nil {
-				if padlock.ErrorCode(err) == padlock.ECONFLICT {
-					return padlock.FieldError("emails", e+" already has a Padlock user.")
-				}
+			if err := s.inviteOne(ctx, tx, q, acct, actor, u); err != nil {
 				return err
 			}
-			if err := s.sendInvitation(ctx, tx, q, acct, actor, u); err != nil {
-				return err
-			}
-			users = append(users, u)
 		}
 		return nil
 	})
-	return users, err
+	if err != nil {
+		return 0, err
+	}
+	return len(emails), nil
+}
+
+// inviteOne creates the invited user and sends the invitation or, when the
+// address already has a user anywhere, tells that user instead.
+func (s *Service) inviteOne(ctx context.Context, tx *store.Tx, q *mailQueue, acct *padlock.Account, actor Actor, u *padlock.User) error {
+	created, err := tx.CreateUserIfNew(ctx, u, "")
+	if err != nil {
+		return err
+	}
+	if !created {
+		return q.add(mail.InvitationToExistingUser(u.Email, acct.Name, actor.User.DisplayName()))
+	}
+	return s.sendInvitation(ctx, tx, q, acct, actor, u)
 }
 
 func (s *Service) sendInvitation(ctx context.Context, tx *store.Tx, q *mailQueue, acct *padlock.Account, actor Actor, u *padlock.User) error {

@@ -50,7 +50,8 @@ func (s *Service) CreatePortal(ctx context.Context, actor Actor, in PortalInput)
 	return p, err
 }
 
-// UpdatePortal renames a portal and turns its requirement on or off.
+// UpdatePortal renames a portal and turns its requirement on or off; only
+// an Administrator may turn it off.
 // Turning it on applies at once to every portal user without MFA (who is
 // emailed); turning it off leaves their MFA in place.
 func (s *Service) UpdatePortal(ctx context.Context, actor Actor, portalID int64, in PortalInput) error {
@@ -65,6 +66,9 @@ func (s *Service) UpdatePortal(ctx context.Context, actor Actor, portalID int64,
 		p, err := tx.Portal(ctx, actor.User.AccountID, portalID)
 		if err != nil {
 			return err
+		}
+		if !in.RequireMFA && p.RequiresMFA() && actor.User.Role != padlock.RoleAdministrator {
+			return &padlock.Error{Code: padlock.EFORBIDDEN, Field: "require_mfa", Message: "Only an Administrator may turn off the MFA requirement."}
 		}
 		turnedOn := in.RequireMFA && !p.RequiresMFA()
 		switch {
@@ -122,15 +126,15 @@ func (s *Service) DeletePortal(ctx context.Context, actor Actor, portalID int64)
 }
 
 // InviteToPortal invites people at the client as portal users with a portal
-// role; like account invitations, all or none.
-func (s *Service) InviteToPortal(ctx context.Context, actor Actor, portalID int64, emails []string, role padlock.Role) ([]*padlock.User, error) {
+// role and returns how many invitations it sent; like account invitations,
+// all or none, and an address that already has a user is told by email only.
+func (s *Service) InviteToPortal(ctx context.Context, actor Actor, portalID int64, emails []string, role padlock.Role) (int, error) {
 	if err := mayManagePortals(actor); err != nil {
-		return nil, err
+		return 0, err
 	}
 	if !role.IsPortalRole() {
-		return nil, padlock.FieldError("role", "Choose Editor, Creator or Lite.")
+		return 0, padlock.FieldError("role", "Choose Editor, Creator or Lite.")
 	}
-	var users []*padlock.User
 	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
 		p, err := tx.Portal(ctx, actor.User.AccountID, portalID)
 		if err != nil {
@@ -147,20 +151,16 @@ func (s *Service) InviteToPortal(ctx context.Context, actor Actor, portalID int6
 			if p.RequiresMFA() {
 				u.MFADeadline = q.now
 			}
-			if err := tx.CreateUser(ctx, u, ""); err != nil {
-				if padlock.ErrorCode(err) == padlock.ECONFLICT {
-					return padlock.FieldError("emails", e+" already has a Padlock user.")
-				}
+			if err := s.inviteOne(ctx, tx, q, acct, actor, u); err != nil {
 				return err
 			}
-			if err := s.sendInvitation(ctx, tx, q, acct, actor, u); err != nil {
-				return err
-			}
-			users = append(users, u)
 		}
 		return nil
 	})
-	return users, err
+	if err != nil {
+		return 0, err
+	}
+	return len(emails), nil
 }
 
 // ResetPortalUserMFA is Reset MFA on a portal user's Edit page:

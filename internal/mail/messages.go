@@ -30,6 +30,27 @@ If you weren't expecting this invitation, you can ignore this email.
 	}
 }
 
+// InvitationToExistingUser tells to that someone tried to invite them to
+// joining although they already have a Padlock user. The inviter is told
+// nothing different, so an invitation never reveals who has a user.
+func InvitationToExistingUser(to, joining, inviterName string) padlock.Mail {
+	return padlock.Mail{
+		To:      to,
+		Subject: fmt.Sprintf("Someone tried to invite you to %s on Padlock", joining),
+		Body: fmt.Sprintf(`Hello,
+
+%s tried to invite you to join %s on Padlock, but this address already
+has a Padlock user, so nothing was changed and no new user was created.
+
+A Padlock user belongs to one account or client portal. To join %s as
+well, ask them to invite another email address of yours.
+
+If you weren't expecting this, you can ignore this email. If you have
+forgotten your password, use "Forgot your password?" on the sign-in page.
+`, inviterName, joining, joining),
+	}
+}
+
 // PasswordReset carries a link to choose a new password.
 func PasswordReset(to, link string, expires time.Time) padlock.Mail {
 	return padlock.Mail{

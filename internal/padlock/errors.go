@@ -44,6 +44,9 @@ func ErrorCode(err error) string {
 	}
 	var v *ValidationError
 	if errors.As(err, &v) {
+		if v.Code != "" {
+			return v.Code
+		}
 		return EINVALID
 	}
 	if err == nil {
@@ -87,8 +90,22 @@ func (fe FieldErrors) Err() error {
 	return &ValidationError{Fields: fe}
 }
 
-// ValidationError carries every field problem of one submission.
-type ValidationError struct{ Fields FieldErrors }
+// Forbidden returns nil when there are no errors, otherwise an EFORBIDDEN
+// error that still shows each message beside its field: a refusal of what
+// the fields ask for, not a typing mistake.
+func (fe FieldErrors) Forbidden() error {
+	if len(fe) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: fe, Code: EFORBIDDEN}
+}
+
+// ValidationError carries every field problem of one submission. Its code
+// is EINVALID unless Code says otherwise.
+type ValidationError struct {
+	Fields FieldErrors
+	Code   string
+}
 
 func (v *ValidationError) Error() string {
 	for f, m := range v.Fields {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
@@ -53,6 +55,25 @@ func (tx *Tx) CreateUser(ctx context.Context, u *padlock.User, passwordHash stri
 		return &padlock.Error{Code: padlock.ECONFLICT, Field: "email", Message: "A user with this email address already exists."}
 	}
 	return err
+}
+
+// CreateUserIfNew inserts a user and sets its ID, unless the email already
+// belongs to a user of any account or portal: then it inserts nothing and
+// reports false. It never fails on the taken address, so it is safe inside a
+// PostgreSQL transaction, where a unique violation would abort the rest.
+func (tx *Tx) CreateUserIfNew(ctx context.Context, u *padlock.User, passwordHash string) (bool, error) {
+	var portal any
+	if u.PortalID != 0 {
+		portal = u.PortalID
+	}
+	err := tx.q.QueryRowContext(ctx, `INSERT INTO users (account_id, portal_id, email, name, role, status, password_hash, created_at, mfa_deadline)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (email) DO NOTHING RETURNING id, credential_version`,
+		u.AccountID, portal, u.Email, u.Name, string(u.Role), string(u.Status), passwordHash, u.CreatedAt.Unix(), unixOrNone(u.MFADeadline)).
+		Scan(&u.ID, &u.CredentialVersion)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // User returns a member of the account's staff. Another account's user, or
@@ -244,5 +265,12 @@ func (tx *Tx) ResetCredentials(ctx context.Context, userID int64) error {
 // SetMFADeadline sets when the requirement applies to the user.
 func (tx *Tx) SetMFADeadline(ctx context.Context, userID int64, at time.Time) error {
 	_, err := tx.exec(ctx, `UPDATE users SET mfa_deadline = $2 WHERE id = $1`, userID, unixOrNone(at))
+	return err
+}
+
+// SetMFAReset records that the user's MFA was reset at: the requirement
+// applies to them from then, and no later grace period moves that.
+func (tx *Tx) SetMFAReset(ctx context.Context, userID int64, at time.Time) error {
+	_, err := tx.exec(ctx, `UPDATE users SET mfa_deadline = $2, mfa_reset_at = $2 WHERE id = $1`, userID, at.Unix())
 	return err
 }

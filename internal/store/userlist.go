@@ -75,11 +75,14 @@ func (tx *Tx) UsersWithoutMFA(ctx context.Context, accountID, portalID int64) ([
 // RecomputeMFADeadlines stores every user's deadline for a requirement
 // turned on at requiredAt with graceDays: the grace runs from requiredAt or
 // from when the user joined, whichever is later. Shortening the grace takes
-// effect for everyone at once.
+// effect for everyone at once. A user whose MFA was reset while this
+// requirement was on gets no grace: their deadline stays the reset.
 func (tx *Tx) RecomputeMFADeadlines(ctx context.Context, accountID int64, requiredAt time.Time, graceDays int) error {
 	grace := int64(graceDays) * 24 * 3600
 	_, err := tx.exec(ctx, `UPDATE users SET mfa_deadline =
-		CASE WHEN created_at > $2 THEN created_at ELSE $2 END + $3 WHERE account_id = $1 AND portal_id IS NULL`, accountID, requiredAt.Unix(), grace)
+		CASE WHEN mfa_reset_at > 0 AND mfa_reset_at >= $2 THEN mfa_reset_at
+		WHEN created_at > $2 THEN created_at + $3 ELSE $2 + $3 END
+		WHERE account_id = $1 AND portal_id IS NULL`, accountID, requiredAt.Unix(), grace)
 	return err
 }
 

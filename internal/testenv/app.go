@@ -55,6 +55,8 @@ type Options struct {
 	SMTP *SMTPServer
 	// Clock shares a clock between nodes; nil starts one.
 	Clock *Clock
+	// BaseURL is the node's public URL; empty is its own http address.
+	BaseURL string
 }
 
 // StartApp starts a node on the dialect's database, stopped at cleanup.
@@ -72,6 +74,7 @@ func StartApp(t testing.TB, d string, o Options) *TestApp {
 		cfg.DataDir = t.TempDir()
 	}
 	cfg.DatabaseURL = o.DatabaseURL
+	cfg.BaseURL = o.BaseURL
 	if cfg.DatabaseURL == "" && d == "postgres" {
 		cfg.DatabaseURL = DatabaseURL(t, "postgres")
 	}

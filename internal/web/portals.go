@@ -184,7 +184,7 @@ func (s *Server) portalInvite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	emails, err := auth.ParseEmails("emails", r.PostFormValue("emails"))
-	var invited []*padlock.User
+	var invited int
 	if err == nil {
 		role, rerr := padlock.ParseRole(r.PostFormValue("role"))
 		if rerr != nil {
@@ -199,7 +199,7 @@ func (s *Server) portalInvite(w http.ResponseWriter, r *http.Request) {
 		s.renderPortalPage(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}
-	s.setFlash(w, strconv.Itoa(len(invited))+" invitation(s) sent.")
+	s.setFlash(w, strconv.Itoa(invited)+" invitation(s) sent.")
 	redirect(w, r, portalURL(portal))
 }
 

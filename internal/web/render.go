@@ -136,7 +136,7 @@ func formError(p *Page, err error) int {
 		for f, m := range v.Fields {
 			p.Errors.Add(f, m)
 		}
-		return http.StatusUnprocessableEntity
+		return statusOf(padlock.ErrorCode(v))
 	case errors.As(err, &e) && e.Field != "":
 		p.Errors.Add(e.Field, e.Message)
 		return statusOf(e.Code)

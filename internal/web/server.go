@@ -84,6 +84,11 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
+		if s.opts.SecureCookies {
+			// Once a browser has seen Padlock over https, it never tries
+			// plain http for it again, so no one on the path can strip TLS.
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		r.Body = http.MaxBytesReader(rec, r.Body, maxBody)
 		defer func() {
 			if v := recover(); v != nil {

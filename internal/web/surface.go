@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
@@ -39,10 +40,19 @@ func at(r *http.Request, path string) string {
 }
 
 // safeNext keeps a post-sign-in redirect on this site and on the request's
-// surface; anything else goes to the surface's start page.
+// surface; anything else goes to the surface's start page. A browser drops
+// tabs and line breaks from a URL and reads a backslash as a slash, so
+// "/\t/evil.example" would leave the site: only a path of printable ASCII,
+// without backslashes, that names no host before or after decoding passes.
 func safeNext(r *http.Request, next string) string {
 	home := at(r, "/")
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !isLocalPath(next) {
+		return home
+	}
+	if decoded, err := url.PathUnescape(next); err != nil || namesAHost(decoded) {
+		return home
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" {
 		return home
 	}
 	onPortal := next == "/portal" || strings.HasPrefix(next, "/portal/")
@@ -50,4 +60,27 @@ func safeNext(r *http.Request, next string) string {
 		return home
 	}
 	return next
+}
+
+// isLocalPath reports whether p is an absolute path of printable ASCII
+// without backslashes that a browser cannot read as another host ("//").
+func isLocalPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// namesAHost reports whether a decoded path could reach another host: a
+// control character anywhere, or a start a browser reads as "//".
+func namesAHost(p string) bool {
+	if strings.ContainsFunc(p, func(c rune) bool { return c < ' ' || c == 0x7f }) {
+		return true
+	}
+	return strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\")
 }

@@ -118,7 +118,7 @@ func (s *Server) userInvite(w http.ResponseWriter, r *http.Request) {
 			err = padlock.FieldError("role", "Choose a role.")
 		}
 	}
-	var invited []*padlock.User
+	var invited int
 	if err == nil {
 		invited, err = s.auth.Invite(r.Context(), s.actor(r), emails, role)
 	}
@@ -128,7 +128,7 @@ func (s *Server) userInvite(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, s.formError(r, &p.Page, err), "user_new", p)
 		return
 	}
-	s.setFlash(w, strconv.Itoa(len(invited))+" invitation(s) sent.")
+	s.setFlash(w, strconv.Itoa(invited)+" invitation(s) sent.")
 	redirect(w, r, "/account/users")
 }
 
