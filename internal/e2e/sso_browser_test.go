@@ -51,6 +51,10 @@ func TestSSOSignInThenForcedEnrollment(t *testing.T) {
 func connectSSO(t *testing.T, a *testenv.TestApp, admin *padlock.User, domain string) *ssotest.IdP {
 	t.Helper()
 	ctx, actor := context.Background(), auth.Actor{User: admin, Address: "test"}
+	// The Administrator has signed in, which proves the domain of their address.
+	if err := a.DB.Conn().RecordSignIn(ctx, admin.ID, a.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
 	idp := ssotest.Start(t, "idp-e2e", a.Clock.Now)
 	rec, err := a.SSO.Settings(ctx, actor)
 	if err != nil {

@@ -7,3 +7,10 @@ func (tx *Tx) ExecForTest(ctx context.Context, query string, args ...any) error 
 	_, err := tx.exec(ctx, query, args...)
 	return err
 }
+
+// MigrateToForTest applies migrations up to a version, to build a database
+// as an older release left it.
+func (db *DB) MigrateToForTest(ctx context.Context, version int) error {
+	_, err := db.migrateTo(ctx, version)
+	return err
+}

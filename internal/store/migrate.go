@@ -71,16 +71,27 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 // Migrate applies every migration not yet applied, each in its own
 // transaction, and returns how many it applied.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
+	return db.migrateTo(ctx, 0)
+}
+
+// migrateTo applies migrations up to version target (0: all of them).
+func (db *DB) migrateTo(ctx context.Context, target int) (int, error) {
 	all, err := Migrations(db.dialect)
 	if err != nil {
 		return 0, err
+	}
+	if target > 0 && target < len(all) {
+		all = all[:target]
 	}
 	current, err := db.SchemaVersion(ctx)
 	if err != nil {
 		return 0, err
 	}
-	if current > len(all) {
+	switch {
+	case current > len(all) && target == 0:
 		return 0, fmt.Errorf("store: the database is at schema version %d, newer than this program knows (%d)", current, len(all))
+	case current > len(all):
+		return 0, nil
 	}
 	applied := 0
 	for _, m := range all[current:] {

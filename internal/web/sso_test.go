@@ -168,6 +168,24 @@ func TestIdPInitiatedSignIn(t *testing.T) {
 	})
 }
 
+// An identity provider's RelayState is a place to land only when it is a
+// printable path on this site: a tab, CR or LF hiding a second slash, a
+// backslash or a protocol-relative URL lands on the home page instead.
+func TestARelayStateThatWouldLeaveTheSiteLandsOnTheHomePage(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a := testenv.StartApp(t, d, testenv.Options{})
+		s := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
+		s.saveOptions(t, url.Values{"enabled": {"on"}, "jit_role": {"lite"}, "allow_idp_initiated": {"on"}})
+		for _, relay := range []string{"/\t/evil.example", "/\r/evil.example", "/\n/evil.example", "/\\evil.example", "//evil.example", "/%09/evil.example"} {
+			c := a.NewClient()
+			form := s.idpForm(t, c, s.idp.InitiateURL(s.sp.EntityID, relay))
+			if status, loc, body := s.postToACS(t, c, form.SAMLResponse, form.RelayState); status != http.StatusSeeOther || loc != "/" {
+				t.Fatalf("RelayState %q: %d %q, want the home page\n%s", relay, status, loc, body)
+			}
+		}
+	})
+}
+
 // The ACS takes cross-site POSTs, so what binds a response to its browser
 // is the request-tracking cookie: a response posted from a browser that did
 // not start the request fails, and uses the request up.
