@@ -69,9 +69,9 @@ func (s *Service) ConsumeResponse(ctx context.Context, in ACSInput) (*Outcome, e
 	return out, nil
 }
 
-// verify runs every check on a response: its shape (of the assertion
-// inside too, when it is encrypted), the request it
-// answers (named by RelayState, started by this browser), then signature,
+// verify runs every check on a response: its shape, the request it
+// answers (named by RelayState, started by this browser), the shape of an
+// encrypted assertion once decrypted, then signature,
 // issuer, audience, recipient, time and replay in crewjam/saml, with the
 // account's own IdP certificates and audience: an assertion another
 // account's IdP signed, or one meant for another account, fails here.
@@ -83,13 +83,6 @@ func (s *Service) verify(ctx context.Context, rec *store.SSORecord, in ACSInput)
 	if rj == nil {
 		rj = checkShape(raw)
 	}
-	if rj == nil {
-		key, _, err := s.spKeyPair(rec)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		rj = checkEncrypted(raw, key)
-	}
 	if rj != nil {
 		return nil, nil, rj, nil
 	}
@@ -100,6 +93,15 @@ func (s *Service) verify(ctx context.Context, rec *store.SSORecord, in ACSInput)
 	idpInitiated := req == nil && rec.Enabled && rec.AllowIdPInitiated
 	if req == nil && !idpInitiated {
 		return nil, nil, reject(reasonNoRequest, "no sign-in of ours is waiting for this browser"), nil
+	}
+	// Only a response to a request of ours is decrypted, with this
+	// account's key; its assertion then gets the same shape checks.
+	key, _, err := s.spKeyPair(rec)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if rj := checkEncrypted(raw, key); rj != nil {
+		return nil, nil, rj, nil
 	}
 	sp, err := s.provider(ctx, rec, idpInitiated)
 	if err != nil {

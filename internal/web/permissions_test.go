@@ -185,7 +185,15 @@ func (m *roleMatrix) checkRequireMFA(t *testing.T, actor *matrixUser, want roleA
 	if status != http.StatusSeeOther || loc != "/account/settings" || !m.requiresMFA(t) {
 		t.Fatalf("require MFA: %d %q, required %v\n%s", status, loc, m.requiresMFA(t), body)
 	}
-	if status, _, _ := actor.client.PostForm(t, "/account/settings/authentication", form(false)); status != http.StatusSeeOther || m.requiresMFA(t) {
+	// Only an Administrator may turn it off again.
+	status, _, _ = actor.client.PostForm(t, "/account/settings/authentication", form(false))
+	if actor != m.actors[padlock.RoleAdministrator] {
+		if status != http.StatusForbidden || !m.requiresMFA(t) {
+			t.Fatalf("a %s turned the requirement off: %d, required %v", actor.email, status, m.requiresMFA(t))
+		}
+		status, _, _ = m.actors[padlock.RoleAdministrator].client.PostForm(t, "/account/settings/authentication", form(false))
+	}
+	if status != http.StatusSeeOther || m.requiresMFA(t) {
 		t.Fatalf("stop requiring MFA: %d, required %v", status, m.requiresMFA(t))
 	}
 }
