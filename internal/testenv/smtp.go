@@ -11,6 +11,7 @@ import (
 	"net/mail"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,13 +22,19 @@ import (
 // SMTPServer is a real SMTP server on the loopback interface that keeps what
 // it receives, so tests see mail exactly as a relay would. It offers AUTH
 // PLAIN without TLS (as a local relay may) and accepts any credentials.
+// Its fault modes (FailNext, DropAtQuit, HoldNextData) play the relays that
+// make a sender deliver twice or not at all.
 type SMTPServer struct {
-	srv  *smtp.Server
-	addr string
+	srv    *smtp.Server
+	addr   string
+	closed chan struct{} // closed at cleanup, ending any hold
 
-	mu       sync.Mutex
-	received []ReceivedMail
-	failNext int
+	mu         sync.Mutex
+	received   []ReceivedMail
+	attempts   []ReceivedMail
+	failNext   int
+	dropAtQuit int
+	hold       *heldData
 }
 
 // ReceivedMail is one message the server accepted.
@@ -49,15 +56,19 @@ func StartSMTP(t testing.TB) *SMTPServer {
 	if err != nil {
 		t.Fatalf("smtp: listen: %v", err)
 	}
-	s := &SMTPServer{addr: l.Addr().String()}
-	s.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
-		return &smtpSession{server: s}, nil
+	s := &SMTPServer{addr: l.Addr().String(), closed: make(chan struct{})}
+	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		conn, _ := c.Conn().(*faultConn)
+		return &smtpSession{server: s, conn: conn}, nil
 	}))
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true
 	s.srv.ErrorLog = log.New(io.Discard, "", 0) // t.Log would panic after the test ends
-	go s.srv.Serve(l)
-	t.Cleanup(func() { s.srv.Close() })
+	go s.srv.Serve(faultListener{l})
+	t.Cleanup(func() {
+		close(s.closed)
+		s.srv.Close()
+	})
 	return s
 }
 
@@ -71,12 +82,63 @@ func (s *SMTPServer) Messages() []ReceivedMail {
 	return append([]ReceivedMail(nil), s.received...)
 }
 
+// Attempts returns every message the server read after DATA, accepted or
+// refused, oldest first: what a receiver saw of each delivery attempt.
+func (s *SMTPServer) Attempts() []ReceivedMail {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]ReceivedMail(nil), s.attempts...)
+}
+
 // FailNext makes the next n DATA commands fail with a temporary (451) error,
 // for testing retries.
 func (s *SMTPServer) FailNext(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failNext = n
+}
+
+// DropAtQuit makes the next n connections that deliver a message close
+// without answering their QUIT, as a relay does that accepts the data and
+// then goes away: the message is delivered, the goodbye fails.
+func (s *SMTPServer) DropAtQuit(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dropAtQuit = n
+}
+
+// HoldNextData makes the next DATA wait, after the server has read the
+// message and before it answers, until release is called; held is closed
+// when the wait starts. The message is then accepted or refused as usual, so
+// a test can stop a sender in the middle of a delivery.
+func (s *SMTPServer) HoldNextData() (held <-chan struct{}, release func()) {
+	h := &heldData{held: make(chan struct{}), release: make(chan struct{})}
+	s.mu.Lock()
+	s.hold = h
+	s.mu.Unlock()
+	var once sync.Once
+	return h.held, func() { once.Do(func() { close(h.release) }) }
+}
+
+// heldData is one pending HoldNextData.
+type heldData struct {
+	held, release chan struct{}
+}
+
+// waitIfHeld blocks while a HoldNextData is pending for this DATA.
+func (s *SMTPServer) waitIfHeld() {
+	s.mu.Lock()
+	h := s.hold
+	s.hold = nil
+	s.mu.Unlock()
+	if h == nil {
+		return
+	}
+	close(h.held)
+	select {
+	case <-h.release:
+	case <-s.closed:
+	}
 }
 
 // WaitFor returns the first message to the recipient whose subject contains
@@ -106,21 +168,55 @@ func (m ReceivedMail) sentTo(addr string) bool {
 	return false
 }
 
-// accept stores a message or, while failures are pending, refuses it.
-func (s *SMTPServer) accept(m ReceivedMail) error {
+// accept stores a message or, while failures are pending, refuses it. It
+// tells whether the connection is to be dropped at QUIT.
+func (s *SMTPServer) accept(m ReceivedMail) (dropAtQuit bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.attempts = append(s.attempts, m)
 	if s.failNext > 0 {
 		s.failNext--
-		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
+		return false, &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
 	}
 	s.received = append(s.received, m)
-	return nil
+	if s.dropAtQuit > 0 {
+		s.dropAtQuit--
+		return true, nil
+	}
+	return false, nil
+}
+
+// faultListener hands out connections that can be cut at QUIT.
+type faultListener struct{ net.Listener }
+
+func (l faultListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &faultConn{Conn: c}, nil
+}
+
+// faultConn closes instead of reading a QUIT once dropAtQuit is set. The
+// client sends QUIT on its own after the reply to DATA, so one read holds it.
+type faultConn struct {
+	net.Conn
+	dropAtQuit atomic.Bool
+}
+
+func (c *faultConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 && c.dropAtQuit.Load() && strings.EqualFold(strings.TrimSpace(string(p[:n])), "QUIT") {
+		c.Conn.Close()
+		return 0, io.EOF
+	}
+	return n, err
 }
 
 // smtpSession collects one client's envelope and message.
 type smtpSession struct {
 	server *SMTPServer
+	conn   *faultConn
 	user   string
 	from   string
 	rcpts  []string
@@ -155,7 +251,12 @@ func (c *smtpSession) Data(r io.Reader) error {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: err.Error()}
 	}
 	m.From, m.To, m.User = c.from, c.rcpts, c.user
-	return c.server.accept(m)
+	c.server.waitIfHeld()
+	drop, err := c.server.accept(m)
+	if drop && c.conn != nil {
+		c.conn.dropAtQuit.Store(true)
+	}
+	return err
 }
 
 func (c *smtpSession) Reset() { c.from, c.rcpts = "", nil }
