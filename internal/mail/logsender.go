@@ -28,10 +28,14 @@ func NewLogSender(path string, logger *slog.Logger) *LogSender {
 }
 
 // Send appends m to the mail log and logs its recipient and subject; never
-// its body, since logs travel further than the data directory.
-func (s *LogSender) Send(ctx context.Context, m padlock.Mail) error {
+// its body, since logs travel further than the data directory. A message
+// written to the file is accepted.
+func (s *LogSender) Send(ctx context.Context, m padlock.Mail, accepted func()) error {
 	if err := s.appendMessage(logEntry(m, time.Now())); err != nil {
 		return fmt.Errorf("mail: write mail log: %w", err)
+	}
+	if accepted != nil {
+		accepted()
 	}
 	s.logger.InfoContext(ctx, "mail written to the mail log",
 		"to", m.To, "subject", m.Subject, "path", s.path)

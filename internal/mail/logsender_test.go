@@ -22,7 +22,7 @@ func TestLogSenderWritesTheMailLogAndLogsNoBody(t *testing.T) {
 		{"bob@example.com", "https://padlock.example.com/reset/second-token"},
 	}
 	for _, m := range msgs {
-		if err := s.Send(context.Background(), padmail.PasswordReset(m.to, m.link, start.Add(time.Hour))); err != nil {
+		if err := s.Send(context.Background(), padmail.PasswordReset(m.to, m.link, start.Add(time.Hour)), nil); err != nil {
 			t.Fatalf("Send: %v", err)
 		}
 	}

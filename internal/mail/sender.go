@@ -24,9 +24,13 @@ import (
 )
 
 // Sender delivers one message. The worker calls it for each message it
-// claims; an error means "try again later".
+// claims. Send calls accepted (when not nil) the moment the message leaves
+// Padlock's hands, for SMTP when the relay answers 250 to its data, and
+// before it does anything else: from then on the message counts as sent,
+// and an error Send returns is about the rest of the conversation only. An
+// error before accepted means "try again later".
 type Sender interface {
-	Send(ctx context.Context, m padlock.Mail) error
+	Send(ctx context.Context, m padlock.Mail, accepted func()) error
 }
 
 // sendTimeout bounds one SMTP conversation when the caller set no deadline.
@@ -120,8 +124,10 @@ func checkURLParts(u *url.URL) error {
 }
 
 // Send delivers m in one SMTP conversation, upgrading to TLS with STARTTLS
-// when the server offers it.
-func (s *SMTPSender) Send(ctx context.Context, m padlock.Mail) error {
+// when the server offers it. The relay's 250 after DATA is the moment of
+// delivery: accepted runs then, before QUIT, and a QUIT that fails is
+// returned as an error that no longer means "try again".
+func (s *SMTPSender) Send(ctx context.Context, m padlock.Mail, accepted func()) error {
 	to, err := netmail.ParseAddress(m.To)
 	if err != nil {
 		return fmt.Errorf("mail: recipient %q: %w", m.To, err)
@@ -146,7 +152,13 @@ func (s *SMTPSender) Send(ctx context.Context, m padlock.Mail) error {
 	if err := transmit(c, s.from.Address, to.Address, msg); err != nil {
 		return err
 	}
-	return c.Quit()
+	if accepted != nil {
+		accepted()
+	}
+	if err := c.Quit(); err != nil {
+		return fmt.Errorf("mail: QUIT after the relay accepted the message: %w", err)
+	}
+	return nil
 }
 
 func (s *SMTPSender) dial(ctx context.Context) (net.Conn, error) {
@@ -221,7 +233,7 @@ func format(from, to *netmail.Address, m padlock.Mail, at time.Time) []byte {
 	header("To", to.String())
 	header("Subject", mime.QEncoding.Encode("utf-8", m.Subject))
 	header("Date", at.Format(time.RFC1123Z))
-	header("Message-ID", messageID(from.Address))
+	header("Message-ID", messageID(from.Address, m.MessageID))
 	header("MIME-Version", "1.0")
 	header("Content-Type", "text/plain; charset=utf-8")
 	header("Content-Transfer-Encoding", "quoted-printable")
@@ -232,11 +244,15 @@ func format(from, to *netmail.Address, m padlock.Mail, at time.Time) []byte {
 	return b.Bytes()
 }
 
-// messageID returns a unique Message-ID in the sender's domain.
-func messageID(from string) string {
+// messageID returns the Message-ID with the left part id in the domain of
+// the From address. A message that was never queued (id "") gets a new one.
+func messageID(from, id string) string {
+	if id == "" {
+		id = rand.Text()
+	}
 	domain := "padlock.invalid"
 	if i := strings.LastIndexByte(from, '@'); i >= 0 {
 		domain = from[i+1:]
 	}
-	return "<" + rand.Text() + "@" + domain + ">"
+	return "<" + id + "@" + domain + ">"
 }

@@ -67,7 +67,7 @@ func TestSMTPSenderSend(t *testing.T) {
 				t.Fatal(err)
 			}
 			m := padmail.Unlock("ada@example.com", longLink, start)
-			if err := s.Send(context.Background(), m); err != nil {
+			if err := s.Send(context.Background(), m, nil); err != nil {
 				t.Fatalf("Send: %v", err)
 			}
 			got := srv.WaitFor(t, "ada@example.com", "locked", time.Second)
@@ -82,9 +82,29 @@ func TestSMTPSenderReportsRefusals(t *testing.T) {
 	srv := testenv.StartSMTP(t)
 	srv.FailNext(1)
 	s := smtpSender(t, srv)
-	err := s.Send(context.Background(), padmail.PasswordChanged("ada@example.com", start))
+	accepted := false
+	err := s.Send(context.Background(), padmail.PasswordChanged("ada@example.com", start), func() { accepted = true })
 	if err == nil || !strings.Contains(err.Error(), "451") {
 		t.Fatalf("got %v, want the server's 451", err)
+	}
+	if accepted {
+		t.Error("a refused message was reported accepted")
+	}
+}
+
+func TestSMTPSenderReportsAcceptanceBeforeAFailedQuit(t *testing.T) {
+	srv := testenv.StartSMTP(t)
+	srv.DropAtQuit(1)
+	s := smtpSender(t, srv)
+	accepted := 0
+	err := s.Send(context.Background(), padmail.PasswordChanged("ada@example.com", start), func() {
+		accepted++
+		if len(srv.Messages()) != 1 {
+			t.Error("accepted ran before the relay had the message")
+		}
+	})
+	if accepted != 1 || err == nil || !strings.Contains(err.Error(), "QUIT") {
+		t.Fatalf("accepted ran %d times, error %v; want once, then the failed QUIT", accepted, err)
 	}
 }
 

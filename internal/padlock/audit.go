@@ -56,4 +56,8 @@ type Mail struct {
 	To      string
 	Subject string
 	Body    string
+	// MessageID is the unique left part of the message's Message-ID, chosen
+	// once when it is queued; the sender adds "@" and the domain of its From
+	// address, so every delivery attempt carries the same Message-ID.
+	MessageID string
 }
