@@ -41,15 +41,20 @@ var errGraceOver = errors.New("mail: stopped by shutdown")
 // Worker drains the outbox. Any number of workers, on any number of nodes,
 // may share one database: each message is leased to one of them at a time.
 //
-// A message counts as sent once the relay has accepted its data. The worker
-// records that at once, before ending the SMTP conversation, retrying the
-// write a few times within the lease; a relay that hangs up afterwards, or a
-// shutdown, cannot make it go out again. What remains possible is a second
-// copy when the relay took the data but its 250 never reached us, or when
-// the node dies (or loses the database for the whole lease) between the 250
-// and the recorded mark: the lease then runs out and another attempt sends
-// the message again, with the same Message-ID, so a receiver can drop the
-// copy. Padlock prefers that to losing a reset link or an unlock notice.
+// A message counts as sent once the relay has accepted its data (250 after
+// DATA). The worker records that at once, before ending the SMTP
+// conversation, trying the write up to markTries times within the lease; a
+// relay that hangs up afterwards, or a shutdown, cannot make it go out
+// again. What remains possible is a second copy, with the same Message-ID so
+// that a receiver can drop it, when:
+//   - the relay took the data but its 250 never reached us (the relay or the
+//     connection failed in between): to us that is a failed attempt;
+//   - the node dies (kill -9, power loss) between the 250 and the commit of
+//     the mark, a window of one database write;
+//   - every try of the mark fails: the error says so, and once the lease
+//     runs out another attempt sends the message again.
+//
+// Padlock prefers that to losing a reset link or an unlock notice.
 type Worker struct {
 	// PollInterval is how often Run looks for due messages without a Wake.
 	PollInterval time.Duration
