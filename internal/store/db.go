@@ -84,6 +84,9 @@ func (db *DB) SetMaxConns(n int) {
 	}
 }
 
+// MaxConns tells how many connections the pool holds at most.
+func (db *DB) MaxConns() int { return db.sql.Stats().MaxOpenConnections }
+
 // OnSchemaError sets fn to be called (on the caller's goroutine, so it must
 // not block) whenever a statement fails on a table or column the database
 // does not have: a sign that another release changed the schema.

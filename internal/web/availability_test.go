@@ -142,3 +142,162 @@ func TestWithTheDatabaseFrozenARequestEndsIn503WithinTheDatabaseTimeout(t *testi
 		}
 	})
 }
+
+// makeReadOnly turns the node's database read-only while it still answers
+// a ping: PostgreSQL refuses writes in every new session (and the node's
+// sessions are ended), SQLite stays locked by another writer.
+func makeReadOnly(t *testing.T, n *unavailableNode, d string) {
+	t.Helper()
+	if d == "sqlite" {
+		lockSQLite(t, n.Config.DataDir)
+		return
+	}
+	admin, err := sql.Open("pgx", n.Config.DatabaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	var name string
+	if err := admin.QueryRow(`SELECT current_database()`).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`ALTER DATABASE ` + name + ` SET default_transaction_read_only = on`,
+		`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+	} {
+		if _, err := admin.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+func TestReadinessFailsWhileTheDatabaseTakesNoWritesThoughItAnswersAPing(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		n := startUnavailableNode(t, d)
+		n.Web.SetProbeInterval(0)
+		if status, _, _ := n.admin.Get(t, "/readyz"); status != http.StatusOK {
+			t.Fatalf("/readyz before: %d", status)
+		}
+		makeReadOnly(t, n, d)
+		// The pool drops the connections that PostgreSQL ended, one
+		// failed ping each; then pings succeed again.
+		for ok, deadline := 0, time.Now().Add(10*time.Second); ok < 3; {
+			if err := n.DB.Ping(t.Context()); err != nil {
+				ok = 0
+				if time.Now().After(deadline) {
+					t.Fatalf("the database no longer answers a ping: %v", err)
+				}
+				continue
+			}
+			ok++
+		}
+		if status, _, body := n.admin.Get(t, "/readyz"); status != http.StatusServiceUnavailable {
+			t.Fatalf("/readyz on a database that takes no writes: %d %s", status, body)
+		}
+		if d == "postgres" && !strings.Contains(n.Log.String(), "read-only") {
+			t.Fatalf("/readyz failed, but not on the read-only database:\n%s", n.Log.String())
+		}
+		wantUnavailable(t, n.NewClient(), "POST", "/login", url.Values{"email": {"admin@acme.test"}, "password": {testenv.Password}})
+	})
+}
+
+func TestReadinessReusesItsWriteProbeWithinTheInterval(t *testing.T) {
+	n := startUnavailableNode(t, "sqlite")
+	n.Web.SetProbeInterval(time.Hour)
+	if status, _, _ := n.admin.Get(t, "/readyz"); status != http.StatusOK {
+		t.Fatalf("/readyz: %d", status)
+	}
+	lockSQLite(t, n.Config.DataDir)
+	if status, _, _ := n.admin.Get(t, "/readyz"); status != http.StatusOK {
+		t.Fatalf("/readyz probed the database again within the interval: %d", status)
+	}
+}
+
+func TestReadinessFailsWhileTheNodeDrains(t *testing.T) {
+	a := testenv.StartApp(t, "sqlite", testenv.Options{})
+	c := a.NewClient()
+	a.Web.Drain()
+	if status, _, _ := c.Get(t, "/readyz"); status != http.StatusServiceUnavailable {
+		t.Fatalf("/readyz while draining: %d", status)
+	}
+	if status, _, _ := c.Get(t, "/login"); status != http.StatusOK {
+		t.Fatalf("requests in flight still get answers while draining: /login %d", status)
+	}
+}
+
+// addFutureMigration records a migration this release does not know, as a
+// newer release's `padlock migrate up` would.
+func addFutureMigration(t *testing.T, n *unavailableNode) {
+	t.Helper()
+	all, err := store.Migrations(n.DB.Dialect())
+	if err != nil {
+		t.Fatal(err)
+	}
+	execRaw(t, n, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'from_the_future', 0)`, len(all)+1)
+}
+
+// execRaw runs a statement on the node's database over a connection of
+// the test's own, as another program would.
+func execRaw(t *testing.T, n *unavailableNode, query string, args ...any) {
+	t.Helper()
+	driver, dsn := "pgx", n.Config.DatabaseURL
+	if n.DB.Dialect() == store.SQLite {
+		driver, dsn = "sqlite", "file:"+filepath.Join(n.Config.DataDir, "padlock.db")
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+func TestANodeStopsServingOnceANewerReleaseMigratedItsDatabase(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		n := startUnavailableNode(t, d)
+		addFutureMigration(t, n)
+		if status, _, _ := n.admin.Get(t, "/account/users"); status != http.StatusOK {
+			t.Fatalf("before the check: %d", status)
+		}
+		if err := n.CheckSchemaVersion(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		anon := n.NewClient()
+		wantUnavailable(t, anon, "GET", "/login", nil)
+		wantUnavailable(t, anon, "POST", "/login", url.Values{"email": {"admin@acme.test"}, "password": {testenv.Password}})
+		wantUnavailable(t, n.admin, "GET", "/account/users", nil)
+		wantUnavailable(t, n.admin, "GET", "/api/v1/me", nil)
+		if status, _, _ := anon.Get(t, "/readyz"); status != http.StatusServiceUnavailable {
+			t.Errorf("/readyz: %d", status)
+		}
+		if status, _, _ := anon.Get(t, "/healthz"); status != http.StatusOK {
+			t.Errorf("/healthz: %d", status)
+		}
+		if err := n.CheckSchemaVersion(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Count(n.Log.String(), "upgraded by a newer release"); got != 1 {
+			t.Errorf("%d log lines about the newer release, want 1:\n%s", got, n.Log.String())
+		}
+	})
+}
+
+func TestANodeChecksTheSchemaAtOnceWhenATableIsMissing(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		n := startUnavailableNode(t, d)
+		addFutureMigration(t, n)
+		// The newer release renamed a table this node reads on every page.
+		execRaw(t, n, `ALTER TABLE organizations RENAME TO organizations_renamed`)
+		n.admin.Get(t, "/organizations")
+		deadline := time.Now().Add(10 * time.Second)
+		for !n.Web.Stopped() {
+			if time.Now().After(deadline) {
+				t.Fatal("the node still serves after a missing table")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		wantUnavailable(t, n.admin, "GET", "/organizations", nil)
+	})
+}
