@@ -14,14 +14,21 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 }
 
 // readyz answers 200 only while this node should get traffic: it is not
-// draining, its release knows the database's schema, and the database takes
-// writes (not merely answers a ping: a full disk still answers).
+// draining, its release knows the database's schema (else the middleware
+// answers), the database answers and it takes writes (a full disk still
+// answers a ping).
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if s.avail.draining.Load() {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
 		return
 	}
-	if err := s.avail.probe(r.Context(), s); err != nil {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	err := s.db.Ping(ctx) // cheap, on every call
+	if err == nil {
+		err = s.avail.probe(ctx, s) // a write, at most once per interval
+	}
+	if err != nil {
 		s.logger.Warn("not ready", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
 		return
@@ -54,8 +61,6 @@ func (a *availability) probe(ctx context.Context, s *Server) error {
 	if !a.probed.IsZero() && time.Since(a.probed) < time.Duration(a.probeEvery.Load()) {
 		return a.probeOK
 	}
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
 	err := s.db.Conn().ProbeWrite(ctx, time.Now())
 	if err != nil && errors.Is(err, context.Canceled) {
 		return err // the caller left; this says nothing about the database
