@@ -1,7 +1,6 @@
 package testenv
 
 import (
-	"io"
 	"net"
 	"net/url"
 	"sync"
@@ -84,9 +83,6 @@ func (p *DBProxy) pipe(dst, src net.Conn) {
 			}
 		}
 		if err != nil {
-			if err != io.EOF {
-				return
-			}
 			return
 		}
 	}
