@@ -35,8 +35,14 @@ type App struct {
 	SecretKey []byte
 	Logger    *slog.Logger
 
-	stop context.CancelFunc
-	wg   sync.WaitGroup
+	// SchemaCheckInterval is how often the node looks for a schema newer
+	// than its release (see CheckSchemaVersion); set it before Start.
+	SchemaCheckInterval time.Duration
+
+	stop        context.CancelFunc
+	wg          sync.WaitGroup
+	schemaCheck chan struct{}
+	schemaOnce  sync.Once
 }
 
 // New opens (and migrates) the database and builds every part. cfg must be
@@ -61,7 +67,10 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, err
 		db.Close()
 		return nil, err
 	}
-	a := &App{Config: cfg, DB: db, SecretKey: key, Logger: logger}
+	db.SetMaxConns(cfg.DBMaxConns)
+	a := &App{Config: cfg, DB: db, SecretKey: key, Logger: logger,
+		SchemaCheckInterval: 30 * time.Second, schemaCheck: make(chan struct{}, 1)}
+	db.OnSchemaError(a.checkSchemaSoon)
 	if err := a.build(); err != nil {
 		db.Close()
 		return nil, err
@@ -99,7 +108,7 @@ func (a *App) build() error {
 	a.SSO.Now = func() time.Time { return a.Auth.Now() }
 
 	w, err := web.New(web.Options{DB: a.DB, Auth: a.Auth, Logger: a.Logger,
-		SecureCookies: cfg.SecureCookies(), TrustProxy: cfg.TrustProxy, SSO: a.SSO})
+		SecureCookies: cfg.SecureCookies(), TrustProxy: cfg.TrustProxy, SSO: a.SSO, DBTimeout: cfg.DBTimeout})
 	if err != nil {
 		return err
 	}
@@ -107,13 +116,15 @@ func (a *App) build() error {
 	return nil
 }
 
-// Start runs the mail worker and the session sweeper until Close.
+// Start runs the mail worker, the session sweeper and the schema watch
+// until Close.
 func (a *App) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.stop = cancel
-	a.wg.Add(2)
+	a.wg.Add(3)
 	go func() { defer a.wg.Done(); a.Mail.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.sweep(ctx) }()
+	go func() { defer a.wg.Done(); a.watchSchema(ctx) }()
 }
 
 // sweep deletes sessions past their lifetime now and then; expiry itself is
@@ -160,6 +171,8 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
+	// Load balancers see /readyz fail from the first moment of shutdown.
+	a.Web.Drain()
 	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {

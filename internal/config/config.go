@@ -37,6 +37,8 @@ type Config struct {
 	TrustProxy      bool          // PADLOCK_TRUST_PROXY: take the client address from X-Forwarded-For
 	LogLevel        string        // PADLOCK_LOG_LEVEL
 	LogFormat       string        // PADLOCK_LOG_FORMAT
+	DBTimeout       time.Duration // PADLOCK_DB_TIMEOUT: longest a request waits on the database; then 503
+	DBMaxConns      int           // PADLOCK_DB_MAX_CONNS: PostgreSQL connections per node, open and idle
 }
 
 // Default returns the settings used when nothing is configured.
@@ -52,6 +54,8 @@ func Default() Config {
 		HashQueue:       runtime.NumCPU(), // a short line keeps accepted sign-ins fast under overload
 		LogLevel:        "info",
 		LogFormat:       "text",
+		DBTimeout:       5 * time.Second,
+		DBMaxConns:      32,
 	}
 }
 
@@ -78,6 +82,8 @@ func (c *Config) settings() []setting {
 		{"PADLOCK_TRUST_PROXY", "trust-proxy", "take the client address from X-Forwarded-For (behind a load balancer)", (*boolValue)(&c.TrustProxy)},
 		{"PADLOCK_LOG_LEVEL", "log-level", "debug, info, warn or error", (*stringValue)(&c.LogLevel)},
 		{"PADLOCK_LOG_FORMAT", "log-format", "text or json", (*stringValue)(&c.LogFormat)},
+		{"PADLOCK_DB_TIMEOUT", "db-timeout", "longest a request may wait on the database; beyond it, 503", (*durationValue)(&c.DBTimeout)},
+		{"PADLOCK_DB_MAX_CONNS", "db-max-conns", "PostgreSQL connections a node keeps at most (open and idle)", (*intValue)(&c.DBMaxConns)},
 	}
 }
 
@@ -171,6 +177,12 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("PADLOCK_LOG_FORMAT", "must be text or json")
+	}
+	if c.DBTimeout < 100*time.Millisecond || c.DBTimeout > 5*time.Minute {
+		bad("PADLOCK_DB_TIMEOUT", "must be between 100ms and 5m")
+	}
+	if c.DBMaxConns < 1 || c.DBMaxConns > 10000 {
+		bad("PADLOCK_DB_MAX_CONNS", "must be between 1 and 10000")
 	}
 	return errors.Join(errs...)
 }

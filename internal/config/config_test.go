@@ -4,6 +4,7 @@ import (
 	"flag"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestEveryProblemIsReportedAtOnce(t *testing.T) {
@@ -64,5 +65,32 @@ func TestFlagsOverrideTheEnvironmentAndDefaultsValidate(t *testing.T) {
 	}
 	if c.SecureCookies() {
 		t.Fatal("http base URL asks for secure cookies")
+	}
+}
+
+func TestTheDatabaseTimeoutAndPoolSizeDefaultAndAreBounded(t *testing.T) {
+	c := Default()
+	if c.DBTimeout != 5*time.Second || c.DBMaxConns != 32 {
+		t.Fatalf("defaults: timeout %v, max conns %d", c.DBTimeout, c.DBMaxConns)
+	}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	if err := c.Load(fs, func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	if err := fs.Parse([]string{"-db-timeout", "2s", "-db-max-conns", "8"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil || c.DBTimeout != 2*time.Second || c.DBMaxConns != 8 {
+		t.Fatalf("flags: %v, timeout %v, max conns %d", err, c.DBTimeout, c.DBMaxConns)
+	}
+	for name, bad := range map[string]func(*Config){
+		"PADLOCK_DB_TIMEOUT":   func(c *Config) { c.DBTimeout = 0 },
+		"PADLOCK_DB_MAX_CONNS": func(c *Config) { c.DBMaxConns = 0 },
+	} {
+		c := Default()
+		bad(&c)
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s out of range: %v", name, err)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package padlock
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -37,10 +38,14 @@ func FieldError(field, message string) *Error {
 }
 
 // ErrorCode returns the code of err, EINTERNAL for errors that are not *Error.
+// Work that ran out of time is EUNAVAILABLE: the request's deadline passed.
 func ErrorCode(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return EUNAVAILABLE
 	}
 	var v *ValidationError
 	if errors.As(err, &v) {
@@ -61,6 +66,9 @@ func ErrorMessage(err error) string {
 	if errors.As(err, &e) {
 		return e.Message
 	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return ErrUnavailable.Message
+	}
 	var v *ValidationError
 	if errors.As(err, &v) {
 		return "Please correct the highlighted fields."
@@ -70,6 +78,11 @@ func ErrorMessage(err error) string {
 
 // ErrNotFound is the error for a missing record; wrap it to add detail.
 var ErrNotFound = &Error{Code: ENOTFOUND, Message: "Not found."}
+
+// ErrUnavailable is the error for a database that cannot serve now: down,
+// read-only, full, locked or too slow. Storage wraps it around the driver's
+// error; the HTTP surfaces answer 503 with Retry-After.
+var ErrUnavailable = &Error{Code: EUNAVAILABLE, Message: "Padlock is unavailable. Please try again in a moment."}
 
 // FieldErrors collects errors keyed by form field so a form can show each
 // beside its input.

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "modernc.org/sqlite"             // SQLite driver "sqlite"
@@ -29,6 +30,9 @@ const (
 type DB struct {
 	sql     *sql.DB
 	dialect Dialect
+	// schemaErr is told when a statement names a table or column the
+	// database lacks; see OnSchemaError.
+	schemaErr atomic.Pointer[func()]
 }
 
 // Open connects to the database named by databaseURL: a postgres:// URL
@@ -51,8 +55,8 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 		db, err = sql.Open("pgx", databaseURL)
 		d = Postgres
 		if err == nil {
-			db.SetMaxOpenConns(32)
-			db.SetMaxIdleConns(32)
+			db.SetMaxOpenConns(DefaultMaxConns)
+			db.SetMaxIdleConns(DefaultMaxConns)
 		}
 	default:
 		return nil, errors.New("store: the database URL must start with postgres://")
@@ -66,6 +70,27 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 	}
 	return &DB{sql: db, dialect: d}, nil
 }
+
+// DefaultMaxConns is the size of the PostgreSQL connection pool unless
+// SetMaxConns changes it.
+const DefaultMaxConns = 32
+
+// SetMaxConns sets how many PostgreSQL connections the node holds at most,
+// open and idle alike. SQLite keeps its own small pool.
+func (db *DB) SetMaxConns(n int) {
+	if db.dialect == Postgres && n > 0 {
+		db.sql.SetMaxOpenConns(n)
+		db.sql.SetMaxIdleConns(n)
+	}
+}
+
+// MaxConns tells how many connections the pool holds at most.
+func (db *DB) MaxConns() int { return db.sql.Stats().MaxOpenConnections }
+
+// OnSchemaError sets fn to be called (on the caller's goroutine, so it must
+// not block) whenever a statement fails on a table or column the database
+// does not have: a sign that another release changed the schema.
+func (db *DB) OnSchemaError(fn func()) { db.schemaErr.Store(&fn) }
 
 func openSQLite(path string) (*sql.DB, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
@@ -97,8 +122,22 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 // Close releases the connections.
 func (db *DB) Close() error { return db.sql.Close() }
 
-// Ping checks that the database answers; /readyz uses it.
-func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.check(db.sql.PingContext(ctx)) }
+
+// check classifies an error of the driver (see classify) and reports a
+// missing table or column to the OnSchemaError hook.
+func (db *DB) check(err error) error {
+	if err == nil {
+		return nil
+	}
+	if schemaMismatch(err) {
+		if fn := db.schemaErr.Load(); fn != nil {
+			(*fn)()
+		}
+	}
+	return classify(err)
+}
 
 // querier is what both *sql.DB and *sql.Tx offer.
 type querier interface {
@@ -107,15 +146,44 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// checked is a querier whose errors pass through DB.check, so every store
+// method reports an unreachable database as padlock.ErrUnavailable.
+type checked struct {
+	q  querier
+	db *DB
+}
+
+func (c checked) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := c.q.ExecContext(ctx, query, args...)
+	return res, c.db.check(err)
+}
+
+func (c checked) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := c.q.QueryContext(ctx, query, args...)
+	return rows, c.db.check(err)
+}
+
+func (c checked) QueryRowContext(ctx context.Context, query string, args ...any) checkedRow {
+	return checkedRow{row: c.q.QueryRowContext(ctx, query, args...), db: c.db}
+}
+
+// checkedRow is a *sql.Row whose Scan error passes through DB.check.
+type checkedRow struct {
+	row *sql.Row
+	db  *DB
+}
+
+func (r checkedRow) Scan(dest ...any) error { return r.db.check(r.row.Scan(dest...)) }
+
 // Tx runs queries, inside a transaction (from InTx) or straight on the pool
 // (from Conn). Every store method is defined once, on Tx.
 type Tx struct {
-	q querier
+	q checked
 }
 
 // Conn returns a Tx that runs each query on its own, for reads and
 // single-statement writes.
-func (db *DB) Conn() *Tx { return &Tx{q: db.sql} }
+func (db *DB) Conn() *Tx { return &Tx{q: checked{q: db.sql, db: db}} }
 
 // InTx runs fn in one transaction, committed if fn returns nil. On SQLite the
 // transaction takes the write lock at its start (BEGIN IMMEDIATE), so two
@@ -123,14 +191,14 @@ func (db *DB) Conn() *Tx { return &Tx{q: db.sql} }
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	t, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
+		return fmt.Errorf("store: begin: %w", db.check(err))
 	}
-	if err := fn(&Tx{q: t}); err != nil {
+	if err := fn(&Tx{q: checked{q: t, db: db}}); err != nil {
 		t.Rollback()
-		return err
+		return classify(err) // also what fn read from rows after the query
 	}
 	if err := t.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
+		return fmt.Errorf("store: commit: %w", db.check(err))
 	}
 	return nil
 }

@@ -89,7 +89,7 @@ func (db *DB) migrateTo(ctx context.Context, target int) (int, error) {
 	}
 	switch {
 	case current > len(all) && target == 0:
-		return 0, fmt.Errorf("store: the database is at schema version %d, newer than this program knows (%d)", current, len(all))
+		return 0, &SchemaTooNewError{Version: current, Known: len(all)}
 	case current > len(all):
 		return 0, nil
 	}
@@ -142,7 +142,37 @@ func (db *DB) CheckSchema(ctx context.Context) error {
 	case v < len(all):
 		return fmt.Errorf("store: the database schema is at version %d, this program needs %d: run padlock migrate up", v, len(all))
 	case v > len(all):
-		return fmt.Errorf("store: the database schema is at version %d, newer than this program knows (%d)", v, len(all))
+		return &SchemaTooNewError{Version: v, Known: len(all)}
+	}
+	return nil
+}
+
+// SchemaTooNewError says that a newer release has migrated the database:
+// this program must not use it.
+type SchemaTooNewError struct {
+	Version int // applied in the database
+	Known   int // the newest this program knows
+}
+
+func (e *SchemaTooNewError) Error() string {
+	return fmt.Sprintf("store: the database schema is at version %d, newer than this program knows (%d)", e.Version, e.Known)
+}
+
+// CheckNotNewer returns a *SchemaTooNewError when the database holds a
+// migration this program does not know. Unlike CheckSchema it only reads,
+// so a running node may call it often, on a read-only database too.
+func (db *DB) CheckNotNewer(ctx context.Context) error {
+	all, err := Migrations(db.dialect)
+	if err != nil {
+		return err
+	}
+	var v int
+	err = db.sql.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	if err != nil {
+		return fmt.Errorf("store: schema version: %w", db.check(err))
+	}
+	if v > len(all) {
+		return &SchemaTooNewError{Version: v, Known: len(all)}
 	}
 	return nil
 }

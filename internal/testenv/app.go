@@ -57,6 +57,9 @@ type Options struct {
 	Clock *Clock
 	// BaseURL is the node's public URL; empty is its own http address.
 	BaseURL string
+	// DBTimeout bounds each request's database work; zero keeps the
+	// default.
+	DBTimeout time.Duration
 }
 
 // StartApp starts a node on the dialect's database, stopped at cleanup.
@@ -80,6 +83,9 @@ func StartApp(t testing.TB, d string, o Options) *TestApp {
 	}
 	cfg.SMTPURL = o.SMTP.URL()
 	cfg.HashConcurrency, cfg.HashQueue = 4, 64
+	if o.DBTimeout > 0 {
+		cfg.DBTimeout = o.DBTimeout
+	}
 	srv := httptest.NewUnstartedServer(nil)
 	cfg.Listen = srv.Listener.Addr().String()
 	if err := cfg.Validate(); err != nil {

@@ -86,6 +86,9 @@ type Page struct {
 	MFADeadline time.Time
 }
 
+// message is the error shown above the form, for render.
+func (p Page) message() string { return p.Error }
+
 // page fills the common part of a page's data.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, title, nav string) Page {
 	p := Page{Base: surfaceOf(r).Prefix(), Title: title, Nav: nav, Current: currentFrom(r.Context()), Flash: s.takeFlash(w, r), Errors: padlock.FieldErrors{}}
@@ -101,6 +104,16 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title, nav string)
 // render executes a page into a buffer first, so a template error becomes a
 // clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	if status == http.StatusServiceUnavailable && name != "error" {
+		// Whatever page a handler meant to show, a node that cannot serve
+		// now shows the short page that asks to come back.
+		msg := padlock.ErrUnavailable.Message
+		if m, ok := data.(interface{ message() string }); ok && m.message() != "" {
+			msg = m.message()
+		}
+		s.unavailable(w, r, msg)
+		return
+	}
 	t, ok := s.pages.byName[name]
 	if !ok {
 		s.error(w, r, fmt.Errorf("web: no page %q", name))
@@ -122,8 +135,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // else above the form. It returns the status to answer with. Internal errors
 // are logged and shown as "Internal error."
 func (s *Server) formError(r *http.Request, p *Page, err error) int {
-	if padlock.ErrorCode(err) == padlock.EINTERNAL {
+	switch padlock.ErrorCode(err) {
+	case padlock.EINTERNAL:
 		s.logger.Error("internal error", "route", r.Pattern, "err", err)
+	case padlock.EUNAVAILABLE:
+		if !errors.Is(err, auth.ErrBusy) {
+			s.logger.Warn("unavailable", "route", r.Pattern, "err", err)
+		}
 	}
 	return formError(p, err)
 }
@@ -170,17 +188,40 @@ func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	code := padlock.ErrorCode(err)
 	status := statusOf(code)
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		s.logger.Error("internal error", "route", r.Pattern, "err", err)
-	}
-	if status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", "1")
+	case http.StatusServiceUnavailable:
+		if !errors.Is(err, auth.ErrBusy) {
+			s.logger.Warn("unavailable", "route", r.Pattern, "err", err)
+		}
+		s.unavailable(w, r, padlock.ErrorMessage(err))
+		return
 	}
 	if isAPI(r) {
 		writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": padlock.ErrorMessage(err)}})
 		return
 	}
 	s.renderError(w, r, status, padlock.ErrorMessage(err))
+}
+
+// retryAfter is the Retry-After of every 503, in seconds: soon enough
+// for a database that restarts, not so soon that clients hammer it.
+const retryAfter = "5"
+
+// unavailable answers 503 with Retry-After: a short page that asks to come
+// back, or for the API a JSON error with code "unavailable".
+func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, message string) {
+	w.Header().Set("Retry-After", retryAfter)
+	if isAPI(r) {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": map[string]string{"code": padlock.EUNAVAILABLE, "message": message}})
+		return
+	}
+	p := Page{Base: surfaceOf(r).Prefix(), Title: "Padlock is unavailable", Error: message}
+	s.render(w, r, http.StatusServiceUnavailable, "error", struct {
+		Page
+		Status int
+	}{p, http.StatusServiceUnavailable})
 }
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, message string) {

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -23,6 +24,9 @@ type Options struct {
 	TrustProxy    bool // client address from X-Forwarded-For
 	Registry      *prometheus.Registry
 	SSO           *sso.Service
+	// DBTimeout bounds each request's database work: past it the request
+	// ends in 503. Zero means config.Default's 5 seconds.
+	DBTimeout time.Duration
 }
 
 // Server holds what the handlers need; one per process (tests start two).
@@ -35,6 +39,7 @@ type Server struct {
 	metrics *metrics
 	opts    Options
 	handler http.Handler
+	avail   availability
 }
 
 // New builds the server, parsing every template, so a broken one stops the
@@ -44,7 +49,11 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.DBTimeout <= 0 {
+		o.DBTimeout = 5 * time.Second
+	}
 	s := &Server{db: o.DB, auth: o.Auth, logger: o.Logger, assets: assets, opts: o}
+	s.avail.probeEvery.Store(int64(DefaultProbeInterval))
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err
 	}
@@ -89,6 +98,12 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			// plain http for it again, so no one on the path can strip TLS.
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
+		// The database never holds a request longer than this: a stalled
+		// database ends in 503, not in a hung connection. (A copy of the
+		// request, so the mux sets the pattern the log line reads on it.)
+		ctx, cancel := context.WithTimeout(r.Context(), s.opts.DBTimeout)
+		defer cancel()
+		r = r.WithContext(ctx)
 		r.Body = http.MaxBytesReader(rec, r.Body, maxBody)
 		defer func() {
 			if v := recover(); v != nil {
@@ -97,11 +112,18 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			}
 			s.logRequest(r, rec.status, time.Since(start))
 		}()
+		if s.avail.stopped.Load() && r.URL.Path != "/healthz" {
+			s.unavailable(rec, r, schemaTooNewMessage)
+			return
+		}
 		protected.ServeHTTP(rec, r)
 	})
 }
 
 const maxBody = 1 << 20
+
+// schemaTooNewMessage is what a node stopped by StopServing tells everyone.
+const schemaTooNewMessage = "Padlock is being upgraded. Please try again in a moment."
 
 // withNotFoundPage shows Padlock's 404 page where the mux finds no route,
 // while keeping its 405 answers for a known path with the wrong method.
