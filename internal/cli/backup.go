@@ -21,7 +21,7 @@ keeps running (VACUUM INTO: one read transaction, so the copy holds every
 change committed before it began and none after). FILE must not exist; it is
 created readable by its owner only. It holds password hashes and encrypted
 TOTP secrets: keep it as carefully as the data directory, and keep the
-secret key (PADLOCK_SECRET_KEY or the data directory's key file) apart from
+secret key (PADLOCK_SECRET_KEY or secret.key in the data directory) apart from
 it, since a backup cannot be restored usefully without that key.
 
 PostgreSQL: prints the pg_dump procedure instead and backs nothing up.`

@@ -87,6 +87,9 @@ func RestoreSQLite(ctx context.Context, dataDir, backup string, now time.Time) (
 			return "", err
 		}
 		kept = live + ".before-restore-" + now.UTC().Format("20060102T150405Z")
+		if _, err := os.Stat(kept); err == nil {
+			return "", fmt.Errorf("%s already exists; try again in a second", kept)
+		}
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			if err := os.Rename(live+suffix, kept+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return "", err
