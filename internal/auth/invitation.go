@@ -15,6 +15,9 @@ const MaxInvitations = 50
 // ParseEmails splits a list typed into a form (commas, spaces or lines) into
 // normalized, distinct addresses.
 func ParseEmails(field, raw string) ([]string, error) {
+	if err := padlock.CheckText(field, raw, padlock.MultiLine, padlock.MaxListLen); err != nil {
+		return nil, err
+	}
 	parts := strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
 	if len(parts) == 0 {
 		return nil, padlock.FieldError(field, "Enter at least one email address.")

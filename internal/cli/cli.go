@@ -1,5 +1,5 @@
-// Package cli is Padlock's command line: serve, migrate, setup, user and
-// version, each with --help.
+// Package cli is Padlock's command line: serve, migrate, setup, user,
+// backup, restore and version, each with --help.
 package cli
 
 import (
@@ -12,6 +12,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/padlock-mfa/padlock/internal/config"
 )
@@ -25,6 +26,15 @@ type Env struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
+	// Now is the clock; nil means the system's.
+	Now func() time.Time
+}
+
+func (env Env) now() time.Time {
+	if env.Now != nil {
+		return env.Now()
+	}
+	return time.Now()
 }
 
 type command struct {
@@ -36,6 +46,8 @@ var commands = map[string]command{
 	"serve":   {"run the Padlock server", runServe},
 	"migrate": {"apply (up) or show (status) database migrations", runMigrate},
 	"setup":   {"create an account and its first Administrator", runSetup},
+	"backup":  {"copy the SQLite database while the server runs (PostgreSQL: pg_dump)", runBackup},
+	"restore": {"restore a SQLite backup; --after-restore makes any restored database safe", runRestore},
 	"user":    {"operator actions on users: unlock, reset-mfa (break glass), list", runUser},
 	"version": {"print the version", runVersion},
 }

@@ -1,9 +1,6 @@
 package padlock
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // Account is one MSP's tenant; everything else belongs to exactly one.
 type Account struct {
@@ -45,18 +42,23 @@ type Document struct {
 	SharedWithPortal bool
 }
 
-// Validate normalizes and checks a document's title and text.
+// Validate normalizes and checks a document's title (one line) and text
+// (several lines), reporting both at once.
 func (d *Document) Validate() error {
 	fe := FieldErrors{}
-	d.Title = strings.TrimSpace(d.Title)
+	title, err := NormalizeLine("title", d.Title, MaxTitleLen)
 	switch {
-	case d.Title == "":
+	case err != nil:
+		fe.Add("title", ErrorMessage(err))
+	case title == "":
 		fe.Add("title", "Enter a title.")
-	case len([]rune(d.Title)) > MaxTitleLen:
-		fe.Add("title", "Use at most 200 characters.")
+	default:
+		d.Title = title
 	}
 	if len(d.Body) > MaxDocumentLen {
 		fe.Add("body", "The text is too long (at most 100,000 characters).")
+	} else if err := CheckText("body", d.Body, MultiLine, 0); err != nil {
+		fe.Add("body", ErrorMessage(err))
 	}
 	return fe.Err()
 }

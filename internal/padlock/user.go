@@ -61,7 +61,11 @@ const (
 // NormalizeEmail trims and lower-cases an address and checks that it is
 // one plain address.
 func NormalizeEmail(s string) (string, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
+	s, err := NormalizeLine("email", s, 0)
+	if err != nil {
+		return "", err
+	}
+	s = strings.ToLower(s)
 	if s == "" {
 		return "", FieldError("email", "Enter an email address.")
 	}
@@ -75,14 +79,12 @@ func NormalizeEmail(s string) (string, error) {
 	return s, nil
 }
 
-// NormalizeName trims a person's or account's name and checks its length.
+// NormalizeName trims the name of a person, an account, an organization or
+// a portal and checks it as one line of text (see CheckText).
 func NormalizeName(field, s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", FieldError(field, "Enter a name.")
+	s, err := NormalizeLine(field, s, MaxNameLen)
+	if err == nil && s == "" {
+		err = FieldError(field, "Enter a name.")
 	}
-	if len([]rune(s)) > MaxNameLen {
-		return "", FieldError(field, "Use at most 100 characters.")
-	}
-	return s, nil
+	return s, err
 }

@@ -63,6 +63,9 @@ func (s *Service) SaveIdP(ctx context.Context, actor auth.Actor, in IdPInput) er
 // readIdP turns the form into a connection, reporting each problem beside
 // the field it comes from. Fetched metadata is kept in in.MetadataXML.
 func (s *Service) readIdP(ctx context.Context, in *IdPInput) (*idpConnection, string, error) {
+	if err := checkIdPText(in); err != nil {
+		return nil, "", err
+	}
 	in.MetadataXML, in.MetadataURL = strings.TrimSpace(in.MetadataXML), strings.TrimSpace(in.MetadataURL)
 	switch {
 	case in.MetadataXML != "":
@@ -89,6 +92,28 @@ func (s *Service) readIdP(ctx context.Context, in *IdPInput) (*idpConnection, st
 	}
 	conn, err := typedIdP(in, s.now())
 	return conn, "entered by hand", err
+}
+
+// checkIdPText refuses bytes that no field of the form may hold, reporting
+// every field at once.
+func checkIdPText(in *IdPInput) error {
+	fe := padlock.FieldErrors{}
+	for _, f := range []struct {
+		name, value string
+		kind        padlock.TextKind
+		max         int
+	}{
+		{"metadata_xml", in.MetadataXML, padlock.MultiLine, padlock.MaxPasteLen},
+		{"metadata_url", in.MetadataURL, padlock.SingleLine, maxURLLen},
+		{"entity_id", in.EntityID, padlock.SingleLine, maxEntityIDLen},
+		{"sso_url", in.SSOURL, padlock.SingleLine, maxURLLen},
+		{"certificate", in.Certificate, padlock.MultiLine, padlock.MaxPasteLen},
+	} {
+		if err := padlock.CheckText(f.name, f.value, f.kind, f.max); err != nil {
+			fe.Add(f.name, padlock.ErrorMessage(err))
+		}
+	}
+	return fe.Err()
 }
 
 // typedIdP checks the three values typed in by hand, all at once.

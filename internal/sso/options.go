@@ -68,6 +68,9 @@ func (s *Service) SaveOptions(ctx context.Context, actor auth.Actor, in OptionsI
 // account's users, reporting every problem at once.
 func (s *Service) readOptions(ctx context.Context, tx *store.Tx, rec *store.SSORecord, in OptionsInput) (*padlock.SSOConfig, error) {
 	c := rec.SSOConfig
+	if err := checkOptionsText(in); err != nil {
+		return nil, err
+	}
 	c.Enabled, c.AcceptIdPMFA, c.AllowIdPInitiated, c.JIT, c.Enforce = in.Enabled, in.AcceptIdPMFA, in.AllowIdPInitiated, in.JIT, in.Enforce
 	fe := padlock.FieldErrors{}
 	if c.Enabled && !c.Configured() {
@@ -96,6 +99,21 @@ func (s *Service) readOptions(ctx context.Context, tx *store.Tx, rec *store.SSOR
 		}
 	}
 	return &c, fe.Err()
+}
+
+// checkOptionsText refuses bytes that no list of the form may hold,
+// reporting every field at once.
+func checkOptionsText(in OptionsInput) error {
+	fe := padlock.FieldErrors{}
+	for name, value := range map[string]string{"mfa_contexts": in.MFAContexts, "break_glass": in.BreakGlass, "domains": in.Domains} {
+		if err := padlock.CheckText(name, value, padlock.MultiLine, padlock.MaxListLen); err != nil {
+			fe.Add(name, padlock.ErrorMessage(err))
+		}
+	}
+	if err := padlock.CheckText("jit_role", in.JITRole, padlock.SingleLine, padlock.MaxNameLen); err != nil {
+		fe.Add("jit_role", padlock.ErrorMessage(err))
+	}
+	return fe.Err()
 }
 
 // splitList splits a typed list on commas, semicolons and white space.

@@ -64,7 +64,12 @@ func (tx *Tx) SSOConfig(ctx context.Context, accountID int64) (*SSORecord, error
 }
 
 // SSOConfigByPublicID returns the SSO settings named in an SSO address.
+// An ID that is not one line of text names nothing: PostgreSQL would refuse
+// the query where SQLite finds no row.
 func (tx *Tx) SSOConfigByPublicID(ctx context.Context, publicID string) (*SSORecord, error) {
+	if padlock.CheckText("id", publicID, padlock.SingleLine, 0) != nil {
+		return nil, errNotFound
+	}
 	r, err := scanSSO(tx.q.QueryRowContext(ctx, `SELECT `+ssoColumns+` FROM sso_configs WHERE public_id = $1`, publicID))
 	if err != nil {
 		return nil, err
