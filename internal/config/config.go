@@ -4,6 +4,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -172,7 +173,22 @@ func (c *Config) Validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("PADLOCK_LOG_FORMAT", "must be text or json")
 	}
+	if c.SecretKey != "" {
+		if _, err := DecodeSecretKey(c.SecretKey); err != nil {
+			bad("PADLOCK_SECRET_KEY", "%v", err)
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// DecodeSecretKey reads a secret key written as base64 of exactly 32
+// bytes, the form of PADLOCK_SECRET_KEY and of the generated key file.
+func DecodeSecretKey(s string) ([]byte, error) {
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+	if err != nil || len(key) != 32 {
+		return nil, errors.New("must be base64 of exactly 32 bytes (openssl rand -base64 32)")
+	}
+	return key, nil
 }
 
 // SecureCookies tells whether the public URL is https, which decides the

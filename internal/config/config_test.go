@@ -66,3 +66,70 @@ func TestFlagsOverrideTheEnvironmentAndDefaultsValidate(t *testing.T) {
 		t.Fatal("http base URL asks for secure cookies")
 	}
 }
+
+func TestAMisspeltVariableIsRefusedWithTheNameItResembles(t *testing.T) {
+	err := CheckEnviron([]string{
+		"PATH=/usr/bin",
+		"PADLOCK_DATABSE_URL=postgres://db/padlock",
+		"PADLOCK_LISTEN=127.0.0.1:9000",
+		"PADLOCK_SESION_IDLE=1h",
+		"PADLOCK_FROBNICATE=1",
+		"PADLOCK_SETUP_PASSWORD=x",
+		"PADLOCK_TEST_POSTGRES_URL=postgres://",
+	})
+	if err == nil {
+		t.Fatal("misspelt variables were accepted")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"PADLOCK_DATABSE_URL: is not a Padlock setting; did you mean PADLOCK_DATABASE_URL?",
+		"PADLOCK_SESION_IDLE: is not a Padlock setting; did you mean PADLOCK_SESSION_IDLE?",
+		"PADLOCK_FROBNICATE: is not a Padlock setting",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the error does not say %q:\n%s", want, msg)
+		}
+	}
+	for _, known := range []string{"PADLOCK_LISTEN:", "PADLOCK_SETUP_PASSWORD", "PADLOCK_TEST_POSTGRES_URL", "PATH"} {
+		if strings.Contains(msg, known) {
+			t.Errorf("the error names %s, which is read:\n%s", known, msg)
+		}
+	}
+	if strings.Contains(msg, "FROBNICATE: is not a Padlock setting; did you mean") {
+		t.Errorf("a name like no setting got a suggestion:\n%s", msg)
+	}
+}
+
+func TestEveryKnownVariableIsAccepted(t *testing.T) {
+	var environ []string
+	for _, name := range append(Env(), otherVariables...) {
+		environ = append(environ, name+"=x")
+	}
+	if err := CheckEnviron(environ); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestABadSecretKeyIsReportedWithTheOtherSettings(t *testing.T) {
+	for _, key := range []string{"not base64!", "c2hvcnQ=" /* "short" */} {
+		c := Default()
+		c.SecretKey, c.LogLevel = key, "loud"
+		err := c.Validate()
+		if err == nil {
+			t.Fatalf("secret key %q was accepted", key)
+		}
+		for _, name := range []string{"PADLOCK_SECRET_KEY", "PADLOCK_LOG_LEVEL"} {
+			if !strings.Contains(err.Error(), name) {
+				t.Errorf("key %q: the error does not mention %s: %v", key, name, err)
+			}
+		}
+		if strings.Contains(err.Error(), key) {
+			t.Errorf("the error repeats the secret key: %v", err)
+		}
+	}
+	c := Default()
+	c.SecretKey = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+	if err := c.Validate(); err != nil {
+		t.Errorf("a good key was refused: %v", err)
+	}
+}
