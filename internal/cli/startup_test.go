@@ -1,0 +1,72 @@
+package cli_test
+
+import (
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// waitExit waits for the process to end by itself and returns its exit
+// status.
+func (p *process) waitExit(t *testing.T, within time.Duration) int {
+	t.Helper()
+	select {
+	case <-p.exited:
+	case <-time.After(within):
+		t.Fatalf("padlock serve was still running after %v", within)
+	}
+	var exit *exec.ExitError
+	if errors.As(p.err, &exit) {
+		return exit.ExitCode()
+	}
+	if p.err != nil {
+		t.Fatal(p.err)
+	}
+	return 0
+}
+
+// wantRefused checks that serve exited 1 with every phrase in its message
+// and left no data directory behind.
+func wantRefused(t *testing.T, p *process, dataDir string, phrases ...string) {
+	t.Helper()
+	if code := p.waitExit(t, 10*time.Second); code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	for _, s := range phrases {
+		if !strings.Contains(p.stderr.String(), s) {
+			t.Errorf("the message does not say %q:\n%s", s, p.stderr)
+		}
+	}
+	if _, err := os.Stat(dataDir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the data directory exists after a refused start (%v)", err)
+	}
+}
+
+func TestServeOnAPortInUseFailsBeforeCreatingAnything(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	dataDir := filepath.Join(t.TempDir(), "padlock-data")
+	p := startServe(t, map[string]string{"PADLOCK_DATA_DIR": dataDir, "PADLOCK_LISTEN": busy.Addr().String()})
+	wantRefused(t, p, dataDir, "cannot listen on "+busy.Addr().String(), "address already in use")
+}
+
+func TestServeRefusesAMisspeltVariableAndNamesTheRightOne(t *testing.T) {
+	dataDir := filepath.Join(t.TempDir(), "padlock-data")
+	p := startServe(t, map[string]string{"PADLOCK_DATA_DIR": dataDir, "PADLOCK_DATABSE_URL": "postgres://db.internal/padlock"})
+	wantRefused(t, p, dataDir, "PADLOCK_DATABSE_URL", "did you mean PADLOCK_DATABASE_URL?")
+}
+
+func TestServeReportsABadSecretKeyTogetherWithEveryOtherProblem(t *testing.T) {
+	dataDir := filepath.Join(t.TempDir(), "padlock-data")
+	p := startServe(t, map[string]string{"PADLOCK_DATA_DIR": dataDir, "PADLOCK_SECRET_KEY": "c2hvcnQ=",
+		"PADLOCK_LOG_LEVEL": "loud", "PADLOCK_LSTEN": "0.0.0.0:80"})
+	wantRefused(t, p, dataDir, "PADLOCK_SECRET_KEY: must be base64 of exactly 32 bytes", "PADLOCK_LOG_LEVEL", "did you mean PADLOCK_LISTEN?")
+}
