@@ -143,7 +143,9 @@ func (a *App) Close() error {
 }
 
 // Serve answers HTTP on l until ctx ends, then shuts down gracefully,
-// letting requests in flight finish for up to 20 seconds.
+// letting requests in flight finish for up to the configured shutdown
+// timeout (the drain window). Clients still connected after that are cut
+// off and logged; the stop is still a clean one.
 func (a *App) Serve(ctx context.Context, l net.Listener) error {
 	srv := &http.Server{
 		Handler:           a.Web,
@@ -160,10 +162,14 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	drain, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	if err := srv.Shutdown(drain); err != nil {
+		if !errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("shutdown: %w", err)
+		}
+		a.Logger.Warn("requests still in flight at the end of the drain window were cut off", "drain_window", a.Config.ShutdownTimeout.String())
+		srv.Close()
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err

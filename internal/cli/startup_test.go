@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"bufio"
 	"errors"
 	"net"
 	"os"
@@ -69,4 +70,44 @@ func TestServeReportsABadSecretKeyTogetherWithEveryOtherProblem(t *testing.T) {
 	p := startServe(t, map[string]string{"PADLOCK_DATA_DIR": dataDir, "PADLOCK_SECRET_KEY": "c2hvcnQ=",
 		"PADLOCK_LOG_LEVEL": "loud", "PADLOCK_LSTEN": "0.0.0.0:80"})
 	wantRefused(t, p, dataDir, "PADLOCK_SECRET_KEY: must be base64 of exactly 32 bytes", "PADLOCK_LOG_LEVEL", "did you mean PADLOCK_LISTEN?")
+}
+
+func TestServeExitsCleanlyWhenASlowClientOutlastsTheDrainWindow(t *testing.T) {
+	p := startServe(t, map[string]string{"PADLOCK_DATA_DIR": t.TempDir(), "PADLOCK_SHUTDOWN_TIMEOUT": "200ms"})
+	p.waitReady(t)
+	slow := startSlowUpload(t, p.base)
+	defer slow.Close()
+	took := p.stop(t, 10*time.Second) // fails unless the exit status is 0
+	if took < 200*time.Millisecond {
+		t.Errorf("serve exited after %v, before the drain window of 200ms was over", took)
+	}
+	if !strings.Contains(p.stderr.String(), "cut off") {
+		t.Errorf("the log does not say a request was cut off:\n%s", p.stderr)
+	}
+}
+
+// startSlowUpload begins a sign-in form whose body never finishes, and
+// returns once the server is reading it (it has answered 100 Continue), so
+// the request is in flight.
+func startSlowUpload(t *testing.T, base string) net.Conn {
+	t.Helper()
+	host := strings.TrimPrefix(base, "http://")
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := "POST /login HTTP/1.1\r\nHost: " + host + "\r\nOrigin: " + base +
+		"\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n"
+	if _, err := conn.Write([]byte(req)); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "HTTP/1.1 100 ") {
+		t.Fatalf("the server did not start reading the form: %q, %v", line, err)
+	}
+	if _, err := conn.Write([]byte("email=slow%40example.com")); err != nil {
+		t.Fatal(err)
+	}
+	return conn
 }

@@ -38,6 +38,7 @@ type Config struct {
 	TrustProxy      bool          // PADLOCK_TRUST_PROXY: take the client address from X-Forwarded-For
 	LogLevel        string        // PADLOCK_LOG_LEVEL
 	LogFormat       string        // PADLOCK_LOG_FORMAT
+	ShutdownTimeout time.Duration // PADLOCK_SHUTDOWN_TIMEOUT: how long requests in flight may finish on SIGTERM
 }
 
 // Default returns the settings used when nothing is configured.
@@ -53,6 +54,7 @@ func Default() Config {
 		HashQueue:       runtime.NumCPU(), // a short line keeps accepted sign-ins fast under overload
 		LogLevel:        "info",
 		LogFormat:       "text",
+		ShutdownTimeout: 20 * time.Second,
 	}
 }
 
@@ -79,6 +81,7 @@ func (c *Config) settings() []setting {
 		{"PADLOCK_TRUST_PROXY", "trust-proxy", "take the client address from X-Forwarded-For (behind a load balancer)", (*boolValue)(&c.TrustProxy)},
 		{"PADLOCK_LOG_LEVEL", "log-level", "debug, info, warn or error", (*stringValue)(&c.LogLevel)},
 		{"PADLOCK_LOG_FORMAT", "log-format", "text or json", (*stringValue)(&c.LogFormat)},
+		{"PADLOCK_SHUTDOWN_TIMEOUT", "shutdown-timeout", "how long requests in flight may finish after SIGTERM before they are cut off", (*durationValue)(&c.ShutdownTimeout)},
 	}
 }
 
@@ -172,6 +175,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("PADLOCK_LOG_FORMAT", "must be text or json")
+	}
+	if c.ShutdownTimeout < 0 || c.ShutdownTimeout > 10*time.Minute {
+		bad("PADLOCK_SHUTDOWN_TIMEOUT", "must be between 0s and 10m")
 	}
 	if c.SecretKey != "" {
 		if _, err := DecodeSecretKey(c.SecretKey); err != nil {
