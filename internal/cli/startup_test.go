@@ -111,3 +111,34 @@ func startSlowUpload(t *testing.T, base string) net.Conn {
 	}
 	return conn
 }
+
+func TestServeGivesUpOnADatabaseThatAcceptsAndNeverAnswers(t *testing.T) {
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() { // accept, hold and say nothing
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	p := startServe(t, map[string]string{"PADLOCK_DATA_DIR": t.TempDir(),
+		"PADLOCK_DATABASE_URL": "postgres://padlock@" + silent.Addr().String() + "/padlock?sslmode=disable&connect_timeout=1"})
+	if code := p.waitExit(t, 15*time.Second); code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	if !strings.Contains(p.stderr.String(), "the database did not answer in time") {
+		t.Errorf("the message does not say the database did not answer:\n%s", p.stderr)
+	}
+}

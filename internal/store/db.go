@@ -48,7 +48,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 		db, err = openSQLite(filepath.Join(dataDir, "padlock.db"))
 		d = SQLite
 	case strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://"):
-		db, err = sql.Open("pgx", databaseURL)
+		db, err = sql.Open("pgx", withConnectTimeout(databaseURL))
 		d = Postgres
 		if err == nil {
 			db.SetMaxOpenConns(32)
@@ -62,9 +62,33 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			return nil, fmt.Errorf("store: the database did not answer in time (connect_timeout in the URL, %s seconds by default): %w", defaultConnectTimeout, err)
+		}
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
 	return &DB{sql: db, dialect: d}, nil
+}
+
+// defaultConnectTimeout bounds, in seconds, each new PostgreSQL connection
+// from TCP connect to authentication, so a server that accepts and never
+// answers fails start-up instead of hanging it. Tests shorten it.
+var defaultConnectTimeout = "10"
+
+// withConnectTimeout adds connect_timeout to a PostgreSQL URL that sets none
+// (nor PGCONNECT_TIMEOUT).
+func withConnectTimeout(databaseURL string) string {
+	u, err := url.Parse(databaseURL)
+	if err != nil || os.Getenv("PGCONNECT_TIMEOUT") != "" {
+		return databaseURL // pgx reports the bad URL or applies the variable
+	}
+	q := u.Query()
+	if q.Get("connect_timeout") != "" {
+		return databaseURL
+	}
+	q.Set("connect_timeout", defaultConnectTimeout)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 func openSQLite(path string) (*sql.DB, error) {
