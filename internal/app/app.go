@@ -66,6 +66,10 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, err
 		db.Close()
 		return nil, err
 	}
+	if err := a.Auth.CheckSecretKey(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%w (this node's key is from %s)", err, secretKeySource(cfg))
+	}
 	return a, nil
 }
 

@@ -47,6 +47,14 @@ func loadSecretKey(cfg config.Config) ([]byte, error) {
 	return key, f.Sync()
 }
 
+// secretKeySource says where loadSecretKey took the key from, for messages.
+func secretKeySource(cfg config.Config) string {
+	if cfg.SecretKey != "" {
+		return "PADLOCK_SECRET_KEY"
+	}
+	return filepath.Join(cfg.DataDir, secretKeyFile)
+}
+
 func decodeKey(s, from string) ([]byte, error) {
 	key, err := config.DecodeSecretKey(s)
 	if err != nil {

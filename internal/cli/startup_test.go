@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/padlock-mfa/padlock/internal/testenv"
 )
 
 // waitExit waits for the process to end by itself and returns its exit
@@ -141,4 +143,28 @@ func TestServeGivesUpOnADatabaseThatAcceptsAndNeverAnswers(t *testing.T) {
 	if !strings.Contains(p.stderr.String(), "the database did not answer in time") {
 		t.Errorf("the message does not say the database did not answer:\n%s", p.stderr)
 	}
+}
+
+func TestASecondNodeWithAnotherSecretKeyRefusesToStart(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		first := map[string]string{"PADLOCK_DATA_DIR": t.TempDir()}
+		second := map[string]string{"PADLOCK_DATA_DIR": first["PADLOCK_DATA_DIR"], "PADLOCK_SECRET_KEY": testenv.SharedSecretKey}
+		if d == "postgres" { // its own data directory, so its own generated key
+			first["PADLOCK_DATABASE_URL"] = testenv.DatabaseURL(t, "postgres")
+			second = map[string]string{"PADLOCK_DATA_DIR": t.TempDir(), "PADLOCK_DATABASE_URL": first["PADLOCK_DATABASE_URL"]}
+		}
+		one := startServe(t, first)
+		one.waitReady(t)
+		two := startServe(t, second)
+		if code := two.waitExit(t, 15*time.Second); code != 1 {
+			t.Errorf("the node with another key exited with status %d, want 1", code)
+		}
+		if !strings.Contains(two.stderr.String(), "the secret key does not match the one this database was set up with") {
+			t.Errorf("the message does not say the key does not match:\n%s", two.stderr)
+		}
+		again := startServe(t, first) // the first node's key still starts
+		again.waitReady(t)
+		again.stop(t, 10*time.Second)
+		one.stop(t, 10*time.Second)
+	})
 }
