@@ -31,9 +31,6 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
 	email, next := r.PostFormValue("email"), safeNext(r, r.PostFormValue("next"))
 	res, err := s.auth.SignInTo(r.Context(), surfaceOf(r), email, r.PostFormValue("password"), s.clientAddress(r))
 	if err != nil {
-		if err == auth.ErrBusy {
-			w.Header().Set("Retry-After", "1")
-		}
 		p := signInPage{Page: s.page(w, r, "Sign in", ""), Email: email, Next: next}
 		s.render(w, r, s.formError(r, &p.Page, err), "signin", p)
 		return
