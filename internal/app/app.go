@@ -40,8 +40,21 @@ type App struct {
 }
 
 // New opens (and migrates) the database and builds every part. cfg must be
-// validated. The background workers start with Start.
+// validated. It refuses a secret key that is not the installation's (see
+// auth.Service.CheckSecretKey). The background workers start with Start.
 func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
+	return newApp(ctx, cfg, logger, true)
+}
+
+// NewForOperator is New without the secret key check, for the operator's
+// `padlock user` commands: they decrypt no factor secret, and they are the
+// way back in on the day the key is lost (reset everyone's MFA, then start
+// with a new key).
+func NewForOperator(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
+	return newApp(ctx, cfg, logger, false)
+}
+
+func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, checkKey bool) (*App, error) {
 	if err := prepareDataDir(cfg); err != nil {
 		return nil, err
 	}
@@ -65,6 +78,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, err
 	if err := a.build(); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if !checkKey {
+		return a, nil
 	}
 	if err := a.Auth.CheckSecretKey(ctx); err != nil {
 		db.Close()

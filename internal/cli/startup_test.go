@@ -168,3 +168,17 @@ func TestASecondNodeWithAnotherSecretKeyRefusesToStart(t *testing.T) {
 		one.stop(t, 10*time.Second)
 	})
 }
+
+func TestBreakGlassCommandsWorkWithALostSecretKeyButSetupDoesNot(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		env := dbEnv(t, d)
+		env["PADLOCK_SETUP_PASSWORD"] = testenv.Password
+		mustRun(t, env, "setup", "--account", "Acme IT", "--email", "ada@example.com")
+		env["PADLOCK_SECRET_KEY"] = testenv.SharedSecretKey // not the generated key setup used
+		mustRun(t, env, "user", "reset-mfa", "--email", "ada@example.com")
+		r := run(t, env, "", "setup", "--account", "Other IT", "--email", "bob@example.com")
+		if r.code != 1 || !strings.Contains(r.stderr, "does not match the one this database was set up with") {
+			t.Errorf("setup with another key: exit %d\n%s", r.code, r.stderr)
+		}
+	})
+}
