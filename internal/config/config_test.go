@@ -2,6 +2,8 @@ package config
 
 import (
 	"flag"
+	"os"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -13,6 +15,7 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 		"PADLOCK_SESSION_IDLE":     "10s",
 		"PADLOCK_HASH_CONCURRENCY": "0",
 		"PADLOCK_LOG_LEVEL":        "loud",
+		"PADLOCK_SHUTDOWN_TIMEOUT": "-1s",
 	}
 	c := Default()
 	if err := c.Load(nil, func(k string) string { return env[k] }); err != nil {
@@ -22,7 +25,7 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 	if err == nil {
 		t.Fatal("bad settings were accepted")
 	}
-	for _, name := range []string{"PADLOCK_DATABASE_URL", "PADLOCK_LISTEN", "PADLOCK_SESSION_IDLE", "PADLOCK_HASH_CONCURRENCY", "PADLOCK_LOG_LEVEL"} {
+	for _, name := range []string{"PADLOCK_DATABASE_URL", "PADLOCK_LISTEN", "PADLOCK_SESSION_IDLE", "PADLOCK_HASH_CONCURRENCY", "PADLOCK_LOG_LEVEL", "PADLOCK_SHUTDOWN_TIMEOUT"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("the error does not mention %s: %v", name, err)
 		}
@@ -131,5 +134,36 @@ func TestABadSecretKeyIsReportedWithTheOtherSettings(t *testing.T) {
 	c.SecretKey = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 	if err := c.Validate(); err != nil {
 		t.Errorf("a good key was refused: %v", err)
+	}
+}
+
+func TestTheREADMEDescribesEverySettingWithTheDefaultsOfTheCode(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string][]string{} // variable → its cells
+	for _, line := range strings.Split(string(b), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) > 4 && strings.HasPrefix(strings.TrimSpace(cells[1]), "`PADLOCK_") {
+			rows[strings.Trim(strings.TrimSpace(cells[1]), "`")] = cells[1:]
+		}
+	}
+	for _, name := range Env() {
+		if rows[name] == nil {
+			t.Errorf("the README's configuration table has no row for %s", name)
+		}
+	}
+	d := Default()
+	if d.HashConcurrency != runtime.NumCPU() || d.HashQueue != runtime.NumCPU() {
+		t.Fatalf("hash defaults %d and %d; this test expects the number of CPUs for both", d.HashConcurrency, d.HashQueue)
+	}
+	for _, name := range []string{"PADLOCK_HASH_CONCURRENCY", "PADLOCK_HASH_QUEUE"} {
+		if row := rows[name]; row != nil && strings.TrimSpace(row[2]) != "number of CPUs" {
+			t.Errorf("the README gives %s the default %q; the code uses the number of CPUs", name, strings.TrimSpace(row[2]))
+		}
+	}
+	if row := rows["PADLOCK_SHUTDOWN_TIMEOUT"]; row != nil && strings.TrimSpace(row[2]) != "`"+d.ShutdownTimeout.String()+"`" {
+		t.Errorf("the README gives PADLOCK_SHUTDOWN_TIMEOUT the default %q; the code uses %v", strings.TrimSpace(row[2]), d.ShutdownTimeout)
 	}
 }
