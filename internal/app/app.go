@@ -46,8 +46,21 @@ type App struct {
 }
 
 // New opens (and migrates) the database and builds every part. cfg must be
-// validated. The background workers start with Start.
+// validated. It refuses a secret key that is not the installation's (see
+// auth.Service.CheckSecretKey). The background workers start with Start.
 func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
+	return newApp(ctx, cfg, logger, true)
+}
+
+// NewForOperator is New without the secret key check, for the operator's
+// `padlock user` commands: they decrypt no factor secret, and they are the
+// way back in on the day the key is lost (reset everyone's MFA, then start
+// with a new key).
+func NewForOperator(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
+	return newApp(ctx, cfg, logger, false)
+}
+
+func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, checkKey bool) (*App, error) {
 	if err := prepareDataDir(cfg); err != nil {
 		return nil, err
 	}
@@ -74,6 +87,13 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, err
 	if err := a.build(); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if !checkKey {
+		return a, nil
+	}
+	if err := a.Auth.CheckSecretKey(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%w (this node's key is from %s)", err, secretKeySource(cfg))
 	}
 	return a, nil
 }
@@ -154,7 +174,9 @@ func (a *App) Close() error {
 }
 
 // Serve answers HTTP on l until ctx ends, then shuts down gracefully,
-// letting requests in flight finish for up to 20 seconds.
+// letting requests in flight finish for up to the configured shutdown
+// timeout (the drain window). Clients still connected after that are cut
+// off and logged; the stop is still a clean one.
 func (a *App) Serve(ctx context.Context, l net.Listener) error {
 	srv := &http.Server{
 		Handler:           a.Web,
@@ -173,10 +195,14 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 	}
 	// Load balancers see /readyz fail from the first moment of shutdown.
 	a.Web.Drain()
-	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	drain, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	if err := srv.Shutdown(drain); err != nil {
+		if !errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("shutdown: %w", err)
+		}
+		a.Logger.Warn("requests still in flight at the end of the drain window were cut off", "drain_window", a.Config.ShutdownTimeout.String())
+		srv.Close()
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err

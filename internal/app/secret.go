@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/padlock-mfa/padlock/internal/config"
 )
@@ -48,10 +47,18 @@ func loadSecretKey(cfg config.Config) ([]byte, error) {
 	return key, f.Sync()
 }
 
+// secretKeySource says where loadSecretKey took the key from, for messages.
+func secretKeySource(cfg config.Config) string {
+	if cfg.SecretKey != "" {
+		return "PADLOCK_SECRET_KEY"
+	}
+	return filepath.Join(cfg.DataDir, secretKeyFile)
+}
+
 func decodeKey(s, from string) ([]byte, error) {
-	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
-	if err != nil || len(key) != 32 {
-		return nil, fmt.Errorf("%s: the secret key must be base64 of exactly 32 bytes", from)
+	key, err := config.DecodeSecretKey(s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: the secret key %w", from, err)
 	}
 	return key, nil
 }

@@ -100,7 +100,7 @@ func (s *Service) enrollmentSecret(ctx context.Context, tx *store.Tx, c *Current
 	} else if err != nil {
 		return nil, err
 	}
-	return s.Sealer.Open(c.User.ID, purposeTOTP, sealed)
+	return s.open(c.User.ID, purposeTOTP, sealed)
 }
 
 // ErrWrongCode answers a code that is not right now, with the usual cause
@@ -217,7 +217,7 @@ func (s *Service) RecoveryCodesToShow(ctx context.Context, c *Current) ([]string
 	if err != nil {
 		return nil, err
 	}
-	plain, err := s.Sealer.Open(c.User.ID, purposeRecovery, sealed)
+	plain, err := s.open(c.User.ID, purposeRecovery, sealed)
 	if err != nil {
 		return nil, err
 	}

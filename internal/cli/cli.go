@@ -26,6 +26,9 @@ type Env struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
+	// Environ lists every variable as NAME=value, to find misspelt
+	// PADLOCK_* names; nil skips that check.
+	Environ func() []string
 	// Now is the clock; nil means the system's.
 	Now func() time.Time
 }
@@ -129,7 +132,11 @@ func loadConfig(env Env, fs *flag.FlagSet, args []string) (config.Config, error)
 		fmt.Fprintf(env.Stderr, "unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
 		return cfg, errUsage
 	}
-	if err := errors.Join(envErr, cfg.Validate()); err != nil {
+	var unknownErr error
+	if env.Environ != nil {
+		unknownErr = config.CheckEnviron(env.Environ())
+	}
+	if err := errors.Join(unknownErr, envErr, cfg.Validate()); err != nil {
 		return cfg, fmt.Errorf("invalid configuration:\n%w", err)
 	}
 	return cfg, nil
@@ -156,5 +163,5 @@ func runVersion(ctx context.Context, env Env, args []string) error {
 
 // Run is main's body: the real process environment.
 func Run() int {
-	return Main(context.Background(), Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}, os.Args[1:])
+	return Main(context.Background(), Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Environ: os.Environ}, os.Args[1:])
 }

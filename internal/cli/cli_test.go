@@ -28,6 +28,13 @@ func run(t *testing.T, env map[string]string, stdin string, args ...string) resu
 		Stdout: &stdout,
 		Stderr: &stderr,
 		Getenv: func(k string) string { return env[k] },
+		Environ: func() []string {
+			var out []string
+			for k, v := range env {
+				out = append(out, k+"="+v)
+			}
+			return out
+		},
 	}, args)
 	return result{code, stdout.String(), stderr.String()}
 }

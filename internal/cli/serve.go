@@ -20,16 +20,19 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	started := time.Now()
+	// The port first: a node that cannot listen fails before it creates a
+	// data directory, a key or a database.
+	l, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s (PADLOCK_LISTEN): %w; is another server using that port?", cfg.Listen, err)
+	}
+	defer l.Close()
 	logger := newLogger(cfg, env.Stderr)
 	a, err := app.New(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	l, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return err
-	}
 	a.Start()
 	logger.Info("padlock listening", "address", l.Addr().String(), "base_url", cfg.BaseURL,
 		"database", string(a.DB.Dialect()), "startup_ms", time.Since(started).Milliseconds())

@@ -108,6 +108,13 @@ func openApp(ctx context.Context, env Env, cfg config.Config) (*app.App, error) 
 	return app.New(ctx, cfg, newLogger(cfg, env.Stderr))
 }
 
+// openOperatorApp is openApp for `padlock user`, which must work even with
+// a lost secret key (see app.NewForOperator).
+func openOperatorApp(ctx context.Context, env Env, cfg config.Config) (*app.App, error) {
+	cfg.LogLevel = "warn"
+	return app.NewForOperator(ctx, cfg, newLogger(cfg, env.Stderr))
+}
+
 func prepareDir(dir, databaseURL string) error {
 	if databaseURL != "" || dir == "" {
 		return nil

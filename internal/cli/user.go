@@ -47,7 +47,7 @@ func runUser(ctx context.Context, env Env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	a, err := openApp(ctx, env, cfg)
+	a, err := openOperatorApp(ctx, env, cfg)
 	if err != nil {
 		return err
 	}

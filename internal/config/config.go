@@ -4,6 +4,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -39,6 +40,7 @@ type Config struct {
 	LogFormat       string        // PADLOCK_LOG_FORMAT
 	DBTimeout       time.Duration // PADLOCK_DB_TIMEOUT: longest a request waits on the database; then 503
 	DBMaxConns      int           // PADLOCK_DB_MAX_CONNS: PostgreSQL connections per node, open and idle
+	ShutdownTimeout time.Duration // PADLOCK_SHUTDOWN_TIMEOUT: how long requests in flight may finish on SIGTERM
 }
 
 // Default returns the settings used when nothing is configured.
@@ -56,6 +58,7 @@ func Default() Config {
 		LogFormat:       "text",
 		DBTimeout:       5 * time.Second,
 		DBMaxConns:      32,
+		ShutdownTimeout: 20 * time.Second,
 	}
 }
 
@@ -84,6 +87,7 @@ func (c *Config) settings() []setting {
 		{"PADLOCK_LOG_FORMAT", "log-format", "text or json", (*stringValue)(&c.LogFormat)},
 		{"PADLOCK_DB_TIMEOUT", "db-timeout", "longest a request may wait on the database; beyond it, 503", (*durationValue)(&c.DBTimeout)},
 		{"PADLOCK_DB_MAX_CONNS", "db-max-conns", "PostgreSQL connections a node keeps at most (open and idle)", (*intValue)(&c.DBMaxConns)},
+		{"PADLOCK_SHUTDOWN_TIMEOUT", "shutdown-timeout", "how long requests in flight may finish after SIGTERM before they are cut off", (*durationValue)(&c.ShutdownTimeout)},
 	}
 }
 
@@ -184,7 +188,25 @@ func (c *Config) Validate() error {
 	if c.DBMaxConns < 1 || c.DBMaxConns > 10000 {
 		bad("PADLOCK_DB_MAX_CONNS", "must be between 1 and 10000")
 	}
+	if c.ShutdownTimeout < 0 || c.ShutdownTimeout > 10*time.Minute {
+		bad("PADLOCK_SHUTDOWN_TIMEOUT", "must be between 0s and 10m")
+	}
+	if c.SecretKey != "" {
+		if _, err := DecodeSecretKey(c.SecretKey); err != nil {
+			bad("PADLOCK_SECRET_KEY", "%v", err)
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// DecodeSecretKey reads a secret key written as base64 of exactly 32
+// bytes, the form of PADLOCK_SECRET_KEY and of the generated key file.
+func DecodeSecretKey(s string) ([]byte, error) {
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+	if err != nil || len(key) != 32 {
+		return nil, errors.New("must be base64 of exactly 32 bytes (openssl rand -base64 32)")
+	}
+	return key, nil
 }
 
 // SecureCookies tells whether the public URL is https, which decides the

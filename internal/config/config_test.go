@@ -2,6 +2,8 @@ package config
 
 import (
 	"flag"
+	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,7 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 		"PADLOCK_SESSION_IDLE":     "10s",
 		"PADLOCK_HASH_CONCURRENCY": "0",
 		"PADLOCK_LOG_LEVEL":        "loud",
+		"PADLOCK_SHUTDOWN_TIMEOUT": "-1s",
 	}
 	c := Default()
 	if err := c.Load(nil, func(k string) string { return env[k] }); err != nil {
@@ -23,7 +26,7 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 	if err == nil {
 		t.Fatal("bad settings were accepted")
 	}
-	for _, name := range []string{"PADLOCK_DATABASE_URL", "PADLOCK_LISTEN", "PADLOCK_SESSION_IDLE", "PADLOCK_HASH_CONCURRENCY", "PADLOCK_LOG_LEVEL"} {
+	for _, name := range []string{"PADLOCK_DATABASE_URL", "PADLOCK_LISTEN", "PADLOCK_SESSION_IDLE", "PADLOCK_HASH_CONCURRENCY", "PADLOCK_LOG_LEVEL", "PADLOCK_SHUTDOWN_TIMEOUT"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("the error does not mention %s: %v", name, err)
 		}
@@ -92,5 +95,103 @@ func TestTheDatabaseTimeoutAndPoolSizeDefaultAndAreBounded(t *testing.T) {
 		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s out of range: %v", name, err)
 		}
+	}
+}
+
+func TestAMisspeltVariableIsRefusedWithTheNameItResembles(t *testing.T) {
+	err := CheckEnviron([]string{
+		"PATH=/usr/bin",
+		"PADLOCK_DATABSE_URL=postgres://db/padlock",
+		"PADLOCK_LISTEN=127.0.0.1:9000",
+		"PADLOCK_SESION_IDLE=1h",
+		"PADLOCK_FROBNICATE=1",
+		"PADLOCK_SETUP_PASSWORD=x",
+		"PADLOCK_TEST_POSTGRES_URL=postgres://",
+	})
+	if err == nil {
+		t.Fatal("misspelt variables were accepted")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"PADLOCK_DATABSE_URL: is not a Padlock setting; did you mean PADLOCK_DATABASE_URL?",
+		"PADLOCK_SESION_IDLE: is not a Padlock setting; did you mean PADLOCK_SESSION_IDLE?",
+		"PADLOCK_FROBNICATE: is not a Padlock setting",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the error does not say %q:\n%s", want, msg)
+		}
+	}
+	for _, known := range []string{"PADLOCK_LISTEN:", "PADLOCK_SETUP_PASSWORD", "PADLOCK_TEST_POSTGRES_URL", "PATH"} {
+		if strings.Contains(msg, known) {
+			t.Errorf("the error names %s, which is read:\n%s", known, msg)
+		}
+	}
+	if strings.Contains(msg, "FROBNICATE: is not a Padlock setting; did you mean") {
+		t.Errorf("a name like no setting got a suggestion:\n%s", msg)
+	}
+}
+
+func TestEveryKnownVariableIsAccepted(t *testing.T) {
+	var environ []string
+	for _, name := range append(Env(), otherVariables...) {
+		environ = append(environ, name+"=x")
+	}
+	if err := CheckEnviron(environ); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestABadSecretKeyIsReportedWithTheOtherSettings(t *testing.T) {
+	for _, key := range []string{"not base64!", "c2hvcnQ=" /* "short" */} {
+		c := Default()
+		c.SecretKey, c.LogLevel = key, "loud"
+		err := c.Validate()
+		if err == nil {
+			t.Fatalf("secret key %q was accepted", key)
+		}
+		for _, name := range []string{"PADLOCK_SECRET_KEY", "PADLOCK_LOG_LEVEL"} {
+			if !strings.Contains(err.Error(), name) {
+				t.Errorf("key %q: the error does not mention %s: %v", key, name, err)
+			}
+		}
+		if strings.Contains(err.Error(), key) {
+			t.Errorf("the error repeats the secret key: %v", err)
+		}
+	}
+	c := Default()
+	c.SecretKey = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+	if err := c.Validate(); err != nil {
+		t.Errorf("a good key was refused: %v", err)
+	}
+}
+
+func TestTheREADMEDescribesEverySettingWithTheDefaultsOfTheCode(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string][]string{} // variable → its cells
+	for _, line := range strings.Split(string(b), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) > 4 && strings.HasPrefix(strings.TrimSpace(cells[1]), "`PADLOCK_") {
+			rows[strings.Trim(strings.TrimSpace(cells[1]), "`")] = cells[1:]
+		}
+	}
+	for _, name := range Env() {
+		if rows[name] == nil {
+			t.Errorf("the README's configuration table has no row for %s", name)
+		}
+	}
+	d := Default()
+	if d.HashConcurrency != runtime.NumCPU() || d.HashQueue != runtime.NumCPU() {
+		t.Fatalf("hash defaults %d and %d; this test expects the number of CPUs for both", d.HashConcurrency, d.HashQueue)
+	}
+	for _, name := range []string{"PADLOCK_HASH_CONCURRENCY", "PADLOCK_HASH_QUEUE"} {
+		if row := rows[name]; row != nil && strings.TrimSpace(row[2]) != "number of CPUs" {
+			t.Errorf("the README gives %s the default %q; the code uses the number of CPUs", name, strings.TrimSpace(row[2]))
+		}
+	}
+	if row := rows["PADLOCK_SHUTDOWN_TIMEOUT"]; row != nil && strings.TrimSpace(row[2]) != "`"+d.ShutdownTimeout.String()+"`" {
+		t.Errorf("the README gives PADLOCK_SHUTDOWN_TIMEOUT the default %q; the code uses %v", strings.TrimSpace(row[2]), d.ShutdownTimeout)
 	}
 }

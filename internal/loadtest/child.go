@@ -23,7 +23,7 @@ const (
 func RunChild() (code int, ok bool) {
 	switch os.Getenv(childEnv) {
 	case childPadlock:
-		env := cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+		env := cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Environ: os.Environ}
 		return cli.Main(context.Background(), env, os.Args[1:]), true
 	case childBare:
 		return serveBare(os.Getenv("PADLOCK_LISTEN")), true

@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"strconv"
 )
@@ -14,8 +15,9 @@ import (
 // derived from the server's secret key. Each ciphertext is bound to its user
 // and purpose, so a row copied onto another user does not open.
 type Sealer struct {
-	aead    cipher.AEAD
-	hmacKey []byte
+	aead        cipher.AEAD
+	hmacKey     []byte
+	fingerprint string
 }
 
 // NewSealer derives the encryption and HMAC keys from the server key.
@@ -31,8 +33,14 @@ func NewSealer(serverKey []byte) (*Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sealer{aead: aead, hmacKey: derive(serverKey, "padlock recovery codes")}, nil
+	fp := derive(derive(serverKey, "padlock key fingerprint"), "padlock installation secret key v1")
+	return &Sealer{aead: aead, hmacKey: derive(serverKey, "padlock recovery codes"), fingerprint: hex.EncodeToString(fp)}, nil
 }
+
+// Fingerprint names the server key without revealing it: a keyed hash of a
+// fixed label under a key derived from the server key. Nodes with the same
+// key have the same fingerprint; the database keeps the first node's.
+func (s *Sealer) Fingerprint() string { return s.fingerprint }
 
 func derive(key []byte, purpose string) []byte {
 	m := hmac.New(sha256.New, key)

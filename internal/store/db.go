@@ -52,7 +52,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 		db, err = openSQLite(filepath.Join(dataDir, "padlock.db"))
 		d = SQLite
 	case strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://"):
-		db, err = sql.Open("pgx", databaseURL)
+		db, err = sql.Open("pgx", withConnectTimeout(databaseURL))
 		d = Postgres
 		if err == nil {
 			db.SetMaxOpenConns(DefaultMaxConns)
@@ -66,6 +66,9 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			return nil, fmt.Errorf("store: the database did not answer in time (connect_timeout in the URL, %s seconds by default): %w", defaultConnectTimeout, err)
+		}
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
 	return &DB{sql: db, dialect: d}, nil
@@ -91,6 +94,27 @@ func (db *DB) MaxConns() int { return db.sql.Stats().MaxOpenConnections }
 // not block) whenever a statement fails on a table or column the database
 // does not have: a sign that another release changed the schema.
 func (db *DB) OnSchemaError(fn func()) { db.schemaErr.Store(&fn) }
+
+// defaultConnectTimeout bounds, in seconds, each new PostgreSQL connection
+// from TCP connect to authentication, so a server that accepts and never
+// answers fails start-up instead of hanging it. Tests shorten it.
+var defaultConnectTimeout = "10"
+
+// withConnectTimeout adds connect_timeout to a PostgreSQL URL that sets none
+// (nor PGCONNECT_TIMEOUT).
+func withConnectTimeout(databaseURL string) string {
+	u, err := url.Parse(databaseURL)
+	if err != nil || os.Getenv("PGCONNECT_TIMEOUT") != "" {
+		return databaseURL // pgx reports the bad URL or applies the variable
+	}
+	q := u.Query()
+	if q.Get("connect_timeout") != "" {
+		return databaseURL
+	}
+	q.Set("connect_timeout", defaultConnectTimeout)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
 
 func openSQLite(path string) (*sql.DB, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {

@@ -60,7 +60,15 @@ type Options struct {
 	// DBTimeout bounds each request's database work; zero keeps the
 	// default.
 	DBTimeout time.Duration
+	// SecretKey is the node's PADLOCK_SECRET_KEY. Empty gives nodes on a
+	// data directory of their own one key shared by every test, as nodes
+	// sharing a database share their key; a shared DataDir keeps its own.
+	SecretKey string
 }
+
+// SharedSecretKey is the key of every test node that is given none and has
+// a data directory of its own.
+const SharedSecretKey = "cGFkbG9jay10ZXN0LW5vZGVzLXNoYXJlLXRoaXMta2U="
 
 // StartApp starts a node on the dialect's database, stopped at cleanup.
 func StartApp(t testing.TB, d string, o Options) *TestApp {
@@ -72,9 +80,12 @@ func StartApp(t testing.TB, d string, o Options) *TestApp {
 		o.Clock = NewClock()
 	}
 	cfg := config.Default()
-	cfg.DataDir = o.DataDir
+	cfg.DataDir, cfg.SecretKey = o.DataDir, o.SecretKey
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
+		if cfg.SecretKey == "" {
+			cfg.SecretKey = SharedSecretKey
+		}
 	}
 	cfg.DatabaseURL = o.DatabaseURL
 	cfg.BaseURL = o.BaseURL

@@ -127,13 +127,23 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	retryLater(w, status)
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
 
+// retryLater gives every 503 a Retry-After, whichever way it is answered
+// (s.error, a form with formError, JSON): the refusal is temporary.
+func retryLater(w http.ResponseWriter, status int) {
+	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", retryAfter)
+	}
+}
+
 // formError puts err on the page: field errors beside their fields, anything
-// else above the form. It returns the status to answer with. Internal errors
-// are logged and shown as "Internal error."
+// else above the form. It returns the status to answer with (render adds
+// Retry-After to a 503). Internal errors are logged and shown as "Internal
+// error."
 func (s *Server) formError(r *http.Request, p *Page, err error) int {
 	switch padlock.ErrorCode(err) {
 	case padlock.EINTERNAL:
@@ -243,6 +253,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
+	retryLater(w, status)
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
 }
