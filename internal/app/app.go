@@ -45,22 +45,42 @@ type App struct {
 	schemaOnce  sync.Once
 }
 
+// Option adjusts how New builds a node: the clock and the password hash
+// cost, which tests choose; production uses the defaults.
+type Option func(*options)
+
+type options struct {
+	now        func() time.Time
+	hashParams auth.HashParams
+}
+
+// WithClock gives every part of the node (services, mail worker, sweeper)
+// one clock.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithHashParams sets the argon2id parameters of new password hashes.
+func WithHashParams(p auth.HashParams) Option { return func(o *options) { o.hashParams = p } }
+
 // New opens (and migrates) the database and builds every part. cfg must be
 // validated. It refuses a secret key that is not the installation's (see
 // auth.Service.CheckSecretKey). The background workers start with Start.
-func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
-	return newApp(ctx, cfg, logger, true)
+func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Option) (*App, error) {
+	return newApp(ctx, cfg, logger, true, opts)
 }
 
 // NewForOperator is New without the secret key check, for the operator's
 // `padlock user` commands: they decrypt no factor secret, and they are the
 // way back in on the day the key is lost (reset everyone's MFA, then start
 // with a new key).
-func NewForOperator(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
-	return newApp(ctx, cfg, logger, false)
+func NewForOperator(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Option) (*App, error) {
+	return newApp(ctx, cfg, logger, false, opts)
 }
 
-func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, checkKey bool) (*App, error) {
+func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, checkKey bool, opts []Option) (*App, error) {
+	o := options{now: time.Now, hashParams: auth.DefaultHashParams}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if err := prepareDataDir(cfg); err != nil {
 		return nil, err
 	}
@@ -84,7 +104,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, checkKe
 	a := &App{Config: cfg, DB: db, SecretKey: key, Logger: logger,
 		SchemaCheckInterval: 30 * time.Second, schemaCheck: make(chan struct{}, 1)}
 	db.OnSchemaError(a.checkSchemaSoon)
-	if err := a.build(); err != nil {
+	if err := a.build(o); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -98,9 +118,9 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, checkKe
 	return a, nil
 }
 
-func (a *App) build() error {
+func (a *App) build(o options) error {
 	cfg := a.Config
-	hasher := auth.NewHasher(auth.DefaultHashParams, cfg.HashConcurrency, cfg.HashQueue)
+	hasher := auth.NewHasher(o.hashParams, cfg.HashConcurrency, cfg.HashQueue)
 	ac := auth.DefaultConfig()
 	ac.BaseURL, ac.SessionIdle, ac.SessionLifetime, ac.InvitationTTL = cfg.BaseURL, cfg.SessionIdle, cfg.SessionLifetime, cfg.InvitationTTL
 	sealer, err := mfa.NewSealer(a.SecretKey)
@@ -108,6 +128,7 @@ func (a *App) build() error {
 		return err
 	}
 	a.Auth = auth.NewService(a.DB, hasher, sealer, ac, a.Logger)
+	a.Auth.Now = o.now
 
 	var sender mail.Sender
 	if cfg.SMTPURL != "" {
@@ -119,13 +140,12 @@ func (a *App) build() error {
 	} else {
 		sender = mail.NewLogSender(filepath.Join(cfg.DataDir, "mail.log"), a.Logger)
 	}
-	// One clock for the node: the worker reads the service's, which tests
-	// replace before Start.
-	a.Mail = mail.NewWorker(a.DB, sender, a.Logger, func() time.Time { return a.Auth.Now() })
+	// One clock for the node.
+	a.Mail = mail.NewWorker(a.DB, sender, a.Logger, o.now)
 	a.Auth.MailQueued = a.Mail.Wake
 
 	a.SSO = sso.New(a.DB, a.Auth, cfg.BaseURL, a.Logger)
-	a.SSO.Now = func() time.Time { return a.Auth.Now() }
+	a.SSO.Now = o.now
 
 	w, err := web.New(web.Options{DB: a.DB, Auth: a.Auth, Logger: a.Logger,
 		SecureCookies: cfg.SecureCookies(), TrustProxy: cfg.TrustProxy, SSO: a.SSO, DBTimeout: cfg.DBTimeout})
@@ -153,7 +173,7 @@ func (a *App) sweep(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
 	for {
-		if _, err := a.DB.Conn().DeleteExpiredSessions(ctx, time.Now()); err != nil && ctx.Err() == nil {
+		if _, err := a.DB.Conn().DeleteExpiredSessions(ctx, a.Auth.Now()); err != nil && ctx.Err() == nil {
 			a.Logger.Warn("session sweep", "err", err)
 		}
 		select {

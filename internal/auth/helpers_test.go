@@ -24,7 +24,7 @@ const strongPassword = testenv.Password
 // takeMail.
 func newService(t *testing.T, db *store.DB) (*auth.Service, *testenv.Clock) {
 	t.Helper()
-	return newServiceWith(t, db, auth.DefaultHashParams, auth.DefaultConfig())
+	return newServiceWith(t, db, testenv.CheapHashParams, auth.DefaultConfig())
 }
 
 func newServiceWith(t *testing.T, db *store.DB, p auth.HashParams, cfg auth.Config) (*auth.Service, *testenv.Clock) {

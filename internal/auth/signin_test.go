@@ -91,7 +91,7 @@ func TestSignInRemakesAStaleHashWithCurrentParameters(t *testing.T) {
 		ctx := context.Background()
 		old, _ := newServiceWith(t, db, oldParams, auth.DefaultConfig())
 		admin := setupAccount(t, old, "Acme IT", "admin@acme.test")
-		svc, _ := newService(t, db)
+		svc, _ := newServiceWith(t, db, auth.DefaultHashParams, auth.DefaultConfig()) // production cost, as it runs
 		stored := func() string {
 			h, err := db.Conn().PasswordHash(ctx, admin.ID)
 			if err != nil {

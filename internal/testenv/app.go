@@ -64,7 +64,15 @@ type Options struct {
 	// data directory of their own one key shared by every test, as nodes
 	// sharing a database share their key; a shared DataDir keeps its own.
 	SecretKey string
+	// ProductionHashes hashes passwords at production cost; otherwise a
+	// node uses CheapHashParams, which keeps the suite fast. The sign-in
+	// path is the same either way.
+	ProductionHashes bool
 }
+
+// CheapHashParams are argon2id parameters for tests: the same algorithm
+// and format as production, at the smallest cost argon2 allows.
+var CheapHashParams = auth.HashParams{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
 
 // SharedSecretKey is the key of every test node that is given none and has
 // a data directory of its own.
@@ -104,11 +112,14 @@ func StartApp(t testing.TB, d string, o Options) *TestApp {
 	}
 	logBuf := &SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(io.MultiWriter(logBuf, testLogWriter()), nil))
-	a, err := app.New(context.Background(), cfg, logger)
+	hashes := CheapHashParams
+	if o.ProductionHashes {
+		hashes = auth.DefaultHashParams
+	}
+	a, err := app.New(context.Background(), cfg, logger, app.WithClock(o.Clock.Now), app.WithHashParams(hashes))
 	if err != nil {
 		t.Fatalf("start app: %v", err)
 	}
-	a.Auth.Now = o.Clock.Now
 	a.Mail.PollInterval = 50 * time.Millisecond
 	a.Start()
 	srv.Config.Handler = a.Web

@@ -27,12 +27,13 @@ func InCI() bool { return os.Getenv("CI") == "true" }
 // Dialects lists the databases the suite runs on.
 var Dialects = []store.Dialect{store.SQLite, store.Postgres}
 
-// ForEachDB runs fn as a subtest on each database, with a freshly migrated
-// store.
+// ForEachDB runs fn as a subtest on each database, the two in parallel,
+// with a freshly migrated store.
 func ForEachDB(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Helper()
 	for _, d := range Dialects {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			fn(t, OpenDB(t, d))
 		})
 	}
@@ -106,12 +107,13 @@ func createDatabase(t testing.TB, admin string) string {
 	return u.String()
 }
 
-// ForEachDialect runs fn as a subtest named after each database, for tests
-// that start whole nodes rather than open a store.
+// ForEachDialect runs fn as a subtest named after each database, the two in
+// parallel, for tests that start whole nodes rather than open a store.
 func ForEachDialect(t *testing.T, fn func(t *testing.T, d string)) {
 	t.Helper()
 	for _, d := range Dialects {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			if d == store.Postgres {
 				postgresAdminURL(t) // skips or fails here when PostgreSQL is absent
 			}
