@@ -66,6 +66,23 @@ func TestEnableMFAAndSignInWithACodeAndARecoveryCode(t *testing.T) {
 		p.step("see one recovery code used")
 		openMFASettings(p)
 		p.waitText("#codes-left", "9 of 10 recovery codes left")
+
+		p.step("make new recovery codes with the password and a code")
+		p.toggle(`summary#regenerate-summary`)
+		p.fill("#regen_password", testenv.Password)
+		p.fill("#regen_code", "000000")
+		p.click("#regenerate-codes")
+		p.expectPath("/settings/mfa/recovery-codes/regenerate")
+		p.waitText("#regen_code-error", "not correct") // the form stays open beside its error
+		p.keep("regenerating with a wrong code")
+		p.fill("#regen_password", testenv.Password)
+		p.fill("#regen_code", freshCode(a, secret))
+		p.click("#regenerate-codes")
+		p.expectPath("/settings/mfa/recovery-codes")
+		if n := p.count("main li code"); n != 10 {
+			p.fatalf("%d new recovery codes shown", n)
+		}
+		p.keep("new recovery codes")
 	})
 }
 
