@@ -58,32 +58,44 @@ func TestSignInRefusalsAllGiveTheSameAnswer(t *testing.T) {
 
 // An unknown email costs a dummy hash, so its refusal takes about as long as
 // a wrong password's. The bound is loose on purpose.
+// The two answers take the same work: one hash at production cost and one
+// committed audit event. Wall-clock time is compared with the samples of the
+// two kinds interleaved, so load from elsewhere slows both alike, and the
+// databases one after the other rather than in parallel.
 func TestSignInTakesAsLongForAnUnknownEmailAsForAWrongPassword(t *testing.T) {
-	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		cfg := auth.DefaultConfig()
-		cfg.LockoutThreshold = 1000
-		svc, _ := newServiceWith(t, db, auth.DefaultHashParams, cfg)
-		setupAccount(t, svc, "Acme IT", "admin@acme.test")
-		median := func(email string) time.Duration {
-			var d []time.Duration
-			for i := 0; i < 9; i++ {
+	for _, d := range testenv.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			db := testenv.OpenDB(t, d)
+			ctx := context.Background()
+			cfg := auth.DefaultConfig()
+			cfg.LockoutThreshold = 1000
+			svc, _ := newServiceWith(t, db, auth.DefaultHashParams, cfg)
+			setupAccount(t, svc, "Acme IT", "admin@acme.test")
+			timed := func(email string) time.Duration {
 				start := time.Now()
 				if _, err := svc.SignIn(ctx, email, "wrong password", "test"); err != auth.ErrBadCredentials {
 					t.Fatalf("SignIn %s: %v", email, err)
 				}
-				d = append(d, time.Since(start))
+				return time.Since(start)
 			}
-			sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-			return d[len(d)/2]
-		}
-		svc.SignIn(ctx, "nobody@acme.test", "", "test") // the dummy hash is made once, here
-		unknown, wrong := median("nobody@acme.test"), median("admin@acme.test")
-		t.Logf("median: unknown email %v, wrong password %v", unknown, wrong)
-		if unknown > 2*wrong || wrong > 2*unknown {
-			t.Errorf("median unknown email %v and wrong password %v differ by more than a factor of 2", unknown, wrong)
-		}
-	})
+			svc.SignIn(ctx, "nobody@acme.test", "", "test") // the dummy hash is made once, here
+			var unknown, wrong []time.Duration
+			for range 11 {
+				unknown = append(unknown, timed("nobody@acme.test"))
+				wrong = append(wrong, timed("admin@acme.test"))
+			}
+			mu, mw := median(unknown), median(wrong)
+			t.Logf("median: unknown email %v, wrong password %v", mu, mw)
+			if mu > 2*mw || mw > 2*mu {
+				t.Errorf("median unknown email %v and wrong password %v differ by more than a factor of 2", mu, mw)
+			}
+		})
+	}
+}
+
+func median(d []time.Duration) time.Duration {
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	return d[len(d)/2]
 }
 
 func TestSignInRemakesAStaleHashWithCurrentParameters(t *testing.T) {

@@ -71,6 +71,7 @@ func activityApp(t *testing.T, d string) (*testenv.TestApp, *padlock.User, *test
 }
 
 func TestTheActivityPageListsWhatHappenedNewestFirst(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		_, _, c := activityApp(t, d)
 		rows := getActivity(t, c, nil)
@@ -91,6 +92,7 @@ func TestTheActivityPageListsWhatHappenedNewestFirst(t *testing.T) {
 }
 
 func TestTheActivityPageFiltersByCategoryUserAndDate(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, _, c := activityApp(t, d)
 		firstDay := a.Clock.Now().UTC().Format("2006-01-02")
@@ -125,6 +127,7 @@ func TestTheActivityPageFiltersByCategoryUserAndDate(t *testing.T) {
 }
 
 func TestTheActivityPagePagesWithOlderLinksThatKeepTheFilter(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, c := activityApp(t, d)
 		recordActivity(t, a, admin, 120, padlock.EventSignIn)
@@ -207,6 +210,7 @@ func getActivityCSV(t *testing.T, c *testenv.Client, path string) [][]string {
 }
 
 func TestTheActivityExportHasEveryMatchingEventAndNoFormulas(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, c := activityApp(t, d)
 		evil := padlock.Event{AccountID: admin.AccountID, ActorID: admin.ID, Kind: padlock.EventNameChanged,
@@ -241,6 +245,7 @@ func TestTheActivityExportHasEveryMatchingEventAndNoFormulas(t *testing.T) {
 }
 
 func TestOnlyAdministratorsAndManagersSeeTheirOwnAccountsActivity(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, c := activityApp(t, d)
 		a.AddUser(t, admin, "max@acme.test", padlock.RoleManager)
@@ -278,6 +283,7 @@ func TestOnlyAdministratorsAndManagersSeeTheirOwnAccountsActivity(t *testing.T) 
 }
 
 func TestBadActivityFiltersAreRefusedBesideTheirField(t *testing.T) {
+	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	a.CreateAccount(t, "Acme IT", "admin@acme.test")
 	c := a.NewClient()
@@ -307,6 +313,7 @@ func TestBadActivityFiltersAreRefusedBesideTheirField(t *testing.T) {
 }
 
 func TestEveryCategorizedEventKindHasALabel(t *testing.T) {
+	t.Parallel()
 	seen := map[string]string{}
 	for _, c := range padlock.EventCategories {
 		for _, k := range c.Kinds {

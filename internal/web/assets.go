@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -58,13 +59,27 @@ type asset struct {
 	hash        string
 }
 
-// LoadAssets hashes the files embedded under assets/.
+// embedded holds the assets embedded under assets/, hashed and compressed
+// once per process: they cannot change while it runs, and every server of
+// the process (tests start many) only reads them.
+var embedded struct {
+	once   sync.Once
+	assets *Assets
+	err    error
+}
+
+// LoadAssets returns the files embedded under assets/, hashed and
+// compressed.
 func LoadAssets() (*Assets, error) {
-	sub, err := fs.Sub(assetFS, "assets")
-	if err != nil {
-		return nil, err
-	}
-	return newAssets(sub)
+	embedded.once.Do(func() {
+		sub, err := fs.Sub(assetFS, "assets")
+		if err != nil {
+			embedded.err = err
+			return
+		}
+		embedded.assets, embedded.err = newAssets(sub)
+	})
+	return embedded.assets, embedded.err
 }
 
 func newAssets(fsys fs.FS) (*Assets, error) {

@@ -44,6 +44,7 @@ func get(t *testing.T, h http.Handler, url, acceptEncoding string) *http.Respons
 }
 
 func TestAssetURLsAreHashedAndStable(t *testing.T) {
+	t.Parallel()
 	a, b := mustLoadAssets(t), mustLoadAssets(t)
 	for name, want := range map[string]string{
 		"app.css":                    `^/static/app\.[0-9a-f]{10}\.css$`,
@@ -60,6 +61,7 @@ func TestAssetURLsAreHashedAndStable(t *testing.T) {
 }
 
 func TestAssetURLChangesWithContent(t *testing.T) {
+	t.Parallel()
 	before := mustNewAssets(t, fstest.MapFS{
 		"app.css":                    {Data: []byte("body{color:red}")},
 		"vendor/bootstrap-icons.svg": {Data: []byte(testSprite)},
@@ -80,6 +82,7 @@ func TestAssetURLChangesWithContent(t *testing.T) {
 }
 
 func TestURLPanicsOnUnknownName(t *testing.T) {
+	t.Parallel()
 	a := mustLoadAssets(t)
 	defer func() {
 		if recover() == nil {
@@ -90,6 +93,7 @@ func TestURLPanicsOnUnknownName(t *testing.T) {
 }
 
 func TestServeHashedAsset(t *testing.T) {
+	t.Parallel()
 	a := mustLoadAssets(t)
 	for _, tt := range []struct {
 		name, contentType string
@@ -126,6 +130,7 @@ func TestServeHashedAsset(t *testing.T) {
 }
 
 func TestServeGzipWhenAccepted(t *testing.T) {
+	t.Parallel()
 	a := mustLoadAssets(t)
 	want, _ := assetFS.ReadFile("assets/" + spriteName)
 	resp := get(t, a, a.URL(spriteName), "br, gzip;q=0.8")
@@ -152,6 +157,7 @@ func TestServeGzipWhenAccepted(t *testing.T) {
 }
 
 func TestServeRejectsUnknownPaths(t *testing.T) {
+	t.Parallel()
 	a := mustLoadAssets(t)
 	for _, url := range []string{
 		"/static/app.css",
@@ -169,6 +175,7 @@ func TestServeRejectsUnknownPaths(t *testing.T) {
 }
 
 func TestIcon(t *testing.T) {
+	t.Parallel()
 	a := mustLoadAssets(t)
 	want := `<svg class="icon" aria-hidden="true" focusable="false"><use href="` +
 		a.URL(spriteName) + `#lock-fill"></use></svg>`
@@ -178,6 +185,7 @@ func TestIcon(t *testing.T) {
 }
 
 func TestIconRefusesBadNames(t *testing.T) {
+	t.Parallel()
 	a := mustLoadAssets(t)
 	for _, name := range []string{
 		"",
@@ -200,6 +208,7 @@ func TestIconRefusesBadNames(t *testing.T) {
 }
 
 func TestSpriteHasTheIconsWeUse(t *testing.T) {
+	t.Parallel()
 	sprite, err := assetFS.ReadFile("assets/" + spriteName)
 	if err != nil {
 		t.Fatal(err)
@@ -216,6 +225,7 @@ func TestSpriteHasTheIconsWeUse(t *testing.T) {
 }
 
 func TestLoadAssetsNeedsTheSprite(t *testing.T) {
+	t.Parallel()
 	if _, err := newAssets(fstest.MapFS{"app.css": {Data: []byte("body{}")}}); err == nil {
 		t.Error("newAssets without the icon sprite did not fail")
 	}

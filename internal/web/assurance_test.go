@@ -108,6 +108,7 @@ func countEvents(t *testing.T, a *testenv.TestApp, userID int64, kind string) in
 }
 
 func TestThirtyParallelWrongCodesAreCountedOneByOneAndEndTheSignIn(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, c, e := signedOutWithMFA(t, d)
 		id := userID(t, a, "admin@acme.test")
@@ -147,6 +148,7 @@ func TestThirtyParallelWrongCodesAreCountedOneByOneAndEndTheSignIn(t *testing.T)
 }
 
 func TestParallelWrongCodesAcrossSignInsLockTheUserAndNoSuccessClearsTheLock(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, _, e := signedOutWithMFA(t, d)
 		id := userID(t, a, "admin@acme.test")
@@ -193,6 +195,7 @@ func TestParallelWrongCodesAcrossSignInsLockTheUserAndNoSuccessClearsTheLock(t *
 }
 
 func TestARightCodeInsideABurstSignsInOnceWithoutErrors(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, c, e := signedOutWithMFA(t, d)
 		passwordStep(t, c, "admin@acme.test")
@@ -235,6 +238,7 @@ func enrollmentSecretSeen(t *testing.T, a *testenv.TestApp, email string) (*test
 }
 
 func TestAnEnrollmentSecretSeenByOneSessionIsNeverShownToOrConfirmedByAnother(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := heldAtEnrollment(t, d)
 		attacker, planted := enrollmentSecretSeen(t, a, "lite@acme.test")
@@ -261,6 +265,7 @@ func TestAnEnrollmentSecretSeenByOneSessionIsNeverShownToOrConfirmedByAnother(t 
 }
 
 func TestASessionHeldAtEnrollmentEndsWhenTheUserEnrollsElsewhere(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := heldAtEnrollment(t, d)
 		attacker, _ := enrollmentSecretSeen(t, a, "lite@acme.test")
@@ -289,6 +294,7 @@ func TestASessionHeldAtEnrollmentEndsWhenTheUserEnrollsElsewhere(t *testing.T) {
 }
 
 func TestAPasswordOnlySessionIsNotTrustedWhenTheUserEnrollsElsewhere(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, _ := enforcingAccount(t, d)
 		attacker := a.NewClient()
@@ -315,6 +321,7 @@ func TestAPasswordOnlySessionIsNotTrustedWhenTheUserEnrollsElsewhere(t *testing.
 }
 
 func TestRegeneratingCodesAndMovingPhonesNeedThePasswordAndACurrentCode(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, c, e := signedInWithMFA(t, d)
 		tests := []struct {
@@ -358,6 +365,7 @@ func TestRegeneratingCodesAndMovingPhonesNeedThePasswordAndACurrentCode(t *testi
 }
 
 func TestALockSetWhileASignInWaitsForItsCodeIsNotClearedByTheRightCode(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, c, e := signedOutWithMFA(t, d)
 		passwordStep(t, c, "admin@acme.test")
@@ -375,6 +383,7 @@ func TestALockSetWhileASignInWaitsForItsCodeIsNotClearedByTheRightCode(t *testin
 }
 
 func TestWrongPasswordsOfAUserWhoMustUseSSOAreNotCountedTowardTheLock(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		s := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")

@@ -118,6 +118,7 @@ func wantUnavailable(t *testing.T, c *testenv.Client, method, path string, form 
 }
 
 func TestWithTheDatabaseDownSignInForgotPasswordAdminPagesAndTheAPIAnswer503WithRetryAfter(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		n := startUnavailableNode(t, d)
 		n.takeDown(t)
@@ -133,6 +134,7 @@ func TestWithTheDatabaseDownSignInForgotPasswordAdminPagesAndTheAPIAnswer503With
 }
 
 func TestWithTheDatabaseFrozenARequestEndsIn503WithinTheDatabaseTimeout(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		n := startUnavailableNode(t, d)
 		n.freeze(t)
@@ -172,6 +174,7 @@ func makeReadOnly(t *testing.T, n *unavailableNode, d string) {
 }
 
 func TestReadinessFailsWhileTheDatabaseTakesNoWritesThoughItAnswersAPing(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		n := startUnavailableNode(t, d)
 		n.Web.SetProbeInterval(0)
@@ -202,6 +205,7 @@ func TestReadinessFailsWhileTheDatabaseTakesNoWritesThoughItAnswersAPing(t *test
 }
 
 func TestReadinessReusesItsWriteProbeWithinTheInterval(t *testing.T) {
+	t.Parallel()
 	n := startUnavailableNode(t, "sqlite")
 	n.Web.SetProbeInterval(time.Hour)
 	if status, _, _ := n.admin.Get(t, "/readyz"); status != http.StatusOK {
@@ -214,6 +218,7 @@ func TestReadinessReusesItsWriteProbeWithinTheInterval(t *testing.T) {
 }
 
 func TestReadinessFailsWhileTheNodeDrains(t *testing.T) {
+	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	c := a.NewClient()
 	a.Web.Drain()
@@ -255,6 +260,7 @@ func execRaw(t *testing.T, n *unavailableNode, query string, args ...any) {
 }
 
 func TestANodeStopsServingOnceANewerReleaseMigratedItsDatabase(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		n := startUnavailableNode(t, d)
 		addFutureMigration(t, n)
@@ -285,6 +291,7 @@ func TestANodeStopsServingOnceANewerReleaseMigratedItsDatabase(t *testing.T) {
 }
 
 func TestANodeChecksTheSchemaAtOnceWhenATableIsMissing(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		n := startUnavailableNode(t, d)
 		addFutureMigration(t, n)

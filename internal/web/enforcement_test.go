@@ -36,6 +36,7 @@ func enforcingAccount(t *testing.T, d string) (*testenv.TestApp, *testenv.Client
 }
 
 func TestRequiringMFAIsRefusedToAnAdministratorWithoutMFA(t *testing.T) {
+	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	a.CreateAccount(t, "Acme IT", "admin@acme.test")
 	c := a.NewClient()
@@ -51,6 +52,7 @@ func TestRequiringMFAIsRefusedToAnAdministratorWithoutMFA(t *testing.T) {
 }
 
 func TestTheSettingsPageCountsUsersWithoutMFA(t *testing.T) {
+	t.Parallel()
 	a, c, _ := enforcingAccount(t, "sqlite")
 	_, _, body := c.Get(t, "/account/settings")
 	if !strings.Contains(body, "1 of 2 users have no MFA yet") {
@@ -63,6 +65,7 @@ func TestTheSettingsPageCountsUsersWithoutMFA(t *testing.T) {
 // MFA signs in and is walked through enrollment, then lands where they were
 // going.
 func TestARequiredAccountWalksAUserWithoutMFAThroughEnrollment(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, _ := enforcingAccount(t, d)
 		if status, body := requireMFA(t, admin, true, "0"); status != http.StatusSeeOther {
@@ -128,6 +131,7 @@ func enrollThroughForcedScreens(t *testing.T, a *testenv.TestApp, c *testenv.Cli
 }
 
 func TestASignedInUserIsSentToEnrollmentOnTheirNextRequest(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, _ := enforcingAccount(t, d)
 		lite := a.NewClient()
@@ -150,6 +154,7 @@ func TestASignedInUserIsSentToEnrollmentOnTheirNextRequest(t *testing.T) {
 // screens, sign-out and public ones sends the browser to enrollment and
 // answers the API with 401.
 func TestAnEnrollmentOnlySessionReachesOnlyEnrollment(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, _ := enforcingAccount(t, d)
 		requireMFA(t, admin, true, "0")
@@ -183,6 +188,7 @@ func TestAnEnrollmentOnlySessionReachesOnlyEnrollment(t *testing.T) {
 
 // The decision comes from stored policy only.
 func TestNothingTheClientSendsLiftsTheRequirement(t *testing.T) {
+	t.Parallel()
 	a, admin, _ := enforcingAccount(t, "sqlite")
 	requireMFA(t, admin, true, "0")
 	lite := a.NewClient()
@@ -203,6 +209,7 @@ func TestNothingTheClientSendsLiftsTheRequirement(t *testing.T) {
 }
 
 func TestAGracePeriodShowsABannerUntilTheDeadline(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, _ := enforcingAccount(t, d)
 		requireMFA(t, admin, true, "7")
@@ -228,6 +235,7 @@ func TestAGracePeriodShowsABannerUntilTheDeadline(t *testing.T) {
 }
 
 func TestShorteningTheGracePeriodTakesEffectForEveryone(t *testing.T) {
+	t.Parallel()
 	a, admin, adminMFA := enforcingAccount(t, "sqlite")
 	requireMFA(t, admin, true, "30")
 	lite := a.NewClient()
@@ -247,6 +255,7 @@ func TestShorteningTheGracePeriodTakesEffectForEveryone(t *testing.T) {
 }
 
 func TestTurningTheRequirementOffLeavesMFAInPlace(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, _ := enforcingAccount(t, d)
 		e := enrolled{}
@@ -270,6 +279,7 @@ func TestTurningTheRequirementOffLeavesMFAInPlace(t *testing.T) {
 
 // Every other way in ends in the same state machine.
 func TestResetAndInvitationPathsEndInTheSameStateMachine(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, _ := enforcingAccount(t, d)
 		requireMFA(t, admin, true, "0")
@@ -304,6 +314,7 @@ func TestResetAndInvitationPathsEndInTheSameStateMachine(t *testing.T) {
 }
 
 func TestResetMFAEndsSessionsAndForcesEnrollmentAgain(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, _ := enforcingAccount(t, d)
 		lite := a.NewClient()
@@ -342,6 +353,7 @@ func TestResetMFAEndsSessionsAndForcesEnrollmentAgain(t *testing.T) {
 }
 
 func TestTheUsersListFiltersAndExportsByMFAStatus(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, _ := enforcingAccount(t, d)
 		_, _, body := admin.Get(t, "/account/users?mfa=set_up")
@@ -368,6 +380,7 @@ func TestTheUsersListFiltersAndExportsByMFAStatus(t *testing.T) {
 }
 
 func TestTheUsersListPagesThroughALargeAccount(t *testing.T) {
+	t.Parallel()
 	a, admin, _ := enforcingAccount(t, "sqlite")
 	acct := int64(1)
 	err := a.DB.InTx(t.Context(), func(tx *store_Tx) error {

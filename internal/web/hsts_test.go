@@ -10,6 +10,7 @@ import (
 // Strict-Transport-Security rides on every answer of a node whose public
 // URL is https, whatever the answer, and never over plain http.
 func TestStrictTransportSecurityIsSentOnlyWhenThePublicURLIsHTTPS(t *testing.T) {
+	t.Parallel()
 	pages := []struct {
 		name, path string
 		status     int

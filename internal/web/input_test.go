@@ -40,6 +40,7 @@ var needsState = map[string]bool{
 
 // Every screen renders for an Administrator: a broken template fails here.
 func TestEveryPageRendersForAnAdministrator(t *testing.T) {
+	t.Parallel()
 	a, c, org, doc := signedInAdmin(t, "sqlite")
 	portal, portalUser := portalWithUser(t, a, c, org, "client@initech.test", padlock.RoleEditor)
 	ids := map[string]string{"{id}": fmt.Sprint(userID(t, a, "admin@acme.test")), "{org}": fmt.Sprint(org.ID), "{doc}": fmt.Sprint(doc.ID), "{portal}": fmt.Sprint(portal.ID)}
@@ -67,6 +68,7 @@ func TestEveryPageRendersForAnAdministrator(t *testing.T) {
 }
 
 func TestBadInputGetsAClearAnswerAndChangesNothing(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, c, org, doc := signedInAdmin(t, d)
 		docPath := fmt.Sprintf("/organizations/%d/documents/%d", org.ID, doc.ID)
@@ -109,6 +111,7 @@ func TestBadInputGetsAClearAnswerAndChangesNothing(t *testing.T) {
 }
 
 func TestMalformedRequestsAreRefusedWithoutA500(t *testing.T) {
+	t.Parallel()
 	a, c, _, _ := signedInAdmin(t, "sqlite")
 	cases := []struct {
 		name, method, path, body string
@@ -137,6 +140,7 @@ func TestMalformedRequestsAreRefusedWithoutA500(t *testing.T) {
 }
 
 func TestAPIErrorsAreJSONWithACode(t *testing.T) {
+	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	status, _, body := a.NewClient().Get(t, "/api/v1/me")
 	if status != 401 || !strings.Contains(body, `"code":"unauthorized"`) {
@@ -145,6 +149,7 @@ func TestAPIErrorsAreJSONWithACode(t *testing.T) {
 }
 
 func TestDocumentsAreRenderedSafely(t *testing.T) {
+	t.Parallel()
 	a, c, org, _ := signedInAdmin(t, "sqlite")
 	evil := `<script>alert(1)</script><img src=x onerror=alert(2)>`
 	status, loc, _ := c.PostForm(t, fmt.Sprintf("/organizations/%d/documents", org.ID), url.Values{"title": {evil}, "body": {evil}})
@@ -162,6 +167,7 @@ func TestDocumentsAreRenderedSafely(t *testing.T) {
 }
 
 func TestSecurityHeadersAreSetOnEveryPage(t *testing.T) {
+	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	resp, err := http.Get(a.URL + "/login")
 	if err != nil {
@@ -180,6 +186,7 @@ func TestSecurityHeadersAreSetOnEveryPage(t *testing.T) {
 }
 
 func TestLogsNeverContainPasswordsOrTokens(t *testing.T) {
+	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	a.CreateAccount(t, "Acme IT", "admin@acme.test")
 	c := a.NewClient()

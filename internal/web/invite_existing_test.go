@@ -36,6 +36,7 @@ func invitationAnswer(t *testing.T, c *testenv.Client, path, email, role string)
 // or this one, answers like any other invitation: only the address's owner
 // learns of it, by email, and nothing of it shows on the inviter's side.
 func TestInvitingAnAddressThatHasAUserAnswersLikeAnyInvitation(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, acme, org, _ := signedInAdmin(t, d)
 		globexAdmin := a.CreateAccount(t, "Globex", "admin@globex.test")

@@ -86,6 +86,7 @@ func passwordStep(t *testing.T, c *testenv.Client, email string) {
 }
 
 func TestEnablingMFAThenSigningInWithACodeAndWithARecoveryCode(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, c, e := signedInWithMFA(t, d)
 		a.SMTP.WaitFor(t, "admin@acme.test", "MFA is now on", 10*time.Second)
@@ -125,6 +126,7 @@ func TestEnablingMFAThenSigningInWithACodeAndWithARecoveryCode(t *testing.T) {
 }
 
 func TestAWrongOrAbandonedEnrollmentLeavesNothingActive(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		a.CreateAccount(t, "Acme IT", "admin@acme.test")
@@ -144,6 +146,7 @@ func TestAWrongOrAbandonedEnrollmentLeavesNothingActive(t *testing.T) {
 }
 
 func TestReEnrollingMakesANewSecretAndKeepsTheOldFactorUntilConfirmed(t *testing.T) {
+	t.Parallel()
 	a, c, old := signedInWithMFA(t, "sqlite")
 	// A session alone cannot swap the factor: the password is needed.
 	if status, _, body := c.PostForm(t, "/settings/mfa/enroll", nil); status != 422 || !strings.Contains(body, `id="move_password-error"`) {
@@ -171,6 +174,7 @@ func TestReEnrollingMakesANewSecretAndKeepsTheOldFactorUntilConfirmed(t *testing
 // sign-out and public ones sends the browser to the challenge; the API
 // answers 401.
 func TestAPendingSignInReachesOnlyTheChallenge(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		a.CreateAccount(t, "Acme IT", "admin@acme.test")
@@ -205,6 +209,7 @@ func TestAPendingSignInReachesOnlyTheChallenge(t *testing.T) {
 }
 
 func TestCodesAreAcceptedOnceAndTheConfirmingCodeCannotSignIn(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, c, e := signedOutWithMFA(t, d)
 		passwordStep(t, c, "admin@acme.test")
@@ -228,6 +233,7 @@ func TestCodesAreAcceptedOnceAndTheConfirmingCodeCannotSignIn(t *testing.T) {
 }
 
 func TestBadCodesGetAClearMessage(t *testing.T) {
+	t.Parallel()
 	a, c, e := signedOutWithMFA(t, "sqlite")
 	passwordStep(t, c, "admin@acme.test")
 	for _, bad := range []string{"", "abcdef", "12345", "1234567", strings.Repeat("9", 5000)} {
@@ -244,6 +250,7 @@ func TestBadCodesGetAClearMessage(t *testing.T) {
 }
 
 func TestFiveWrongCodesEndThePendingSignInAndCountTowardLockout(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, c, e := signedOutWithMFA(t, d)
 		passwordStep(t, c, "admin@acme.test")
@@ -272,6 +279,7 @@ func TestFiveWrongCodesEndThePendingSignInAndCountTowardLockout(t *testing.T) {
 }
 
 func TestAPendingSignInExpiresAfterTenMinutesAndWithAPasswordChange(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, c, e := signedOutWithMFA(t, d)
 
@@ -294,6 +302,7 @@ func TestAPendingSignInExpiresAfterTenMinutesAndWithAPasswordChange(t *testing.T
 }
 
 func TestDisablingMFANeedsThePasswordAndACode(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, c, e := signedInWithMFA(t, d)
 		if status, _, body := c.PostForm(t, "/settings/mfa/disable", url.Values{"password": {"wrong"}, "code": {e.code(a, 0)}}); status != 422 || !strings.Contains(body, `id="password-error"`) {
@@ -312,6 +321,7 @@ func TestDisablingMFANeedsThePasswordAndACode(t *testing.T) {
 }
 
 func TestRegeneratingRecoveryCodesVoidsTheOldSet(t *testing.T) {
+	t.Parallel()
 	a, c, e := signedInWithMFA(t, "sqlite")
 	form := url.Values{"password": {testenv.Password}, "code": {e.code(a, 0)}}
 	if status, loc, _ := c.PostForm(t, "/settings/mfa/recovery-codes/regenerate", form); status != http.StatusSeeOther || loc != "/settings/mfa/recovery-codes" {
@@ -330,6 +340,7 @@ func TestRegeneratingRecoveryCodesVoidsTheOldSet(t *testing.T) {
 }
 
 func TestFactorSecretsAreSealedAndNeverLogged(t *testing.T) {
+	t.Parallel()
 	a, _, e := signedInWithMFA(t, "sqlite")
 	f, err := a.DB.Conn().TOTP(t.Context(), userID(t, a, "admin@acme.test"))
 	if err != nil {
@@ -349,6 +360,7 @@ func TestFactorSecretsAreSealedAndNeverLogged(t *testing.T) {
 // 50 submissions of one valid code, racing across two nodes over one
 // PostgreSQL, give exactly one sign-in.
 func TestOneCodeRacedAcrossTwoNodesSignsInOnce(t *testing.T) {
+	t.Parallel()
 	dbURL := testenv.DatabaseURL(t, "postgres")
 	smtp, clock := testenv.StartSMTP(t), testenv.NewClock()
 	nodes := []*testenv.TestApp{
@@ -398,6 +410,7 @@ func TestOneCodeRacedAcrossTwoNodesSignsInOnce(t *testing.T) {
 
 // Racing redemptions of one recovery code succeed once.
 func TestOneRecoveryCodeRacedSignsInOnce(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		a.CreateAccount(t, "Acme IT", "admin@acme.test")

@@ -12,6 +12,7 @@ import (
 )
 
 func TestHealthReadinessAndMetrics(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		c := a.NewClient()
@@ -34,6 +35,7 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 // Beyond the hash queue, sign-ins are refused at once with 503 and
 // Retry-After instead of piling up.
 func TestSignInsBeyondTheHashQueueGetAQuick503(t *testing.T) {
+	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	a.CreateAccount(t, "Acme IT", "admin@acme.test")
 	a.Auth.Hasher = auth.NewHasher(auth.DefaultHashParams, 1, 0)

@@ -141,6 +141,7 @@ func (m *roleMatrix) requiresMFA(t *testing.T) bool {
 // The answer of every role to every MFA administration capability is the
 // role table's, and so is the effect.
 func TestPermissionsFollowTheRoleTable(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		m := newRoleMatrix(t, d)
 		for _, tt := range roleTable {
@@ -305,6 +306,7 @@ func waitForMails(t *testing.T, a *testenv.TestApp, to, subject string, n int) {
 // An Administrator of one account cannot see or reset the MFA of another
 // account's user: the answer is the same as for a user that does not exist.
 func TestTenantAdministratorsCannotResetAnotherAccountsMFA(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		a.CreateAccount(t, "Acme IT", "admin@acme.test")
@@ -339,6 +341,7 @@ func TestTenantAdministratorsCannotResetAnotherAccountsMFA(t *testing.T) {
 // A reset on one node ends the user's session and pending sign-in on the
 // other at their very next request.
 func TestResetMFAEndsSessionsOnAnotherNode(t *testing.T) {
+	t.Parallel()
 	dbURL := testenv.DatabaseURL(t, "postgres")
 	smtp, clock := testenv.StartSMTP(t), testenv.NewClock()
 	one := testenv.StartApp(t, "postgres", testenv.Options{DatabaseURL: dbURL, SMTP: smtp, Clock: clock})

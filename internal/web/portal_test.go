@@ -106,6 +106,7 @@ func setUpTwoOrganizations(t *testing.T, d string) *twoOrganizations {
 }
 
 func TestAPortalUserSeesOnlyTheirOrganizationsSharedDocuments(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		f := setUpTwoOrganizations(t, d)
 		c := f.a.NewClient()
@@ -134,6 +135,7 @@ func TestAPortalUserSeesOnlyTheirOrganizationsSharedDocuments(t *testing.T) {
 }
 
 func TestPortalCreatorsAddAndEditSharedDocumentsOfTheirOrganization(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		f := setUpTwoOrganizations(t, d)
 		c := f.a.NewClient()
@@ -162,6 +164,7 @@ func TestPortalCreatorsAddAndEditSharedDocumentsOfTheirOrganization(t *testing.T
 // Walks both route tables: a portal session opens no account page (404),
 // an account session no portal page (404).
 func TestPortalAndAccountSessionsNeverOpenTheOtherSurface(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		f := setUpTwoOrganizations(t, d)
 		portal := f.a.NewClient()
@@ -204,6 +207,7 @@ func TestPortalAndAccountSessionsNeverOpenTheOtherSurface(t *testing.T) {
 // this portal" walks its user through enrollment; unchecking it lets them
 // turn MFA off.
 func TestAPortalThatRequiresMFAWalksItsUsersThroughEnrollment(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, org, doc := signedInAdmin(t, d)
 		doc.SharedWithPortal = true
@@ -245,6 +249,7 @@ func TestAPortalThatRequiresMFAWalksItsUsersThroughEnrollment(t *testing.T) {
 // With a pending or enrollment-only portal session, every portal route sends
 // the browser to the challenge or to enrollment.
 func TestPendingPortalSessionsReachOnlyTheirNextStep(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, org, _ := signedInAdmin(t, d)
 		p := newPortal(t, a, admin, org, true)
@@ -291,6 +296,7 @@ func TestPendingPortalSessionsReachOnlyTheirNextStep(t *testing.T) {
 }
 
 func TestDeletingAPortalEndsItsUsersSessionsAndNothingElse(t *testing.T) {
+	t.Parallel()
 	dbURL := testenv.DatabaseURL(t, "postgres")
 	smtp, clock := testenv.StartSMTP(t), testenv.NewClock()
 	one := testenv.StartApp(t, "postgres", testenv.Options{DatabaseURL: dbURL, SMTP: smtp, Clock: clock})
@@ -330,6 +336,7 @@ func TestDeletingAPortalEndsItsUsersSessionsAndNothingElse(t *testing.T) {
 
 // Who may administer portals: Administrators and Managers; nobody else.
 func TestPortalAdministrationPermissions(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, org, _ := signedInAdmin(t, d)
 		p, pu := portalWithUser(t, a, admin, org, "client@initech.test", padlock.RoleLite)
@@ -387,6 +394,7 @@ func TestPortalAdministrationPermissions(t *testing.T) {
 }
 
 func TestPortalEventsAppearOnAccountActivity(t *testing.T) {
+	t.Parallel()
 	f := setUpTwoOrganizations(t, "sqlite")
 	c := f.a.NewClient()
 	portalSignIn(t, c, "lite@x.test")
@@ -397,6 +405,7 @@ func TestPortalEventsAppearOnAccountActivity(t *testing.T) {
 }
 
 func TestBadPortalInputGetsAClearAnswer(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, org, _ := signedInAdmin(t, d)
 		p := newPortal(t, a, admin, org, false)

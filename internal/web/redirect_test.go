@@ -38,6 +38,7 @@ var nextCases = []struct {
 }
 
 func TestASignedInVisitToSignInRedirectsOnlyToAPathOnTheSite(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		a.CreateAccount(t, "Acme IT", "admin@acme.test")
@@ -55,6 +56,7 @@ func TestASignedInVisitToSignInRedirectsOnlyToAPathOnTheSite(t *testing.T) {
 }
 
 func TestSigningInRedirectsOnlyToAPathOnTheSite(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		a.CreateAccount(t, "Acme IT", "admin@acme.test")

@@ -17,6 +17,7 @@ func samplePath(pattern string) string {
 }
 
 func TestEveryRouteDeclaresAnAccessClass(t *testing.T) {
+	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	for _, r := range a.Web.RouteTable() {
 		if r.Access.String() == "unset" {
@@ -28,6 +29,7 @@ func TestEveryRouteDeclaresAnAccessClass(t *testing.T) {
 // Walks the table without a session: every route that is not public sends a
 // browser to sign in and answers an API client 401.
 func TestEveryNonPublicRouteRefusesACallerWithoutASession(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		c := a.NewClient()
@@ -55,6 +57,7 @@ func TestEveryNonPublicRouteRefusesACallerWithoutASession(t *testing.T) {
 // Walks the table as a Lite user: every route needing a permission Lite
 // lacks answers 403.
 func TestEveryPermissionRouteRefusesARoleWithoutIt(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		admin := a.CreateAccount(t, "Acme IT", "admin@acme.test")

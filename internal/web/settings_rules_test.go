@@ -31,6 +31,7 @@ func saveSettings(t *testing.T, c *testenv.Client, s authSettings) (int, string)
 // A Manager may tighten what an Administrator set, never loosen it: each
 // refusal is shown beside its field and saves nothing of the form.
 func TestAManagerMayTightenTheAccountsSettingsButNotLoosenThem(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, _ := enforcingAccount(t, d)
 		a.AddUser(t, credentials(t, a, "admin@acme.test").User, "manager@acme.test", padlock.RoleManager)
@@ -98,6 +99,7 @@ func TestAManagerMayTightenTheAccountsSettingsButNotLoosenThem(t *testing.T) {
 // A portal's requirement follows the same rule: a Manager turns it on, only
 // an Administrator turns it off.
 func TestOnlyAnAdministratorMayTurnOffAPortalsRequirement(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, org, _ := signedInAdmin(t, d)
 		a.AddUser(t, credentials(t, a, "admin@acme.test").User, "manager@acme.test", padlock.RoleManager)
@@ -140,6 +142,7 @@ func TestOnlyAnAdministratorMayTurnOffAPortalsRequirement(t *testing.T) {
 // A reset user must set MFA up again at their next sign-in: saving the
 // settings, unchanged or with a new grace period, gives them no grace.
 func TestSavingTheSettingsGivesNoGraceToAUserWhoseMFAWasReset(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, _ := enforcingAccount(t, d)
 		a.AddUser(t, credentials(t, a, "admin@acme.test").User, "editor@acme.test", padlock.RoleEditor)

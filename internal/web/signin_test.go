@@ -12,6 +12,7 @@ import (
 )
 
 func TestTheSetupLinkWorksOnceAndThenThePageIsGone(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		token, err := a.Auth.IssueSetupToken(t.Context())
@@ -43,6 +44,7 @@ func TestTheSetupLinkWorksOnceAndThenThePageIsGone(t *testing.T) {
 }
 
 func TestEveryRefusedSignInGetsTheSameAnswer(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		admin := a.CreateAccount(t, "Acme IT", "admin@acme.test")
@@ -83,6 +85,7 @@ func TestEveryRefusedSignInGetsTheSameAnswer(t *testing.T) {
 }
 
 func TestSignInIssuesANewTokenAndSignOutEndsTheSession(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		a.CreateAccount(t, "Acme IT", "admin@acme.test")
@@ -110,6 +113,7 @@ func TestSignInIssuesANewTokenAndSignOutEndsTheSession(t *testing.T) {
 }
 
 func TestSessionCookieFlags(t *testing.T) {
+	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	a.CreateAccount(t, "Acme IT", "admin@acme.test")
 	c := a.NewClient()
@@ -135,6 +139,7 @@ func TestSessionCookieFlags(t *testing.T) {
 }
 
 func TestAForeignSiteCannotPostAForm(t *testing.T) {
+	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	a.CreateAccount(t, "Acme IT", "admin@acme.test")
 	c := a.NewClient()
@@ -152,6 +157,7 @@ func TestAForeignSiteCannotPostAForm(t *testing.T) {
 }
 
 func TestTheIdleTimeoutIsEnforcedByTheServer(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		a.CreateAccount(t, "Acme IT", "admin@acme.test")
@@ -169,6 +175,7 @@ func TestTheIdleTimeoutIsEnforcedByTheServer(t *testing.T) {
 }
 
 func TestLockoutAfterTenFailuresEmailsAnUnlockLink(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		a.CreateAccount(t, "Acme IT", "admin@acme.test")

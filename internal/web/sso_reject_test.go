@@ -16,6 +16,7 @@ import (
 // audit event naming the reason, and no session. Each case answers a real
 // request started by the same browser, so only the named fault is wrong.
 func TestSSORefusesBadResponses(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		s := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")

@@ -16,6 +16,7 @@ import (
 // users, and cannot be turned on before a successful connection test or
 // without an Administrator to break the glass.
 func TestEnforcingSSO(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		s := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
@@ -77,6 +78,7 @@ func TestEnforcingSSO(t *testing.T) {
 // Every field of both forms answers bad input with a message beside it,
 // never a 500, and saves nothing.
 func TestSSOSettingsAnswerBadInputBesideTheField(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		s := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
@@ -140,6 +142,7 @@ func TestSSOSettingsAnswerBadInputBesideTheField(t *testing.T) {
 // The server fetches IdP metadata from a URL, but not from inside its own
 // network unless the operator allows it.
 func TestIdPMetadataFromAURL(t *testing.T) {
+	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	s := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
 	other := ssotest.Start(t, "idp-b", a.Clock.Now)
@@ -160,6 +163,7 @@ func TestIdPMetadataFromAURL(t *testing.T) {
 // "Sign in with SSO" finds the account by the email's domain, and says so
 // beside the field when no account signs that domain in with SSO.
 func TestSignInWithSSOByEmailDomain(t *testing.T) {
+	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	s := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
 	s.addUser(t, "editor@acme.test", padlock.RoleEditor)
@@ -200,6 +204,7 @@ func TestSignInWithSSOByEmailDomain(t *testing.T) {
 // portal user to the portal's sign-in page. Only an address with no user
 // goes by its domain.
 func TestSignInWithSSOSendsAnExistingUserToTheirOwnAccount(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		acme := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
@@ -252,6 +257,7 @@ func TestSignInWithSSOSendsAnExistingUserToTheirOwnAccount(t *testing.T) {
 // Test connection shows what the IdP sent and signs nobody in; only an
 // Administrator has the SSO settings.
 func TestTestConnectionShowsTheAssertionAndSignsNobodyIn(t *testing.T) {
+	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	s := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
 	s.addUser(t, "manager@acme.test", padlock.RoleManager)
@@ -289,6 +295,7 @@ func TestTestConnectionShowsTheAssertionAndSignsNobodyIn(t *testing.T) {
 // naming that account. An invitation proves nothing: anyone can invite
 // anyone.
 func TestAnSSODomainNeedsAStaffMemberWhoSignedInThereAndBelongsToOneAccount(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		beta := newSSOAccount(t, a, "Beta IT", "beta.test", "idp-b")

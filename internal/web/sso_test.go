@@ -20,6 +20,7 @@ const mfaContext = "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContra
 // they were going. The IdP encrypts the assertion to the SP's key from its
 // metadata, so decryption is on the way too.
 func TestSSOSignsInThroughTheRedirectAndPostBindings(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		s := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
@@ -67,6 +68,7 @@ func mfaAccount(t *testing.T, d string) (*ssoAccount, enrolled) {
 // SSO goes through the same state machine as a password: the challenge
 // for a user with MFA, enrollment for one without, under the requirement.
 func TestSSOMeetsTheMFARequirementWithAPadlockFactor(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		s, admin := mfaAccount(t, d)
 		a := s.a
@@ -108,6 +110,7 @@ func TestSSOMeetsTheMFARequirementWithAPadlockFactor(t *testing.T) {
 // does: not the setting without the context, nor the context without it.
 // Turning it off applies at the next click.
 func TestIdPMFASkipsThePadlockFactorOnlyWhenAccepted(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		s, _ := mfaAccount(t, d)
 		a := s.a
@@ -149,6 +152,7 @@ func TestIdPMFASkipsThePadlockFactorOnlyWhenAccepted(t *testing.T) {
 // A sign-in started at the IdP is refused until the account allows it;
 // then it works once: the replay cache refuses the same response again.
 func TestIdPInitiatedSignIn(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		s := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
@@ -172,6 +176,7 @@ func TestIdPInitiatedSignIn(t *testing.T) {
 // printable path on this site: a tab, CR or LF hiding a second slash, a
 // backslash or a protocol-relative URL lands on the home page instead.
 func TestARelayStateThatWouldLeaveTheSiteLandsOnTheHomePage(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		s := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
@@ -190,6 +195,7 @@ func TestARelayStateThatWouldLeaveTheSiteLandsOnTheHomePage(t *testing.T) {
 // is the request-tracking cookie: a response posted from a browser that did
 // not start the request fails, and uses the request up.
 func TestAForgedCrossSitePostWithoutTheMatchingRequestFails(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		s := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
@@ -209,6 +215,7 @@ func TestAForgedCrossSitePostWithoutTheMatchingRequestFails(t *testing.T) {
 // Account A's IdP signs nobody into account B: B checks with B's IdP
 // certificate and B's audience, and B's IdP speaks for B's staff only.
 func TestOneAccountsIdPCannotSignAnyoneIntoAnother(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		acme := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
@@ -255,6 +262,7 @@ func TestOneAccountsIdPCannotSignAnyoneIntoAnother(t *testing.T) {
 // Turned on, it creates an active user of the chosen role, whom the MFA
 // requirement then catches like anyone else.
 func TestJustInTimeUsersAreOffByDefault(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		s, _ := mfaAccount(t, d)
 		a := s.a
@@ -283,6 +291,7 @@ func TestJustInTimeUsersAreOffByDefault(t *testing.T) {
 // refused by the other, and a sign-in started on one node can finish on
 // the other.
 func TestASecondNodeRefusesAReplayedAssertion(t *testing.T) {
+	t.Parallel()
 	dbURL, dir := testenv.DatabaseURL(t, "postgres"), t.TempDir()
 	smtp, clock := testenv.StartSMTP(t), testenv.NewClock()
 	one := testenv.StartApp(t, "postgres", testenv.Options{DatabaseURL: dbURL, DataDir: dir, SMTP: smtp, Clock: clock})

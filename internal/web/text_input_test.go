@@ -77,6 +77,7 @@ func inviteToken(t *testing.T, a *testenv.TestApp, c *testenv.Client, path, emai
 }
 
 func TestBadBytesInAnyTextFieldAreRefusedBesideTheFieldOnBothDatabases(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, org, doc := signedInAdmin(t, d)
 		portal := newPortal(t, a, admin, org, false)
@@ -155,6 +156,7 @@ func TestBadBytesInAnyTextFieldAreRefusedBesideTheFieldOnBothDatabases(t *testin
 }
 
 func TestTheFirstRunFormRefusesBadBytesInEveryField(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		token, err := a.Auth.IssueSetupToken(t.Context())
@@ -175,6 +177,7 @@ func TestTheFirstRunFormRefusesBadBytesInEveryField(t *testing.T) {
 }
 
 func TestADocumentBodyKeepsItsLinesAndTabs(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, org, _ := signedInAdmin(t, d)
 		body := "First line\r\nSecond line\n\tindented — ünïcode ✓\n"
@@ -194,6 +197,7 @@ func TestADocumentBodyKeepsItsLinesAndTabs(t *testing.T) {
 // Fields that only look something up answer as they do for any unknown
 // value, the same on both databases, and never with an internal error.
 func TestLookupsWithBadBytesAnswerAsForAnyUnknownValue(t *testing.T) {
+	t.Parallel()
 	answers := map[string][]int{}
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, _, _ := signedInAdmin(t, d)

@@ -10,6 +10,7 @@ import (
 
 // Two nodes over one PostgreSQL share every piece of sign-in state.
 func TestTwoNodesShareSessionsAndAttemptCounts(t *testing.T) {
+	t.Parallel()
 	dbURL := testenv.DatabaseURL(t, "postgres")
 	smtp, clock := testenv.StartSMTP(t), testenv.NewClock()
 	one := testenv.StartApp(t, "postgres", testenv.Options{DatabaseURL: dbURL, SMTP: smtp, Clock: clock})

@@ -13,6 +13,7 @@ import (
 )
 
 func TestACodeForAFactorThisNodeCannotDecryptAnswers503AndCountsNothing(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		ctx := context.Background()
 		a, c, e := signedOutWithMFA(t, d)

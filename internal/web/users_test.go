@@ -13,6 +13,7 @@ import (
 )
 
 func TestAnInvitationFromTheUsersPageLetsTheInviteeSignIn(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		a.CreateAccount(t, "Acme IT", "admin@acme.test")
@@ -55,6 +56,7 @@ func TestAnInvitationFromTheUsersPageLetsTheInviteeSignIn(t *testing.T) {
 }
 
 func TestResendingAnInvitationVoidsTheOldLink(t *testing.T) {
+	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	admin := a.CreateAccount(t, "Acme IT", "admin@acme.test")
 	a.Auth.Invite(t.Context(), actor(admin), []string{"dee@acme.test"}, padlock.RoleLite)
@@ -95,6 +97,7 @@ func mailsTo(a *testenv.TestApp, to string) []string {
 }
 
 func TestAPasswordResetDoesNotSignInAndEndsEverySession(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		a.CreateAccount(t, "Acme IT", "admin@acme.test")
@@ -125,6 +128,7 @@ func TestAPasswordResetDoesNotSignInAndEndsEverySession(t *testing.T) {
 }
 
 func TestAResetLinkExpiresAfterThirtyMinutes(t *testing.T) {
+	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	a.CreateAccount(t, "Acme IT", "admin@acme.test")
 	c := a.NewClient()
@@ -137,6 +141,7 @@ func TestAResetLinkExpiresAfterThirtyMinutes(t *testing.T) {
 }
 
 func TestChangingYourPasswordEndsYourOtherSessions(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		a.CreateAccount(t, "Acme IT", "admin@acme.test")
@@ -161,6 +166,7 @@ func TestChangingYourPasswordEndsYourOtherSessions(t *testing.T) {
 }
 
 func TestDeactivatingAUserEndsTheirSessionsAndReactivatingLetsThemBack(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		admin := a.CreateAccount(t, "Acme IT", "admin@acme.test")
@@ -188,6 +194,7 @@ func TestDeactivatingAUserEndsTheirSessionsAndReactivatingLetsThemBack(t *testin
 
 // The role table: what a Manager may do to each role, through the screens.
 func TestManagersMayManageOnlyUsersBelowThem(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		admin := a.CreateAccount(t, "Acme IT", "admin@acme.test")
@@ -226,6 +233,7 @@ func TestManagersMayManageOnlyUsersBelowThem(t *testing.T) {
 // An Administrator of one account gets 404 for every id of another, on every
 // route that takes one.
 func TestTenantsCannotReachEachOther(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		a.CreateAccount(t, "Acme IT", "admin@acme.test")
