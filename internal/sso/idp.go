@@ -78,7 +78,7 @@ func (s *Service) readIdP(ctx context.Context, in *IdPInput) (*idpConnection, st
 	case in.MetadataURL != "":
 		u, err := checkMetadataURL(in.MetadataURL)
 		if err != nil {
-			return nil, "", padlock.FieldError("metadata_url", err.Error())
+			return nil, "", err
 		}
 		data, err := s.fetchMetadata(ctx, u)
 		if err == nil {
