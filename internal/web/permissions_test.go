@@ -263,7 +263,7 @@ func (m *roleMatrix) checkResetTrail(t *testing.T) {
 	for _, r := range padlock.Roles {
 		everyone = append(everyone, m.actors[r], m.targets[r])
 	}
-	time.Sleep(200 * time.Millisecond) // the outbox worker polls every 50 ms
+	m.a.DeliverMail(t)
 	for _, u := range everyone {
 		var logged int
 		for _, e := range events {
