@@ -41,7 +41,7 @@ func (s *Service) beginSession(ctx context.Context, tx *store.Tx, in sessionStar
 	}
 	// A sign-in bringing the identity provider's MFA was checked against the
 	// account's accepted contexts just before.
-	a.IdPMFAAccepted = in.proved == padlock.ProofIdP
+	a.IDPMFAAccepted = in.proved == padlock.ProofIDP
 	step := padlock.NextStep(a)
 	acct, err := tx.Account(ctx, in.user.AccountID)
 	if err != nil {
@@ -88,7 +88,7 @@ func methodText(first padlock.FirstStep, proved padlock.Proof) string {
 		return how + " and " + MethodRecovery
 	case padlock.ProofEnrolled:
 		return how + ", then MFA set up"
-	case padlock.ProofIdP:
+	case padlock.ProofIDP:
 		return "SSO with MFA at the identity provider"
 	}
 	return how
@@ -96,7 +96,7 @@ func methodText(first padlock.FirstStep, proved padlock.Proof) string {
 
 // assuranceOf gathers the decision's inputs for a user from stored data:
 // the requirement of their account or portal, their deadline and whether
-// they own a factor. IdPMFAAccepted is left to the caller.
+// they own a factor. IDPMFAAccepted is left to the caller.
 func assuranceOf(ctx context.Context, tx *store.Tx, u *padlock.User, proved padlock.Proof, now time.Time) (padlock.Assurance, error) {
 	required, err := requiredFor(ctx, tx, u)
 	if err != nil {
@@ -132,12 +132,12 @@ func (s *Service) stepOf(ctx context.Context, c *Current, now time.Time) (padloc
 		required = c.Portal != nil && c.Portal.RequiresMFA()
 	}
 	a := padlock.Assurance{Required: required, Deadline: c.User.MFADeadline, HasFactor: c.User.HasMFA(), Proved: c.Session.Proved, Now: now}
-	if a.Proved == padlock.ProofIdP {
+	if a.Proved == padlock.ProofIDP {
 		ok, err := s.idpMFAAccepted(ctx, c)
 		if err != nil {
 			return 0, err
 		}
-		a.IdPMFAAccepted = ok
+		a.IDPMFAAccepted = ok
 	}
 	return padlock.NextStep(a), nil
 }
@@ -158,5 +158,5 @@ func (s *Service) idpMFAAccepted(ctx context.Context, c *Current) (bool, error) 
 	} else if err != nil {
 		return false, err
 	}
-	return cfg.AcceptsIdPMFA(classRef), nil
+	return cfg.AcceptsIDPMFA(classRef), nil
 }

@@ -25,7 +25,9 @@ type Config struct {
 	LockoutDuration  time.Duration
 }
 
-// DefaultConfig returns the defaults of DESIGN.md and the foundation issue.
+// DefaultConfig returns the defaults that README.md and docs/ADMIN_GUIDE.md
+// state (session timeouts, link lifetimes, lockout); app.New overrides some
+// from the configuration.
 func DefaultConfig() Config {
 	return Config{
 		BaseURL:          "http://127.0.0.1:8080",

@@ -124,15 +124,15 @@ func (s *Service) ssoSession(ctx context.Context, tx *store.Tx, cfg *padlock.SSO
 		return nil, err
 	}
 	in := sessionStart{user: creds.User, first: padlock.FirstSSO, address: address}
-	if cfg.AcceptsIdPMFA(authnContext) {
-		in.proved = padlock.ProofIdP
+	if cfg.AcceptsIDPMFA(authnContext) {
+		in.proved = padlock.ProofIDP
 	}
 	out, err := s.beginSession(ctx, tx, in, now)
 	if err != nil {
 		return nil, err
 	}
 	next := ssoOutcome(out.Step, in.proved, authnContext)
-	if in.proved == padlock.ProofIdP {
+	if in.proved == padlock.ProofIDP {
 		if err := tx.MarkSSOSession(ctx, out.Session.ID, u.AccountID, authnContext); err != nil {
 			return nil, err
 		}
@@ -143,7 +143,7 @@ func (s *Service) ssoSession(ctx context.Context, tx *store.Tx, cfg *padlock.SSO
 // ssoOutcome describes where an SSO sign-in went, for the audit log.
 func ssoOutcome(step padlock.Step, proved padlock.Proof, authnContext string) string {
 	switch {
-	case proved == padlock.ProofIdP:
+	case proved == padlock.ProofIDP:
 		return "full session; MFA at the identity provider (" + authnContext + ")"
 	case step == padlock.StepChallenge:
 		return "MFA challenge"

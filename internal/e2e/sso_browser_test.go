@@ -48,7 +48,7 @@ func TestSSOSignInThenForcedEnrollment(t *testing.T) {
 
 // connectSSO connects the account to a test IdP through the SSO service,
 // as the settings page does, and turns SSO on for the domain.
-func connectSSO(t *testing.T, a *testenv.TestApp, admin *padlock.User, domain string) *ssotest.IdP {
+func connectSSO(t *testing.T, a *testenv.TestApp, admin *padlock.User, domain string) *ssotest.IDP {
 	t.Helper()
 	ctx, actor := context.Background(), auth.Actor{User: admin, Address: "test"}
 	// The Administrator has signed in, which proves the domain of their address.
@@ -65,7 +65,7 @@ func connectSSO(t *testing.T, a *testenv.TestApp, admin *padlock.User, domain st
 		t.Fatal(err)
 	}
 	idp.Trust(t, metadata)
-	if err := a.SSO.SaveIdP(ctx, actor, sso.IdPInput{MetadataXML: idp.MetadataXML(t)}); err != nil {
+	if err := a.SSO.SaveIDP(ctx, actor, sso.IDPInput{MetadataXML: idp.MetadataXML(t)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.SSO.SaveOptions(ctx, actor, sso.OptionsInput{Enabled: true, JITRole: "lite", Domains: domain}); err != nil {

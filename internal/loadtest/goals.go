@@ -5,7 +5,7 @@ import (
 	"math"
 )
 
-// goals holds the figures to the targets.
+// goals holds the figures to the targets that docs/PERFORMANCE.md reports.
 func goals(r *Report) []Goal {
 	return append(singleNodeGoals(r), multiNodeGoals(r)...)
 }

@@ -153,7 +153,7 @@ type Scaling struct {
 	Failures    int64     `json:"failures"`
 }
 
-// Goal is one of the issue's targets, with what was measured.
+// Goal is one of the targets in docs/PERFORMANCE.md, with what was measured.
 type Goal struct {
 	Name     string `json:"name"`
 	Target   string `json:"target"`

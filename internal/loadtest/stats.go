@@ -31,15 +31,6 @@ func (l *latencies) add(d time.Duration) {
 	l.mu.Unlock()
 }
 
-// merge adds every sample of o, for figures measured in several rounds.
-func (l *latencies) merge(o *latencies) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	l.mu.Lock()
-	l.d = append(l.d, o.d...)
-	l.mu.Unlock()
-}
-
 func (l *latencies) count() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -215,16 +215,28 @@ func TestWorkerClearsTheBodyAfterSending(t *testing.T) {
 	})
 }
 
+// The message is queued to be due a minute from start: Run's first pass, at
+// start, finds nothing due. Only then does the clock reach the message, and
+// with an hour between polls only Wake can deliver it within the test.
 func TestWakeDeliversWithoutWaitingForThePoll(t *testing.T) {
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		srv := testenv.StartSMTP(t)
-		w := padmail.NewWorker(db, smtpSender(t, srv), discardLogger(), time.Now)
+		clock := newClock()
+		firstPass := make(chan struct{})
+		var once sync.Once
+		now := func() time.Time {
+			at := clock.Now()
+			once.Do(func() { close(firstPass) })
+			return at
+		}
+		w := padmail.NewWorker(db, smtpSender(t, srv), discardLogger(), now)
 		w.PollInterval = time.Hour
+		enqueue(t, db, start.Add(time.Minute), padmail.PasswordChanged("ada@example.com", start))
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { w.Run(ctx); close(done) }()
-		time.Sleep(50 * time.Millisecond) // let Run make its first, empty pass
-		enqueue(t, db, time.Now(), padmail.PasswordChanged("ada@example.com", start))
+		<-firstPass // the first pass has read the clock: it claims as of start
+		clock.Advance(time.Minute)
 		w.Wake()
 		srv.WaitFor(t, "ada@example.com", "password was changed", 5*time.Second)
 		cancel()

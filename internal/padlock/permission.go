@@ -1,6 +1,7 @@
 package padlock
 
-// Permission is one capability of the role table in DESIGN.md.
+// Permission is one capability of the role table in docs/ADMIN_GUIDE.md
+// ("Who can do what").
 type Permission string
 
 const (

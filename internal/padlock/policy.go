@@ -32,16 +32,16 @@ type Assurance struct {
 	HasFactor bool
 	// Proved is what the session itself proved.
 	Proved Proof
-	// IdPMFAAccepted tells whether the account accepts, now, the identity
-	// provider's MFA that a ProofIdP session brought.
-	IdPMFAAccepted bool
+	// IDPMFAAccepted tells whether the account accepts, now, the identity
+	// provider's MFA that a ProofIDP session brought.
+	IDPMFAAccepted bool
 	Now            time.Time
 }
 
 // ProvedSecondFactor tells whether the session proved a second factor that
 // still counts.
 func (a Assurance) ProvedSecondFactor() bool {
-	return a.Proved != ProofNone && (a.Proved != ProofIdP || a.IdPMFAAccepted)
+	return a.Proved != ProofNone && (a.Proved != ProofIDP || a.IDPMFAAccepted)
 }
 
 // NextStep is the MFA decision: every sign-in path and every request asks

@@ -14,13 +14,13 @@ import (
 func TestNextStepOverEveryCombination(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	deadlines := map[string]time.Time{"no deadline": {}, "deadline passed": now.Add(-time.Second), "deadline now": now, "deadline ahead": now.Add(time.Hour)}
-	proofs := []padlock.Proof{padlock.ProofNone, padlock.ProofTOTP, padlock.ProofRecovery, padlock.ProofIdP, padlock.ProofEnrolled}
+	proofs := []padlock.Proof{padlock.ProofNone, padlock.ProofTOTP, padlock.ProofRecovery, padlock.ProofIDP, padlock.ProofEnrolled}
 	for _, required := range []bool{false, true} {
 		for dname, deadline := range deadlines {
 			for _, hasFactor := range []bool{false, true} {
 				for _, proof := range proofs {
 					for _, idpOK := range []bool{false, true} {
-						a := padlock.Assurance{Required: required, Deadline: deadline, HasFactor: hasFactor, Proved: proof, IdPMFAAccepted: idpOK, Now: now}
+						a := padlock.Assurance{Required: required, Deadline: deadline, HasFactor: hasFactor, Proved: proof, IDPMFAAccepted: idpOK, Now: now}
 						name := fmt.Sprintf("required=%v/%s/factor=%v/proved=%q/idp-accepted=%v", required, dname, hasFactor, proof, idpOK)
 						t.Run(name, func(t *testing.T) {
 							if got, want := padlock.NextStep(a), expectedStep(required, deadline.After(now), hasFactor, proof, idpOK); got != want {
@@ -35,7 +35,7 @@ func TestNextStepOverEveryCombination(t *testing.T) {
 }
 
 func expectedStep(required, graceLeft, hasFactor bool, proof padlock.Proof, idpOK bool) padlock.Step {
-	proved := proof == padlock.ProofTOTP || proof == padlock.ProofRecovery || proof == padlock.ProofEnrolled || (proof == padlock.ProofIdP && idpOK)
+	proved := proof == padlock.ProofTOTP || proof == padlock.ProofRecovery || proof == padlock.ProofEnrolled || (proof == padlock.ProofIDP && idpOK)
 	if proved {
 		return padlock.StepFull
 	}
@@ -60,8 +60,8 @@ func TestNextStepCases(t *testing.T) {
 	}{
 		{"a user who owns a factor but whose session proved none is challenged", padlock.Assurance{HasFactor: true, Now: now}, padlock.StepChallenge},
 		{"owning a factor never upgrades a password-only session under the requirement", padlock.Assurance{Required: true, HasFactor: true, Now: now}, padlock.StepChallenge},
-		{"identity-provider MFA no longer accepted counts for nothing", padlock.Assurance{Required: true, Proved: padlock.ProofIdP, Now: now}, padlock.StepEnroll},
-		{"identity-provider MFA still accepted is full access", padlock.Assurance{Required: true, Proved: padlock.ProofIdP, IdPMFAAccepted: true, Now: now}, padlock.StepFull},
+		{"identity-provider MFA no longer accepted counts for nothing", padlock.Assurance{Required: true, Proved: padlock.ProofIDP, Now: now}, padlock.StepEnroll},
+		{"identity-provider MFA still accepted is full access", padlock.Assurance{Required: true, Proved: padlock.ProofIDP, IDPMFAAccepted: true, Now: now}, padlock.StepFull},
 		{"a session that enrolled is full access", padlock.Assurance{Required: true, HasFactor: true, Proved: padlock.ProofEnrolled, Now: now}, padlock.StepFull},
 		{"no requirement and no factor is full access", padlock.Assurance{Now: now}, padlock.StepFull},
 		{"a deadline ahead is grace", padlock.Assurance{Required: true, Deadline: now.Add(time.Minute), Now: now}, padlock.StepGrace},

@@ -36,7 +36,7 @@ const (
 	ProofNone     Proof = ""
 	ProofTOTP     Proof = "totp"
 	ProofRecovery Proof = "recovery"
-	ProofIdP      Proof = "idp"      // MFA at the identity provider, counted while the account accepts its context
+	ProofIDP      Proof = "idp"      // MFA at the identity provider, counted while the account accepts its context
 	ProofEnrolled Proof = "enrolled" // a factor this session set up and confirmed
 )
 

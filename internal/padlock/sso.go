@@ -16,19 +16,19 @@ type SSOConfig struct {
 	Enabled  bool
 
 	// The identity provider, as entered or read from its metadata.
-	IdPEntityID     string
-	IdPSSOURL       string
-	IdPCertificates string // PEM, one or more signing certificates
-	IdPMetadataURL  string // as given, when the metadata was fetched
-	IdPMetadataXML  string // as given or fetched
+	IDPEntityID     string
+	IDPSSOURL       string
+	IDPCertificates string // PEM, one or more signing certificates
+	IDPMetadataURL  string // as given, when the metadata was fetched
+	IDPMetadataXML  string // as given or fetched
 
-	// AcceptIdPMFA lets an assertion whose AuthnContextClassRef is one of
+	// AcceptIDPMFA lets an assertion whose AuthnContextClassRef is one of
 	// MFAContexts stand in for a Padlock factor.
-	AcceptIdPMFA bool
+	AcceptIDPMFA bool
 	MFAContexts  []string
-	// AllowIdPInitiated accepts sign-ins started at the IdP (no request of
+	// AllowIDPInitiated accepts sign-ins started at the IdP (no request of
 	// ours to answer); they are still signed, timed and used once.
-	AllowIdPInitiated bool
+	AllowIDPInitiated bool
 	// JIT creates a user of JITRole at the first sign-in of an unknown
 	// email; off by default.
 	JIT     bool
@@ -46,17 +46,17 @@ type SSOConfig struct {
 
 // Configured reports whether the IdP connection is complete.
 func (c *SSOConfig) Configured() bool {
-	return c.IdPEntityID != "" && c.IdPSSOURL != "" && c.IdPCertificates != ""
+	return c.IDPEntityID != "" && c.IDPSSOURL != "" && c.IDPCertificates != ""
 }
 
 // Enforced reports whether password sign-in is closed to all but the
 // break-glass users: only while SSO itself is on.
 func (c *SSOConfig) Enforced() bool { return c.Enabled && c.Enforce }
 
-// AcceptsIdPMFA reports whether an assertion with this authentication
+// AcceptsIDPMFA reports whether an assertion with this authentication
 // context satisfies the MFA requirement without a Padlock factor.
-func (c *SSOConfig) AcceptsIdPMFA(classRef string) bool {
-	return c.Enabled && c.AcceptIdPMFA && classRef != "" && slices.Contains(c.MFAContexts, classRef)
+func (c *SSOConfig) AcceptsIDPMFA(classRef string) bool {
+	return c.Enabled && c.AcceptIDPMFA && classRef != "" && slices.Contains(c.MFAContexts, classRef)
 }
 
 // IsBreakGlass reports whether the user may still sign in with a password
@@ -68,7 +68,7 @@ const (
 	EventSSOSignIn      = "sso_sign_in"
 	EventSSOFailed      = "sso_failed"
 	EventSSOSettings    = "sso_settings_changed"
-	EventSSOIdPChanged  = "sso_idp_changed"
+	EventSSOIDPChanged  = "sso_idp_changed"
 	EventSSOTested      = "sso_tested"
 	EventSSOUserCreated = "sso_user_created"
 )
@@ -77,13 +77,13 @@ const (
 // registered here, beside their kinds, so the feature stays in one file.
 func init() {
 	EventCategories = append(EventCategories, Category{Name: "sso", Label: "Single sign-on", Kinds: []string{
-		EventSSOSignIn, EventSSOFailed, EventSSOSettings, EventSSOIdPChanged, EventSSOTested, EventSSOUserCreated,
+		EventSSOSignIn, EventSSOFailed, EventSSOSettings, EventSSOIDPChanged, EventSSOTested, EventSSOUserCreated,
 	}})
 	for kind, label := range map[string]string{
 		EventSSOSignIn:      "SSO sign-in",
 		EventSSOFailed:      "SSO sign-in failed",
 		EventSSOSettings:    "SSO settings changed",
-		EventSSOIdPChanged:  "SSO identity provider changed",
+		EventSSOIDPChanged:  "SSO identity provider changed",
 		EventSSOTested:      "SSO connection tested",
 		EventSSOUserCreated: "User created by SSO",
 	} {

@@ -90,7 +90,7 @@ func (s *Service) verify(ctx context.Context, rec *store.SSORecord, in ACSInput)
 	if err != nil || rj != nil {
 		return nil, nil, rj, err
 	}
-	idpInitiated := req == nil && rec.Enabled && rec.AllowIdPInitiated
+	idpInitiated := req == nil && rec.Enabled && rec.AllowIDPInitiated
 	if req == nil && !idpInitiated {
 		return nil, nil, reject(reasonNoRequest, "no sign-in of ours is waiting for this browser"), nil
 	}

@@ -107,7 +107,7 @@ func (s *Service) finishTest(ctx context.Context, rec *store.SSORecord, adminID 
 		return nil, padlock.Errorf(padlock.EFORBIDDEN, "Only an Administrator of the account may see a connection test.")
 	}
 	res := &TestResult{NameID: info.NameID, NameIDFormat: info.NameIDFormat, Email: info.Email, AuthnContext: info.AuthnContext,
-		Attributes: info.Attributes, AcceptedAsMFA: rec.AcceptIdPMFA && slices.Contains(rec.MFAContexts, info.AuthnContext)}
+		Attributes: info.Attributes, AcceptedAsMFA: rec.AcceptIDPMFA && slices.Contains(rec.MFAContexts, info.AuthnContext)}
 	res.User, res.Problem, err = s.testUser(ctx, rec.AccountID, info.Email)
 	if err != nil {
 		return nil, err

@@ -10,20 +10,23 @@ import (
 	"net/url"
 	"syscall"
 	"time"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
 )
 
 // fetchTimeout bounds the whole fetch of an IdP's metadata, redirects
 // included: the administrator is waiting for the page.
 const fetchTimeout = 10 * time.Second
 
-// checkMetadataURL accepts an absolute http or https URL.
+// checkMetadataURL accepts an absolute http or https URL; its error is
+// shown beside the metadata_url field.
 func checkMetadataURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, errors.New("Enter an http:// or https:// address.")
+		return nil, padlock.FieldError("metadata_url", "Enter an http:// or https:// address.")
 	}
 	if u.User != nil {
-		return nil, errors.New("Leave the user name and password out of the address.")
+		return nil, padlock.FieldError("metadata_url", "Leave the user name and password out of the address.")
 	}
 	return u, nil
 }

@@ -12,9 +12,9 @@ import (
 	"github.com/padlock-mfa/padlock/internal/store"
 )
 
-// IdPInput is the "Identity provider" form: the IdP's metadata, pasted or
+// IDPInput is the "Identity provider" form: the IdP's metadata, pasted or
 // at an address, or its three values typed in. The first given wins.
-type IdPInput struct {
+type IDPInput struct {
 	MetadataXML string
 	MetadataURL string
 	EntityID    string
@@ -28,10 +28,10 @@ const (
 	maxURLLen      = 2048
 )
 
-// SaveIdP connects the account to its identity provider. The new
+// SaveIDP connects the account to its identity provider. The new
 // connection is untested: "Test connection" must succeed again before SSO
 // can be enforced.
-func (s *Service) SaveIdP(ctx context.Context, actor auth.Actor, in IdPInput) error {
+func (s *Service) SaveIDP(ctx context.Context, actor auth.Actor, in IDPInput) error {
 	if err := mayManage(actor); err != nil {
 		return err
 	}
@@ -43,34 +43,34 @@ func (s *Service) SaveIdP(ctx context.Context, actor auth.Actor, in IdPInput) er
 		// Enforcing SSO with an untested IdP could lock everyone out.
 		return padlock.Errorf(padlock.ECONFLICT, "SSO is enforced: turn enforcement off before you change the identity provider, then test the new connection.")
 	}
-	conn, source, err := s.readIdP(ctx, &in)
+	conn, source, err := s.readIDP(ctx, &in)
 	if err != nil {
 		return err
 	}
 	c := &rec.SSOConfig
-	c.IdPEntityID, c.IdPSSOURL, c.IdPCertificates = conn.EntityID, conn.SSOURL, certificatesPEM(conn.Certs)
-	c.IdPMetadataURL, c.IdPMetadataXML = in.MetadataURL, in.MetadataXML
+	c.IDPEntityID, c.IDPSSOURL, c.IDPCertificates = conn.EntityID, conn.SSOURL, certificatesPEM(conn.Certs)
+	c.IDPMetadataURL, c.IDPMetadataXML = in.MetadataURL, in.MetadataXML
 	return s.DB.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.SaveSSOIdP(ctx, c, s.now()); err != nil {
+		if err := tx.SaveSSOIDP(ctx, c, s.now()); err != nil {
 			return err
 		}
-		e := padlock.Event{AccountID: c.AccountID, ActorID: actor.User.ID, Kind: padlock.EventSSOIdPChanged,
+		e := padlock.Event{AccountID: c.AccountID, ActorID: actor.User.ID, Kind: padlock.EventSSOIDPChanged,
 			Detail: conn.EntityID + " (" + source + ")", Address: actor.Address, At: s.now()}
 		return tx.RecordEvent(ctx, e)
 	})
 }
 
-// readIdP turns the form into a connection, reporting each problem beside
+// readIDP turns the form into a connection, reporting each problem beside
 // the field it comes from. Fetched metadata is kept in in.MetadataXML.
-func (s *Service) readIdP(ctx context.Context, in *IdPInput) (*idpConnection, string, error) {
-	if err := checkIdPText(in); err != nil {
+func (s *Service) readIDP(ctx context.Context, in *IDPInput) (*idpConnection, string, error) {
+	if err := checkIDPText(in); err != nil {
 		return nil, "", err
 	}
 	in.MetadataXML, in.MetadataURL = strings.TrimSpace(in.MetadataXML), strings.TrimSpace(in.MetadataURL)
 	switch {
 	case in.MetadataXML != "":
 		in.MetadataURL = ""
-		conn, err := parseIdPMetadata([]byte(in.MetadataXML))
+		conn, err := parseIDPMetadata([]byte(in.MetadataXML))
 		if err != nil {
 			return nil, "", padlock.FieldError("metadata_xml", sentence(err.Error()))
 		}
@@ -78,25 +78,25 @@ func (s *Service) readIdP(ctx context.Context, in *IdPInput) (*idpConnection, st
 	case in.MetadataURL != "":
 		u, err := checkMetadataURL(in.MetadataURL)
 		if err != nil {
-			return nil, "", padlock.FieldError("metadata_url", err.Error())
+			return nil, "", err
 		}
 		data, err := s.fetchMetadata(ctx, u)
 		if err == nil {
 			var conn *idpConnection
-			if conn, err = parseIdPMetadata(data); err == nil {
+			if conn, err = parseIDPMetadata(data); err == nil {
 				in.MetadataXML = string(data)
 				return conn, "metadata from " + u.Host, checkConnection(conn, "metadata_url", s.now())
 			}
 		}
 		return nil, "", padlock.FieldError("metadata_url", sentence(err.Error()))
 	}
-	conn, err := typedIdP(in, s.now())
+	conn, err := typedIDP(in, s.now())
 	return conn, "entered by hand", err
 }
 
-// checkIdPText refuses bytes that no field of the form may hold, reporting
+// checkIDPText refuses bytes that no field of the form may hold, reporting
 // every field at once.
-func checkIdPText(in *IdPInput) error {
+func checkIDPText(in *IDPInput) error {
 	fe := padlock.FieldErrors{}
 	for _, f := range []struct {
 		name, value string
@@ -116,8 +116,8 @@ func checkIdPText(in *IdPInput) error {
 	return fe.Err()
 }
 
-// typedIdP checks the three values typed in by hand, all at once.
-func typedIdP(in *IdPInput, now time.Time) (*idpConnection, error) {
+// typedIDP checks the three values typed in by hand, all at once.
+func typedIDP(in *IDPInput, now time.Time) (*idpConnection, error) {
 	fe := padlock.FieldErrors{}
 	conn := &idpConnection{EntityID: strings.TrimSpace(in.EntityID), SSOURL: strings.TrimSpace(in.SSOURL)}
 	switch {

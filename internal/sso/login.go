@@ -60,7 +60,7 @@ func (s *Service) start(ctx context.Context, rec *store.SSORecord, binding, purp
 	if err != nil {
 		return "", err
 	}
-	req, err := sp.MakeAuthenticationRequest(rec.IdPSSOURL, saml.HTTPRedirectBinding, saml.HTTPPostBinding)
+	req, err := sp.MakeAuthenticationRequest(rec.IDPSSOURL, saml.HTTPRedirectBinding, saml.HTTPPostBinding)
 	if err != nil {
 		return "", err
 	}

@@ -23,12 +23,12 @@ type idpConnection struct {
 	Certs    []*x509.Certificate
 }
 
-// parseIdPMetadata reads the IdP's entity ID, HTTP-Redirect sign-in URL and
+// parseIDPMetadata reads the IdP's entity ID, HTTP-Redirect sign-in URL and
 // signing certificates from its metadata: an EntityDescriptor, or an
 // EntitiesDescriptor holding exactly one IdP. encoding/xml expands no
 // external entities, so a hostile document cannot reach files or the
 // network.
-func parseIdPMetadata(data []byte) (*idpConnection, error) {
+func parseIDPMetadata(data []byte) (*idpConnection, error) {
 	if len(data) > maxMetadataSize {
 		return nil, errors.New("the metadata is too large")
 	}

@@ -16,9 +16,9 @@ import (
 // OptionsInput is the "Sign-in options" form; lists are as typed.
 type OptionsInput struct {
 	Enabled           bool
-	AcceptIdPMFA      bool
+	AcceptIDPMFA      bool
 	MFAContexts       string
-	AllowIdPInitiated bool
+	AllowIDPInitiated bool
 	JIT               bool
 	JITRole           string
 	Enforce           bool
@@ -71,13 +71,13 @@ func (s *Service) readOptions(ctx context.Context, tx *store.Tx, rec *store.SSOR
 	if err := checkOptionsText(in); err != nil {
 		return nil, err
 	}
-	c.Enabled, c.AcceptIdPMFA, c.AllowIdPInitiated, c.JIT, c.Enforce = in.Enabled, in.AcceptIdPMFA, in.AllowIdPInitiated, in.JIT, in.Enforce
+	c.Enabled, c.AcceptIDPMFA, c.AllowIDPInitiated, c.JIT, c.Enforce = in.Enabled, in.AcceptIDPMFA, in.AllowIDPInitiated, in.JIT, in.Enforce
 	fe := padlock.FieldErrors{}
 	if c.Enabled && !c.Configured() {
 		fe.Add("enabled", "Connect an identity provider first (above).")
 	}
 	c.MFAContexts = readClassRefs(in.MFAContexts, fe)
-	if c.AcceptIdPMFA && len(c.MFAContexts) == 0 {
+	if c.AcceptIDPMFA && len(c.MFAContexts) == 0 {
 		fe.Add("mfa_contexts", "List the AuthnContextClassRef values that mean MFA at your identity provider.")
 	}
 	role, err := padlock.ParseRole(in.JITRole)
@@ -241,13 +241,13 @@ func optionsSummary(c *padlock.SSOConfig) string {
 	}
 	parts := []string{
 		"SSO " + onOff(c.Enabled),
-		"IdP MFA accepted " + onOff(c.AcceptIdPMFA),
-		"IdP-initiated " + onOff(c.AllowIdPInitiated),
+		"IdP MFA accepted " + onOff(c.AcceptIDPMFA),
+		"IdP-initiated " + onOff(c.AllowIDPInitiated),
 		"just-in-time users " + onOff(c.JIT),
 		"enforced " + onOff(c.Enforce),
 		fmt.Sprintf("%d break-glass user(s)", len(c.BreakGlass)),
 	}
-	if c.AcceptIdPMFA {
+	if c.AcceptIDPMFA {
 		parts[1] += " (" + strings.Join(c.MFAContexts, ", ") + ")"
 	}
 	if c.JIT {

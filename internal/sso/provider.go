@@ -60,7 +60,7 @@ func (s *Service) provider(ctx context.Context, rec *store.SSORecord, idpInitiat
 // sign-in URL and the certificates it signs with. Building it from these
 // fields, whether they came from metadata or were typed in, leaves one path.
 func idpDescriptor(rec *store.SSORecord) (*saml.EntityDescriptor, error) {
-	certs, err := parseCertificates(rec.IdPCertificates)
+	certs, err := parseCertificates(rec.IDPCertificates)
 	if err != nil {
 		return nil, err
 	}
@@ -71,13 +71,13 @@ func idpDescriptor(rec *store.SSORecord) (*saml.EntityDescriptor, error) {
 		}}}
 	}
 	return &saml.EntityDescriptor{
-		EntityID: rec.IdPEntityID,
+		EntityID: rec.IDPEntityID,
 		IDPSSODescriptors: []saml.IDPSSODescriptor{{
 			SSODescriptor: saml.SSODescriptor{RoleDescriptor: saml.RoleDescriptor{
 				ProtocolSupportEnumeration: "urn:oasis:names:tc:SAML:2.0:protocol",
 				KeyDescriptors:             keys,
 			}},
-			SingleSignOnServices: []saml.Endpoint{{Binding: saml.HTTPRedirectBinding, Location: rec.IdPSSOURL}},
+			SingleSignOnServices: []saml.Endpoint{{Binding: saml.HTTPRedirectBinding, Location: rec.IDPSSOURL}},
 		}},
 	}, nil
 }

@@ -27,7 +27,7 @@ var (
 	reasonIssuer         = reason{"wrong issuer", "The sign-in response came from an identity provider this account does not use."}
 	reasonNoRequest      = reason{"no matching request (InResponseTo)", "This sign-in response does not answer a sign-in started from this browser. Please start again from the sign-in page."}
 	reasonReplayed       = reason{"assertion replayed", "This sign-in response has already been used. Please sign in again."}
-	reasonIdPStatus      = reason{"identity provider reported failure", "Your identity provider did not sign you in."}
+	reasonIDPStatus      = reason{"identity provider reported failure", "Your identity provider did not sign you in."}
 	reasonNotConfigured  = reason{"SSO not configured", "Single sign-on is not set up for this account."}
 	reasonInvalid        = reason{"invalid response", "The sign-in response was refused."}
 )
@@ -82,7 +82,7 @@ func classify(err error) *rejection {
 	case errors.Is(err, saml.ErrIssuerMismatch):
 		return reject(reasonIssuer, "")
 	case errors.As(err, &status):
-		return reject(reasonIdPStatus, status.Status)
+		return reject(reasonIDPStatus, status.Status)
 	case errors.Is(err, saml.ErrMalformedMessage), errors.Is(err, saml.ErrMissingElement), errors.Is(err, saml.ErrUnsupported):
 		return reject(reasonMalformed, "")
 	}

@@ -91,9 +91,9 @@ func TestTheEmailIsTheNameIDOrAnEmailAttribute(t *testing.T) {
 	}
 }
 
-func TestParsingIdPMetadata(t *testing.T) {
+func TestParsingIDPMetadata(t *testing.T) {
 	idp := ssotest.Start(t, "idp-a", time.Now)
-	conn, err := parseIdPMetadata([]byte(idp.MetadataXML(t)))
+	conn, err := parseIDPMetadata([]byte(idp.MetadataXML(t)))
 	if err != nil || conn.EntityID != idp.EntityID() || conn.SSOURL != idp.SSOURL() || len(conn.Certs) != 1 || !conn.Certs[0].Equal(idp.Cert) {
 		t.Fatalf("parsed %+v, %v", conn, err)
 	}
@@ -107,7 +107,7 @@ func TestParsingIdPMetadata(t *testing.T) {
 		"a DOCTYPE":              `<!DOCTYPE x><EntityDescriptor/>`,
 	}
 	for name, doc := range bad {
-		if _, err := parseIdPMetadata([]byte(doc)); err == nil {
+		if _, err := parseIDPMetadata([]byte(doc)); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}

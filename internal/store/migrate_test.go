@@ -2,6 +2,11 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/padlock-mfa/padlock/internal/store"
@@ -24,6 +29,38 @@ func TestBothDatabasesHaveTheSameMigrationSequence(t *testing.T) {
 		if lite[i].Version != pg[i].Version || lite[i].Name != pg[i].Name {
 			t.Errorf("migration %d: sqlite %d_%s, postgres %d_%s", i, lite[i].Version, lite[i].Name, pg[i].Version, pg[i].Name)
 		}
+	}
+}
+
+// The migration table of docs/ARCHITECTURE.md names every migration file of
+// both databases, in order, and the sentence before it counts them.
+func TestTheArchitectureDocumentListsEveryMigration(t *testing.T) {
+	b, err := os.ReadFile("../../docs/ARCHITECTURE.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	var documented []string
+	for _, m := range regexp.MustCompile("(?m)^\\s*\\| `(\\d{4}_\\w+)` \\|").FindAllStringSubmatch(doc, -1) {
+		documented = append(documented, m[1])
+	}
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		ms, err := store.Migrations(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var files []string
+		for _, m := range ms {
+			files = append(files, fmt.Sprintf("%04d_%s", m.Version, m.Name))
+		}
+		if !slices.Equal(documented, files) {
+			t.Errorf("docs/ARCHITECTURE.md lists the migrations\n  %s\nmigrations/%s has\n  %s", strings.Join(documented, " "), d, strings.Join(files, " "))
+		}
+	}
+	words := []string{"none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"}
+	count := regexp.MustCompile(`There are (\w+), the same file names`).FindStringSubmatch(doc)
+	if count == nil || len(documented) >= len(words) || count[1] != words[len(documented)] {
+		t.Errorf("docs/ARCHITECTURE.md counts the migrations as %q; its table has %d", count, len(documented))
 	}
 }
 

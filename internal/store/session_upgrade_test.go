@@ -60,7 +60,7 @@ func TestUpgradingKeepsSessionsAndTrustsOnlyWhatTheyProved(t *testing.T) {
 				t.Fatalf("password session after the upgrade: %+v, %v", plain, err)
 			}
 			idp, err := conn.SessionByTokenHash(ctx, []byte{2})
-			if err != nil || idp.Proved != padlock.ProofIdP || idp.FirstStep != padlock.FirstSSO {
+			if err != nil || idp.Proved != padlock.ProofIDP || idp.FirstStep != padlock.FirstSSO {
 				t.Fatalf("SSO session after the upgrade: %+v, %v", idp, err)
 			}
 			if ctxRef, err := conn.SSOSessionContext(ctx, idp.ID); err != nil || ctxRef != "urn:mfa" {

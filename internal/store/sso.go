@@ -26,8 +26,8 @@ func scanSSO(row interface{ Scan(...any) error }) (*SSORecord, error) {
 		contexts, role  string
 		tested, updated int64
 	)
-	err := row.Scan(&r.AccountID, &r.PublicID, &r.Enabled, &r.IdPEntityID, &r.IdPSSOURL, &r.IdPCertificates, &r.IdPMetadataURL, &r.IdPMetadataXML,
-		&r.SPCertificate, &r.SPKeySealed, &r.AcceptIdPMFA, &contexts, &r.AllowIdPInitiated, &r.JIT, &role, &r.Enforce, &tested, &updated)
+	err := row.Scan(&r.AccountID, &r.PublicID, &r.Enabled, &r.IDPEntityID, &r.IDPSSOURL, &r.IDPCertificates, &r.IDPMetadataURL, &r.IDPMetadataXML,
+		&r.SPCertificate, &r.SPKeySealed, &r.AcceptIDPMFA, &contexts, &r.AllowIDPInitiated, &r.JIT, &role, &r.Enforce, &tested, &updated)
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -103,12 +103,12 @@ func queryList[T any](ctx context.Context, tx *Tx, query string, args ...any) ([
 	return out, rows.Err()
 }
 
-// SaveSSOIdP stores how to reach and trust the identity provider. A new
+// SaveSSOIDP stores how to reach and trust the identity provider. A new
 // connection has not been tested: the last test is forgotten.
-func (tx *Tx) SaveSSOIdP(ctx context.Context, c *padlock.SSOConfig, now time.Time) error {
+func (tx *Tx) SaveSSOIDP(ctx context.Context, c *padlock.SSOConfig, now time.Time) error {
 	n, err := tx.exec(ctx, `UPDATE sso_configs SET idp_entity_id = $2, idp_sso_url = $3, idp_certificates = $4,
 		idp_metadata_url = $5, idp_metadata_xml = $6, last_test_at = 0, updated_at = $7 WHERE account_id = $1`,
-		c.AccountID, c.IdPEntityID, c.IdPSSOURL, c.IdPCertificates, c.IdPMetadataURL, c.IdPMetadataXML, now.Unix())
+		c.AccountID, c.IDPEntityID, c.IDPSSOURL, c.IDPCertificates, c.IDPMetadataURL, c.IDPMetadataXML, now.Unix())
 	if err == nil && n == 0 {
 		return errNotFound
 	}
@@ -121,7 +121,7 @@ func (tx *Tx) SaveSSOIdP(ctx context.Context, c *padlock.SSOConfig, now time.Tim
 func (tx *Tx) SaveSSOOptions(ctx context.Context, c *padlock.SSOConfig, now time.Time) error {
 	n, err := tx.exec(ctx, `UPDATE sso_configs SET enabled = $2, accept_idp_mfa = $3, mfa_contexts = $4, allow_idp_initiated = $5,
 		jit = $6, jit_role = $7, enforce = $8, updated_at = $9 WHERE account_id = $1`,
-		c.AccountID, c.Enabled, c.AcceptIdPMFA, strings.Join(c.MFAContexts, "\n"), c.AllowIdPInitiated,
+		c.AccountID, c.Enabled, c.AcceptIDPMFA, strings.Join(c.MFAContexts, "\n"), c.AllowIDPInitiated,
 		c.JIT, string(c.JITRole), c.Enforce, now.Unix())
 	if err == nil && n == 0 {
 		return errNotFound

@@ -45,13 +45,13 @@ func TestSSOSettingsAreStoredPerAccount(t *testing.T) {
 		})
 		t.Run("options, domains and break-glass users round-trip", func(t *testing.T) {
 			c := rec.SSOConfig
-			c.Enabled, c.AcceptIdPMFA, c.MFAContexts, c.JIT, c.JITRole = true, true, []string{"urn:a", "urn:b"}, true, padlock.RoleCreator
+			c.Enabled, c.AcceptIDPMFA, c.MFAContexts, c.JIT, c.JITRole = true, true, []string{"urn:a", "urn:b"}, true, padlock.RoleCreator
 			c.Domains, c.BreakGlass = []string{"acme.test"}, []int64{adminA.ID, userA.ID}
 			if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.SaveSSOOptions(ctx, &c, time.Now()) }); err != nil {
 				t.Fatal(err)
 			}
 			got, _ := conn.SSOConfig(ctx, a)
-			if !got.Enabled || !got.AcceptIdPMFA || len(got.MFAContexts) != 2 || got.JITRole != padlock.RoleCreator || len(got.BreakGlass) != 2 || got.Domains[0] != "acme.test" {
+			if !got.Enabled || !got.AcceptIDPMFA || len(got.MFAContexts) != 2 || got.JITRole != padlock.RoleCreator || len(got.BreakGlass) != 2 || got.Domains[0] != "acme.test" {
 				t.Fatalf("stored %+v", got.SSOConfig)
 			}
 			if id, err := conn.SSOPublicIDByDomain(ctx, "acme.test"); err != nil || id != "publicida" {
@@ -77,11 +77,11 @@ func TestSSOSettingsAreStoredPerAccount(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := rec.SSOConfig
-			c.IdPEntityID, c.IdPSSOURL, c.IdPCertificates = "https://idp", "https://idp/sso", "pem"
-			if err := conn.SaveSSOIdP(ctx, &c, time.Now()); err != nil {
+			c.IDPEntityID, c.IDPSSOURL, c.IDPCertificates = "https://idp", "https://idp/sso", "pem"
+			if err := conn.SaveSSOIDP(ctx, &c, time.Now()); err != nil {
 				t.Fatal(err)
 			}
-			if got, _ := conn.SSOConfig(ctx, a); !got.LastTestAt.IsZero() || got.IdPEntityID != "https://idp" {
+			if got, _ := conn.SSOConfig(ctx, a); !got.LastTestAt.IsZero() || got.IDPEntityID != "https://idp" {
 				t.Fatalf("after a new IdP: %+v", got.SSOConfig)
 			}
 		})

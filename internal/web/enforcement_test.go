@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
 	"github.com/padlock-mfa/padlock/internal/testenv"
 )
 
@@ -383,7 +384,7 @@ func TestTheUsersListPagesThroughALargeAccount(t *testing.T) {
 	t.Parallel()
 	a, admin, _ := enforcingAccount(t, "sqlite")
 	acct := int64(1)
-	err := a.DB.InTx(t.Context(), func(tx *store_Tx) error {
+	err := a.DB.InTx(t.Context(), func(tx *store.Tx) error {
 		for i := 0; i < 120; i++ {
 			u := &padlock.User{AccountID: acct, Email: "user" + itoa(int64(1000+i)) + "@acme.test", Role: padlock.RoleLite, Status: padlock.StatusInvited, CreatedAt: a.Clock.Now()}
 			if err := tx.CreateUser(t.Context(), u, ""); err != nil {

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/padlock-mfa/padlock/internal/store"
-
 	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/testenv"
@@ -26,8 +24,6 @@ func userID(t *testing.T, a *testenv.TestApp, email string) int64 {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-type store_Tx = store.Tx
 
 func decodeSecret(t *testing.T, s string) []byte {
 	t.Helper()

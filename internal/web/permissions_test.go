@@ -13,10 +13,10 @@ import (
 	"github.com/padlock-mfa/padlock/internal/testenv"
 )
 
-// roleTable is DESIGN.md's role table for MFA administration, one row per
-// acting role. "yes" is allowed and takes effect; 403 and 409 are refusals
-// that change nothing. The reset columns are targets of each role, then the
-// actor's own MFA.
+// roleTable is the part of docs/ADMIN_GUIDE.md's role table ("Who can do
+// what") about MFA administration, one row per acting role. "yes" is allowed
+// and takes effect; 403 and 409 are refusals that change nothing. The reset
+// columns are targets of each role, then the actor's own MFA.
 var roleTable = []struct {
 	cells string
 	actor padlock.Role
@@ -264,7 +264,7 @@ func (m *roleMatrix) checkResetTrail(t *testing.T) {
 	for _, r := range padlock.Roles {
 		everyone = append(everyone, m.actors[r], m.targets[r])
 	}
-	time.Sleep(200 * time.Millisecond) // the outbox worker polls every 50 ms
+	m.a.DeliverMail(t)
 	for _, u := range everyone {
 		var logged int
 		for _, e := range events {

@@ -123,7 +123,7 @@ func (s *Server) accountRoutes() []route {
 		{method: "GET", path: "/account/activity.csv", access: security, handler: s.activityCSV},
 
 		{method: "GET", path: "/account/settings/sso", access: manageSSO, handler: s.ssoSettings},
-		{method: "POST", path: "/account/settings/sso/idp", access: manageSSO, handler: s.ssoIdPSubmit},
+		{method: "POST", path: "/account/settings/sso/idp", access: manageSSO, handler: s.ssoIDPSubmit},
 		{method: "POST", path: "/account/settings/sso/options", access: manageSSO, handler: s.ssoOptionsSubmit},
 		{method: "POST", path: "/account/settings/sso/test", access: manageSSO, handler: s.ssoTestStart},
 

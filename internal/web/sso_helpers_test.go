@@ -21,7 +21,7 @@ type ssoAccount struct {
 	a        *testenv.TestApp
 	admin    *testenv.Client
 	user     *padlock.User // the Administrator
-	idp      *ssotest.IdP
+	idp      *ssotest.IDP
 	publicID string
 	sp       ssotest.SP
 }
@@ -35,7 +35,7 @@ func newSSOAccount(t *testing.T, a *testenv.TestApp, name, domain, keyName strin
 }
 
 // newSSOAccountWith connects a new account to an IdP that may serve others.
-func newSSOAccountWith(t *testing.T, a *testenv.TestApp, name, domain string, idp *ssotest.IdP) *ssoAccount {
+func newSSOAccountWith(t *testing.T, a *testenv.TestApp, name, domain string, idp *ssotest.IDP) *ssoAccount {
 	t.Helper()
 	email := "admin@" + domain
 	s := &ssoAccount{a: a, user: a.CreateAccount(t, name, email), admin: a.NewClient(), idp: idp}
@@ -52,7 +52,7 @@ func newSSOAccountWith(t *testing.T, a *testenv.TestApp, name, domain string, id
 		Certificate: spCertificate(t, rec.SPCertificate)}
 	_, _, metadata := s.admin.Get(t, "/sso/"+s.publicID+"/metadata")
 	s.idp.Trust(t, []byte(metadata))
-	s.saveIdP(t, url.Values{"metadata_xml": {s.idp.MetadataXML(t)}})
+	s.saveIDP(t, url.Values{"metadata_xml": {s.idp.MetadataXML(t)}})
 	s.idp.SignInAs(email, "")
 	if res := s.testConnection(t); !strings.Contains(res, "The connection works") {
 		t.Fatalf("test connection:\n%s", res)
@@ -75,7 +75,7 @@ func spCertificate(t *testing.T, certPEM string) *x509.Certificate {
 	return cert
 }
 
-func (s *ssoAccount) saveIdP(t *testing.T, form url.Values) {
+func (s *ssoAccount) saveIDP(t *testing.T, form url.Values) {
 	t.Helper()
 	if status, loc, body := s.admin.PostForm(t, "/account/settings/sso/idp", form); status != http.StatusSeeOther {
 		t.Fatalf("save IdP: %d %q\n%s", status, loc, body)

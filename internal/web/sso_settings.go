@@ -18,7 +18,7 @@ type ssoSettingsPage struct {
 	Config       *store.SSORecord
 	SP           sso.SPInfo
 	Certificates []sso.CertificateInfo
-	IdP          sso.IdPInput
+	IDP          sso.IDPInput
 	Opt          ssoOptionsForm
 	JITRoles     []padlock.Role
 	// typed marks the form being corrected: it keeps what was typed.
@@ -27,13 +27,13 @@ type ssoSettingsPage struct {
 
 // ssoOptionsForm is the options form as typed.
 type ssoOptionsForm struct {
-	Enabled, AcceptIdPMFA, AllowIdPInitiated, JIT, Enforce bool
+	Enabled, AcceptIDPMFA, AllowIDPInitiated, JIT, Enforce bool
 	MFAContexts, JITRole, BreakGlass, Domains              string
 }
 
 func (f ssoOptionsForm) input() sso.OptionsInput {
-	return sso.OptionsInput{Enabled: f.Enabled, AcceptIdPMFA: f.AcceptIdPMFA, MFAContexts: f.MFAContexts,
-		AllowIdPInitiated: f.AllowIdPInitiated, JIT: f.JIT, JITRole: f.JITRole, Enforce: f.Enforce,
+	return sso.OptionsInput{Enabled: f.Enabled, AcceptIDPMFA: f.AcceptIDPMFA, MFAContexts: f.MFAContexts,
+		AllowIDPInitiated: f.AllowIDPInitiated, JIT: f.JIT, JITRole: f.JITRole, Enforce: f.Enforce,
 		BreakGlass: f.BreakGlass, Domains: f.Domains}
 }
 
@@ -54,9 +54,9 @@ func (s *Server) renderSSOSettings(w http.ResponseWriter, r *http.Request, p *ss
 		return
 	}
 	p.Config, p.SP, p.JITRoles = rec, s.opts.SSO.SP(rec.PublicID), padlock.Roles[1:]
-	p.Certificates = sso.DescribeCertificates(rec.IdPCertificates)
+	p.Certificates = sso.DescribeCertificates(rec.IDPCertificates)
 	if !p.idpTyped {
-		p.IdP = sso.IdPInput{MetadataURL: rec.IdPMetadataURL, EntityID: rec.IdPEntityID, SSOURL: rec.IdPSSOURL, Certificate: rec.IdPCertificates}
+		p.IDP = sso.IDPInput{MetadataURL: rec.IDPMetadataURL, EntityID: rec.IDPEntityID, SSOURL: rec.IDPSSOURL, Certificate: rec.IDPCertificates}
 	}
 	if !p.optTyped {
 		if p.Opt, err = s.storedOptions(r, rec); err != nil {
@@ -76,21 +76,21 @@ func (s *Server) storedOptions(r *http.Request, rec *store.SSORecord) (ssoOption
 		}
 		emails = append(emails, u.Email)
 	}
-	return ssoOptionsForm{Enabled: rec.Enabled, AcceptIdPMFA: rec.AcceptIdPMFA, AllowIdPInitiated: rec.AllowIdPInitiated,
+	return ssoOptionsForm{Enabled: rec.Enabled, AcceptIDPMFA: rec.AcceptIDPMFA, AllowIDPInitiated: rec.AllowIDPInitiated,
 		JIT: rec.JIT, Enforce: rec.Enforce, JITRole: string(rec.JITRole),
 		MFAContexts: strings.Join(rec.MFAContexts, "\n"), BreakGlass: strings.Join(emails, "\n"), Domains: strings.Join(rec.Domains, " ")}, nil
 }
 
-// ssoIdPSubmit saves the identity provider: metadata or typed values.
-func (s *Server) ssoIdPSubmit(w http.ResponseWriter, r *http.Request) {
+// ssoIDPSubmit saves the identity provider: metadata or typed values.
+func (s *Server) ssoIDPSubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
 	p := s.ssoPage(w, r)
 	f := r.PostFormValue
 	p.idpTyped = true
-	p.IdP = sso.IdPInput{MetadataXML: f("metadata_xml"), MetadataURL: f("metadata_url"), EntityID: f("entity_id"), SSOURL: f("sso_url"), Certificate: f("certificate")}
-	if err := s.opts.SSO.SaveIdP(r.Context(), s.actor(r), p.IdP); err != nil {
+	p.IDP = sso.IDPInput{MetadataXML: f("metadata_xml"), MetadataURL: f("metadata_url"), EntityID: f("entity_id"), SSOURL: f("sso_url"), Certificate: f("certificate")}
+	if err := s.opts.SSO.SaveIDP(r.Context(), s.actor(r), p.IDP); err != nil {
 		s.renderSSOSettings(w, r, p, s.formError(r, &p.Page, err))
 		return
 	}
@@ -106,7 +106,7 @@ func (s *Server) ssoOptionsSubmit(w http.ResponseWriter, r *http.Request) {
 	p := s.ssoPage(w, r)
 	p.optTyped = true
 	on := func(name string) bool { return r.PostFormValue(name) == "on" }
-	p.Opt = ssoOptionsForm{Enabled: on("enabled"), AcceptIdPMFA: on("accept_idp_mfa"), AllowIdPInitiated: on("allow_idp_initiated"),
+	p.Opt = ssoOptionsForm{Enabled: on("enabled"), AcceptIDPMFA: on("accept_idp_mfa"), AllowIDPInitiated: on("allow_idp_initiated"),
 		JIT: on("jit"), Enforce: on("enforce"), MFAContexts: r.PostFormValue("mfa_contexts"), JITRole: r.PostFormValue("jit_role"),
 		BreakGlass: r.PostFormValue("break_glass"), Domains: r.PostFormValue("domains")}
 	if err := s.opts.SSO.SaveOptions(r.Context(), s.actor(r), p.Opt.input()); err != nil {

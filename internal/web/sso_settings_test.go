@@ -31,7 +31,7 @@ func TestEnforcingSSO(t *testing.T) {
 			}
 		})
 		t.Run("not before a successful test of the current connection", func(t *testing.T) {
-			s.saveIdP(t, url.Values{"metadata_xml": {s.idp.MetadataXML(t)}}) // a changed connection is untested
+			s.saveIDP(t, url.Values{"metadata_xml": {s.idp.MetadataXML(t)}}) // a changed connection is untested
 			enforce.Set("break_glass", "admin@acme.test")
 			status, body := s.postOptions(t, enforce)
 			if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="enforce-error"`) || !strings.Contains(body, "Test connection first") {
@@ -122,7 +122,7 @@ func TestSSOSettingsAnswerBadInputBesideTheField(t *testing.T) {
 			})
 		}
 		after, _ := a.DB.Conn().SSOConfig(t.Context(), s.user.AccountID)
-		if after.IdPEntityID != before.IdPEntityID || after.IdPCertificates != before.IdPCertificates || !after.UpdatedAt.Equal(before.UpdatedAt) {
+		if after.IDPEntityID != before.IDPEntityID || after.IDPCertificates != before.IDPCertificates || !after.UpdatedAt.Equal(before.UpdatedAt) {
 			t.Fatal("a refused form changed the settings")
 		}
 		t.Run("enabling before connecting an IdP", func(t *testing.T) {
@@ -141,7 +141,7 @@ func TestSSOSettingsAnswerBadInputBesideTheField(t *testing.T) {
 
 // The server fetches IdP metadata from a URL, but not from inside its own
 // network unless the operator allows it.
-func TestIdPMetadataFromAURL(t *testing.T) {
+func TestIDPMetadataFromAURL(t *testing.T) {
 	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	s := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
@@ -153,10 +153,10 @@ func TestIdPMetadataFromAURL(t *testing.T) {
 		t.Fatalf("a loopback address: %d\n%s", status, between(body, `id="metadata_url-error">`, "<"))
 	}
 	a.SSO.AllowPrivateMetadataHosts = true
-	s.saveIdP(t, form)
+	s.saveIDP(t, form)
 	rec, _ := a.DB.Conn().SSOConfig(t.Context(), s.user.AccountID)
-	if rec.IdPEntityID != other.EntityID() || rec.IdPMetadataURL != other.URL+"/metadata" || !rec.LastTestAt.IsZero() {
-		t.Fatalf("saved %q from %q, last test %v", rec.IdPEntityID, rec.IdPMetadataURL, rec.LastTestAt)
+	if rec.IDPEntityID != other.EntityID() || rec.IDPMetadataURL != other.URL+"/metadata" || !rec.LastTestAt.IsZero() {
+		t.Fatalf("saved %q from %q, last test %v", rec.IDPEntityID, rec.IDPMetadataURL, rec.LastTestAt)
 	}
 }
 

@@ -109,7 +109,7 @@ func TestSSOMeetsTheMFARequirementWithAPadlockFactor(t *testing.T) {
 // AuthnContextClassRef stand in for the Padlock factor, and nothing else
 // does: not the setting without the context, nor the context without it.
 // Turning it off applies at the next click.
-func TestIdPMFASkipsThePadlockFactorOnlyWhenAccepted(t *testing.T) {
+func TestIDPMFASkipsThePadlockFactorOnlyWhenAccepted(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		s, _ := mfaAccount(t, d)
@@ -151,7 +151,7 @@ func TestIdPMFASkipsThePadlockFactorOnlyWhenAccepted(t *testing.T) {
 
 // A sign-in started at the IdP is refused until the account allows it;
 // then it works once: the replay cache refuses the same response again.
-func TestIdPInitiatedSignIn(t *testing.T) {
+func TestIDPInitiatedSignIn(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
@@ -214,7 +214,7 @@ func TestAForgedCrossSitePostWithoutTheMatchingRequestFails(t *testing.T) {
 
 // Account A's IdP signs nobody into account B: B checks with B's IdP
 // certificate and B's audience, and B's IdP speaks for B's staff only.
-func TestOneAccountsIdPCannotSignAnyoneIntoAnother(t *testing.T) {
+func TestOneAccountsIDPCannotSignAnyoneIntoAnother(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})

@@ -143,8 +143,8 @@ func TestBadBytesInAnyTextFieldAreRefusedBesideTheFieldOnBothDatabases(t *testin
 				t.Errorf("a document changed: %q %q", d.Title, d.Body)
 			}
 		}
-		if rec.IdPEntityID != "" || len(rec.MFAContexts) != 0 || len(rec.Domains) != 0 {
-			t.Errorf("SSO settings changed: %q %q %q", rec.IdPEntityID, rec.MFAContexts, rec.Domains)
+		if rec.IDPEntityID != "" || len(rec.MFAContexts) != 0 || len(rec.Domains) != 0 {
+			t.Errorf("SSO settings changed: %q %q %q", rec.IDPEntityID, rec.MFAContexts, rec.Domains)
 		}
 		for _, email := range []string{"admin@acme.test", "creator@initech.test", "new@acme.test", "new@initech.test"} {
 			c, err := a.DB.Conn().CredentialsByEmail(ctx, email)

@@ -34,8 +34,8 @@ import (
 	dsig "github.com/russellhaering/goxmldsig"
 )
 
-// IdP is an identity provider on a loopback port.
-type IdP struct {
+// IDP is an identity provider on a loopback port.
+type IDP struct {
 	URL  string
 	Key  *rsa.PrivateKey
 	Cert *x509.Certificate
@@ -56,10 +56,10 @@ type User struct {
 // Start runs an IdP whose clock is now (share the app's clock so times
 // agree) and whose signing key is the named test key: two IdPs started
 // with different names sign with different keys.
-func Start(t testing.TB, keyName string, now func() time.Time) *IdP {
+func Start(t testing.TB, keyName string, now func() time.Time) *IDP {
 	t.Helper()
 	key, cert := TestKey(t, keyName)
-	i := &IdP{Key: key, Cert: cert, now: now, sps: map[string]*saml.EntityDescriptor{}}
+	i := &IDP{Key: key, Cert: cert, now: now, sps: map[string]*saml.EntityDescriptor{}}
 	srv := httptest.NewServer(nil)
 	t.Cleanup(srv.Close)
 	i.URL = srv.URL
@@ -96,18 +96,18 @@ type funcClock struct {
 func (c funcClock) Now() time.Time { return c.now() }
 
 // EntityID is the IdP's entity ID (its metadata URL).
-func (i *IdP) EntityID() string { return i.idp.MetadataURL.String() }
+func (i *IDP) EntityID() string { return i.idp.MetadataURL.String() }
 
 // SSOURL is where AuthnRequests go.
-func (i *IdP) SSOURL() string { return i.idp.SSOURL.String() }
+func (i *IDP) SSOURL() string { return i.idp.SSOURL.String() }
 
 // CertificatePEM is the IdP's signing certificate.
-func (i *IdP) CertificatePEM() string {
+func (i *IDP) CertificatePEM() string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: i.Cert.Raw}))
 }
 
 // MetadataXML is the IdP's metadata, as an administrator would paste it.
-func (i *IdP) MetadataXML(t testing.TB) string {
+func (i *IDP) MetadataXML(t testing.TB) string {
 	t.Helper()
 	b, err := xml.MarshalIndent(i.idp.Metadata(), "", "  ")
 	if err != nil {
@@ -117,7 +117,7 @@ func (i *IdP) MetadataXML(t testing.TB) string {
 }
 
 // Trust registers a service provider from its metadata.
-func (i *IdP) Trust(t testing.TB, spMetadata []byte) *saml.EntityDescriptor {
+func (i *IDP) Trust(t testing.TB, spMetadata []byte) *saml.EntityDescriptor {
 	t.Helper()
 	var e saml.EntityDescriptor
 	if err := xml.Unmarshal(spMetadata, &e); err != nil {
@@ -130,14 +130,14 @@ func (i *IdP) Trust(t testing.TB, spMetadata []byte) *saml.EntityDescriptor {
 }
 
 // SignInAs makes the IdP sign in this user from now on.
-func (i *IdP) SignInAs(email, authnContext string) {
+func (i *IDP) SignInAs(email, authnContext string) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	i.user = User{Email: email, AuthnContext: authnContext}
 }
 
 // GetServiceProvider implements saml.ServiceProviderProvider.
-func (i *IdP) GetServiceProvider(_ *http.Request, id string) (*saml.EntityDescriptor, error) {
+func (i *IDP) GetServiceProvider(_ *http.Request, id string) (*saml.EntityDescriptor, error) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	if e, ok := i.sps[id]; ok {
@@ -148,7 +148,7 @@ func (i *IdP) GetServiceProvider(_ *http.Request, id string) (*saml.EntityDescri
 
 // GetSession implements saml.SessionProvider: the user is signed in
 // already, as happens with an IdP session.
-func (i *IdP) GetSession(w http.ResponseWriter, r *http.Request, req *saml.IdpAuthnRequest) *saml.Session {
+func (i *IDP) GetSession(w http.ResponseWriter, r *http.Request, req *saml.IdpAuthnRequest) *saml.Session {
 	i.mu.Lock()
 	u := i.user
 	i.mu.Unlock()
@@ -165,7 +165,7 @@ func (i *IdP) GetSession(w http.ResponseWriter, r *http.Request, req *saml.IdpAu
 }
 
 // InitiateURL starts an IdP-initiated sign-in to the SP.
-func (i *IdP) InitiateURL(spEntityID, relayState string) string {
+func (i *IDP) InitiateURL(spEntityID, relayState string) string {
 	return i.URL + "/initiate?" + url.Values{"sp": {spEntityID}, "relay": {relayState}}.Encode()
 }
 

@@ -75,7 +75,7 @@ const ForgedEmail = "victim@forged.test"
 
 // Craft builds a response for sp and returns it base64-encoded, as the
 // SAMLResponse form field.
-func (i *IdP) Craft(t testing.TB, sp SP, r Response) string {
+func (i *IDP) Craft(t testing.TB, sp SP, r Response) string {
 	t.Helper()
 	key, cert := i.Key, i.Cert
 	if r.SignWith != "" {
@@ -125,7 +125,7 @@ func (i *IdP) Craft(t testing.TB, sp SP, r Response) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-func (i *IdP) assertion(sp SP, r Response, at time.Time) *saml.Assertion {
+func (i *IDP) assertion(sp SP, r Response, at time.Time) *saml.Assertion {
 	audience := sp.EntityID
 	if r.Audience != "" {
 		audience = r.Audience
@@ -247,7 +247,7 @@ func setNameID(assertion *etree.Element, email string) {
 // wrap builds the tampered responses. The honest parts carry valid
 // signatures by the IdP's key; only the response wrapper is unsigned,
 // which many IdPs legitimately send.
-func (i *IdP) wrap(t testing.TB, sp SP, r Response, at time.Time, resp *saml.Response, signedAssertion *etree.Element, sign func(*etree.Element) *etree.Element) *etree.Element {
+func (i *IDP) wrap(t testing.TB, sp SP, r Response, at time.Time, resp *saml.Response, signedAssertion *etree.Element, sign func(*etree.Element) *etree.Element) *etree.Element {
 	el := resp.Element()
 	switch r.Wrap {
 	case WrapEvilFirst:
