@@ -17,6 +17,7 @@ import (
 
 	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/config"
+	"github.com/padlock-mfa/padlock/internal/docs"
 	"github.com/padlock-mfa/padlock/internal/mail"
 	"github.com/padlock-mfa/padlock/internal/mfa"
 	"github.com/padlock-mfa/padlock/internal/sso"
@@ -29,6 +30,7 @@ type App struct {
 	Config    config.Config
 	DB        *store.DB
 	Auth      *auth.Service
+	Docs      *docs.Service
 	Mail      *mail.Worker
 	Web       *web.Server
 	SSO       *sso.Service
@@ -144,10 +146,12 @@ func (a *App) build(o options) error {
 	a.Mail = mail.NewWorker(a.DB, sender, a.Logger, o.now)
 	a.Auth.MailQueued = a.Mail.Wake
 
+	a.Docs = docs.NewService(a.DB, o.now)
+
 	a.SSO = sso.New(a.DB, a.Auth, cfg.BaseURL, a.Logger)
 	a.SSO.Now = o.now
 
-	w, err := web.New(web.Options{DB: a.DB, Auth: a.Auth, Logger: a.Logger,
+	w, err := web.New(web.Options{DB: a.DB, Auth: a.Auth, Docs: a.Docs, Logger: a.Logger,
 		SecureCookies: cfg.SecureCookies(), TrustProxy: cfg.TrustProxy, SSO: a.SSO, DBTimeout: cfg.DBTimeout})
 	if err != nil {
 		return err

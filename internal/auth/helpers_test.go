@@ -53,7 +53,7 @@ func setupAccount(t *testing.T, svc *auth.Service, name, email string) *padlock.
 // the emailed link.
 func invite(t *testing.T, svc *auth.Service, admin *padlock.User, email string, role padlock.Role) string {
 	t.Helper()
-	if _, err := svc.Invite(context.Background(), auth.Actor{User: admin}, []string{email}, role); err != nil {
+	if _, err := svc.Invite(context.Background(), auth.Actor{User: admin}, 0, []string{email}, role); err != nil {
 		t.Fatalf("invite %s: %v", email, err)
 	}
 	return mailToken(t, svc.DB, email, "invited", "/invitation/")

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/padlock-mfa/padlock/internal/mail"
 	"github.com/padlock-mfa/padlock/internal/padlock"
@@ -40,26 +41,25 @@ func ParseEmails(field, raw string) ([]string, error) {
 	return out, nil
 }
 
-// Invite creates invited users with the role and emails each a single-use
-// link; it returns how many invitations it sent. Either every address is
-// invited or none is. An address that already has a Padlock user, in this
-// account or any other, gets the same answer as any other: no user is
-// created, nothing is recorded, and only its owner is told, by email.
-func (s *Service) Invite(ctx context.Context, actor Actor, emails []string, role padlock.Role) (int, error) {
-	if !actor.User.Role.Can(padlock.PermManageUsers) || !actor.User.Role.CanManage(role) {
-		return 0, padlock.FieldError("role", "You may not invite users with this role.")
+// Invite creates invited users with the role, in the actor's account or,
+// when portalID is not 0, in that client portal of it, and emails each a
+// single-use link; it returns how many invitations it sent. Either every
+// address is invited or none is. An address that already has a Padlock
+// user, in this account or any other, gets the same answer as any other:
+// no user is created, nothing is recorded, and only its owner is told, by
+// email.
+func (s *Service) Invite(ctx context.Context, actor Actor, portalID int64, emails []string, role padlock.Role) (int, error) {
+	if err := mayInvite(actor, portalID, role); err != nil {
+		return 0, err
 	}
 	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		acct, err := tx.Account(ctx, actor.User.AccountID)
+		inv, err := invitationTo(ctx, tx, actor.User.AccountID, portalID)
 		if err != nil {
 			return err
 		}
 		for _, e := range emails {
-			u := &padlock.User{AccountID: acct.ID, Email: e, Role: role, Status: padlock.StatusInvited, CreatedAt: q.now}
-			if acct.RequiresMFA() {
-				u.MFADeadline = padlock.MFADeadline(acct.MFARequiredAt, q.now, acct.MFAGraceDays)
-			}
-			if err := s.inviteOne(ctx, tx, q, acct, actor, u); err != nil {
+			inv.User = inv.invitee(e, role, q.now)
+			if err := s.inviteOne(ctx, tx, q, inv, actor); err != nil {
 				return err
 			}
 		}
@@ -71,20 +71,74 @@ func (s *Service) Invite(ctx context.Context, actor Actor, emails []string, role
 	return len(emails), nil
 }
 
-// inviteOne creates the invited user and sends the invitation or, when the
-// address already has a user anywhere, tells that user instead.
-func (s *Service) inviteOne(ctx context.Context, tx *store.Tx, q *mailQueue, acct *padlock.Account, actor Actor, u *padlock.User) error {
-	created, err := tx.CreateUserIfNew(ctx, u, "")
+// mayInvite checks the actor's role: Administrators and Managers invite
+// staff of lower rank to the account (an Administrator anyone), and people
+// at the client to a portal with a portal role.
+func mayInvite(actor Actor, portalID int64, role padlock.Role) error {
+	if portalID != 0 {
+		if err := mayManagePortals(actor); err != nil {
+			return err
+		}
+		if !role.IsPortalRole() {
+			return padlock.FieldError("role", "Choose Editor, Creator or Lite.")
+		}
+		return nil
+	}
+	if !actor.User.Role.Can(padlock.PermManageUsers) || !actor.User.Role.CanManage(role) {
+		return padlock.FieldError("role", "You may not invite users with this role.")
+	}
+	return nil
+}
+
+// invitationTo loads what an invitation joins: the account or, when
+// portalID is not 0, that portal of it.
+func invitationTo(ctx context.Context, tx *store.Tx, accountID, portalID int64) (*Invitation, error) {
+	inv := &Invitation{}
+	var err error
+	if inv.Account, err = tx.Account(ctx, accountID); err != nil {
+		return nil, err
+	}
+	if portalID != 0 {
+		if inv.Portal, err = tx.Portal(ctx, accountID, portalID); err != nil {
+			return nil, err
+		}
+	}
+	return inv, nil
+}
+
+// invitee is a new invited user of the account or portal, with the MFA
+// deadline its requirement sets: the account's grace period, or at once
+// for a portal.
+func (inv *Invitation) invitee(email string, role padlock.Role, now time.Time) *padlock.User {
+	u := &padlock.User{AccountID: inv.Account.ID, Email: email, Role: role, Status: padlock.StatusInvited, CreatedAt: now}
+	switch {
+	case inv.Portal != nil:
+		u.PortalID = inv.Portal.ID
+		if inv.Portal.RequiresMFA() {
+			u.MFADeadline = now
+		}
+	case inv.Account.RequiresMFA():
+		u.MFADeadline = padlock.MFADeadline(inv.Account.MFARequiredAt, now, inv.Account.MFAGraceDays)
+	}
+	return u
+}
+
+// inviteOne creates inv.User and sends the invitation or, when the address
+// already has a user anywhere, tells that user instead.
+func (s *Service) inviteOne(ctx context.Context, tx *store.Tx, q *mailQueue, inv *Invitation, actor Actor) error {
+	created, err := tx.CreateUserIfNew(ctx, inv.User, "")
 	if err != nil {
 		return err
 	}
 	if !created {
-		return q.add(mail.InvitationToExistingUser(u.Email, acct.Name, actor.User.DisplayName()))
+		return q.add(mail.InvitationToExistingUser(inv.User.Email, inv.Joining(), actor.User.DisplayName()))
 	}
-	return s.sendInvitation(ctx, tx, q, acct, actor, u)
+	return s.sendInvitation(ctx, tx, q, inv, actor)
 }
 
-func (s *Service) sendInvitation(ctx context.Context, tx *store.Tx, q *mailQueue, acct *padlock.Account, actor Actor, u *padlock.User) error {
+// sendInvitation voids inv.User's earlier links and mails a new one.
+func (s *Service) sendInvitation(ctx context.Context, tx *store.Tx, q *mailQueue, inv *Invitation, actor Actor) error {
+	u := inv.User
 	if err := tx.VoidTokens(ctx, store.TokenInvitation, u.ID, q.now); err != nil {
 		return err
 	}
@@ -93,10 +147,15 @@ func (s *Service) sendInvitation(ctx context.Context, tx *store.Tx, q *mailQueue
 	if err := tx.CreateToken(ctx, store.TokenInvitation, u.ID, hash, q.now, expires); err != nil {
 		return err
 	}
-	if err := q.add(mail.Invitation(u.Email, acct.Name, actor.User.DisplayName(), s.link(u, "/invitation/"+token), expires)); err != nil {
+	m := mail.InvitationData{To: u.Email, Inviter: actor.User.DisplayName(), Account: inv.Account.Name,
+		Link: s.link(u, "/invitation/"+token), Expires: expires}
+	if inv.Portal != nil {
+		m.Portal = inv.Portal.Name
+	}
+	if err := q.add(mail.Invitation(m)); err != nil {
 		return err
 	}
-	return tx.RecordEvent(ctx, event(acct.ID, actor, padlock.EventInvited, u.ID, u.Email+" as "+u.Role.Label(), q.now))
+	return tx.RecordEvent(ctx, event(inv.Account.ID, actor, padlock.EventInvited, u.ID, u.Email+" as "+u.Role.Label(), q.now))
 }
 
 // ResendInvitation voids a pending invitation's link and sends a new one.
@@ -109,15 +168,18 @@ func (s *Service) ResendInvitation(ctx context.Context, actor Actor, userID int6
 		if u.Status != padlock.StatusInvited {
 			return padlock.Errorf(padlock.ECONFLICT, "%s has already accepted the invitation.", u.Email)
 		}
-		acct, err := tx.Account(ctx, u.AccountID)
+		inv, err := invitationTo(ctx, tx, u.AccountID, u.PortalID)
 		if err != nil {
 			return err
 		}
-		return s.sendInvitation(ctx, tx, q, acct, actor, u)
+		inv.User = u
+		return s.sendInvitation(ctx, tx, q, inv, actor)
 	})
 }
 
-// Invitation describes a pending invitation for its acceptance page.
+// Invitation is one invitation: the invitee, and the account or portal of
+// it they join. Invite fills one in to send it, PeekInvitation to show it
+// on the acceptance page.
 type Invitation struct {
 	User    *padlock.User
 	Account *padlock.Account
@@ -143,15 +205,11 @@ func (s *Service) PeekInvitation(ctx context.Context, token string) (*Invitation
 	if err != nil || u.Status != padlock.StatusInvited {
 		return nil, errLinkInvalid
 	}
-	inv := &Invitation{User: u}
-	if inv.Account, err = conn.Account(ctx, u.AccountID); err != nil {
+	inv, err := invitationTo(ctx, conn, u.AccountID, u.PortalID)
+	if err != nil {
 		return nil, err
 	}
-	if u.IsPortalUser() {
-		if inv.Portal, err = conn.PortalByID(ctx, u.PortalID); err != nil {
-			return nil, err
-		}
-	}
+	inv.User = u
 	return inv, nil
 }
 

@@ -68,7 +68,7 @@ func TestInvitingAnExistingEmailInvitesTheOthersAndTellsOnlyItsOwner(t *testing.
 		svc, _ := newService(t, db)
 		admin := setupAccount(t, svc, "Acme IT", "admin@acme.test")
 		takeMail(t, db)
-		n, err := svc.Invite(ctx, auth.Actor{User: admin}, []string{"one@acme.test", "admin@acme.test", "two@acme.test"}, padlock.RoleEditor)
+		n, err := svc.Invite(ctx, auth.Actor{User: admin}, 0, []string{"one@acme.test", "admin@acme.test", "two@acme.test"}, padlock.RoleEditor)
 		if err != nil || n != 3 {
 			t.Fatalf("Invite = %d, %v; want 3 invitations sent", n, err)
 		}

@@ -125,44 +125,6 @@ func (s *Service) DeletePortal(ctx context.Context, actor Actor, portalID int64)
 	})
 }
 
-// InviteToPortal invites people at the client as portal users with a portal
-// role and returns how many invitations it sent; like account invitations,
-// all or none, and an address that already has a user is told by email only.
-func (s *Service) InviteToPortal(ctx context.Context, actor Actor, portalID int64, emails []string, role padlock.Role) (int, error) {
-	if err := mayManagePortals(actor); err != nil {
-		return 0, err
-	}
-	if !role.IsPortalRole() {
-		return 0, padlock.FieldError("role", "Choose Editor, Creator or Lite.")
-	}
-	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		p, err := tx.Portal(ctx, actor.User.AccountID, portalID)
-		if err != nil {
-			return err
-		}
-		acct, err := tx.Account(ctx, p.AccountID)
-		if err != nil {
-			return err
-		}
-		// The invitation names the portal as what the invitee joins.
-		acct.Name = p.Name
-		for _, e := range emails {
-			u := &padlock.User{AccountID: p.AccountID, PortalID: p.ID, Email: e, Role: role, Status: padlock.StatusInvited, CreatedAt: q.now}
-			if p.RequiresMFA() {
-				u.MFADeadline = q.now
-			}
-			if err := s.inviteOne(ctx, tx, q, acct, actor, u); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	return len(emails), nil
-}
-
 // ResetPortalUserMFA is Reset MFA on a portal user's Edit page:
 // Administrators and Managers may reset any portal user.
 func (s *Service) ResetPortalUserMFA(ctx context.Context, actor Actor, portalID, userID int64) error {

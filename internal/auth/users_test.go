@@ -36,11 +36,11 @@ func TestAManagerManagesOnlyUsersOfLowerRank(t *testing.T) {
 			allowed bool
 		}{
 			{"a Manager may not invite an Administrator", func() error {
-				_, err := svc.Invite(ctx, as, []string{"boss@acme.test"}, padlock.RoleAdministrator)
+				_, err := svc.Invite(ctx, as, 0, []string{"boss@acme.test"}, padlock.RoleAdministrator)
 				return err
 			}, false},
 			{"a Manager may not invite a Manager", func() error {
-				_, err := svc.Invite(ctx, as, []string{"boss@acme.test"}, padlock.RoleManager)
+				_, err := svc.Invite(ctx, as, 0, []string{"boss@acme.test"}, padlock.RoleManager)
 				return err
 			}, false},
 			{"a Manager may not change an Administrator's role", func() error { return svc.SetRole(ctx, as, other.ID, padlock.RoleLite) }, false},
@@ -51,7 +51,7 @@ func TestAManagerManagesOnlyUsersOfLowerRank(t *testing.T) {
 			{"a Manager may not promote an Editor to Manager", func() error { return svc.SetRole(ctx, as, editor.ID, padlock.RoleManager) }, false},
 			{"a Manager may not promote themself", func() error { return svc.SetRole(ctx, as, manager.ID, padlock.RoleAdministrator) }, false},
 			{"a Manager may invite an Editor", func() error {
-				_, err := svc.Invite(ctx, as, []string{"new@acme.test"}, padlock.RoleEditor)
+				_, err := svc.Invite(ctx, as, 0, []string{"new@acme.test"}, padlock.RoleEditor)
 				return err
 			}, true},
 			{"a Manager may change an Editor's role", func() error { return svc.SetRole(ctx, as, editor.ID, padlock.RoleCreator) }, true},
@@ -92,7 +92,7 @@ func TestRolesWithoutUserManagementManageNobody(t *testing.T) {
 		for _, role := range []padlock.Role{padlock.RoleEditor, padlock.RoleCreator, padlock.RoleReadOnly, padlock.RoleLite} {
 			t.Run("an "+role.Label()+" may not invite, change or deactivate", func(t *testing.T) {
 				as := auth.Actor{User: &padlock.User{ID: admin.ID + 1000, AccountID: admin.AccountID, Role: role}}
-				if _, err := svc.Invite(ctx, as, []string{"x@acme.test"}, padlock.RoleLite); !refused(err) {
+				if _, err := svc.Invite(ctx, as, 0, []string{"x@acme.test"}, padlock.RoleLite); !refused(err) {
 					t.Errorf("Invite: %v", err)
 				}
 				if err := svc.SetRole(ctx, as, lite.ID, padlock.RoleReadOnly); !refused(err) {
@@ -205,7 +205,7 @@ func TestAnAdministratorCannotReachAnotherAccountsUsers(t *testing.T) {
 			})
 		}
 		t.Run("inviting an address used in another account answers like any invitation and changes nothing there", func(t *testing.T) {
-			if n, err := svc.Invite(ctx, as, []string{"editor@globex.test"}, padlock.RoleLite); err != nil || n != 1 {
+			if n, err := svc.Invite(ctx, as, 0, []string{"editor@globex.test"}, padlock.RoleLite); err != nil || n != 1 {
 				t.Errorf("Invite: %d, %v; want it answered like any other", n, err)
 			}
 		})

@@ -10,14 +10,32 @@ import (
 // The messages Padlock sends. Each is short plain text: what happened, the
 // one thing to do, and what to do if it was not you.
 
-// Invitation asks to to join accountName; link lets them set a password.
-func Invitation(to, accountName, inviterName, link string, expires time.Time) padlock.Mail {
+// InvitationData is what an invitation says: who invites whom to what.
+type InvitationData struct {
+	To      string
+	Inviter string // the inviting user's name
+	Account string // the account's name
+	// Portal is the client portal the invitee joins, one of the account's;
+	// "" when they join the account itself.
+	Portal  string
+	Link    string // lets the invitee choose a password
+	Expires time.Time
+}
+
+// Invitation asks d.To to join the account or, when d.Portal is set, that
+// client portal of the account.
+func Invitation(d InvitationData) padlock.Mail {
+	joining, invited := d.Account, fmt.Sprintf("%s has invited you to join %s on Padlock.", d.Inviter, d.Account)
+	if d.Portal != "" {
+		joining = d.Portal
+		invited = fmt.Sprintf("%s, of %s, has invited you to join the client portal %s on Padlock.", d.Inviter, d.Account, d.Portal)
+	}
 	return padlock.Mail{
-		To:      to,
-		Subject: fmt.Sprintf("You're invited to %s on Padlock", accountName),
+		To:      d.To,
+		Subject: fmt.Sprintf("You're invited to %s on Padlock", joining),
 		Body: fmt.Sprintf(`Hello,
 
-%s has invited you to join %s on Padlock.
+%s
 
 To accept, open this link and choose a password:
 
@@ -26,7 +44,7 @@ To accept, open this link and choose a password:
 The link works once and expires on %s.
 
 If you weren't expecting this invitation, you can ignore this email.
-`, inviterName, accountName, link, formatTime(expires)),
+`, invited, d.Link, formatTime(d.Expires)),
 	}
 }
 

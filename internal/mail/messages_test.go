@@ -20,8 +20,11 @@ func TestMessages(t *testing.T) {
 		want []string
 	}{
 		{"an invitation names the account, the inviter, the link and the expiry",
-			padmail.Invitation("ada@example.com", "Acme", "Grace Hopper", link, at),
-			[]string{"Acme", "Grace Hopper", link, "27 Nov 2026 14:05 UTC"}},
+			padmail.Invitation(padmail.InvitationData{To: "ada@example.com", Inviter: "Grace Hopper", Account: "Acme", Link: link, Expires: at}),
+			[]string{"join Acme on Padlock", "Grace Hopper", link, "27 Nov 2026 14:05 UTC"}},
+		{"a portal invitation names the portal it joins and the account whose portal it is",
+			padmail.Invitation(padmail.InvitationData{To: "ada@example.com", Inviter: "Grace Hopper", Account: "Acme", Portal: "Initech portal", Link: link, Expires: at}),
+			[]string{"client portal Initech portal", "Grace Hopper, of Acme,", link, "27 Nov 2026 14:05 UTC"}},
 		{"an invitation to an address that has a user names what it was for and says nothing changed",
 			padmail.InvitationToExistingUser("ada@example.com", "Acme", "Grace Hopper"),
 			[]string{"Acme", "Grace Hopper", "already", "nothing was changed"}},

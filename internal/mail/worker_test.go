@@ -27,12 +27,12 @@ func TestWorkerDeliversQueuedMail(t *testing.T) {
 	}{
 		{
 			name:        "an invitation arrives with its long link intact",
-			mail:        padmail.Invitation("ada@example.com", "Acme", "Grace", longLink, start.Add(72*time.Hour)),
+			mail:        padmail.Invitation(padmail.InvitationData{To: "ada@example.com", Inviter: "Grace", Account: "Acme", Link: longLink, Expires: start.Add(72 * time.Hour)}),
 			wantSubject: "You're invited to Acme on Padlock",
 		},
 		{
 			name:        "a subject with non-ASCII characters arrives readable",
-			mail:        padmail.Invitation("zoe@example.com", "Café Zürich", "Zoë", longLink, start),
+			mail:        padmail.Invitation(padmail.InvitationData{To: "zoe@example.com", Inviter: "Zoë", Account: "Café Zürich", Link: longLink, Expires: start}),
 			wantSubject: "You're invited to Café Zürich on Padlock",
 		},
 		{

@@ -37,7 +37,13 @@ type Document struct {
 	Title          string
 	Body           string
 	UpdatedAt      time.Time
-	UpdatedBy      string
+	// UpdatedByID is the user who saved it last; 0 for a document saved
+	// before the user was recorded, or by no one.
+	UpdatedByID int64
+	// UpdatedBy is how the last saver reads, filled in when the document
+	// is read: that user's current name, or for an older document the name
+	// stored with it.
+	UpdatedBy string
 	// SharedWithPortal shows the document to the organization's portal users.
 	SharedWithPortal bool
 }

@@ -19,6 +19,8 @@ var EventCategories = []Category{
 	{Name: "users", Label: "Users", Kinds: []string{EventInvited, EventInviteAccepted, EventRoleChanged, EventDeactivated, EventReactivated, EventAccountCreated, EventNameChanged}},
 	{Name: "password", Label: "Password", Kinds: []string{EventPasswordChanged, EventPasswordReset, EventPasswordResetRequested}},
 	{Name: "portals", Label: "Client portals", Kinds: []string{EventPortalCreated, EventPortalChanged, EventPortalDeleted}},
+	{Name: "organizations", Label: "Organizations", Kinds: []string{EventOrganizationCreated}},
+	{Name: "documents", Label: "Documents", Kinds: []string{EventDocumentCreated, EventDocumentEdited, EventDocumentDeleted, EventDocumentShared, EventDocumentUnshared}},
 }
 
 // KindsOf returns the event kinds of the named category, nil for a name
@@ -36,6 +38,12 @@ var eventLabels = map[string]string{
 	EventPortalCreated:            "Client portal created",
 	EventPortalChanged:            "Client portal changed",
 	EventPortalDeleted:            "Client portal deleted",
+	EventOrganizationCreated:      "Organization created",
+	EventDocumentCreated:          "Document created",
+	EventDocumentEdited:           "Document edited",
+	EventDocumentDeleted:          "Document deleted",
+	EventDocumentShared:           "Document shared with portal",
+	EventDocumentUnshared:         "Document unshared from portal",
 	EventSignIn:                   "Signed in",
 	EventSignInFailed:             "Sign-in failed",
 	EventLockout:                  "Locked out",

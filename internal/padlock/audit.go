@@ -33,6 +33,12 @@ const (
 	EventPortalCreated            = "portal_created"
 	EventPortalChanged            = "portal_changed"
 	EventPortalDeleted            = "portal_deleted"
+	EventOrganizationCreated      = "organization_created"
+	EventDocumentCreated          = "document_created"
+	EventDocumentEdited           = "document_edited"
+	EventDocumentDeleted          = "document_deleted"
+	EventDocumentShared           = "document_shared"
+	EventDocumentUnshared         = "document_unshared"
 )
 
 // Event is one entry of the audit log. ActorID and TargetID are zero when

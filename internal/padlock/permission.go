@@ -43,6 +43,18 @@ func (r Role) Can(p Permission) bool {
 	return false
 }
 
+// ErrNoAccess refuses a caller whose role lacks a permission, the same
+// from the route table and from a service that checks again.
+var ErrNoAccess = &Error{Code: EFORBIDDEN, Message: "You do not have access to this page."}
+
+// Permit returns nil when the role grants p, and ErrNoAccess otherwise.
+func (r Role) Permit(p Permission) error {
+	if r.Can(p) {
+		return nil
+	}
+	return ErrNoAccess
+}
+
 // CanManage reports whether a user with role r may invite, edit or
 // deactivate a user with role target: an Administrator anyone, a Manager
 // only users of lower rank (never an Administrator).

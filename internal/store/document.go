@@ -2,23 +2,36 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
 )
 
+// The updated_by column holds the last saver's user id as decimal text
+// (it held their name before ids were recorded); reading a document joins
+// it to the user, so a renamed user reads under their current name.
+
+// updatedBy is what updated_by stores for d: its saver's id, or "".
+func updatedBy(d *padlock.Document) string {
+	if d.UpdatedByID == 0 {
+		return ""
+	}
+	return strconv.FormatInt(d.UpdatedByID, 10)
+}
+
 // CreateDocument inserts a document into an organization of its account.
 func (tx *Tx) CreateDocument(ctx context.Context, d *padlock.Document) error {
 	return tx.q.QueryRowContext(ctx, `INSERT INTO documents (account_id, organization_id, title, body, updated_at, updated_by, shared_with_portal)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		d.AccountID, d.OrganizationID, d.Title, d.Body, d.UpdatedAt.Unix(), d.UpdatedBy, d.SharedWithPortal).Scan(&d.ID)
+		d.AccountID, d.OrganizationID, d.Title, d.Body, d.UpdatedAt.Unix(), updatedBy(d), d.SharedWithPortal).Scan(&d.ID)
 }
 
 // UpdateDocument saves a document's title and text.
 func (tx *Tx) UpdateDocument(ctx context.Context, d *padlock.Document) error {
 	n, err := tx.exec(ctx, `UPDATE documents SET title = $4, body = $5, updated_at = $6, updated_by = $7, shared_with_portal = $8
 		WHERE account_id = $1 AND organization_id = $2 AND id = $3`,
-		d.AccountID, d.OrganizationID, d.ID, d.Title, d.Body, d.UpdatedAt.Unix(), d.UpdatedBy, d.SharedWithPortal)
+		d.AccountID, d.OrganizationID, d.ID, d.Title, d.Body, d.UpdatedAt.Unix(), updatedBy(d), d.SharedWithPortal)
 	if err == nil && n == 0 {
 		return errNotFound
 	}
@@ -34,31 +47,60 @@ func (tx *Tx) DeleteDocument(ctx context.Context, accountID, orgID, id int64) er
 	return err
 }
 
-const documentColumns = `id, account_id, organization_id, title, body, updated_at, updated_by, shared_with_portal`
+// documentsFrom selects documents (as d) with the name and email of the
+// user whose id updated_by holds, if any, in the document's account.
+const documentsFrom = `SELECT d.id, d.account_id, d.organization_id, d.title, d.body, d.updated_at, d.updated_by, d.shared_with_portal,
+		u.id, COALESCE(u.name, ''), COALESCE(u.email, '')
+	FROM documents d
+	LEFT JOIN users u ON u.account_id = d.account_id AND d.updated_by <> '' AND CAST(u.id AS TEXT) = d.updated_by`
 
 func scanDocument(row interface{ Scan(...any) error }) (*padlock.Document, error) {
 	var (
-		d  padlock.Document
-		at int64
+		d           padlock.Document
+		at          int64
+		stored      string
+		userID      *int64
+		name, email string
 	)
-	if err := row.Scan(&d.ID, &d.AccountID, &d.OrganizationID, &d.Title, &d.Body, &at, &d.UpdatedBy, &d.SharedWithPortal); err != nil {
+	if err := row.Scan(&d.ID, &d.AccountID, &d.OrganizationID, &d.Title, &d.Body, &at, &stored, &d.SharedWithPortal,
+		&userID, &name, &email); err != nil {
 		return nil, notFound(err)
 	}
 	d.UpdatedAt = time.Unix(at, 0)
+	d.UpdatedBy = updaterName(stored, userID, name, email)
+	if userID != nil {
+		d.UpdatedByID = *userID
+	}
 	return &d, nil
+}
+
+// updaterName is how a document's last saver reads: the user's current
+// name (or email), a note for a user who no longer exists, or for a
+// document saved before ids were stored the name stored with it.
+func updaterName(stored string, userID *int64, name, email string) string {
+	switch {
+	case userID != nil && name != "":
+		return name
+	case userID != nil:
+		return email
+	}
+	if id, err := strconv.ParseInt(stored, 10, 64); err == nil && id > 0 {
+		return "Deleted user #" + stored
+	}
+	return stored
 }
 
 // Document returns one document of an organization of the account.
 func (tx *Tx) Document(ctx context.Context, accountID, orgID, id int64) (*padlock.Document, error) {
-	return scanDocument(tx.q.QueryRowContext(ctx, `SELECT `+documentColumns+` FROM documents
-		WHERE account_id = $1 AND organization_id = $2 AND id = $3`, accountID, orgID, id))
+	return scanDocument(tx.q.QueryRowContext(ctx, documentsFrom+`
+		WHERE d.account_id = $1 AND d.organization_id = $2 AND d.id = $3`, accountID, orgID, id))
 }
 
 // Documents lists an organization's documents by title; sharedOnly keeps
 // those shared with its portal.
 func (tx *Tx) Documents(ctx context.Context, accountID, orgID int64, sharedOnly bool) ([]*padlock.Document, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT `+documentColumns+` FROM documents
-		WHERE account_id = $1 AND organization_id = $2 AND ($3 = FALSE OR shared_with_portal = TRUE) ORDER BY title, id`, accountID, orgID, sharedOnly)
+	rows, err := tx.q.QueryContext(ctx, documentsFrom+`
+		WHERE d.account_id = $1 AND d.organization_id = $2 AND ($3 = FALSE OR d.shared_with_portal = TRUE) ORDER BY d.title, d.id`, accountID, orgID, sharedOnly)
 	if err != nil {
 		return nil, err
 	}

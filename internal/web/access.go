@@ -148,9 +148,11 @@ func (s *Server) admits(w http.ResponseWriter, r *http.Request, a Access, c *aut
 	case c.Step == padlock.StepEnroll && a.kind != accessEnrollment:
 		s.redirectOrRefuse(w, r, at(r, "/settings/mfa/enroll")+nextQuery(r))
 		return false
-	case a.kind == accessPermission && !c.User.Role.Can(a.perm):
-		s.error(w, r, padlock.Errorf(padlock.EFORBIDDEN, "You do not have access to this page."))
-		return false
+	case a.kind == accessPermission:
+		if err := c.User.Role.Permit(a.perm); err != nil {
+			s.error(w, r, err)
+			return false
+		}
 	}
 	return true
 }

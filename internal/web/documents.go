@@ -60,20 +60,21 @@ func (s *Server) documentCreate(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	c := currentFrom(r.Context())
-	d := &padlock.Document{AccountID: o.AccountID, OrganizationID: o.ID, Title: r.PostFormValue("title"),
-		Body: r.PostFormValue("body"), UpdatedAt: s.auth.Now(), UpdatedBy: c.User.DisplayName(),
-		SharedWithPortal: r.PostFormValue("shared_with_portal") == "on"}
-	if err = d.Validate(); err == nil {
-		err = s.db.Conn().CreateDocument(r.Context(), d)
-	}
-	if err != nil {
+	d := &padlock.Document{OrganizationID: o.ID}
+	documentForm(r, d)
+	if err := s.docs.CreateDocument(r.Context(), s.actor(r), d); err != nil {
 		p := documentPage{Page: s.page(w, r, "New document", "organizations"), Organization: o, Document: d}
 		s.render(w, r, s.formError(r, &p.Page, err), "document_edit", p)
 		return
 	}
 	s.setFlash(w, "Document saved.")
 	redirect(w, r, documentURL(d))
+}
+
+// documentForm reads the New and Edit document form into d.
+func documentForm(r *http.Request, d *padlock.Document) {
+	d.Title, d.Body = r.PostFormValue("title"), r.PostFormValue("body")
+	d.SharedWithPortal = r.PostFormValue("shared_with_portal") == "on"
 }
 
 func (s *Server) documentEdit(w http.ResponseWriter, r *http.Request) {
@@ -94,13 +95,8 @@ func (s *Server) documentUpdate(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	d.Title, d.Body = r.PostFormValue("title"), r.PostFormValue("body")
-	d.SharedWithPortal = r.PostFormValue("shared_with_portal") == "on"
-	d.UpdatedAt, d.UpdatedBy = s.auth.Now(), currentFrom(r.Context()).User.DisplayName()
-	if err = d.Validate(); err == nil {
-		err = s.db.Conn().UpdateDocument(r.Context(), d)
-	}
-	if err != nil {
+	documentForm(r, d)
+	if err := s.docs.UpdateDocument(r.Context(), s.actor(r), d); err != nil {
 		p := documentPage{Page: s.page(w, r, "Edit document", "organizations"), Organization: o, Document: d}
 		s.render(w, r, s.formError(r, &p.Page, err), "document_edit", p)
 		return
@@ -110,10 +106,17 @@ func (s *Server) documentUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) documentDelete(w http.ResponseWriter, r *http.Request) {
-	o, d, err := s.documentOf(r)
-	if err == nil {
-		err = s.db.Conn().DeleteDocument(r.Context(), o.AccountID, o.ID, d.ID)
+	o, err := s.organizationOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
 	}
+	id, err := pathID(r, "doc")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	d, err := s.docs.DeleteDocument(r.Context(), s.actor(r), o.ID, id)
 	if err != nil {
 		s.error(w, r, err)
 		return

@@ -56,13 +56,7 @@ func (s *Server) organizationCreate(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	c := currentFrom(r.Context())
-	o := &padlock.Organization{AccountID: c.User.AccountID, CreatedAt: s.auth.Now()}
-	name, err := padlock.NormalizeName("name", r.PostFormValue("name"))
-	if err == nil {
-		o.Name = name
-		err = s.db.Conn().CreateOrganization(r.Context(), o)
-	}
+	o, err := s.docs.CreateOrganization(r.Context(), s.actor(r), r.PostFormValue("name"))
 	if err != nil {
 		p := organizationPage{Page: s.page(w, r, "New organization", "organizations"), Name: r.PostFormValue("name")}
 		s.render(w, r, s.formError(r, &p.Page, err), "organization_new", p)

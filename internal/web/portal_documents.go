@@ -96,8 +96,9 @@ func (s *Server) portalDocumentCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := currentFrom(r.Context())
-	d := &padlock.Document{AccountID: c.Portal.AccountID, OrganizationID: c.Portal.OrganizationID, SharedWithPortal: true}
-	s.savePortalDocument(w, r, d, "New document", func() error { return s.db.Conn().CreateDocument(r.Context(), d) })
+	d := &padlock.Document{OrganizationID: c.Portal.OrganizationID, SharedWithPortal: true}
+	d.Title, d.Body = r.PostFormValue("title"), r.PostFormValue("body")
+	s.savedPortalDocument(w, r, d, "New document", s.docs.CreateDocument(r.Context(), s.actor(r), d))
 }
 
 func (s *Server) portalDocumentUpdate(w http.ResponseWriter, r *http.Request) {
@@ -109,16 +110,13 @@ func (s *Server) portalDocumentUpdate(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	s.savePortalDocument(w, r, d, "Edit document", func() error { return s.db.Conn().UpdateDocument(r.Context(), d) })
+	d.Title, d.Body = r.PostFormValue("title"), r.PostFormValue("body")
+	s.savedPortalDocument(w, r, d, "Edit document", s.docs.UpdateDocument(r.Context(), s.actor(r), d))
 }
 
-func (s *Server) savePortalDocument(w http.ResponseWriter, r *http.Request, d *padlock.Document, title string, save func() error) {
-	d.Title, d.Body = r.PostFormValue("title"), r.PostFormValue("body")
-	d.UpdatedAt, d.UpdatedBy = s.auth.Now(), currentFrom(r.Context()).User.DisplayName()
-	err := d.Validate()
-	if err == nil {
-		err = save()
-	}
+// savedPortalDocument answers the save of d: its page, or the form again
+// with what was wrong.
+func (s *Server) savedPortalDocument(w http.ResponseWriter, r *http.Request, d *padlock.Document, title string, err error) {
 	if err != nil {
 		p, perr := s.portalPageData(w, r, title)
 		if perr != nil {

@@ -190,7 +190,7 @@ func (s *Server) portalInvite(w http.ResponseWriter, r *http.Request) {
 		if rerr != nil {
 			rerr = padlock.FieldError("role", "Choose Editor, Creator or Lite.")
 		} else {
-			invited, rerr = s.auth.InviteToPortal(r.Context(), s.actor(r), portal.ID, emails, role)
+			invited, rerr = s.auth.Invite(r.Context(), s.actor(r), portal.ID, emails, role)
 		}
 		err = rerr
 	}

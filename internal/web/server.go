@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/docs"
 	"github.com/padlock-mfa/padlock/internal/sso"
 	"github.com/padlock-mfa/padlock/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,6 +20,7 @@ import (
 type Options struct {
 	DB            *store.DB
 	Auth          *auth.Service
+	Docs          *docs.Service
 	Logger        *slog.Logger
 	SecureCookies bool // the public URL is https
 	TrustProxy    bool // client address from X-Forwarded-For
@@ -33,6 +35,7 @@ type Options struct {
 type Server struct {
 	db      *store.DB
 	auth    *auth.Service
+	docs    *docs.Service
 	logger  *slog.Logger
 	assets  *Assets
 	pages   *pages
@@ -52,7 +55,7 @@ func New(o Options) (*Server, error) {
 	if o.DBTimeout <= 0 {
 		o.DBTimeout = 5 * time.Second
 	}
-	s := &Server{db: o.DB, auth: o.Auth, logger: o.Logger, assets: assets, opts: o}
+	s := &Server{db: o.DB, auth: o.Auth, docs: o.Docs, logger: o.Logger, assets: assets, opts: o}
 	s.avail.probeEvery.Store(int64(DefaultProbeInterval))
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err

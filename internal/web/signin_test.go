@@ -52,7 +52,7 @@ func TestEveryRefusedSignInGetsTheSameAnswer(t *testing.T) {
 		if err := a.Auth.Deactivate(t.Context(), actor(admin), userID(t, a, "gone@acme.test")); err != nil {
 			t.Fatal(err)
 		}
-		a.Auth.Invite(t.Context(), actor(admin), []string{"invited@acme.test"}, padlock.RoleLite)
+		a.Auth.Invite(t.Context(), actor(admin), 0, []string{"invited@acme.test"}, padlock.RoleLite)
 		cases := []struct{ name, email, password string }{
 			{"an unknown email", "nobody@acme.test", testenv.Password},
 			{"a wrong password", "admin@acme.test", "wrong-password-entirely"},

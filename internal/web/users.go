@@ -120,7 +120,7 @@ func (s *Server) userInvite(w http.ResponseWriter, r *http.Request) {
 	}
 	var invited int
 	if err == nil {
-		invited, err = s.auth.Invite(r.Context(), s.actor(r), emails, role)
+		invited, err = s.auth.Invite(r.Context(), s.actor(r), 0, emails, role)
 	}
 	if err != nil {
 		p := usersPage{Page: s.page(w, r, "Invite users", "account"), Emails: r.PostFormValue("emails"), Role: r.PostFormValue("role")}
