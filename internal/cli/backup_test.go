@@ -253,7 +253,7 @@ func TestAfterRestoreRefusesCodesAndLinksUsedBeforeTheRestore(t *testing.T) {
 // older backup would.
 func rollBack(t *testing.T, d string, env map[string]string, userID, step int64) {
 	t.Helper()
-	driver, dsn := "sqlite", "file:"+filepath.Join(env["PADLOCK_DATA_DIR"], "padlock.db")
+	driver, dsn := "sqlite", "file:"+filepath.Join(env["PADLOCK_DATA_DIR"], "padlock.db")+"?_pragma=busy_timeout(10000)"
 	if d == "postgres" {
 		driver, dsn = "pgx", env["PADLOCK_DATABASE_URL"]
 	}

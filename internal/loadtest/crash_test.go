@@ -196,7 +196,7 @@ func openSQL(t *testing.T, d string, cfg loadtest.NodeConfig) *sql.DB {
 	t.Helper()
 	driver, dsn := "pgx", cfg.DatabaseURL
 	if d == "sqlite" {
-		driver, dsn = "sqlite", "file:"+filepath.Join(cfg.DataDir, "padlock.db")
+		driver, dsn = "sqlite", "file:"+filepath.Join(cfg.DataDir, "padlock.db")+"?_pragma=busy_timeout(10000)"
 	}
 	conn, err := sql.Open(driver, dsn)
 	if err != nil {

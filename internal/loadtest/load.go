@@ -7,10 +7,16 @@ import (
 	"time"
 )
 
+// minCallsPerWorker is how many calls each worker of a closed loop makes
+// even past the deadline: on a loaded machine a short phase still measures
+// something (two calls cover both kinds of a phase that alternates).
+const minCallsPerWorker = 2
+
 // closedLoop runs workers that each call do again as soon as it returns,
-// until d has passed or limit calls have started. A call that started in
-// time runs to its end; the elapsed time returned includes it. A worker
-// stops early when do returns an error (for example, no user left).
+// until d has passed (and each has made minCallsPerWorker calls) or limit
+// calls have started. A call that started in time runs to its end; the
+// elapsed time returned includes it. A worker stops early when do returns
+// an error (for example, no user left).
 func closedLoop(ctx context.Context, workers int, d time.Duration, limit int64, do func(ctx context.Context, worker int) error) time.Duration {
 	var (
 		calls atomic.Int64
@@ -22,7 +28,7 @@ func closedLoop(ctx context.Context, workers int, d time.Duration, limit int64, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for ctx.Err() == nil && time.Now().Before(deadline) && calls.Add(1) <= limit {
+			for n := 0; ctx.Err() == nil && (n < minCallsPerWorker || time.Now().Before(deadline)) && calls.Add(1) <= limit; n++ {
 				if do(ctx, w) != nil {
 					return
 				}

@@ -57,7 +57,7 @@ func startUnavailableNode(t *testing.T, d string) *unavailableNode {
 // what writes stops.
 func lockSQLite(t *testing.T, dataDir string) {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dataDir, "padlock.db"))
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dataDir, "padlock.db")+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,8 @@ func execRaw(t *testing.T, n *unavailableNode, query string, args ...any) {
 	t.Helper()
 	driver, dsn := "pgx", n.Config.DatabaseURL
 	if n.DB.Dialect() == store.SQLite {
-		driver, dsn = "sqlite", "file:"+filepath.Join(n.Config.DataDir, "padlock.db")
+		// Wait for the node's own writes, as the node's connections do.
+		driver, dsn = "sqlite", "file:"+filepath.Join(n.Config.DataDir, "padlock.db")+"?_pragma=busy_timeout(10000)"
 	}
 	db, err := sql.Open(driver, dsn)
 	if err != nil {
