@@ -44,7 +44,7 @@ func TestParseEmails(t *testing.T) {
 			got, err := auth.ParseEmails("emails", tt.raw)
 			if tt.refused != "" {
 				var e *padlock.Error
-				if !errors.As(err, &e) || e.Field != "emails" || !strings.Contains(e.Message, tt.refused) {
+				if !errors.As(err, &e) || e.Fields.Message("emails") == "" || !strings.Contains(e.Message, tt.refused) {
 					t.Fatalf("ParseEmails = %v, %v; want an error on emails saying %q", got, err, tt.refused)
 				}
 				return
@@ -103,8 +103,8 @@ func TestAcceptingAnInvitation(t *testing.T) {
 		t.Run("a password the policy refuses is reported on its field and leaves the link usable", func(t *testing.T) {
 			token := invite(t, svc, admin, "grace.hopper@acme.test", padlock.RoleEditor)
 			_, err := svc.AcceptInvitation(ctx, token, "Grace Hopper", "grace.hopper@acme.test", "test")
-			var v *padlock.ValidationError
-			if !errors.As(err, &v) || v.Fields["password"] == "" {
+			var e *padlock.Error
+			if !errors.As(err, &e) || e.Fields.Message("password") == "" {
 				t.Fatalf("AcceptInvitation with the email as password = %v, want an error on password", err)
 			}
 			if _, err := svc.PeekInvitation(ctx, token); err != nil {

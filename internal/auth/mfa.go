@@ -79,8 +79,8 @@ func (s *Service) withPasswordAndCode(ctx context.Context, c *Current, password,
 // onField moves a form error to another field of the same form.
 func onField(err error, field string) error {
 	var e *padlock.Error
-	if errors.As(err, &e) && e.Field != "" {
-		return &padlock.Error{Code: e.Code, Field: field, Message: e.Message}
+	if errors.As(err, &e) && len(e.Fields) == 1 {
+		return &padlock.Error{Code: e.Code, Message: e.Message, Fields: padlock.FieldErrors{{Field: field, Message: e.Fields[0].Message}}}
 	}
 	return err
 }

@@ -51,8 +51,8 @@ func TestPasswordPolicy(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("CheckPassword = %v, want a field error", err)
 			}
-			if e.Code != padlock.EINVALID || e.Field != "new_password" {
-				t.Errorf("error code %q field %q, want %q on the field new_password", e.Code, e.Field, padlock.EINVALID)
+			if e.Code != padlock.EINVALID || e.Fields.Message("new_password") == "" {
+				t.Errorf("error code %q fields %v, want %q on the field new_password", e.Code, e.Fields, padlock.EINVALID)
 			}
 			if !strings.Contains(e.Message, tt.refused) {
 				t.Errorf("message %q does not say %q", e.Message, tt.refused)

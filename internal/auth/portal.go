@@ -68,7 +68,7 @@ func (s *Service) UpdatePortal(ctx context.Context, actor Actor, portalID int64,
 			return err
 		}
 		if !in.RequireMFA && p.RequiresMFA() && actor.User.Role != padlock.RoleAdministrator {
-			return &padlock.Error{Code: padlock.EFORBIDDEN, Field: "require_mfa", Message: "Only an Administrator may turn off the MFA requirement."}
+			return padlock.FieldError("require_mfa", "Only an Administrator may turn off the MFA requirement.").WithCode(padlock.EFORBIDDEN)
 		}
 		turnedOn := in.RequireMFA && !p.RequiresMFA()
 		switch {

@@ -16,7 +16,7 @@ import (
 // field error on the role.
 func refused(err error) bool {
 	var e *padlock.Error
-	return errors.As(err, &e) && (e.Code == padlock.EFORBIDDEN || e.Code == padlock.EINVALID && e.Field == "role")
+	return errors.As(err, &e) && (e.Code == padlock.EFORBIDDEN || e.Code == padlock.EINVALID && e.Fields.Message("role") != "")
 }
 
 func TestAManagerManagesOnlyUsersOfLowerRank(t *testing.T) {

@@ -91,13 +91,10 @@ func readLine(r io.Reader) (string, error) {
 
 // describe spells out validation errors field by field for the terminal.
 func describe(err error) error {
-	var v *padlock.ValidationError
-	if errors.As(err, &v) {
-		var parts []string
-		for f, m := range v.Fields {
-			parts = append(parts, f+": "+m)
-		}
-		return errors.New(strings.Join(parts, "; "))
+	var e *padlock.Error
+	if errors.As(err, &e) {
+		// The message of one field's error, or every field of a collected one.
+		return errors.New(e.Error())
 	}
 	return errors.New(padlock.ErrorMessage(err))
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // Error codes shared by storage, services and both HTTP surfaces.
@@ -17,15 +19,35 @@ const (
 	EINTERNAL     = "internal"
 )
 
-// Error is an error a user may see: a code and a message, optionally tied to
-// one form field.
+// Error is the one error a user may see: a code, a message, and the form
+// fields it is about, each with the message to show beside it.
 type Error struct {
 	Code    string
-	Field   string
 	Message string
+	Fields  FieldErrors
 }
 
-func (e *Error) Error() string { return e.Message }
+// Error is the message; an error about several fields spells each out, for
+// logs and tests.
+func (e *Error) Error() string {
+	if len(e.Fields) == 0 || len(e.Fields) == 1 && e.Fields[0].Message == e.Message {
+		return e.Message
+	}
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return strings.Join(parts, "; ")
+}
+
+// WithCode returns a copy of e with another code, for a field error that is
+// not a typing mistake (a conflict, a refusal).
+func (e *Error) WithCode(code string) *Error {
+	c := *e
+	c.Code = code
+	c.Fields = slices.Clone(e.Fields)
+	return &c
+}
 
 // Errorf returns an *Error with the code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
@@ -34,7 +56,7 @@ func Errorf(code, format string, args ...any) *Error {
 
 // FieldError returns an EINVALID error about one form field.
 func FieldError(field, message string) *Error {
-	return &Error{Code: EINVALID, Field: field, Message: message}
+	return &Error{Code: EINVALID, Message: message, Fields: FieldErrors{{Field: field, Message: message}}}
 }
 
 // ErrorCode returns the code of err, EINTERNAL for errors that are not *Error.
@@ -46,13 +68,6 @@ func ErrorCode(err error) string {
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return EUNAVAILABLE
-	}
-	var v *ValidationError
-	if errors.As(err, &v) {
-		if v.Code != "" {
-			return v.Code
-		}
-		return EINVALID
 	}
 	if err == nil {
 		return ""
@@ -69,10 +84,6 @@ func ErrorMessage(err error) string {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return ErrUnavailable.Message
 	}
-	var v *ValidationError
-	if errors.As(err, &v) {
-		return "Please correct the highlighted fields."
-	}
 	return "Internal error."
 }
 
@@ -84,45 +95,56 @@ var ErrNotFound = &Error{Code: ENOTFOUND, Message: "Not found."}
 // error; the HTTP surfaces answer 503 with Retry-After.
 var ErrUnavailable = &Error{Code: EUNAVAILABLE, Message: "Padlock is unavailable. Please try again in a moment."}
 
-// FieldErrors collects errors keyed by form field so a form can show each
-// beside its input.
-type FieldErrors map[string]string
+// FieldMessage is one problem with one form field.
+type FieldMessage struct {
+	Field   string
+	Message string
+}
 
-func (fe FieldErrors) Add(field, msg string) {
-	if _, ok := fe[field]; !ok {
-		fe[field] = msg
+// FieldErrors lists problems by form field, in the order they were found,
+// so a form can show each beside its input. Collect them with Add and end
+// with Err.
+type FieldErrors []FieldMessage
+
+// correctFields is the message of an error collected from several fields:
+// the fields carry the details.
+const correctFields = "Please correct the highlighted fields."
+
+// Add records msg for field unless the field already has a message: the
+// first problem found is the one shown.
+func (fe *FieldErrors) Add(field, msg string) {
+	if !slices.ContainsFunc(*fe, func(f FieldMessage) bool { return f.Field == field }) {
+		*fe = append(*fe, FieldMessage{Field: field, Message: msg})
 	}
 }
 
-// Err returns nil when there are no errors, otherwise an EINVALID *Error
-// naming the first field.
+// Message returns the message for field, "" when it has none. Templates
+// call it beside each input.
+func (fe FieldErrors) Message(field string) string {
+	for _, f := range fe {
+		if f.Field == field {
+			return f.Message
+		}
+	}
+	return ""
+}
+
+// Err returns nil when there are no problems, otherwise one EINVALID *Error
+// carrying all of them.
 func (fe FieldErrors) Err() error {
-	if len(fe) == 0 {
-		return nil
-	}
-	return &ValidationError{Fields: fe}
+	return fe.errWith(EINVALID)
 }
 
-// Forbidden returns nil when there are no errors, otherwise an EFORBIDDEN
-// error that still shows each message beside its field: a refusal of what
+// Forbidden returns nil when there are no problems, otherwise an EFORBIDDEN
+// *Error that still shows each message beside its field: a refusal of what
 // the fields ask for, not a typing mistake.
 func (fe FieldErrors) Forbidden() error {
+	return fe.errWith(EFORBIDDEN)
+}
+
+func (fe FieldErrors) errWith(code string) error {
 	if len(fe) == 0 {
 		return nil
 	}
-	return &ValidationError{Fields: fe, Code: EFORBIDDEN}
-}
-
-// ValidationError carries every field problem of one submission. Its code
-// is EINVALID unless Code says otherwise.
-type ValidationError struct {
-	Fields FieldErrors
-	Code   string
-}
-
-func (v *ValidationError) Error() string {
-	for f, m := range v.Fields {
-		return f + ": " + m
-	}
-	return "invalid input"
+	return &Error{Code: code, Message: correctFields, Fields: slices.Clone(fe)}
 }

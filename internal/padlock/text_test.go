@@ -33,7 +33,7 @@ func TestCheckTextAcceptsPrintableTextAndRefusesBadBytes(t *testing.T) {
 				t.Fatalf("CheckText(%q) = %v", tc.s, err)
 			}
 			if err != nil {
-				if e, ok := err.(*Error); !ok || e.Field != "f" || e.Code != EINVALID {
+				if e, ok := err.(*Error); !ok || e.Fields.Message("f") == "" || e.Code != EINVALID {
 					t.Fatalf("not a field error: %#v", err)
 				}
 			}

@@ -76,7 +76,7 @@ func (s *Service) readOptions(ctx context.Context, tx *store.Tx, rec *store.SSOR
 	if c.Enabled && !c.Configured() {
 		fe.Add("enabled", "Connect an identity provider first (above).")
 	}
-	c.MFAContexts = readClassRefs(in.MFAContexts, fe)
+	c.MFAContexts = readClassRefs(in.MFAContexts, &fe)
 	if c.AcceptIDPMFA && len(c.MFAContexts) == 0 {
 		fe.Add("mfa_contexts", "List the AuthnContextClassRef values that mean MFA at your identity provider.")
 	}
@@ -85,9 +85,9 @@ func (s *Service) readOptions(ctx context.Context, tx *store.Tx, rec *store.SSOR
 		fe.Add("jit_role", "Choose a role other than Administrator.")
 	}
 	c.JITRole = role
-	c.Domains = s.readDomains(ctx, tx, c.AccountID, in.Domains, fe)
+	c.Domains = s.readDomains(ctx, tx, c.AccountID, in.Domains, &fe)
 	admins := 0
-	c.BreakGlass, admins = readBreakGlass(ctx, tx, c.AccountID, in.BreakGlass, fe)
+	c.BreakGlass, admins = readBreakGlass(ctx, tx, c.AccountID, in.BreakGlass, &fe)
 	if c.Enforce {
 		switch {
 		case !c.Enabled:
@@ -121,7 +121,7 @@ func splitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
 }
 
-func readClassRefs(raw string, fe padlock.FieldErrors) []string {
+func readClassRefs(raw string, fe *padlock.FieldErrors) []string {
 	var out []string
 	for _, v := range splitList(raw) {
 		if len(v) > maxClassRefLen || strings.ContainsFunc(v, func(r rune) bool { return r < 0x21 || r == 0x7f }) {
@@ -145,7 +145,7 @@ var domainPattern = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+
 // and no other account lists it. An invited address proves nothing: any
 // account can invite anyone, and a domain decides where "Sign in with SSO"
 // sends the people who have no Padlock user yet.
-func (s *Service) readDomains(ctx context.Context, tx *store.Tx, accountID int64, raw string, fe padlock.FieldErrors) []string {
+func (s *Service) readDomains(ctx context.Context, tx *store.Tx, accountID int64, raw string, fe *padlock.FieldErrors) []string {
 	var out []string
 	for _, v := range splitList(strings.ToLower(raw)) {
 		v = strings.TrimPrefix(v, "@")
@@ -191,7 +191,7 @@ func domainProblem(ctx context.Context, tx *store.Tx, accountID int64, domain st
 
 // readBreakGlass turns emails into the account's active staff members, and
 // counts the Administrators among them.
-func readBreakGlass(ctx context.Context, tx *store.Tx, accountID int64, raw string, fe padlock.FieldErrors) ([]int64, int) {
+func readBreakGlass(ctx context.Context, tx *store.Tx, accountID int64, raw string, fe *padlock.FieldErrors) ([]int64, int) {
 	var (
 		ids    []int64
 		admins int

@@ -13,7 +13,7 @@ func (tx *Tx) CreateOrganization(ctx context.Context, o *padlock.Organization) e
 	err := tx.q.QueryRowContext(ctx, `INSERT INTO organizations (account_id, name, created_at) VALUES ($1, $2, $3) RETURNING id`,
 		o.AccountID, o.Name, o.CreatedAt.Unix()).Scan(&o.ID)
 	if isUniqueViolation(err, "organizations_name_key", "organizations.account_id, organizations.name") {
-		return &padlock.Error{Code: padlock.ECONFLICT, Field: "name", Message: "An organization with this name already exists."}
+		return padlock.FieldError("name", "An organization with this name already exists.").WithCode(padlock.ECONFLICT)
 	}
 	return err
 }

@@ -13,7 +13,7 @@ func (tx *Tx) CreatePortal(ctx context.Context, p *padlock.Portal) error {
 		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 		p.AccountID, p.OrganizationID, p.Name, unixOrNone(p.MFARequiredAt), p.CreatedAt.Unix()).Scan(&p.ID)
 	if isUniqueViolation(err, "portals_organization_key", "portals.organization_id") {
-		return &padlock.Error{Code: padlock.ECONFLICT, Field: "organization", Message: "This organization already has a client portal."}
+		return padlock.FieldError("organization", "This organization already has a client portal.").WithCode(padlock.ECONFLICT)
 	}
 	return err
 }

@@ -151,7 +151,7 @@ func (tx *Tx) replaceSSODomains(ctx context.Context, accountID int64, domains []
 			return err
 		}
 		if n == 0 {
-			return &padlock.Error{Code: padlock.ECONFLICT, Field: "domains", Message: DomainTakenMessage(d)}
+			return padlock.FieldError("domains", DomainTakenMessage(d)).WithCode(padlock.ECONFLICT)
 		}
 	}
 	return nil

@@ -52,7 +52,7 @@ func (tx *Tx) CreateUser(ctx context.Context, u *padlock.User, passwordHash stri
 		u.AccountID, portal, u.Email, u.Name, string(u.Role), string(u.Status), passwordHash, u.CreatedAt.Unix(), unixOrNone(u.MFADeadline)).
 		Scan(&u.ID, &u.CredentialVersion)
 	if isUniqueViolation(err, "users_email_key", "users.email") {
-		return &padlock.Error{Code: padlock.ECONFLICT, Field: "email", Message: "A user with this email address already exists."}
+		return padlock.FieldError("email", "A user with this email address already exists.").WithCode(padlock.ECONFLICT)
 	}
 	return err
 }

@@ -128,8 +128,8 @@ func (s *Server) activityFilter(r *http.Request, p *activityPage) (store.Activit
 			errs.Add("category", "Choose a category from the list.")
 		}
 	}
-	f.From = parseActivityDate(errs, "from", p.From)
-	f.To = parseActivityDate(errs, "to", p.To)
+	f.From = parseActivityDate(&errs, "from", p.From)
+	f.To = parseActivityDate(&errs, "to", p.To)
 	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
 		errs.Add("to", "The end date is before the start date.")
 	}
@@ -152,7 +152,7 @@ func (s *Server) activityFilter(r *http.Request, p *activityPage) (store.Activit
 	return f, errs.Err()
 }
 
-func parseActivityDate(errs padlock.FieldErrors, field, v string) time.Time {
+func parseActivityDate(errs *padlock.FieldErrors, field, v string) time.Time {
 	if v == "" {
 		return time.Time{}
 	}

@@ -68,7 +68,7 @@ type formFields struct {
 }
 
 // Error is the message for the form's field name, "" without one.
-func (f formFields) Error(name string) string { return f.errs[f.Prefix+name] }
+func (f formFields) Error(name string) string { return f.errs.Message(f.Prefix + name) }
 
 // Page is what the layout needs; every page's data embeds it.
 type Page struct {
@@ -157,16 +157,11 @@ func (s *Server) formError(r *http.Request, p *Page, err error) int {
 }
 
 func formError(p *Page, err error) int {
-	var v *padlock.ValidationError
 	var e *padlock.Error
-	switch {
-	case errors.As(err, &v):
-		for f, m := range v.Fields {
-			p.Errors.Add(f, m)
+	if errors.As(err, &e) && len(e.Fields) > 0 {
+		for _, f := range e.Fields {
+			p.Errors.Add(f.Field, f.Message)
 		}
-		return statusOf(padlock.ErrorCode(v))
-	case errors.As(err, &e) && e.Field != "":
-		p.Errors.Add(e.Field, e.Message)
 		return statusOf(e.Code)
 	}
 	p.Error = padlock.ErrorMessage(err)

@@ -85,7 +85,7 @@ func (s *Server) ssoByEmail(w http.ResponseWriter, r *http.Request) {
 		p := signInPage{Page: s.page(w, r, "Sign in", ""), Email: email, Next: next}
 		status := s.formError(r, &p.Page, err)
 		if code := padlock.ErrorCode(err); code == padlock.EINVALID || code == padlock.ENOTFOUND {
-			p.Error, p.Errors = "", padlock.FieldErrors{"sso_email": padlock.ErrorMessage(err)}
+			p.Error, p.Errors = "", padlock.FieldErrors{{Field: "sso_email", Message: padlock.ErrorMessage(err)}}
 		}
 		s.render(w, r, status, "signin", p)
 		return
