@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/padlock"
 )
 
 type challengePage struct {
@@ -28,7 +29,7 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	res, err := s.auth.CompleteMFA(r.Context(), c, r.PostFormValue("code"), s.clientAddress(r))
 	if err == auth.ErrChallengeOver {
 		s.clearSessionCookie(w, r)
-		s.setFlash(w, err.Error())
+		s.setFlash(w, padlock.ErrorMessage(err))
 		redirect(w, r, at(r, "/login"))
 		return
 	}
