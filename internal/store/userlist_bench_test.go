@@ -1,0 +1,57 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/padlock-mfa/padlock/internal/store"
+	"github.com/padlock-mfa/padlock/internal/testenv"
+)
+
+// seedUsers gives the account n staff users, acme100001@… onwards, a tenth
+// of them without MFA, in two statements.
+func seedUsers(tb testing.TB, db *store.DB, accountID int64, prefix string, n int) {
+	tb.Helper()
+	ctx := context.Background()
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		err := tx.ExecForTest(ctx, `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $2)
+			INSERT INTO users (account_id, email, name, role, status, created_at)
+			SELECT $1, CAST($3 AS TEXT) || (100000 + i) || '@example.test', 'User ' || i, 'editor', 'active', 1700000000 FROM seq`,
+			accountID, n, prefix)
+		if err != nil {
+			return err
+		}
+		return tx.ExecForTest(ctx, `INSERT INTO totp_factors (user_id, secret, last_step, confirmed_at)
+			SELECT id, $2, 0, 1700000000 FROM users WHERE account_id = $1 AND portal_id IS NULL AND id % 10 <> 0`, accountID, []byte("x"))
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkUsersList measures what Account > Users asks of the database per
+// page view (the first page, a page deep in the list) and per CSV export, at
+// several account sizes. Another account of the same size shares the tables.
+// SQLite always; PostgreSQL when PADLOCK_TEST_POSTGRES_URL is set.
+func BenchmarkUsersList(b *testing.B) {
+	dialects := []store.Dialect{store.SQLite}
+	if os.Getenv(testenv.PostgresURLEnv) != "" {
+		dialects = append(dialects, store.Postgres)
+	}
+	for _, d := range dialects {
+		for _, n := range []int{1_000, 10_000, 50_000} {
+			b.Run(fmt.Sprintf("%s/%d", d, n), func(b *testing.B) {
+				db := testenv.OpenDB(b, d)
+				acct, _, _ := createAccountWithUsers(b, db, "Acme", "admin@acme.test", "bea@acme.test")
+				other, _, _ := createAccountWithUsers(b, db, "Globex", "admin@globex.test", "hank@globex.test")
+				seedUsers(b, db, acct, "acme", n)
+				seedUsers(b, db, other, "globex", n)
+				b.Run("first-page", func(b *testing.B) { benchPage(b, db, acct, 0) })
+				b.Run("middle-page", func(b *testing.B) { benchPage(b, db, acct, n/2) })
+				b.Run("csv", func(b *testing.B) { benchCSV(b, db, acct, n+2) })
+			})
+		}
+	}
+}
