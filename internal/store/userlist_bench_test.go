@@ -2,10 +2,13 @@ package store_test
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"io"
 	"os"
 	"testing"
 
+	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
 	"github.com/padlock-mfa/padlock/internal/testenv"
 )
@@ -55,3 +58,45 @@ func BenchmarkUsersList(b *testing.B) {
 		}
 	}
 }
+
+// benchPage reads what a page view reads: 50 users (and one more, to know
+// whether there is a next page) after the skip'th user, and the counts.
+func benchPage(b *testing.B, db *store.DB, acct int64, skip int) {
+	ctx := context.Background()
+	f := store.UserFilter{Limit: usersPerPage + 1}
+	if skip > 0 {
+		at, err := db.Conn().Users(ctx, acct, store.UserFilter{Offset: skip - 1, Limit: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.After = store.UserKey{Email: at[0].Email, ID: at[0].ID}
+	}
+	for b.Loop() {
+		users, err := db.Conn().Users(ctx, acct, f)
+		if err == nil {
+			_, err = db.Conn().CountUsers(ctx, acct, 0)
+		}
+		if err != nil || len(users) != usersPerPage+1 {
+			b.Fatal(err, len(users))
+		}
+	}
+}
+
+// benchCSV streams the whole list as the export does.
+func benchCSV(b *testing.B, db *store.DB, acct int64, want int) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		w, n := csv.NewWriter(io.Discard), 0
+		err := db.Conn().EachUser(ctx, acct, store.UserFilter{}, func(u *padlock.User) error {
+			n++
+			return w.Write([]string{u.Name, u.Email, string(u.Role), string(u.Status)})
+		})
+		w.Flush()
+		if err != nil || n != want {
+			b.Fatal(err, n)
+		}
+	}
+}
+
+const usersPerPage = 50
