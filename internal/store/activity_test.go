@@ -63,7 +63,7 @@ func newActivityFixture(t *testing.T, db *store.DB) *activityFixture {
 	return f
 }
 
-func createAccountWithUsers(t *testing.T, db *store.DB, name string, emails ...string) (int64, *padlock.User, *padlock.User) {
+func createAccountWithUsers(t testing.TB, db *store.DB, name string, emails ...string) (int64, *padlock.User, *padlock.User) {
 	t.Helper()
 	ctx := context.Background()
 	a := &padlock.Account{Name: name, SessionIdle: time.Hour, SessionLifetime: 24 * time.Hour, CreatedAt: time.Now()}

@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
@@ -16,51 +19,159 @@ const (
 	MFANotSet MFAFilter = "not_set_up"
 )
 
+// UserKey is a place in a users list, which is sorted by email and then id:
+// a page starts after, or ends before, the user with this key.
+type UserKey struct {
+	Email string
+	ID    int64
+}
+
 // UserFilter selects and pages a users list: the account's staff, or with
-// PortalID the users of one portal.
+// PortalID the users of one portal. A page is found by key, After or Before
+// (at most one), never by counting rows from the start; Offset serves only
+// the JSON API's numbered pages. Limit 0 means every matching user.
 type UserFilter struct {
 	PortalID      int64
 	MFA           MFAFilter
+	After, Before UserKey
 	Offset, Limit int
 }
 
-// where adds the filter's conditions; $1 is the account and $2 the portal.
-func (f UserFilter) where() string {
-	w := ` AND (($2 = 0 AND users.portal_id IS NULL) OR users.portal_id = $2)`
+// query builds the list's SQL with numbered placeholders, the same text for
+// both databases. Staff and portal lists get different texts so that each
+// can use its own index: a staff query says portal_id IS NULL outright.
+func (f UserFilter) query(accountID int64) (string, []any) {
+	var b strings.Builder
+	args := []any{accountID}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	b.WriteString(userSelect + ` WHERE users.account_id = $1`)
+	if f.PortalID == 0 {
+		b.WriteString(` AND users.portal_id IS NULL`)
+	} else {
+		b.WriteString(` AND users.portal_id = ` + arg(f.PortalID))
+	}
 	switch f.MFA {
 	case MFASetUp:
-		w += ` AND f.user_id IS NOT NULL`
+		b.WriteString(` AND f.user_id IS NOT NULL`)
 	case MFANotSet:
-		w += ` AND f.user_id IS NULL`
+		b.WriteString(` AND f.user_id IS NULL`)
 	}
-	return w
+	order := ` ORDER BY users.email, users.id`
+	switch {
+	case f.After.ID != 0:
+		b.WriteString(` AND (users.email, users.id) > (` + arg(f.After.Email) + `, ` + arg(f.After.ID) + `)`)
+	case f.Before.ID != 0:
+		b.WriteString(` AND (users.email, users.id) < (` + arg(f.Before.Email) + `, ` + arg(f.Before.ID) + `)`)
+		order = ` ORDER BY users.email DESC, users.id DESC`
+	}
+	b.WriteString(order)
+	if f.Limit > 0 {
+		b.WriteString(` LIMIT ` + arg(f.Limit))
+	}
+	if f.Offset > 0 {
+		b.WriteString(` OFFSET ` + arg(f.Offset))
+	}
+	return b.String(), args
 }
 
-// Users lists an account's users by email, a page at a time, with the
-// number matching the filter. Limit 0 means every user (the CSV export).
-func (tx *Tx) Users(ctx context.Context, accountID int64, f UserFilter) ([]*padlock.User, int, error) {
-	var total int
-	if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users LEFT JOIN totp_factors f ON f.user_id = users.id
-		WHERE users.account_id = $1`+f.where(), accountID, f.PortalID).Scan(&total); err != nil {
-		return nil, 0, err
+// Users lists a page of an account's users in the list's order (by email,
+// then id), also when the page was asked for by the key after it.
+func (tx *Tx) Users(ctx context.Context, accountID int64, f UserFilter) ([]*padlock.User, error) {
+	query, args := f.query(accountID)
+	users, err := tx.queryUsers(ctx, query, args...)
+	if f.Before.ID != 0 && f.After.ID == 0 {
+		slices.Reverse(users)
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = total + 1
+	return users, err
+}
+
+// userBatch is how many users EachUser reads per query.
+const userBatch = 1000
+
+// EachUser calls fn with every user matching the filter, in the list's order,
+// as each row is read; the CSV exports write a row per call. It reads a
+// batch at a time by key, so a slow reader never holds one query open over
+// the whole list and memory does not grow with the account. Paging fields
+// of f are ignored. An error from fn stops the reading and is returned.
+func (tx *Tx) EachUser(ctx context.Context, accountID int64, f UserFilter, fn func(*padlock.User) error) error {
+	f.After, f.Before, f.Offset, f.Limit = UserKey{}, UserKey{}, 0, userBatch
+	for {
+		n, last, err := tx.eachUserBatch(ctx, accountID, f, fn)
+		if err != nil || n < userBatch {
+			return err
+		}
+		f.After = last
 	}
-	users, err := tx.queryUsers(ctx, userSelect+` WHERE users.account_id = $1`+f.where()+` ORDER BY users.email LIMIT $3 OFFSET $4`,
-		accountID, f.PortalID, limit, f.Offset)
-	return users, total, err
+}
+
+func (tx *Tx) eachUserBatch(ctx context.Context, accountID int64, f UserFilter, fn func(*padlock.User) error) (int, UserKey, error) {
+	query, args := f.query(accountID)
+	rows, err := tx.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return 0, UserKey{}, err
+	}
+	defer rows.Close()
+	var (
+		n    int
+		last UserKey
+	)
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err == nil {
+			err = fn(u)
+		}
+		if err != nil {
+			return n, last, err
+		}
+		n, last = n+1, UserKey{Email: u.Email, ID: u.ID}
+	}
+	return n, last, rows.Err()
+}
+
+// UserCounts are the counts a users list shows, all read by one query.
+type UserCounts struct {
+	All, WithMFA            int // every user of the list, and those with MFA
+	Current, CurrentWithMFA int // the same without deactivated users
+}
+
+// Matching is the number of users the MFA filter lists.
+func (c UserCounts) Matching(f MFAFilter) int {
+	switch f {
+	case MFASetUp:
+		return c.WithMFA
+	case MFANotSet:
+		return c.All - c.WithMFA
+	}
+	return c.All
+}
+
+// CountUsers counts an account's staff (portalID 0) or one portal's users,
+// with and without MFA, in one pass over the list's index.
+func (tx *Tx) CountUsers(ctx context.Context, accountID, portalID int64) (UserCounts, error) {
+	var c UserCounts
+	q := `SELECT COUNT(*), COUNT(f.user_id),
+		COUNT(CASE WHEN users.status <> $2 THEN 1 END), COUNT(CASE WHEN users.status <> $2 THEN f.user_id END)
+		FROM users LEFT JOIN totp_factors f ON f.user_id = users.id WHERE users.account_id = $1`
+	args := []any{accountID, string(padlock.StatusDeactivated)}
+	if portalID == 0 {
+		q += ` AND users.portal_id IS NULL`
+	} else {
+		q += ` AND users.portal_id = $3`
+		args = append(args, portalID)
+	}
+	err := tx.q.QueryRowContext(ctx, q, args...).Scan(&c.All, &c.WithMFA, &c.Current, &c.CurrentWithMFA)
+	return c, err
 }
 
 // MFACoverage counts the active and invited users of an account's staff
 // (portalID 0) or of one portal, and how many of them have MFA set up
 // ("31 of 40 users have MFA").
 func (tx *Tx) MFACoverage(ctx context.Context, accountID, portalID int64) (withMFA, total int, err error) {
-	err = tx.q.QueryRowContext(ctx, `SELECT COUNT(f.user_id), COUNT(*) FROM users LEFT JOIN totp_factors f ON f.user_id = users.id
-		WHERE users.account_id = $1 AND (($2 = 0 AND users.portal_id IS NULL) OR users.portal_id = $2) AND users.status <> $3`,
-		accountID, portalID, string(padlock.StatusDeactivated)).Scan(&withMFA, &total)
-	return withMFA, total, err
+	c, err := tx.CountUsers(ctx, accountID, portalID)
+	return c.CurrentWithMFA, c.Current, err
 }
 
 // UsersWithoutMFA lists the active users without a factor of an account's

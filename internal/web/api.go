@@ -47,7 +47,12 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	users, total, err := s.db.Conn().Users(r.Context(), currentFrom(r.Context()).User.AccountID, store.UserFilter{Offset: (n - 1) * 100, Limit: 100})
+	conn, account := s.db.Conn(), currentFrom(r.Context()).User.AccountID
+	users, err := conn.Users(r.Context(), account, store.UserFilter{Offset: (n - 1) * 100, Limit: 100})
+	var counts store.UserCounts
+	if err == nil {
+		counts, err = conn.CountUsers(r.Context(), account, 0)
+	}
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -56,5 +61,5 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
 	for _, u := range users {
 		out = append(out, toAPIUser(u))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": out, "total": total, "page": n})
+	writeJSON(w, http.StatusOK, map[string]any{"users": out, "total": counts.All, "page": n})
 }

@@ -20,15 +20,10 @@ type portalsPage struct {
 	Organization  string // chosen organization id, on the New form
 	Name          string
 	RequireMFA    bool
-	Users         []*padlock.User
-	WithMFA       int
-	Counted       int
-	MFA           string
-	ListURL       string // the portal's users list, for its filter
-	CSVURL        string // its CSV export
-	Emails        string
-	Role          string
-	User          *padlock.User
+	userList
+	Emails string
+	Role   string
+	User   *padlock.User
 }
 
 // portalOf loads the {portal} of the path within the caller's account.
@@ -160,17 +155,12 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderPortalPage(w http.ResponseWriter, r *http.Request, p *portalsPage, status int) {
-	p.MFA, p.ListURL, p.CSVURL = string(mfaFilter(r)), portalURL(p.Portal), portalURL(p.Portal)+"/users.csv"
-	conn := s.db.Conn()
-	users, _, err := conn.Users(r.Context(), p.Portal.AccountID, store.UserFilter{PortalID: p.Portal.ID, MFA: mfaFilter(r)})
-	if err == nil {
-		p.WithMFA, p.Counted, err = conn.MFACoverage(r.Context(), p.Portal.AccountID, p.Portal.ID)
-	}
+	var err error
+	p.userList, err = s.listUsers(r, p.Portal.AccountID, p.Portal.ID, portalURL(p.Portal), portalURL(p.Portal)+"/users.csv")
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	p.Users = users
 	s.render(w, r, status, "portal", p)
 }
 
@@ -205,15 +195,11 @@ func (s *Server) portalInvite(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) portalUsersCSV(w http.ResponseWriter, r *http.Request) {
 	portal, err := s.portalOf(r)
-	var users []*padlock.User
-	if err == nil {
-		users, _, err = s.db.Conn().Users(r.Context(), portal.AccountID, store.UserFilter{PortalID: portal.ID, MFA: mfaFilter(r)})
-	}
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	writeUsersCSV(w, "padlock-portal-users.csv", users)
+	s.writeUsersCSV(w, r, "padlock-portal-users.csv", portal.AccountID, store.UserFilter{PortalID: portal.ID, MFA: mfaFilter(r)})
 }
 
 // portalUserOf loads the {id} user of the {portal} of the path.

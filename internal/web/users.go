@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"time"
@@ -11,58 +10,22 @@ import (
 	"github.com/padlock-mfa/padlock/internal/store"
 )
 
-const usersPerPage = 50
-
 type usersPage struct {
 	Page
-	Users      []*padlock.User
-	Total      int // users matching the filter
-	WithMFA    int // of the account's current users, how many have MFA
-	Counted    int // the account's current (not deactivated) users
-	MFA        string
-	ListURL    string // the list, for its filter
-	CSVURL     string // its CSV export
-	PageNum    int
-	PrevPage   int
-	NextPage   int
+	userList
 	Emails     string
 	Role       string
 	Assignable []padlock.Role
 }
 
-// mfaFilter reads the users list's MFA filter; anything unknown is "all".
-func mfaFilter(r *http.Request) store.MFAFilter {
-	switch f := store.MFAFilter(r.URL.Query().Get("mfa")); f {
-	case store.MFASetUp, store.MFANotSet:
-		return f
-	}
-	return store.MFAAny
-}
-
 // users is Account > Users: the padlock column shows who has MFA.
 func (s *Server) users(w http.ResponseWriter, r *http.Request) {
-	p := usersPage{Page: s.page(w, r, "Users", "account"), MFA: string(mfaFilter(r)), ListURL: "/account/users", CSVURL: "/account/users.csv"}
-	n, err := strconv.Atoi(r.URL.Query().Get("page"))
-	if err != nil || n < 1 || n > 1_000_000 {
-		n = 1
-	}
-	p.PageNum = n
-	conn, acct := s.db.Conn(), p.Current.User.AccountID
-	users, total, err := conn.Users(r.Context(), acct,
-		store.UserFilter{MFA: mfaFilter(r), Offset: (p.PageNum - 1) * usersPerPage, Limit: usersPerPage})
-	if err == nil {
-		p.WithMFA, p.Counted, err = conn.MFACoverage(r.Context(), acct, 0)
-	}
+	p := usersPage{Page: s.page(w, r, "Users", "account")}
+	var err error
+	p.userList, err = s.listUsers(r, p.Current.User.AccountID, 0, "/account/users", "/account/users.csv")
 	if err != nil {
 		s.error(w, r, err)
 		return
-	}
-	p.Users, p.Total = users, total
-	if p.PageNum > 1 {
-		p.PrevPage = p.PageNum - 1
-	}
-	if p.PageNum*usersPerPage < total {
-		p.NextPage = p.PageNum + 1
 	}
 	s.render(w, r, http.StatusOK, "users", p)
 }
@@ -70,33 +33,7 @@ func (s *Server) users(w http.ResponseWriter, r *http.Request) {
 // usersCSV exports the (filtered) users list with each user's MFA status
 // and the date it was set up.
 func (s *Server) usersCSV(w http.ResponseWriter, r *http.Request) {
-	users, _, err := s.db.Conn().Users(r.Context(), currentFrom(r.Context()).User.AccountID, store.UserFilter{MFA: mfaFilter(r)})
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeUsersCSV(w, "padlock-users.csv", users)
-}
-
-// writeUsersCSV writes a users list with MFA status and set-up date.
-func writeUsersCSV(w http.ResponseWriter, filename string, users []*padlock.User) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"name", "email", "role", "status", "mfa", "mfa_set_up", "last_sign_in"})
-	for _, u := range users {
-		mfa, since := "not set up", ""
-		if u.HasMFA() {
-			mfa, since = "set up", u.MFASince.UTC().Format(time.RFC3339)
-		}
-		last := ""
-		if !u.LastSignIn.IsZero() {
-			last = u.LastSignIn.UTC().Format(time.RFC3339)
-		}
-		cw.Write(csvSafe(u.Name, u.Email, u.Role.Label(), string(u.Status), mfa, since, last))
-	}
-	cw.Flush()
+	s.writeUsersCSV(w, r, "padlock-users.csv", currentFrom(r.Context()).User.AccountID, store.UserFilter{MFA: mfaFilter(r)})
 }
 
 func (s *Server) userNew(w http.ResponseWriter, r *http.Request) {
