@@ -48,10 +48,6 @@ func (tx *Tx) LockAccount(ctx context.Context, accountID int64) error {
 // SaveAuthenticationSettings stores the account's MFA requirement, grace
 // period and session limits.
 func (tx *Tx) SaveAuthenticationSettings(ctx context.Context, a *padlock.Account) error {
-	n, err := tx.exec(ctx, `UPDATE accounts SET mfa_required_at = $2, mfa_grace_days = $3, session_idle_seconds = $4, session_lifetime_seconds = $5
+	return tx.execOne(ctx, `UPDATE accounts SET mfa_required_at = $2, mfa_grace_days = $3, session_idle_seconds = $4, session_lifetime_seconds = $5
 		WHERE id = $1`, a.ID, unixOrNone(a.MFARequiredAt), a.MFAGraceDays, int64(a.SessionIdle/time.Second), int64(a.SessionLifetime/time.Second))
-	if err == nil && n == 0 {
-		return errNotFound
-	}
-	return err
 }

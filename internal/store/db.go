@@ -235,6 +235,16 @@ func (tx *Tx) exec(ctx context.Context, query string, args ...any) (int64, error
 	return res.RowsAffected()
 }
 
+// execOne runs a statement meant to change exactly one row: it returns
+// padlock.ErrNotFound when the statement changed none.
+func (tx *Tx) execOne(ctx context.Context, query string, args ...any) error {
+	n, err := tx.exec(ctx, query, args...)
+	if err == nil && n == 0 {
+		return errNotFound
+	}
+	return err
+}
+
 // notFound turns sql.ErrNoRows into padlock.ErrNotFound.
 func notFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {

@@ -29,22 +29,14 @@ func (tx *Tx) CreateDocument(ctx context.Context, d *padlock.Document) error {
 
 // UpdateDocument saves a document's title and text.
 func (tx *Tx) UpdateDocument(ctx context.Context, d *padlock.Document) error {
-	n, err := tx.exec(ctx, `UPDATE documents SET title = $4, body = $5, updated_at = $6, updated_by = $7, shared_with_portal = $8
+	return tx.execOne(ctx, `UPDATE documents SET title = $4, body = $5, updated_at = $6, updated_by = $7, shared_with_portal = $8
 		WHERE account_id = $1 AND organization_id = $2 AND id = $3`,
 		d.AccountID, d.OrganizationID, d.ID, d.Title, d.Body, d.UpdatedAt.Unix(), updatedBy(d), d.SharedWithPortal)
-	if err == nil && n == 0 {
-		return errNotFound
-	}
-	return err
 }
 
 // DeleteDocument removes a document.
 func (tx *Tx) DeleteDocument(ctx context.Context, accountID, orgID, id int64) error {
-	n, err := tx.exec(ctx, `DELETE FROM documents WHERE account_id = $1 AND organization_id = $2 AND id = $3`, accountID, orgID, id)
-	if err == nil && n == 0 {
-		return errNotFound
-	}
-	return err
+	return tx.execOne(ctx, `DELETE FROM documents WHERE account_id = $1 AND organization_id = $2 AND id = $3`, accountID, orgID, id)
 }
 
 // documentsFrom selects documents (as d) with the name and email of the

@@ -79,20 +79,12 @@ func (tx *Tx) Portals(ctx context.Context, accountID int64) ([]PortalSummary, er
 
 // UpdatePortal saves a portal's name and requirement.
 func (tx *Tx) UpdatePortal(ctx context.Context, p *padlock.Portal) error {
-	n, err := tx.exec(ctx, `UPDATE portals SET name = $3, mfa_required_at = $4 WHERE account_id = $1 AND id = $2`,
+	return tx.execOne(ctx, `UPDATE portals SET name = $3, mfa_required_at = $4 WHERE account_id = $1 AND id = $2`,
 		p.AccountID, p.ID, p.Name, unixOrNone(p.MFARequiredAt))
-	if err == nil && n == 0 {
-		return errNotFound
-	}
-	return err
 }
 
 // DeletePortal removes a portal and, by cascade, its users and their
 // sessions, tokens and factors. Nothing else of the account is touched.
 func (tx *Tx) DeletePortal(ctx context.Context, accountID, id int64) error {
-	n, err := tx.exec(ctx, `DELETE FROM portals WHERE account_id = $1 AND id = $2`, accountID, id)
-	if err == nil && n == 0 {
-		return errNotFound
-	}
-	return err
+	return tx.execOne(ctx, `DELETE FROM portals WHERE account_id = $1 AND id = $2`, accountID, id)
 }

@@ -106,26 +106,19 @@ func queryList[T any](ctx context.Context, tx *Tx, query string, args ...any) ([
 // SaveSSOIDP stores how to reach and trust the identity provider. A new
 // connection has not been tested: the last test is forgotten.
 func (tx *Tx) SaveSSOIDP(ctx context.Context, c *padlock.SSOConfig, now time.Time) error {
-	n, err := tx.exec(ctx, `UPDATE sso_configs SET idp_entity_id = $2, idp_sso_url = $3, idp_certificates = $4,
+	return tx.execOne(ctx, `UPDATE sso_configs SET idp_entity_id = $2, idp_sso_url = $3, idp_certificates = $4,
 		idp_metadata_url = $5, idp_metadata_xml = $6, last_test_at = 0, updated_at = $7 WHERE account_id = $1`,
 		c.AccountID, c.IDPEntityID, c.IDPSSOURL, c.IDPCertificates, c.IDPMetadataURL, c.IDPMetadataXML, now.Unix())
-	if err == nil && n == 0 {
-		return errNotFound
-	}
-	return err
 }
 
 // SaveSSOOptions stores everything but the IdP connection: the switches,
 // the domains and the break-glass users. A domain another account uses is
 // an ECONFLICT error on the domains field.
 func (tx *Tx) SaveSSOOptions(ctx context.Context, c *padlock.SSOConfig, now time.Time) error {
-	n, err := tx.exec(ctx, `UPDATE sso_configs SET enabled = $2, accept_idp_mfa = $3, mfa_contexts = $4, allow_idp_initiated = $5,
+	err := tx.execOne(ctx, `UPDATE sso_configs SET enabled = $2, accept_idp_mfa = $3, mfa_contexts = $4, allow_idp_initiated = $5,
 		jit = $6, jit_role = $7, enforce = $8, updated_at = $9 WHERE account_id = $1`,
 		c.AccountID, c.Enabled, c.AcceptIDPMFA, strings.Join(c.MFAContexts, "\n"), c.AllowIDPInitiated,
 		c.JIT, string(c.JITRole), c.Enforce, now.Unix())
-	if err == nil && n == 0 {
-		return errNotFound
-	}
 	if err != nil {
 		return err
 	}
@@ -163,13 +156,10 @@ func (tx *Tx) replaceBreakGlass(ctx context.Context, accountID int64, userIDs []
 	}
 	for _, id := range userIDs {
 		// The user must be a member of this account's staff.
-		n, err := tx.exec(ctx, `INSERT INTO sso_break_glass (account_id, user_id)
+		err := tx.execOne(ctx, `INSERT INTO sso_break_glass (account_id, user_id)
 			SELECT account_id, id FROM users WHERE account_id = $1 AND id = $2 AND portal_id IS NULL`, accountID, id)
 		if err != nil {
 			return err
-		}
-		if n == 0 {
-			return errNotFound
 		}
 	}
 	return nil

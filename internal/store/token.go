@@ -60,12 +60,8 @@ func (tx *Tx) UseToken(ctx context.Context, kind string, hash []byte, now time.T
 	if err != nil {
 		return nil, err
 	}
-	n, err := tx.exec(ctx, `UPDATE tokens SET used_at = $2 WHERE id = $1 AND used_at = 0`, t.ID, now.Unix())
-	if err != nil {
+	if err := tx.execOne(ctx, `UPDATE tokens SET used_at = $2 WHERE id = $1 AND used_at = 0`, t.ID, now.Unix()); err != nil {
 		return nil, err
-	}
-	if n == 0 {
-		return nil, errNotFound
 	}
 	return t, nil
 }

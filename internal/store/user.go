@@ -197,21 +197,13 @@ func (tx *Tx) SetPassword(ctx context.Context, userID int64, hash string, rotate
 	if rotate {
 		bump = 1
 	}
-	n, err := tx.exec(ctx, `UPDATE users SET password_hash = $2, credential_version = credential_version + $3 WHERE id = $1`, userID, hash, bump)
-	if err == nil && n == 0 {
-		return errNotFound
-	}
-	return err
+	return tx.execOne(ctx, `UPDATE users SET password_hash = $2, credential_version = credential_version + $3 WHERE id = $1`, userID, hash, bump)
 }
 
 // ActivateUser completes an invitation: name, password and status.
 func (tx *Tx) ActivateUser(ctx context.Context, userID int64, name, hash string) error {
-	n, err := tx.exec(ctx, `UPDATE users SET name = $2, password_hash = $3, status = $4, credential_version = credential_version + 1
+	return tx.execOne(ctx, `UPDATE users SET name = $2, password_hash = $3, status = $4, credential_version = credential_version + 1
 		WHERE id = $1 AND status = $5`, userID, name, hash, string(padlock.StatusActive), string(padlock.StatusInvited))
-	if err == nil && n == 0 {
-		return errNotFound
-	}
-	return err
 }
 
 // SetUserName changes a user's display name.
@@ -222,20 +214,12 @@ func (tx *Tx) SetUserName(ctx context.Context, userID int64, name string) error 
 
 // SetUserRole changes a user's role within the account.
 func (tx *Tx) SetUserRole(ctx context.Context, accountID, userID int64, role padlock.Role) error {
-	n, err := tx.exec(ctx, `UPDATE users SET role = $3 WHERE account_id = $1 AND id = $2`, accountID, userID, string(role))
-	if err == nil && n == 0 {
-		return errNotFound
-	}
-	return err
+	return tx.execOne(ctx, `UPDATE users SET role = $3 WHERE account_id = $1 AND id = $2`, accountID, userID, string(role))
 }
 
 // SetUserStatus changes a user's status within the account.
 func (tx *Tx) SetUserStatus(ctx context.Context, accountID, userID int64, status padlock.UserStatus) error {
-	n, err := tx.exec(ctx, `UPDATE users SET status = $3 WHERE account_id = $1 AND id = $2`, accountID, userID, string(status))
-	if err == nil && n == 0 {
-		return errNotFound
-	}
-	return err
+	return tx.execOne(ctx, `UPDATE users SET status = $3 WHERE account_id = $1 AND id = $2`, accountID, userID, string(status))
 }
 
 // CountAdministrators counts the active Administrators of an account, so the
