@@ -24,6 +24,13 @@ const (
 	PermDeleteDocuments     Permission = "delete_documents"
 )
 
+// Permissions lists every permission, for whoever names one by its string
+// (the web templates) and must check that it exists.
+var Permissions = []Permission{
+	PermManageUsers, PermManageSecurity, PermManageSSO, PermManagePortals, PermManageOrganizations,
+	PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments,
+}
+
 var permissions = map[Role][]Permission{
 	RoleAdministrator: {PermManageUsers, PermManageSecurity, PermManageSSO, PermManagePortals, PermManageOrganizations, PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments},
 	RoleManager:       {PermManageUsers, PermManageSecurity, PermManagePortals, PermManageOrganizations, PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments},

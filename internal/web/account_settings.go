@@ -23,7 +23,7 @@ type accountSettingsPage struct {
 
 // accountSettings is Account > Settings > Authentication.
 func (s *Server) accountSettings(w http.ResponseWriter, r *http.Request) {
-	p := accountSettingsPage{Page: s.page(w, r, "Account settings", "account")}
+	p := accountSettingsPage{Page: s.page(w, r, "Account settings", navAccountSettings)}
 	a := p.Current.Account
 	p.RequireMFA, p.GraceDays = a.RequiresMFA(), strconv.Itoa(a.MFAGraceDays)
 	p.IdleMinutes = strconv.Itoa(int(a.SessionIdle / time.Minute))
@@ -47,7 +47,7 @@ func (s *Server) accountSettingsSubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	p := accountSettingsPage{Page: s.page(w, r, "Account settings", "account"),
+	p := accountSettingsPage{Page: s.page(w, r, "Account settings", navAccountSettings),
 		RequireMFA: r.PostFormValue("require_mfa") == "on", GraceDays: r.PostFormValue("grace_days"),
 		IdleMinutes: r.PostFormValue("session_idle_minutes"), LifetimeHour: r.PostFormValue("session_lifetime_hours")}
 	in, err := p.settings()

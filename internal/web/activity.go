@@ -109,7 +109,7 @@ func (s *Server) activityCSV(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) activityPage(w http.ResponseWriter, r *http.Request) activityPage {
-	return activityPage{Page: s.page(w, r, "Activity", "account"), Categories: padlock.EventCategories}
+	return activityPage{Page: s.page(w, r, "Activity", navActivity), Categories: padlock.EventCategories}
 }
 
 // activityFilter reads the filter from the query string into p and returns

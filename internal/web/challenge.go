@@ -14,7 +14,7 @@ type challengePage struct {
 
 // challengeForm is the only screen a pending sign-in reaches.
 func (s *Server) challengeForm(w http.ResponseWriter, r *http.Request) {
-	p := challengePage{Page: s.page(w, r, "MFA code", ""), Next: safeNext(r, r.URL.Query().Get("next"))}
+	p := challengePage{Page: s.page(w, r, "MFA code", navNone), Next: safeNext(r, r.URL.Query().Get("next"))}
 	s.render(w, r, http.StatusOK, "mfa_challenge", p)
 }
 
@@ -34,7 +34,7 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		p := challengePage{Page: s.page(w, r, "MFA code", ""), Next: next}
+		p := challengePage{Page: s.page(w, r, "MFA code", navNone), Next: next}
 		s.render(w, r, s.formError(r, &p.Page, err), "mfa_challenge", p)
 		return
 	}

@@ -38,7 +38,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "document", documentPage{Page: s.page(w, r, d.Title, "organizations"), Organization: o, Document: d})
+	s.render(w, r, http.StatusOK, "document", documentPage{Page: s.page(w, r, d.Title, navOrganizations), Organization: o, Document: d})
 }
 
 func (s *Server) documentNew(w http.ResponseWriter, r *http.Request) {
@@ -47,7 +47,7 @@ func (s *Server) documentNew(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p := documentPage{Page: s.page(w, r, "New document", "organizations"), Organization: o, Document: &padlock.Document{}}
+	p := documentPage{Page: s.page(w, r, "New document", navOrganizations), Organization: o, Document: &padlock.Document{}}
 	s.render(w, r, http.StatusOK, "document_edit", p)
 }
 
@@ -63,7 +63,7 @@ func (s *Server) documentCreate(w http.ResponseWriter, r *http.Request) {
 	d := &padlock.Document{OrganizationID: o.ID}
 	documentForm(r, d)
 	if err := s.docs.CreateDocument(r.Context(), s.actor(r), d); err != nil {
-		p := documentPage{Page: s.page(w, r, "New document", "organizations"), Organization: o, Document: d}
+		p := documentPage{Page: s.page(w, r, "New document", navOrganizations), Organization: o, Document: d}
 		s.render(w, r, s.formError(r, &p.Page, err), "document_edit", p)
 		return
 	}
@@ -83,7 +83,7 @@ func (s *Server) documentEdit(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "document_edit", documentPage{Page: s.page(w, r, "Edit "+d.Title, "organizations"), Organization: o, Document: d})
+	s.render(w, r, http.StatusOK, "document_edit", documentPage{Page: s.page(w, r, "Edit "+d.Title, navOrganizations), Organization: o, Document: d})
 }
 
 func (s *Server) documentUpdate(w http.ResponseWriter, r *http.Request) {
@@ -97,7 +97,7 @@ func (s *Server) documentUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	documentForm(r, d)
 	if err := s.docs.UpdateDocument(r.Context(), s.actor(r), d); err != nil {
-		p := documentPage{Page: s.page(w, r, "Edit document", "organizations"), Organization: o, Document: d}
+		p := documentPage{Page: s.page(w, r, "Edit document", navOrganizations), Organization: o, Document: d}
 		s.render(w, r, s.formError(r, &p.Page, err), "document_edit", p)
 		return
 	}

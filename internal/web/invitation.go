@@ -14,7 +14,7 @@ type invitationPage struct {
 }
 
 func (s *Server) invitationForm(w http.ResponseWriter, r *http.Request) {
-	p := invitationPage{Page: s.page(w, r, "Accept invitation", ""), Token: r.PathValue("token")}
+	p := invitationPage{Page: s.page(w, r, "Accept invitation", navNone), Token: r.PathValue("token")}
 	inv, err := s.auth.PeekInvitation(r.Context(), p.Token)
 	if err != nil {
 		s.render(w, r, s.formError(r, &p.Page, err), "link_invalid", p)
@@ -30,7 +30,7 @@ func (s *Server) invitationSubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	p := invitationPage{Page: s.page(w, r, "Accept invitation", ""), Token: r.PathValue("token"), Name: r.PostFormValue("name")}
+	p := invitationPage{Page: s.page(w, r, "Accept invitation", navNone), Token: r.PathValue("token"), Name: r.PostFormValue("name")}
 	inv, err := s.auth.PeekInvitation(r.Context(), p.Token)
 	if err != nil {
 		s.render(w, r, s.formError(r, &p.Page, err), "link_invalid", p)

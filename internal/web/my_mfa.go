@@ -24,7 +24,7 @@ type myMFAPage struct {
 
 // myMFA is My Settings > MFA: the factor's state and what can be done.
 func (s *Server) myMFA(w http.ResponseWriter, r *http.Request) {
-	p := myMFAPage{Page: s.page(w, r, "MFA", "settings")}
+	p := myMFAPage{Page: s.page(w, r, "MFA", navMFA)}
 	if !s.loadMFAStatus(w, r, &p) {
 		return
 	}
@@ -81,7 +81,7 @@ func (s *Server) myMFAEnrollForm(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p := myMFAPage{Page: s.page(w, r, "Set up MFA", "settings"), Next: nextParam(r)}
+	p := myMFAPage{Page: s.page(w, r, "Set up MFA", navMFA), Next: nextParam(r)}
 	s.renderEnrollment(w, r, &p, http.StatusOK)
 }
 
@@ -118,7 +118,7 @@ func (s *Server) myMFAVerify(w http.ResponseWriter, r *http.Request) {
 	next := nextParam(r)
 	res, err := s.auth.ConfirmEnrollment(r.Context(), currentFrom(r.Context()), r.PostFormValue("code"), s.clientAddress(r))
 	if err != nil {
-		p := myMFAPage{Page: s.page(w, r, "Set up MFA", "settings"), Next: next}
+		p := myMFAPage{Page: s.page(w, r, "Set up MFA", navMFA), Next: next}
 		s.renderEnrollment(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}
@@ -143,7 +143,7 @@ func (s *Server) myRecoveryCodes(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p := myMFAPage{Page: s.page(w, r, "Recovery codes", "settings"), Codes: codes, Next: nextParam(r)}
+	p := myMFAPage{Page: s.page(w, r, "Recovery codes", navMFA), Codes: codes, Next: nextParam(r)}
 	s.render(w, r, http.StatusOK, "recovery_codes", p)
 }
 
@@ -192,7 +192,7 @@ func (s *Server) myRecoveryCodesRegenerate(w http.ResponseWriter, r *http.Reques
 // mfaSettingsError shows My Settings > MFA again with the error beside its
 // field.
 func (s *Server) mfaSettingsError(w http.ResponseWriter, r *http.Request, err error) {
-	p := myMFAPage{Page: s.page(w, r, "MFA", "settings")}
+	p := myMFAPage{Page: s.page(w, r, "MFA", navMFA)}
 	if s.loadMFAStatus(w, r, &p) {
 		s.render(w, r, s.formError(r, &p.Page, err), "mfa_settings", p)
 	}

@@ -31,7 +31,7 @@ type organizationsPage struct {
 }
 
 func (s *Server) organizations(w http.ResponseWriter, r *http.Request) {
-	p := organizationsPage{Page: s.page(w, r, "Organizations", "organizations")}
+	p := organizationsPage{Page: s.page(w, r, "Organizations", navOrganizations)}
 	orgs, err := s.db.Conn().Organizations(r.Context(), p.Current.User.AccountID)
 	if err != nil {
 		s.error(w, r, err)
@@ -49,7 +49,7 @@ type organizationPage struct {
 }
 
 func (s *Server) organizationNew(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "organization_new", organizationPage{Page: s.page(w, r, "New organization", "organizations")})
+	s.render(w, r, http.StatusOK, "organization_new", organizationPage{Page: s.page(w, r, "New organization", navOrganizations)})
 }
 
 func (s *Server) organizationCreate(w http.ResponseWriter, r *http.Request) {
@@ -58,7 +58,7 @@ func (s *Server) organizationCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	o, err := s.docs.CreateOrganization(r.Context(), s.actor(r), r.PostFormValue("name"))
 	if err != nil {
-		p := organizationPage{Page: s.page(w, r, "New organization", "organizations"), Name: r.PostFormValue("name")}
+		p := organizationPage{Page: s.page(w, r, "New organization", navOrganizations), Name: r.PostFormValue("name")}
 		s.render(w, r, s.formError(r, &p.Page, err), "organization_new", p)
 		return
 	}
@@ -77,6 +77,6 @@ func (s *Server) organization(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p := organizationPage{Page: s.page(w, r, o.Name, "organizations"), Organization: o, Documents: docs}
+	p := organizationPage{Page: s.page(w, r, o.Name, navOrganizations), Organization: o, Documents: docs}
 	s.render(w, r, http.StatusOK, "organization", p)
 }

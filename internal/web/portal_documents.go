@@ -20,7 +20,7 @@ type portalDocumentsPage struct {
 }
 
 func (s *Server) portalPageData(w http.ResponseWriter, r *http.Request, title string) (portalDocumentsPage, error) {
-	p := portalDocumentsPage{Page: s.page(w, r, title, "documents")}
+	p := portalDocumentsPage{Page: s.page(w, r, title, navDocuments)}
 	c := p.Current
 	org, err := s.db.Conn().Organization(r.Context(), c.Portal.AccountID, c.Portal.OrganizationID)
 	p.Organization = org

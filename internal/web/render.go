@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -24,7 +25,12 @@ type pages struct {
 	byName map[string]*template.Template
 }
 
-func parsePages(a *Assets) (*pages, error) {
+func parsePages(a *Assets) (*pages, error) { return parseTemplates(templateFiles, a) }
+
+// parseTemplates parses each page of fsys's templates/ with its layout.html.
+// Besides syntax, a page fails to load when it names a permission padlock
+// does not have.
+func parseTemplates(fsys fs.FS, a *Assets) (*pages, error) {
 	funcs := template.FuncMap{
 		"asset": a.URL,
 		"icon":  a.Icon,
@@ -42,7 +48,8 @@ func parsePages(a *Assets) (*pages, error) {
 			return formFields{Prefix: prefix, errs: errs}
 		},
 	}
-	names, err := fs.Glob(templateFiles, "templates/*.html")
+	maps.Copy(funcs, navFuncs())
+	names, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +58,10 @@ func parsePages(a *Assets) (*pages, error) {
 		if n == "templates/layout.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", n)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", n)
+		if err == nil {
+			err = checkPermissionNames(t)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", n, err)
 		}
@@ -74,7 +84,7 @@ func (f formFields) Error(name string) string { return f.errs.Message(f.Prefix +
 type Page struct {
 	Base    string // the surface's prefix for links: "" or "/portal"
 	Title   string
-	Nav     string // which top-level section is active
+	Nav     nav // the menu entry and tab marked as the current page
 	Current *auth.Current
 	Flash   string
 	Errors  padlock.FieldErrors // messages beside form fields
@@ -90,8 +100,8 @@ type Page struct {
 func (p Page) message() string { return p.Error }
 
 // page fills the common part of a page's data.
-func (s *Server) page(w http.ResponseWriter, r *http.Request, title, nav string) Page {
-	p := Page{Base: surfaceOf(r).Prefix(), Title: title, Nav: nav, Current: currentFrom(r.Context()), Flash: s.takeFlash(w, r), Errors: padlock.FieldErrors{}}
+func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, at nav) Page {
+	p := Page{Base: surfaceOf(r).Prefix(), Title: title, Nav: at, Current: currentFrom(r.Context()), Flash: s.takeFlash(w, r), Errors: padlock.FieldErrors{}}
 	if c := p.Current; c != nil {
 		p.Restricted = c.Step == padlock.StepEnroll || c.Step == padlock.StepChallenge
 		if c.Step == padlock.StepGrace {

@@ -18,7 +18,7 @@ func (s *Server) userResetMFAConfirm(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p := userEditPage{Page: s.page(w, r, "Reset MFA", "account"), User: u}
+	p := userEditPage{Page: s.page(w, r, "Reset MFA", navAccount), User: u}
 	p.CanResetMFA = u.ID != p.Current.User.ID && p.Current.User.Role.CanResetMFA(u.Role)
 	s.render(w, r, http.StatusOK, "user_reset_mfa", p)
 }

@@ -14,7 +14,7 @@ type mySettingsPage struct {
 }
 
 func (s *Server) mySettings(w http.ResponseWriter, r *http.Request) {
-	p := mySettingsPage{Page: s.page(w, r, "My Settings", "settings")}
+	p := mySettingsPage{Page: s.page(w, r, "My Settings", navSettings)}
 	p.Name = p.Current.User.Name
 	s.render(w, r, http.StatusOK, "my_settings", p)
 }
@@ -25,7 +25,7 @@ func (s *Server) myProfileSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	c := currentFrom(r.Context())
 	if err := s.auth.ChangeName(r.Context(), c, r.PostFormValue("name"), s.clientAddress(r)); err != nil {
-		p := mySettingsPage{Page: s.page(w, r, "My Settings", "settings"), Name: r.PostFormValue("name")}
+		p := mySettingsPage{Page: s.page(w, r, "My Settings", navSettings), Name: r.PostFormValue("name")}
 		s.render(w, r, s.formError(r, &p.Page, err), "my_settings", p)
 		return
 	}
@@ -41,7 +41,7 @@ func (s *Server) myPasswordSubmit(w http.ResponseWriter, r *http.Request) {
 	c := currentFrom(r.Context())
 	err := s.auth.ChangePassword(r.Context(), c, r.PostFormValue("current"), r.PostFormValue("password"), s.clientAddress(r))
 	if err != nil {
-		p := mySettingsPage{Page: s.page(w, r, "My Settings", "settings"), Name: c.User.Name}
+		p := mySettingsPage{Page: s.page(w, r, "My Settings", navSettings), Name: c.User.Name}
 		s.render(w, r, s.formError(r, &p.Page, err), "my_settings", p)
 		return
 	}

@@ -20,7 +20,7 @@ func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) {
 	if !s.setupAvailable(w, r) {
 		return
 	}
-	p := setupPage{Page: s.page(w, r, "Set up Padlock", ""), Token: r.PathValue("token")}
+	p := setupPage{Page: s.page(w, r, "Set up Padlock", navNone), Token: r.PathValue("token")}
 	s.render(w, r, http.StatusOK, "setup", p)
 }
 
@@ -47,7 +47,7 @@ func (s *Server) setupSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err := s.auth.SetupWithToken(r.Context(), r.PathValue("token"), in, s.clientAddress(r))
 	if err != nil {
-		p := setupPage{Page: s.page(w, r, "Set up Padlock", ""), Token: r.PathValue("token"),
+		p := setupPage{Page: s.page(w, r, "Set up Padlock", navNone), Token: r.PathValue("token"),
 			Account: in.AccountName, Name: in.Name, Email: in.Email}
 		s.render(w, r, s.formError(r, &p.Page, err), "setup", p)
 		return

@@ -18,7 +18,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, safeNext(r, r.URL.Query().Get("next")))
 		return
 	}
-	p := signInPage{Page: s.page(w, r, "Sign in", ""), Next: safeNext(r, r.URL.Query().Get("next"))}
+	p := signInPage{Page: s.page(w, r, "Sign in", navNone), Next: safeNext(r, r.URL.Query().Get("next"))}
 	s.render(w, r, http.StatusOK, "signin", p)
 }
 
@@ -31,7 +31,7 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
 	email, next := r.PostFormValue("email"), safeNext(r, r.PostFormValue("next"))
 	res, err := s.auth.SignInTo(r.Context(), surfaceOf(r), email, r.PostFormValue("password"), s.clientAddress(r))
 	if err != nil {
-		p := signInPage{Page: s.page(w, r, "Sign in", ""), Email: email, Next: next}
+		p := signInPage{Page: s.page(w, r, "Sign in", navNone), Email: email, Next: next}
 		s.render(w, r, s.formError(r, &p.Page, err), "signin", p)
 		return
 	}
@@ -68,7 +68,7 @@ type forgotPage struct {
 }
 
 func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "forgot", forgotPage{Page: s.page(w, r, "Forgot password", "")})
+	s.render(w, r, http.StatusOK, "forgot", forgotPage{Page: s.page(w, r, "Forgot password", navNone)})
 }
 
 // forgotSubmit gives the same answer whether or not the email is known.
@@ -76,7 +76,7 @@ func (s *Server) forgotSubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	p := forgotPage{Page: s.page(w, r, "Forgot password", ""), Email: r.PostFormValue("email")}
+	p := forgotPage{Page: s.page(w, r, "Forgot password", navNone), Email: r.PostFormValue("email")}
 	if err := s.auth.RequestPasswordReset(r.Context(), p.Email, s.clientAddress(r)); err != nil {
 		s.render(w, r, s.formError(r, &p.Page, err), "forgot", p)
 		return
@@ -91,7 +91,7 @@ type tokenPage struct {
 }
 
 func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) {
-	p := tokenPage{Page: s.page(w, r, "Choose a new password", ""), Token: r.PathValue("token")}
+	p := tokenPage{Page: s.page(w, r, "Choose a new password", navNone), Token: r.PathValue("token")}
 	if err := s.auth.CheckResetLink(r.Context(), p.Token); err != nil {
 		s.render(w, r, s.formError(r, &p.Page, err), "link_invalid", p)
 		return
@@ -103,7 +103,7 @@ func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	p := tokenPage{Page: s.page(w, r, "Choose a new password", ""), Token: r.PathValue("token")}
+	p := tokenPage{Page: s.page(w, r, "Choose a new password", navNone), Token: r.PathValue("token")}
 	err := s.auth.ResetPassword(r.Context(), p.Token, r.PostFormValue("password"), s.clientAddress(r))
 	switch {
 	case err == auth.ErrLinkInvalid:
@@ -119,12 +119,12 @@ func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request) {
 // unlockForm asks for a click rather than unlocking on GET, so a mail
 // scanner following the link does not use it up.
 func (s *Server) unlockForm(w http.ResponseWriter, r *http.Request) {
-	p := tokenPage{Page: s.page(w, r, "Unlock sign-in", ""), Token: r.PathValue("token")}
+	p := tokenPage{Page: s.page(w, r, "Unlock sign-in", navNone), Token: r.PathValue("token")}
 	s.render(w, r, http.StatusOK, "unlock", p)
 }
 
 func (s *Server) unlockSubmit(w http.ResponseWriter, r *http.Request) {
-	p := tokenPage{Page: s.page(w, r, "Unlock sign-in", ""), Token: r.PathValue("token")}
+	p := tokenPage{Page: s.page(w, r, "Unlock sign-in", navNone), Token: r.PathValue("token")}
 	if err := s.auth.Unlock(r.Context(), p.Token, s.clientAddress(r)); err != nil {
 		s.render(w, r, s.formError(r, &p.Page, err), "link_invalid", p)
 		return

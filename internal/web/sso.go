@@ -71,7 +71,7 @@ type ssoContinuePage struct {
 // form answered by a redirect to another site would break the page's
 // form-action 'self' policy, which browsers apply to redirects too.
 func (s *Server) ssoContinue(w http.ResponseWriter, r *http.Request, to string) {
-	s.render(w, r, http.StatusOK, "sso_continue", ssoContinuePage{Page: s.page(w, r, "Continue to sign in", ""), URL: to})
+	s.render(w, r, http.StatusOK, "sso_continue", ssoContinuePage{Page: s.page(w, r, "Continue to sign in", navNone), URL: to})
 }
 
 // ssoByEmail is "Sign in with SSO" on the sign-in page.
@@ -82,7 +82,7 @@ func (s *Server) ssoByEmail(w http.ResponseWriter, r *http.Request) {
 	email, next := r.PostFormValue("sso_email"), safeNext(r, r.PostFormValue("next"))
 	id, err := s.opts.SSO.PublicIDForEmail(r.Context(), email)
 	if err != nil {
-		p := signInPage{Page: s.page(w, r, "Sign in", ""), Email: email, Next: next}
+		p := signInPage{Page: s.page(w, r, "Sign in", navNone), Email: email, Next: next}
 		status := s.formError(r, &p.Page, err)
 		if code := padlock.ErrorCode(err); code == padlock.EINVALID || code == padlock.ENOTFOUND {
 			p.Error, p.Errors = "", padlock.FieldErrors{{Field: "sso_email", Message: padlock.ErrorMessage(err)}}
@@ -133,7 +133,7 @@ func (s *Server) ssoACS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if out.Test != nil {
-		s.render(w, r, http.StatusOK, "sso_test_result", ssoTestPage{Page: s.page(w, r, "SSO connection test", ""), Result: out.Test})
+		s.render(w, r, http.StatusOK, "sso_test_result", ssoTestPage{Page: s.page(w, r, "SSO connection test", navNone), Result: out.Test})
 		return
 	}
 	s.setSessionCookie(w, r, out.SignedIn.Token)
@@ -152,7 +152,7 @@ func (s *Server) ssoFailed(w http.ResponseWriter, r *http.Request, err error) {
 		s.error(w, r, err)
 		return
 	}
-	p := ssoErrorPage{Page: s.page(w, r, "Single sign-on failed", "")}
+	p := ssoErrorPage{Page: s.page(w, r, "Single sign-on failed", navNone)}
 	if id := r.PathValue("id"); publicIDPattern.MatchString(id) && err != sso.ErrNoSSO {
 		p.RetryURL = "/sso/" + id + "/login"
 	}

@@ -42,7 +42,7 @@ func (s *Server) ssoSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) ssoPage(w http.ResponseWriter, r *http.Request) *ssoSettingsPage {
-	return &ssoSettingsPage{Page: s.page(w, r, "Single sign-on", "account")}
+	return &ssoSettingsPage{Page: s.page(w, r, "Single sign-on", navSSO)}
 }
 
 // renderSSOSettings shows the stored settings in each form but the one

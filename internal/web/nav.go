@@ -1,0 +1,59 @@
+package web
+
+import "html/template"
+
+// nav is the place a page belongs to in the menus: the layout marks the
+// top-level section and the tab it names as the current page. Each value is
+// one tab; Section tells which top-level entry holds it.
+type nav string
+
+const (
+	navNone          nav = "" // pages outside the menus: sign-in, setup, errors
+	navOrganizations nav = "organizations"
+	navDocuments     nav = "documents" // the portal's only section
+
+	// navAccount is Account > Users, the section's first tab; the other
+	// Account tabs follow.
+	navAccount         nav = "account"
+	navPortals         nav = "portals"
+	navAccountSettings nav = "account-settings"
+	navActivity        nav = "activity"
+	navSSO             nav = "sso"
+
+	// navSettings is My Settings > Profile and password; navMFA is its
+	// other tab.
+	navSettings nav = "settings"
+	navMFA      nav = "mfa"
+)
+
+// Section is the top-level menu entry that holds the tab n.
+func (n nav) Section() nav {
+	switch n {
+	case navPortals, navAccountSettings, navActivity, navSSO:
+		return navAccount
+	case navMFA:
+		return navSettings
+	}
+	return n
+}
+
+// navFuncs names every nav for the templates, so a template compares
+// against a function ({{if eq .Nav navActivity}}) and a misspelt one stops
+// parsing, as an unknown function does.
+func navFuncs() template.FuncMap {
+	funcs := template.FuncMap{}
+	for name, n := range map[string]nav{
+		"navOrganizations":   navOrganizations,
+		"navDocuments":       navDocuments,
+		"navAccount":         navAccount,
+		"navPortals":         navPortals,
+		"navAccountSettings": navAccountSettings,
+		"navActivity":        navActivity,
+		"navSSO":             navSSO,
+		"navSettings":        navSettings,
+		"navMFA":             navMFA,
+	} {
+		funcs[name] = func() nav { return n }
+	}
+	return funcs
+}
