@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
@@ -48,7 +49,7 @@ func (s *Server) userInvite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := currentFrom(r.Context())
-	emails, err := auth.ParseEmails("emails", r.PostFormValue("emails"))
+	emails, err := admin.ParseEmails("emails", r.PostFormValue("emails"))
 	var role padlock.Role
 	if err == nil {
 		if role, err = padlock.ParseRole(r.PostFormValue("role")); err != nil {
@@ -57,7 +58,7 @@ func (s *Server) userInvite(w http.ResponseWriter, r *http.Request) {
 	}
 	var invited int
 	if err == nil {
-		invited, err = s.auth.Invite(r.Context(), s.actor(r), 0, emails, role)
+		invited, err = s.admin.Invite(r.Context(), s.actor(r), 0, emails, role)
 	}
 	if err != nil {
 		p := usersPage{Page: s.page(w, r, "Invite users", "account"), Emails: r.PostFormValue("emails"), Role: r.PostFormValue("role")}
@@ -125,24 +126,24 @@ func (s *Server) userRoleSubmit(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		return s.auth.SetRole(r.Context(), s.actor(r), id, role)
+		return s.admin.SetRole(r.Context(), s.actor(r), id, role)
 	})
 }
 
 func (s *Server) userDeactivate(w http.ResponseWriter, r *http.Request) {
 	s.userAction(w, r, "User deactivated; their sessions have ended.", func(id int64) error {
-		return s.auth.Deactivate(r.Context(), s.actor(r), id)
+		return s.admin.Deactivate(r.Context(), s.actor(r), id)
 	})
 }
 
 func (s *Server) userReactivate(w http.ResponseWriter, r *http.Request) {
 	s.userAction(w, r, "User reactivated.", func(id int64) error {
-		return s.auth.Reactivate(r.Context(), s.actor(r), id)
+		return s.admin.Reactivate(r.Context(), s.actor(r), id)
 	})
 }
 
 func (s *Server) userResend(w http.ResponseWriter, r *http.Request) {
 	s.userAction(w, r, "A new invitation has been sent.", func(id int64) error {
-		return s.auth.ResendInvitation(r.Context(), s.actor(r), id)
+		return s.admin.ResendInvitation(r.Context(), s.actor(r), id)
 	})
 }
