@@ -146,4 +146,3 @@ func credentials(t *testing.T, db *store.DB, email string) *store.Credentials {
 	}
 	return c
 }
-

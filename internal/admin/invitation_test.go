@@ -89,4 +89,3 @@ func TestInvitingAnExistingEmailInvitesTheOthersAndTellsOnlyItsOwner(t *testing.
 		}
 	})
 }
-

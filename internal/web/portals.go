@@ -173,17 +173,7 @@ func (s *Server) portalInvite(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	emails, err := admin.ParseEmails("emails", r.PostFormValue("emails"))
-	var invited int
-	if err == nil {
-		role, rerr := padlock.ParseRole(r.PostFormValue("role"))
-		if rerr != nil {
-			rerr = padlock.FieldError("role", "Choose Editor, Creator or Lite.")
-		} else {
-			invited, rerr = s.admin.Invite(r.Context(), s.actor(r), portal.ID, emails, role)
-		}
-		err = rerr
-	}
+	invited, err := s.inviteFromForm(r, portal.ID, "Choose Editor, Creator or Lite.")
 	if err != nil {
 		p := portalsPage{Page: s.page(w, r, portal.Name, "portals"), Portal: portal, Emails: r.PostFormValue("emails"), Role: r.PostFormValue("role")}
 		s.renderPortalPage(w, r, &p, s.formError(r, &p.Page, err))
