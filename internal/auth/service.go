@@ -42,9 +42,10 @@ func DefaultConfig() Config {
 	}
 }
 
-// Service carries out sign-in and account-membership changes. Each method is
+// Service carries out the ways in (setup, sign-in, SSO sign-in, accepting an
+// invitation, resets, unlocks), sessions and a user's own MFA. Each method is
 // one transaction: the change, its audit event and its email commit
-// together.
+// together. Account administration is admin.Service.
 type Service struct {
 	DB     *store.DB
 	Hasher *Hasher
