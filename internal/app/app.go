@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/config"
 	"github.com/padlock-mfa/padlock/internal/docs"
@@ -30,6 +31,7 @@ type App struct {
 	Config    config.Config
 	DB        *store.DB
 	Auth      *auth.Service
+	Admin     *admin.Service
 	Docs      *docs.Service
 	Mail      *mail.Worker
 	Web       *web.Server
@@ -131,6 +133,8 @@ func (a *App) build(o options) error {
 	}
 	a.Auth = auth.NewService(a.DB, hasher, sealer, ac, a.Logger)
 	a.Auth.Now = o.now
+	a.Admin = admin.NewService(a.DB, admin.ConfigFrom(ac))
+	a.Admin.Now = o.now
 
 	var sender mail.Sender
 	if cfg.SMTPURL != "" {
@@ -145,13 +149,14 @@ func (a *App) build(o options) error {
 	// One clock for the node.
 	a.Mail = mail.NewWorker(a.DB, sender, a.Logger, o.now)
 	a.Auth.MailQueued = a.Mail.Wake
+	a.Admin.MailQueued = a.Mail.Wake
 
 	a.Docs = docs.NewService(a.DB, o.now)
 
 	a.SSO = sso.New(a.DB, a.Auth, cfg.BaseURL, a.Logger)
 	a.SSO.Now = o.now
 
-	w, err := web.New(web.Options{DB: a.DB, Auth: a.Auth, Docs: a.Docs, Logger: a.Logger,
+	w, err := web.New(web.Options{DB: a.DB, Auth: a.Auth, Admin: a.Admin, Docs: a.Docs, Logger: a.Logger,
 		SecureCookies: cfg.SecureCookies(), TrustProxy: cfg.TrustProxy, SSO: a.SSO, DBTimeout: cfg.DBTimeout})
 	if err != nil {
 		return err

@@ -71,7 +71,7 @@ func (s *Service) recordSignIn(ctx context.Context, tx *store.Tx, in sessionStar
 	if err := tx.RecordSignIn(ctx, in.user.ID, now); err != nil {
 		return err
 	}
-	e := event(in.user.AccountID, Actor{User: in.user, Address: in.address}, padlock.EventSignIn, in.user.ID, methodText(in.first, in.proved), now)
+	e := Event(in.user.AccountID, Actor{User: in.user, Address: in.address}, padlock.EventSignIn, in.user.ID, methodText(in.first, in.proved), now)
 	return tx.RecordEvent(ctx, e)
 }
 

@@ -29,13 +29,13 @@ func (s *Service) CompleteMFA(ctx context.Context, c *Current, code, address str
 		out     *SignedIn
 		outcome error
 	)
-	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		creds, sess, err := s.lockChallenge(ctx, tx, c, q.now)
+	err := s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+		creds, sess, err := s.lockChallenge(ctx, tx, c, q.Now)
 		if err != nil || sess == nil {
 			outcome = ErrChallengeOver
 			return err
 		}
-		proof, err := s.checkSecondFactor(ctx, tx, creds.User.ID, code, q.now)
+		proof, err := s.checkSecondFactor(ctx, tx, creds.User.ID, code, q.Now)
 		switch {
 		case err == ErrWrongCode:
 			over, err := s.countWrongCode(ctx, tx, q, creds.User, sess, address)
@@ -53,7 +53,7 @@ func (s *Service) CompleteMFA(ctx context.Context, c *Current, code, address str
 		if _, err := tx.DeleteSession(ctx, sess.ID); err != nil {
 			return err
 		}
-		out, err = s.beginSession(ctx, tx, sessionStart{user: creds.User, first: sess.FirstStep, proved: proof, address: address, replaces: sess}, q.now)
+		out, err = s.beginSession(ctx, tx, sessionStart{user: creds.User, first: sess.FirstStep, proved: proof, address: address, replaces: sess}, q.Now)
 		if err != nil || proof != padlock.ProofRecovery {
 			return err
 		}
@@ -94,21 +94,21 @@ func (s *Service) lockChallenge(ctx context.Context, tx *store.Tx, c *Current, n
 // countWrongCode counts a wrong code against the sign-in and the user, in
 // the transaction that checked it, and tells whether the sign-in is over:
 // thrown away at the fifth wrong code, or by the user's lockout.
-func (s *Service) countWrongCode(ctx context.Context, tx *store.Tx, q *mailQueue, u *padlock.User, sess *padlock.Session, address string) (over bool, err error) {
+func (s *Service) countWrongCode(ctx context.Context, tx *store.Tx, q *MailQueue, u *padlock.User, sess *padlock.Session, address string) (over bool, err error) {
 	n, err := tx.RecordMFAFailure(ctx, sess.ID)
 	if err != nil {
 		return false, err
 	}
 	a := Actor{Address: address}
-	if err := tx.RecordEvent(ctx, event(u.AccountID, a, padlock.EventMFAFailed, u.ID, fmt.Sprintf("wrong code (%d of %d)", n, padlock.MaxMFAFailures), q.now)); err != nil {
+	if err := tx.RecordEvent(ctx, Event(u.AccountID, a, padlock.EventMFAFailed, u.ID, fmt.Sprintf("wrong code (%d of %d)", n, padlock.MaxMFAFailures), q.Now)); err != nil {
 		return false, err
 	}
 	if n == 1 {
-		if err := q.add(mail.SecondStepFailed(u.Email, q.now, address)); err != nil {
+		if err := q.Add(mail.SecondStepFailed(u.Email, q.Now, address)); err != nil {
 			return false, err
 		}
 	}
-	locked, err := s.countFailure(ctx, tx, q, u, address, q.now)
+	locked, err := s.countFailure(ctx, tx, q, u, address, q.Now)
 	if err != nil || (n < padlock.MaxMFAFailures && !locked) {
 		return false, err
 	}
@@ -116,16 +116,16 @@ func (s *Service) countWrongCode(ctx context.Context, tx *store.Tx, q *mailQueue
 	return true, err
 }
 
-func (s *Service) recoveryCodeUsed(ctx context.Context, tx *store.Tx, q *mailQueue, u *padlock.User, address string) error {
+func (s *Service) recoveryCodeUsed(ctx context.Context, tx *store.Tx, q *MailQueue, u *padlock.User, address string) error {
 	left, err := tx.RecoveryCodesLeft(ctx, u.ID)
 	if err != nil {
 		return err
 	}
-	if err := tx.RecordEvent(ctx, event(u.AccountID, Actor{User: u, Address: address}, padlock.EventRecoveryCodeUsed, u.ID, fmt.Sprintf("%d left", left), q.now)); err != nil {
+	if err := tx.RecordEvent(ctx, Event(u.AccountID, Actor{User: u, Address: address}, padlock.EventRecoveryCodeUsed, u.ID, fmt.Sprintf("%d left", left), q.Now)); err != nil {
 		return err
 	}
 	if left <= LowRecoveryCodes {
-		return q.add(mail.RecoveryCodesLow(u.Email, left))
+		return q.Add(mail.RecoveryCodesLow(u.Email, left))
 	}
 	return nil
 }

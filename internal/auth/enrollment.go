@@ -62,8 +62,8 @@ func (s *Service) BeginEnrollment(ctx context.Context, c *Current) error {
 // a borrowed session cannot swap the factor; the old one stays in force
 // until the new one is confirmed.
 func (s *Service) ReplaceFactor(ctx context.Context, c *Current, password, code, address string) error {
-	return s.withPasswordAndCode(ctx, c, password, code, "move_", address, func(tx *store.Tx, q *mailQueue) error {
-		return tx.SaveEnrollment(ctx, c.Session.ID, c.User.ID, s.Sealer.Seal(c.User.ID, purposeTOTP, mfa.NewSecret()), q.now)
+	return s.withPasswordAndCode(ctx, c, password, code, "move_", address, func(tx *store.Tx, q *MailQueue) error {
+		return tx.SaveEnrollment(ctx, c.Session.ID, c.User.ID, s.Sealer.Seal(c.User.ID, purposeTOTP, mfa.NewSecret()), q.Now)
 	})
 }
 
@@ -124,7 +124,7 @@ func (s *Service) ConfirmEnrollment(ctx context.Context, c *Current, code, addre
 		return nil, padlock.FieldError("code", "Enter the 6-digit code your authenticator app shows.")
 	}
 	var upgraded *SignedIn
-	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+	err := s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
 		if _, err := tx.LockUser(ctx, c.User.ID); err != nil {
 			return err
 		}
@@ -136,11 +136,11 @@ func (s *Service) ConfirmEnrollment(ctx context.Context, c *Current, code, addre
 		if err != nil {
 			return err
 		}
-		step, ok := mfa.MatchStep(secret, code, q.now)
+		step, ok := mfa.MatchStep(secret, code, q.Now)
 		if !ok {
 			return ErrWrongCode
 		}
-		if err := s.activateFactor(ctx, tx, c.User.ID, sess.ID, secret, step, q.now); err != nil {
+		if err := s.activateFactor(ctx, tx, c.User.ID, sess.ID, secret, step, q.Now); err != nil {
 			return err
 		}
 		u, err := tx.UserByID(ctx, c.User.ID)
@@ -152,7 +152,7 @@ func (s *Service) ConfirmEnrollment(ctx context.Context, c *Current, code, addre
 			if _, err := tx.DeleteSession(ctx, sess.ID); err != nil {
 				return err
 			}
-			if upgraded, err = s.beginSession(ctx, tx, sessionStart{user: u, first: sess.FirstStep, proved: padlock.ProofEnrolled, address: address, replaces: sess}, q.now); err != nil {
+			if upgraded, err = s.beginSession(ctx, tx, sessionStart{user: u, first: sess.FirstStep, proved: padlock.ProofEnrolled, address: address, replaces: sess}, q.Now); err != nil {
 				return err
 			}
 			revealTo = upgraded.Session.ID
@@ -160,10 +160,10 @@ func (s *Service) ConfirmEnrollment(ctx context.Context, c *Current, code, addre
 		if err := s.newRecoveryCodes(ctx, tx, q, u.ID, revealTo); err != nil {
 			return err
 		}
-		if err := q.add(mail.MFAEnabled(u.Email, q.now)); err != nil {
+		if err := q.Add(mail.MFAEnabled(u.Email, q.Now)); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, event(u.AccountID, Actor{User: u, Address: address}, padlock.EventMFAEnabled, u.ID, "authenticator app", q.now))
+		return tx.RecordEvent(ctx, Event(u.AccountID, Actor{User: u, Address: address}, padlock.EventMFAEnabled, u.ID, "authenticator app", q.Now))
 	})
 	return upgraded, err
 }
@@ -196,18 +196,18 @@ func provedItself(sess *padlock.Session) bool {
 
 // newRecoveryCodes replaces the user's codes and keeps the new ones, sealed,
 // for the one session that may see them, once.
-func (s *Service) newRecoveryCodes(ctx context.Context, tx *store.Tx, q *mailQueue, userID, sessionID int64) error {
+func (s *Service) newRecoveryCodes(ctx context.Context, tx *store.Tx, q *MailQueue, userID, sessionID int64) error {
 	codes := mfa.NewRecoveryCodes()
 	hashes := make([][]byte, len(codes))
 	for i, c := range codes {
 		n, _ := mfa.NormalizeCode(c)
 		hashes[i] = mfa.HashRecoveryCode(s.Sealer.RecoveryKey(), n)
 	}
-	if err := tx.ReplaceRecoveryCodes(ctx, userID, hashes, q.now); err != nil {
+	if err := tx.ReplaceRecoveryCodes(ctx, userID, hashes, q.Now); err != nil {
 		return err
 	}
 	sealed := s.Sealer.Seal(userID, purposeRecovery, []byte(strings.Join(codes, "\n")))
-	return tx.SaveRecoveryReveal(ctx, sessionID, userID, sealed, q.now.Add(recoveryRevealTTL))
+	return tx.SaveRecoveryReveal(ctx, sessionID, userID, sealed, q.Now.Add(recoveryRevealTTL))
 }
 
 // RecoveryCodesToShow returns newly made codes to the session that made

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/mfa"
 	"github.com/padlock-mfa/padlock/internal/padlock"
@@ -39,6 +40,14 @@ func newServiceWith(t *testing.T, db *store.DB, p auth.HashParams, cfg auth.Conf
 	return svc, clock
 }
 
+// administer returns the admin service beside svc, on its database, rules
+// and clock, for tests that invite, deactivate or reactivate users.
+func administer(svc *auth.Service) *admin.Service {
+	a := admin.NewService(svc.DB, admin.ConfigFrom(svc.Config))
+	a.Now = svc.Now
+	return a
+}
+
 // setupAccount creates an account and its Administrator as the CLI does.
 func setupAccount(t *testing.T, svc *auth.Service, name, email string) *padlock.User {
 	t.Helper()
@@ -53,7 +62,7 @@ func setupAccount(t *testing.T, svc *auth.Service, name, email string) *padlock.
 // the emailed link.
 func invite(t *testing.T, svc *auth.Service, admin *padlock.User, email string, role padlock.Role) string {
 	t.Helper()
-	if _, err := svc.Invite(context.Background(), auth.Actor{User: admin}, 0, []string{email}, role); err != nil {
+	if _, err := administer(svc).Invite(context.Background(), auth.Actor{User: admin}, 0, []string{email}, role); err != nil {
 		t.Fatalf("invite %s: %v", email, err)
 	}
 	return mailToken(t, svc.DB, email, "invited", "/invitation/")

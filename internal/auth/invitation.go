@@ -2,97 +2,15 @@ package auth
 
 import (
 	"context"
-	"strings"
-	"time"
 
-	"github.com/padlock-mfa/padlock/internal/mail"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
 )
 
-// MaxInvitations bounds one submission of the invitation form.
-const MaxInvitations = 50
-
-// ParseEmails splits a list typed into a form (commas, spaces or lines) into
-// normalized, distinct addresses.
-func ParseEmails(field, raw string) ([]string, error) {
-	if err := padlock.CheckText(field, raw, padlock.MultiLine, padlock.MaxListLen); err != nil {
-		return nil, err
-	}
-	parts := strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
-	if len(parts) == 0 {
-		return nil, padlock.FieldError(field, "Enter at least one email address.")
-	}
-	if len(parts) > MaxInvitations {
-		return nil, padlock.FieldError(field, "Invite at most 50 people at a time.")
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, p := range parts {
-		e, err := padlock.NormalizeEmail(p)
-		if err != nil {
-			return nil, padlock.FieldError(field, "“"+p+"” is not a valid email address.")
-		}
-		if !seen[e] {
-			seen[e] = true
-			out = append(out, e)
-		}
-	}
-	return out, nil
-}
-
-// Invite creates invited users with the role, in the actor's account or,
-// when portalID is not 0, in that client portal of it, and emails each a
-// single-use link; it returns how many invitations it sent. Either every
-// address is invited or none is. An address that already has a Padlock
-// user, in this account or any other, gets the same answer as any other:
-// no user is created, nothing is recorded, and only its owner is told, by
-// email.
-func (s *Service) Invite(ctx context.Context, actor Actor, portalID int64, emails []string, role padlock.Role) (int, error) {
-	if err := mayInvite(actor, portalID, role); err != nil {
-		return 0, err
-	}
-	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		inv, err := invitationTo(ctx, tx, actor.User.AccountID, portalID)
-		if err != nil {
-			return err
-		}
-		for _, e := range emails {
-			inv.User = inv.invitee(e, role, q.now)
-			if err := s.inviteOne(ctx, tx, q, inv, actor); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	return len(emails), nil
-}
-
-// mayInvite checks the actor's role: Administrators and Managers invite
-// staff of lower rank to the account (an Administrator anyone), and people
-// at the client to a portal with a portal role.
-func mayInvite(actor Actor, portalID int64, role padlock.Role) error {
-	if portalID != 0 {
-		if err := mayManagePortals(actor); err != nil {
-			return err
-		}
-		if !role.IsPortalRole() {
-			return padlock.FieldError("role", "Choose Editor, Creator or Lite.")
-		}
-		return nil
-	}
-	if !actor.User.Role.Can(padlock.PermManageUsers) || !actor.User.Role.CanManage(role) {
-		return padlock.FieldError("role", "You may not invite users with this role.")
-	}
-	return nil
-}
-
-// invitationTo loads what an invitation joins: the account or, when
-// portalID is not 0, that portal of it.
-func invitationTo(ctx context.Context, tx *store.Tx, accountID, portalID int64) (*Invitation, error) {
+// InvitationTo loads what an invitation joins: the account or, when
+// portalID is not 0, that portal of it. The admin service fills in its
+// User to send the invitation.
+func InvitationTo(ctx context.Context, tx *store.Tx, accountID, portalID int64) (*Invitation, error) {
 	inv := &Invitation{}
 	var err error
 	if inv.Account, err = tx.Account(ctx, accountID); err != nil {
@@ -106,80 +24,9 @@ func invitationTo(ctx context.Context, tx *store.Tx, accountID, portalID int64) 
 	return inv, nil
 }
 
-// invitee is a new invited user of the account or portal, with the MFA
-// deadline its requirement sets: the account's grace period, or at once
-// for a portal.
-func (inv *Invitation) invitee(email string, role padlock.Role, now time.Time) *padlock.User {
-	u := &padlock.User{AccountID: inv.Account.ID, Email: email, Role: role, Status: padlock.StatusInvited, CreatedAt: now}
-	switch {
-	case inv.Portal != nil:
-		u.PortalID = inv.Portal.ID
-		if inv.Portal.RequiresMFA() {
-			u.MFADeadline = now
-		}
-	case inv.Account.RequiresMFA():
-		u.MFADeadline = padlock.MFADeadline(inv.Account.MFARequiredAt, now, inv.Account.MFAGraceDays)
-	}
-	return u
-}
-
-// inviteOne creates inv.User and sends the invitation or, when the address
-// already has a user anywhere, tells that user instead.
-func (s *Service) inviteOne(ctx context.Context, tx *store.Tx, q *mailQueue, inv *Invitation, actor Actor) error {
-	created, err := tx.CreateUserIfNew(ctx, inv.User, "")
-	if err != nil {
-		return err
-	}
-	if !created {
-		return q.add(mail.InvitationToExistingUser(inv.User.Email, inv.Joining(), actor.User.DisplayName()))
-	}
-	return s.sendInvitation(ctx, tx, q, inv, actor)
-}
-
-// sendInvitation voids inv.User's earlier links and mails a new one.
-func (s *Service) sendInvitation(ctx context.Context, tx *store.Tx, q *mailQueue, inv *Invitation, actor Actor) error {
-	u := inv.User
-	if err := tx.VoidTokens(ctx, store.TokenInvitation, u.ID, q.now); err != nil {
-		return err
-	}
-	token, hash := NewToken()
-	expires := q.now.Add(s.Config.InvitationTTL)
-	if err := tx.CreateToken(ctx, store.TokenInvitation, u.ID, hash, q.now, expires); err != nil {
-		return err
-	}
-	m := mail.InvitationData{To: u.Email, Inviter: actor.User.DisplayName(), Account: inv.Account.Name,
-		Link: s.link(u, "/invitation/"+token), Expires: expires}
-	if inv.Portal != nil {
-		m.Portal = inv.Portal.Name
-	}
-	if err := q.add(mail.Invitation(m)); err != nil {
-		return err
-	}
-	return tx.RecordEvent(ctx, event(inv.Account.ID, actor, padlock.EventInvited, u.ID, u.Email+" as "+u.Role.Label(), q.now))
-}
-
-// ResendInvitation voids a pending invitation's link and sends a new one.
-func (s *Service) ResendInvitation(ctx context.Context, actor Actor, userID int64) error {
-	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		u, err := s.manageable(ctx, tx, actor, userID)
-		if err != nil {
-			return err
-		}
-		if u.Status != padlock.StatusInvited {
-			return padlock.Errorf(padlock.ECONFLICT, "%s has already accepted the invitation.", u.Email)
-		}
-		inv, err := invitationTo(ctx, tx, u.AccountID, u.PortalID)
-		if err != nil {
-			return err
-		}
-		inv.User = u
-		return s.sendInvitation(ctx, tx, q, inv, actor)
-	})
-}
-
 // Invitation is one invitation: the invitee, and the account or portal of
-// it they join. Invite fills one in to send it, PeekInvitation to show it
-// on the acceptance page.
+// it they join. The admin service's Invite fills one in to send it,
+// PeekInvitation to show it on the acceptance page.
 type Invitation struct {
 	User    *padlock.User
 	Account *padlock.Account
@@ -205,7 +52,7 @@ func (s *Service) PeekInvitation(ctx context.Context, token string) (*Invitation
 	if err != nil || u.Status != padlock.StatusInvited {
 		return nil, errLinkInvalid
 	}
-	inv, err := invitationTo(ctx, conn, u.AccountID, u.PortalID)
+	inv, err := InvitationTo(ctx, conn, u.AccountID, u.PortalID)
 	if err != nil {
 		return nil, err
 	}
@@ -235,14 +82,14 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, password, a
 	if err != nil {
 		return nil, err
 	}
-	err = s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		if _, err := tx.UseToken(ctx, store.TokenInvitation, HashToken(token), q.now); err != nil {
+	err = s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+		if _, err := tx.UseToken(ctx, store.TokenInvitation, HashToken(token), q.Now); err != nil {
 			return errLinkInvalid
 		}
 		if err := tx.ActivateUser(ctx, inv.User.ID, name, hash); err != nil {
 			return errLinkInvalid
 		}
-		return tx.RecordEvent(ctx, event(inv.User.AccountID, Actor{User: inv.User, Address: address}, padlock.EventInviteAccepted, inv.User.ID, "", q.now))
+		return tx.RecordEvent(ctx, Event(inv.User.AccountID, Actor{User: inv.User, Address: address}, padlock.EventInviteAccepted, inv.User.ID, "", q.Now))
 	})
 	return inv.User, err
 }

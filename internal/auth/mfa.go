@@ -55,15 +55,15 @@ func (s *Service) confirmPassword(ctx context.Context, userID int64, password, f
 // held, after checking the user's password and a current second factor (a
 // code from the app or an unused recovery code, used up by the check). The
 // form's fields are named prefix+"password" and prefix+"code".
-func (s *Service) withPasswordAndCode(ctx context.Context, c *Current, password, code, prefix, address string, change func(*store.Tx, *mailQueue) error) error {
+func (s *Service) withPasswordAndCode(ctx context.Context, c *Current, password, code, prefix, address string, change func(*store.Tx, *MailQueue) error) error {
 	if err := s.confirmPassword(ctx, c.User.ID, password, prefix+"password"); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+	return s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
 		if _, err := tx.LockUser(ctx, c.User.ID); err != nil {
 			return err
 		}
-		proof, err := s.checkSecondFactor(ctx, tx, c.User.ID, code, q.now)
+		proof, err := s.checkSecondFactor(ctx, tx, c.User.ID, code, q.Now)
 		if err != nil {
 			return onField(err, prefix+"code")
 		}
@@ -91,14 +91,14 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, c *Current, passw
 	if !c.User.HasMFA() {
 		return padlock.Errorf(padlock.ECONFLICT, "Turn on MFA first.")
 	}
-	return s.withPasswordAndCode(ctx, c, password, code, "regen_", address, func(tx *store.Tx, q *mailQueue) error {
+	return s.withPasswordAndCode(ctx, c, password, code, "regen_", address, func(tx *store.Tx, q *MailQueue) error {
 		if err := s.newRecoveryCodes(ctx, tx, q, c.User.ID, c.Session.ID); err != nil {
 			return err
 		}
-		if err := q.add(mail.RecoveryCodesRegenerated(c.User.Email, q.now)); err != nil {
+		if err := q.Add(mail.RecoveryCodesRegenerated(c.User.Email, q.Now)); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, event(c.User.AccountID, Actor{User: c.User, Address: address}, padlock.EventRecoveryCodesRegenerated, c.User.ID, "", q.now))
+		return tx.RecordEvent(ctx, Event(c.User.AccountID, Actor{User: c.User, Address: address}, padlock.EventRecoveryCodesRegenerated, c.User.ID, "", q.Now))
 	})
 }
 
@@ -167,17 +167,17 @@ func (s *Service) DisableMFA(ctx context.Context, c *Current, password, code, ad
 	if required {
 		return padlock.Errorf(padlock.EFORBIDDEN, "Your account requires MFA, so it cannot be turned off.")
 	}
-	return s.withPasswordAndCode(ctx, c, password, code, "", address, func(tx *store.Tx, q *mailQueue) error {
+	return s.withPasswordAndCode(ctx, c, password, code, "", address, func(tx *store.Tx, q *MailQueue) error {
 		if _, err := tx.DeleteUnprovenSessions(ctx, c.User.ID, c.Session.ID); err != nil {
 			return err
 		}
 		if err := tx.DeleteFactors(ctx, c.User.ID); err != nil {
 			return err
 		}
-		if err := q.add(mail.MFADisabled(c.User.Email, q.now)); err != nil {
+		if err := q.Add(mail.MFADisabled(c.User.Email, q.Now)); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, event(c.User.AccountID, Actor{User: c.User, Address: address}, padlock.EventMFADisabled, c.User.ID, "by the user", q.now))
+		return tx.RecordEvent(ctx, Event(c.User.AccountID, Actor{User: c.User, Address: address}, padlock.EventMFADisabled, c.User.ID, "by the user", q.Now))
 	})
 }
 

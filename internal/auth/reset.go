@@ -16,7 +16,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, address strin
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+	return s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
 		c, err := tx.CredentialsByEmail(ctx, email)
 		if errors.Is(err, padlock.ErrNotFound) {
 			return nil
@@ -27,18 +27,18 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, address strin
 		if u.Status != padlock.StatusActive {
 			return nil
 		}
-		if err := tx.VoidTokens(ctx, store.TokenReset, u.ID, q.now); err != nil {
+		if err := tx.VoidTokens(ctx, store.TokenReset, u.ID, q.Now); err != nil {
 			return err
 		}
 		token, hash := NewToken()
-		expires := q.now.Add(s.Config.ResetTTL)
-		if err := tx.CreateToken(ctx, store.TokenReset, u.ID, hash, q.now, expires); err != nil {
+		expires := q.Now.Add(s.Config.ResetTTL)
+		if err := tx.CreateToken(ctx, store.TokenReset, u.ID, hash, q.Now, expires); err != nil {
 			return err
 		}
-		if err := q.add(mail.PasswordReset(u.Email, s.link(u, "/reset/"+token), expires)); err != nil {
+		if err := q.Add(mail.PasswordReset(u.Email, s.link(u, "/reset/"+token), expires)); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, event(u.AccountID, Actor{Address: address}, padlock.EventPasswordResetRequested, u.ID, "", q.now))
+		return tx.RecordEvent(ctx, Event(u.AccountID, Actor{Address: address}, padlock.EventPasswordResetRequested, u.ID, "", q.Now))
 	})
 }
 
@@ -69,8 +69,8 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, address st
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		if _, err := tx.UseToken(ctx, store.TokenReset, HashToken(token), q.now); err != nil {
+	return s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+		if _, err := tx.UseToken(ctx, store.TokenReset, HashToken(token), q.Now); err != nil {
 			return errLinkInvalid
 		}
 		if err := s.replacePassword(ctx, tx, q, u, hash, 0); err != nil {
@@ -81,13 +81,13 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, address st
 		if err := tx.ClearFailedAttempts(ctx, u.ID); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, event(u.AccountID, Actor{Address: address}, padlock.EventPasswordReset, u.ID, "reset link", q.now))
+		return tx.RecordEvent(ctx, Event(u.AccountID, Actor{Address: address}, padlock.EventPasswordReset, u.ID, "reset link", q.Now))
 	})
 }
 
 // replacePassword stores a new hash, ends every session but keep, and tells
 // the user by email.
-func (s *Service) replacePassword(ctx context.Context, tx *store.Tx, q *mailQueue, u *padlock.User, hash string, keep int64) error {
+func (s *Service) replacePassword(ctx context.Context, tx *store.Tx, q *MailQueue, u *padlock.User, hash string, keep int64) error {
 	if err := tx.SetPassword(ctx, u.ID, hash, true); err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (s *Service) replacePassword(ctx context.Context, tx *store.Tx, q *mailQueu
 			return err
 		}
 	}
-	return q.add(mail.PasswordChanged(u.Email, q.now))
+	return q.Add(mail.PasswordChanged(u.Email, q.Now))
 }
 
 // ChangePassword is My Settings > Password: the current password is checked
@@ -123,11 +123,11 @@ func (s *Service) ChangePassword(ctx context.Context, c *Current, current, next,
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+	return s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
 		if err := s.replacePassword(ctx, tx, q, c.User, hash, c.Session.ID); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, event(c.User.AccountID, Actor{User: c.User, Address: address}, padlock.EventPasswordChanged, c.User.ID, "", q.now))
+		return tx.RecordEvent(ctx, Event(c.User.AccountID, Actor{User: c.User, Address: address}, padlock.EventPasswordChanged, c.User.ID, "", q.Now))
 	})
 }
 
@@ -137,10 +137,10 @@ func (s *Service) ChangeName(ctx context.Context, c *Current, name, address stri
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+	return s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
 		if err := tx.SetUserName(ctx, c.User.ID, name); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, event(c.User.AccountID, Actor{User: c.User, Address: address}, padlock.EventNameChanged, c.User.ID, "", q.now))
+		return tx.RecordEvent(ctx, Event(c.User.AccountID, Actor{User: c.User, Address: address}, padlock.EventNameChanged, c.User.ID, "", q.Now))
 	})
 }

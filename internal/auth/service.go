@@ -42,9 +42,10 @@ func DefaultConfig() Config {
 	}
 }
 
-// Service carries out sign-in and account-membership changes. Each method is
+// Service carries out the ways in (setup, sign-in, SSO sign-in, accepting an
+// invitation, resets, unlocks), sessions and a user's own MFA. Each method is
 // one transaction: the change, its audit event and its email commit
-// together.
+// together. Account administration is admin.Service.
 type Service struct {
 	DB     *store.DB
 	Hasher *Hasher
@@ -66,35 +67,50 @@ func NewService(db *store.DB, h *Hasher, sealer *mfa.Sealer, cfg Config, logger 
 func (s *Service) now() time.Time { return s.Now().Truncate(time.Second) }
 
 // inTx runs fn in a transaction and wakes the mail worker if fn queued mail.
-func (s *Service) inTx(ctx context.Context, fn func(tx *store.Tx, q *mailQueue) error) error {
-	q := &mailQueue{}
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
-		q.tx, q.now, q.ctx = tx, s.now(), ctx
+func (s *Service) inTx(ctx context.Context, fn func(tx *store.Tx, q *MailQueue) error) error {
+	return InTx(ctx, s.DB, s.now, s.MailQueued, fn)
+}
+
+// InTx runs fn in one transaction on db, with a mail queue whose Now is
+// now() at the transaction's start, and calls wake (if not nil) after a
+// commit that queued mail. It is how every service call of auth and admin
+// holds its change, its audit event and its email together.
+func InTx(ctx context.Context, db *store.DB, now func() time.Time, wake func(), fn func(tx *store.Tx, q *MailQueue) error) error {
+	q := &MailQueue{}
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		q.tx, q.Now, q.ctx = tx, now(), ctx
 		return fn(tx, q)
 	})
-	if err == nil && q.n > 0 && s.MailQueued != nil {
-		s.MailQueued()
+	if err == nil && q.n > 0 && wake != nil {
+		wake()
 	}
 	return err
 }
 
-// mailQueue queues mail in the surrounding transaction.
-type mailQueue struct {
+// MailQueue queues mail in the surrounding transaction; Now is the
+// transaction's time, for its audit events and tokens.
+type MailQueue struct {
+	Now time.Time
 	ctx context.Context
 	tx  *store.Tx
-	now time.Time
 	n   int
 }
 
-func (q *mailQueue) add(m padlock.Mail) error {
+// Add writes m to the outbox in the transaction.
+func (q *MailQueue) Add(m padlock.Mail) error {
 	q.n++
-	return q.tx.EnqueueMail(q.ctx, m, q.now)
+	return q.tx.EnqueueMail(q.ctx, m, q.Now)
 }
 
 // link builds an absolute URL under the configured base, on the surface
 // where u signs in: a portal user's links lead to the portal.
 func (s *Service) link(u *padlock.User, path string) string {
-	return strings.TrimRight(s.Config.BaseURL, "/") + u.Surface().Prefix() + path
+	return Link(s.Config.BaseURL, u, path)
+}
+
+// Link builds an absolute URL under base, on the surface where u signs in.
+func Link(base string, u *padlock.User, path string) string {
+	return strings.TrimRight(base, "/") + u.Surface().Prefix() + path
 }
 
 // Actor is who asks for a change, and from where.
@@ -110,6 +126,8 @@ func (a Actor) id() int64 {
 	return a.User.ID
 }
 
-func event(accountID int64, a Actor, kind string, target int64, detail string, at time.Time) padlock.Event {
+// Event is the audit event of a change the actor made in the account, at
+// the transaction's time.
+func Event(accountID int64, a Actor, kind string, target int64, detail string, at time.Time) padlock.Event {
 	return padlock.Event{AccountID: accountID, ActorID: a.id(), TargetID: target, Kind: kind, Detail: detail, Address: a.Address, At: at}
 }

@@ -104,10 +104,10 @@ func (s *Service) alive(sess *padlock.Session, u *padlock.User, acct *padlock.Ac
 
 // SignOut ends a session on every node (it is deleted from the database).
 func (s *Service) SignOut(ctx context.Context, c *Current, address string) error {
-	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+	return s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
 		if _, err := tx.DeleteSession(ctx, c.Session.ID); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, event(c.User.AccountID, Actor{User: c.User, Address: address}, padlock.EventSignOut, c.User.ID, "", q.now))
+		return tx.RecordEvent(ctx, Event(c.User.AccountID, Actor{User: c.User, Address: address}, padlock.EventSignOut, c.User.ID, "", q.Now))
 	})
 }

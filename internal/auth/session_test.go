@@ -111,13 +111,13 @@ func TestSessionsEnd(t *testing.T) {
 		t.Run("deactivating a user ends all their sessions", func(t *testing.T) {
 			a, b := signIn(t, svc, "editor@acme.test"), signIn(t, svc, "editor@acme.test")
 			mine := signIn(t, svc, "admin@acme.test")
-			if err := svc.Deactivate(ctx, auth.Actor{User: admin}, editor.ID); err != nil {
+			if err := administer(svc).Deactivate(ctx, auth.Actor{User: admin}, editor.ID); err != nil {
 				t.Fatal(err)
 			}
 			wantNoSession(t, svc, a.Token)
 			wantNoSession(t, svc, b.Token)
 			wantSession(t, svc, mine.Token)
-			if err := svc.Reactivate(ctx, auth.Actor{User: admin}, editor.ID); err != nil {
+			if err := administer(svc).Reactivate(ctx, auth.Actor{User: admin}, editor.ID); err != nil {
 				t.Fatal(err)
 			}
 			wantNoSession(t, svc, a.Token) // reactivation brings no session back

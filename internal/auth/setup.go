@@ -41,13 +41,13 @@ func (in *SetupInput) Validate() error {
 // and whichever is used first ends them all by creating the account.
 func (s *Service) IssueSetupToken(ctx context.Context) (string, error) {
 	var token string
-	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+	err := s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
 		if n, err := tx.CountAccounts(ctx); err != nil || n > 0 {
 			return err
 		}
 		var hash []byte
 		token, hash = NewToken()
-		return tx.CreateToken(ctx, store.TokenSetup, 0, hash, q.now, q.now.Add(s.Config.SetupTTL))
+		return tx.CreateToken(ctx, store.TokenSetup, 0, hash, q.Now, q.Now.Add(s.Config.SetupTTL))
 	})
 	return token, err
 }
@@ -61,14 +61,14 @@ func (s *Service) SetupPending(ctx context.Context) (bool, error) {
 // SetupWithToken creates the first account from the web setup page. The
 // token is used up in the same transaction, so the link works once.
 func (s *Service) SetupWithToken(ctx context.Context, token string, in SetupInput, address string) (*padlock.User, error) {
-	return s.setup(ctx, in, address, func(tx *store.Tx, q *mailQueue) error {
+	return s.setup(ctx, in, address, func(tx *store.Tx, q *MailQueue) error {
 		if n, err := tx.CountAccounts(ctx); err != nil || n > 0 {
 			if err == nil {
 				err = errLinkInvalid
 			}
 			return err
 		}
-		if _, err := tx.UseToken(ctx, store.TokenSetup, HashToken(token), q.now); err != nil {
+		if _, err := tx.UseToken(ctx, store.TokenSetup, HashToken(token), q.Now); err != nil {
 			return errLinkInvalid
 		}
 		return nil
@@ -78,12 +78,12 @@ func (s *Service) SetupWithToken(ctx context.Context, token string, in SetupInpu
 // SetupFromCLI creates an account for the server's operator. Unlike the web
 // page it may add further accounts to a running installation.
 func (s *Service) SetupFromCLI(ctx context.Context, in SetupInput) (*padlock.User, error) {
-	return s.setup(ctx, in, "command line", func(tx *store.Tx, q *mailQueue) error {
-		return tx.VoidTokens(ctx, store.TokenSetup, 0, q.now)
+	return s.setup(ctx, in, "command line", func(tx *store.Tx, q *MailQueue) error {
+		return tx.VoidTokens(ctx, store.TokenSetup, 0, q.Now)
 	})
 }
 
-func (s *Service) setup(ctx context.Context, in SetupInput, address string, guard func(*store.Tx, *mailQueue) error) (*padlock.User, error) {
+func (s *Service) setup(ctx context.Context, in SetupInput, address string, guard func(*store.Tx, *MailQueue) error) (*padlock.User, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -92,20 +92,20 @@ func (s *Service) setup(ctx context.Context, in SetupInput, address string, guar
 		return nil, err
 	}
 	var u *padlock.User
-	err = s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+	err = s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
 		if err := guard(tx, q); err != nil {
 			return err
 		}
-		acct := &padlock.Account{Name: in.AccountName, CreatedAt: q.now, SessionIdle: s.Config.SessionIdle, SessionLifetime: s.Config.SessionLifetime}
+		acct := &padlock.Account{Name: in.AccountName, CreatedAt: q.Now, SessionIdle: s.Config.SessionIdle, SessionLifetime: s.Config.SessionLifetime}
 		if err := tx.CreateAccount(ctx, acct); err != nil {
 			return err
 		}
 		u = &padlock.User{AccountID: acct.ID, Email: in.Email, Name: in.Name, Role: padlock.RoleAdministrator,
-			Status: padlock.StatusActive, CreatedAt: q.now}
+			Status: padlock.StatusActive, CreatedAt: q.Now}
 		if err := tx.CreateUser(ctx, u, hash); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, event(acct.ID, Actor{User: u, Address: address}, padlock.EventAccountCreated, u.ID, acct.Name, q.now))
+		return tx.RecordEvent(ctx, Event(acct.ID, Actor{User: u, Address: address}, padlock.EventAccountCreated, u.ID, acct.Name, q.Now))
 	})
 	return u, err
 }

@@ -82,7 +82,7 @@ func (s *Service) checkPassword(ctx context.Context, email, password string) (cr
 // It commits like a wrong password does, so both answers take the same time.
 func (s *Service) recordUnknown(ctx context.Context, address string, now time.Time) error {
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
-		return tx.RecordEvent(ctx, event(0, Actor{Address: address}, padlock.EventSignInFailed, 0, "unknown email", now))
+		return tx.RecordEvent(ctx, Event(0, Actor{Address: address}, padlock.EventSignInFailed, 0, "unknown email", now))
 	})
 	if err != nil {
 		return err
@@ -91,7 +91,7 @@ func (s *Service) recordUnknown(ctx context.Context, address string, now time.Ti
 }
 
 func (s *Service) recordRefusal(ctx context.Context, u *padlock.User, address, reason string, now time.Time) error {
-	err := s.DB.Conn().RecordEvent(ctx, event(u.AccountID, Actor{Address: address}, padlock.EventSignInFailed, u.ID, reason, now))
+	err := s.DB.Conn().RecordEvent(ctx, Event(u.AccountID, Actor{Address: address}, padlock.EventSignInFailed, u.ID, reason, now))
 	if err != nil {
 		return err
 	}
@@ -100,8 +100,8 @@ func (s *Service) recordRefusal(ctx context.Context, u *padlock.User, address, r
 
 // recordFailure counts a wrong password.
 func (s *Service) recordFailure(ctx context.Context, u *padlock.User, address string, now time.Time) error {
-	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		if err := tx.RecordEvent(ctx, event(u.AccountID, Actor{Address: address}, padlock.EventSignInFailed, u.ID, "wrong password", now)); err != nil {
+	err := s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+		if err := tx.RecordEvent(ctx, Event(u.AccountID, Actor{Address: address}, padlock.EventSignInFailed, u.ID, "wrong password", now)); err != nil {
 			return err
 		}
 		_, err := s.countFailure(ctx, tx, q, u, address, now)
@@ -117,7 +117,7 @@ func (s *Service) recordFailure(ctx context.Context, u *padlock.User, address st
 // second factor) atomically; the failure that reaches the threshold locks
 // the user, ends their pending sign-ins and emails an unlock link. It
 // tells whether the user is now locked.
-func (s *Service) countFailure(ctx context.Context, tx *store.Tx, q *mailQueue, u *padlock.User, address string, now time.Time) (bool, error) {
+func (s *Service) countFailure(ctx context.Context, tx *store.Tx, q *MailQueue, u *padlock.User, address string, now time.Time) (bool, error) {
 	until := now.Add(s.Config.LockoutDuration)
 	n, err := tx.RecordFailedAttempt(ctx, u.ID, now, s.Config.LockoutThreshold, until)
 	if err != nil || n < s.Config.LockoutThreshold {
@@ -128,7 +128,7 @@ func (s *Service) countFailure(ctx context.Context, tx *store.Tx, q *mailQueue, 
 	}
 	a := Actor{Address: address}
 	detail := fmt.Sprintf("%d failures in a row; locked until %s", n, until.UTC().Format(time.RFC3339))
-	if err := tx.RecordEvent(ctx, event(u.AccountID, a, padlock.EventLockout, u.ID, detail, now)); err != nil {
+	if err := tx.RecordEvent(ctx, Event(u.AccountID, a, padlock.EventLockout, u.ID, detail, now)); err != nil {
 		return false, err
 	}
 	if err := tx.DeletePendingSessions(ctx, u.ID); err != nil {
@@ -138,7 +138,7 @@ func (s *Service) countFailure(ctx context.Context, tx *store.Tx, q *mailQueue, 
 	if err := tx.CreateToken(ctx, store.TokenUnlock, u.ID, hash, now, now.Add(s.Config.UnlockTTL)); err != nil {
 		return false, err
 	}
-	return true, q.add(mail.Unlock(u.Email, s.link(u, "/unlock/"+token), until))
+	return true, q.Add(mail.Unlock(u.Email, s.link(u, "/unlock/"+token), until))
 }
 
 // rehash stores a hash with the current parameters; failure only means the
@@ -160,7 +160,7 @@ func (s *Service) rehash(ctx context.Context, userID int64, password string) {
 func (s *Service) startSession(ctx context.Context, u *padlock.User, address string, now time.Time) (*SignedIn, error) {
 	var out *SignedIn
 	var refused string
-	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+	err := s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
 		cur, err := tx.LockUser(ctx, u.ID)
 		if err != nil {
 			return err
@@ -188,8 +188,8 @@ func (s *Service) startSession(ctx context.Context, u *padlock.User, address str
 // Unlock uses an emailed unlock link: the lock and the failure count are
 // cleared at once.
 func (s *Service) Unlock(ctx context.Context, token, address string) error {
-	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		t, err := tx.UseToken(ctx, store.TokenUnlock, HashToken(token), q.now)
+	return s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+		t, err := tx.UseToken(ctx, store.TokenUnlock, HashToken(token), q.Now)
 		if err != nil {
 			return errLinkInvalid
 		}
@@ -200,7 +200,7 @@ func (s *Service) Unlock(ctx context.Context, token, address string) error {
 		if err := tx.ClearFailedAttempts(ctx, u.ID); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, event(u.AccountID, Actor{Address: address}, padlock.EventUnlock, u.ID, "unlock link", q.now))
+		return tx.RecordEvent(ctx, Event(u.AccountID, Actor{Address: address}, padlock.EventUnlock, u.ID, "unlock link", q.Now))
 	})
 }
 
@@ -213,32 +213,41 @@ var ErrLinkInvalid = errLinkInvalid
 // UnlockByOperator clears a user's lock from the command line, audited as
 // done there.
 func (s *Service) UnlockByOperator(ctx context.Context, email string) (*padlock.User, error) {
-	return s.asOperator(ctx, email, func(tx *store.Tx, q *mailQueue, u *padlock.User) error {
+	return s.asOperator(ctx, email, func(tx *store.Tx, q *MailQueue, u *padlock.User) error {
 		if err := tx.ClearFailedAttempts(ctx, u.ID); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, event(u.AccountID, operator, padlock.EventUnlock, u.ID, "by the server's operator", q.now))
+		return tx.RecordEvent(ctx, Event(u.AccountID, Operator, padlock.EventUnlock, u.ID, "by the server's operator", q.Now))
 	})
 }
 
-// operator is the server's operator, acting from the command line.
-var operator = Actor{Address: "command line"}
+// Operator is the server's operator, acting from the command line.
+var Operator = Actor{Address: "command line"}
 
 // asOperator runs an operator's action on the user with the email, in one
 // transaction.
-func (s *Service) asOperator(ctx context.Context, email string, fn func(*store.Tx, *mailQueue, *padlock.User) error) (*padlock.User, error) {
+func (s *Service) asOperator(ctx context.Context, email string, fn func(*store.Tx, *MailQueue, *padlock.User) error) (*padlock.User, error) {
 	email, err := padlock.NormalizeEmail(email)
 	if err != nil {
 		return nil, err
 	}
 	var u *padlock.User
-	err = s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		c, err := tx.CredentialsByEmail(ctx, email)
-		if err != nil {
-			return notFoundAs(err, padlock.Errorf(padlock.ENOTFOUND, "No user has the email %s.", email))
+	err = s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+		var err error
+		if u, err = OperatorTarget(ctx, tx, email); err != nil {
+			return err
 		}
-		u = c.User
 		return fn(tx, q, u)
 	})
 	return u, err
+}
+
+// OperatorTarget finds in tx the user a command names by its normalized
+// email, for an operator's break-glass action.
+func OperatorTarget(ctx context.Context, tx *store.Tx, email string) (*padlock.User, error) {
+	c, err := tx.CredentialsByEmail(ctx, email)
+	if err != nil {
+		return nil, notFoundAs(err, padlock.Errorf(padlock.ENOTFOUND, "No user has the email %s.", email))
+	}
+	return c.User, nil
 }

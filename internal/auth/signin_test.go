@@ -20,7 +20,7 @@ func TestSignInRefusalsAllGiveTheSameAnswer(t *testing.T) {
 		admin := setupAccount(t, svc, "Acme IT", "admin@acme.test")
 		addUser(t, svc, admin, "gone@acme.test", padlock.RoleEditor)
 		gone := credentials(t, db, "gone@acme.test").User
-		if err := svc.Deactivate(ctx, auth.Actor{User: admin}, gone.ID); err != nil {
+		if err := administer(svc).Deactivate(ctx, auth.Actor{User: admin}, gone.ID); err != nil {
 			t.Fatal(err)
 		}
 		invite(t, svc, admin, "invited@acme.test", padlock.RoleEditor)

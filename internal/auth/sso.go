@@ -41,7 +41,7 @@ func (s *Service) SignInWithSSO(ctx context.Context, accountID int64, email, aut
 		out     *SignedIn
 		refused *ssoRefusal
 	)
-	err := s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+	err := s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
 		cfg, err := tx.SSOConfig(ctx, accountID)
 		if err != nil {
 			return err
@@ -55,7 +55,7 @@ func (s *Service) SignInWithSSO(ctx context.Context, accountID int64, email, aut
 			refused = r
 			return err
 		}
-		out, err = s.ssoSession(ctx, tx, &cfg.SSOConfig, u, authnContext, address, q.now)
+		out, err = s.ssoSession(ctx, tx, &cfg.SSOConfig, u, authnContext, address, q.Now)
 		return err
 	})
 	if err != nil {
@@ -70,7 +70,7 @@ func (s *Service) SignInWithSSO(ctx context.Context, accountID int64, email, aut
 // ssoUser finds the staff member the assertion names, or creates one just
 // in time. Another account's user and a portal user are "no user": an
 // identity provider speaks for its own account's staff only.
-func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, q *mailQueue, cfg *store.SSORecord, email, address string) (*padlock.User, *ssoRefusal, error) {
+func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, q *MailQueue, cfg *store.SSORecord, email, address string) (*padlock.User, *ssoRefusal, error) {
 	email, err := padlock.NormalizeEmail(email)
 	if err != nil {
 		return nil, &ssoRefusal{reason: "no email address in the assertion", err: ErrSSONoEmail}, nil
@@ -88,7 +88,7 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, q *mailQueue, cfg *
 		return nil, &ssoRefusal{reason: "no user " + email + " on this account's staff", err: ErrSSONoUser}, nil
 	case c.User.Status != padlock.StatusActive:
 		return nil, &ssoRefusal{reason: "user " + string(c.User.Status), target: c.User.ID, err: ErrSSOBlocked}, nil
-	case c.LockedUntil.After(q.now):
+	case c.LockedUntil.After(q.Now):
 		return nil, &ssoRefusal{reason: "locked", target: c.User.ID, err: ErrSSOBlocked}, nil
 	}
 	return c.User, nil, nil
@@ -96,20 +96,20 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, q *mailQueue, cfg *
 
 // createSSOUser adds an active user of the account's default SSO role. The
 // account's MFA requirement applies to them as to an invited user.
-func (s *Service) createSSOUser(ctx context.Context, tx *store.Tx, q *mailQueue, cfg *store.SSORecord, email, address string) (*padlock.User, error) {
+func (s *Service) createSSOUser(ctx context.Context, tx *store.Tx, q *MailQueue, cfg *store.SSORecord, email, address string) (*padlock.User, error) {
 	acct, err := tx.Account(ctx, cfg.AccountID)
 	if err != nil {
 		return nil, err
 	}
-	u := &padlock.User{AccountID: acct.ID, Email: email, Role: cfg.JITRole, Status: padlock.StatusActive, CreatedAt: q.now}
+	u := &padlock.User{AccountID: acct.ID, Email: email, Role: cfg.JITRole, Status: padlock.StatusActive, CreatedAt: q.Now}
 	if acct.RequiresMFA() {
-		u.MFADeadline = padlock.MFADeadline(acct.MFARequiredAt, q.now, acct.MFAGraceDays)
+		u.MFADeadline = padlock.MFADeadline(acct.MFARequiredAt, q.Now, acct.MFAGraceDays)
 	}
 	if err := tx.CreateUser(ctx, u, ""); err != nil {
 		return nil, err
 	}
 	detail := "just-in-time, as " + cfg.JITRole.Label()
-	if err := tx.RecordEvent(ctx, event(acct.ID, Actor{Address: address}, padlock.EventSSOUserCreated, u.ID, detail, q.now)); err != nil {
+	if err := tx.RecordEvent(ctx, Event(acct.ID, Actor{Address: address}, padlock.EventSSOUserCreated, u.ID, detail, q.Now)); err != nil {
 		return nil, err
 	}
 	return tx.UserByID(ctx, u.ID)
@@ -137,7 +137,7 @@ func (s *Service) ssoSession(ctx context.Context, tx *store.Tx, cfg *padlock.SSO
 			return nil, err
 		}
 	}
-	return out, tx.RecordEvent(ctx, event(u.AccountID, Actor{User: u, Address: address}, padlock.EventSSOSignIn, u.ID, next, now))
+	return out, tx.RecordEvent(ctx, Event(u.AccountID, Actor{User: u, Address: address}, padlock.EventSSOSignIn, u.ID, next, now))
 }
 
 // ssoOutcome describes where an SSO sign-in went, for the audit log.
@@ -154,7 +154,7 @@ func ssoOutcome(step padlock.Step, proved padlock.Proof, authnContext string) st
 }
 
 func (s *Service) recordSSORefusal(ctx context.Context, accountID int64, address string, r *ssoRefusal) error {
-	e := event(accountID, Actor{Address: address}, padlock.EventSSOFailed, r.target, r.reason, s.now())
+	e := Event(accountID, Actor{Address: address}, padlock.EventSSOFailed, r.target, r.reason, s.now())
 	if err := s.DB.Conn().RecordEvent(ctx, e); err != nil {
 		return err
 	}

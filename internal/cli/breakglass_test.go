@@ -158,10 +158,10 @@ func TestUserListShowsWhoHasMFA(t *testing.T) {
 		a.AddUser(t, ada, "bob@example.com", padlock.RoleLite)
 		a.AddUser(t, ada, "cy@example.com", padlock.RoleReadOnly)
 		eve := a.AddUser(t, ada, "eve@example.com", padlock.RoleEditor)
-		if _, err := a.Auth.Invite(ctx, auth.Actor{User: ada}, 0, []string{"dee@example.com"}, padlock.RoleCreator); err != nil {
+		if _, err := a.Admin.Invite(ctx, auth.Actor{User: ada}, 0, []string{"dee@example.com"}, padlock.RoleCreator); err != nil {
 			t.Fatal(err)
 		}
-		if err := a.Auth.Deactivate(ctx, auth.Actor{User: ada}, eve.ID); err != nil {
+		if err := a.Admin.Deactivate(ctx, auth.Actor{User: ada}, eve.ID); err != nil {
 			t.Fatal(err)
 		}
 		a.CreateAccount(t, "Beta IT", "zed@beta.example")

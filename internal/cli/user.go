@@ -65,7 +65,7 @@ func unlockUser(ctx context.Context, env Env, a *app.App, email string, _ bool) 
 }
 
 func resetUserMFA(ctx context.Context, env Env, a *app.App, email string, _ bool) error {
-	u, err := a.Auth.ResetMFAByOperator(ctx, email)
+	u, err := a.Admin.ResetMFAByOperator(ctx, email)
 	if err != nil {
 		return describe(err)
 	}

@@ -169,7 +169,7 @@ func (a *TestApp) CreateAccount(t testing.TB, name, email string) *padlock.User 
 func (a *TestApp) AddUser(t testing.TB, admin *padlock.User, email string, role padlock.Role) *padlock.User {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := a.Auth.Invite(ctx, auth.Actor{User: admin}, 0, []string{email}, role); err != nil {
+	if _, err := a.Admin.Invite(ctx, auth.Actor{User: admin}, 0, []string{email}, role); err != nil {
 		t.Fatalf("invite %s: %v", email, err)
 	}
 	msg := a.SMTP.WaitFor(t, email, "invit", 10*time.Second)

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 )
 
@@ -52,7 +52,7 @@ func (s *Server) accountSettingsSubmit(w http.ResponseWriter, r *http.Request) {
 		IdleMinutes: r.PostFormValue("session_idle_minutes"), LifetimeHour: r.PostFormValue("session_lifetime_hours")}
 	in, err := p.settings()
 	if err == nil {
-		err = s.auth.SaveAuthSettings(r.Context(), s.actor(r), in)
+		err = s.admin.SaveAuthSettings(r.Context(), s.actor(r), in)
 	}
 	if err != nil {
 		s.renderAccountSettings(w, r, &p, s.formError(r, &p.Page, err))
@@ -63,7 +63,7 @@ func (s *Server) accountSettingsSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 // settings parses the form's numbers, reporting each bad one beside it.
-func (p *accountSettingsPage) settings() (auth.AuthSettings, error) {
+func (p *accountSettingsPage) settings() (admin.AuthSettings, error) {
 	fe := padlock.FieldErrors{}
 	number := func(field, value, msg string) int {
 		n, err := strconv.Atoi(value)
@@ -72,7 +72,7 @@ func (p *accountSettingsPage) settings() (auth.AuthSettings, error) {
 		}
 		return n
 	}
-	in := auth.AuthSettings{RequireMFA: p.RequireMFA}
+	in := admin.AuthSettings{RequireMFA: p.RequireMFA}
 	in.GraceDays = number("grace_days", p.GraceDays, "Enter a whole number of days.")
 	in.SessionIdle = time.Duration(number("session_idle", p.IdleMinutes, "Enter a whole number of minutes.")) * time.Minute
 	in.SessionLifetime = time.Duration(number("session_lifetime", p.LifetimeHour, "Enter a whole number of hours.")) * time.Hour

@@ -62,7 +62,7 @@ func activityApp(t *testing.T, d string) (*testenv.TestApp, *padlock.User, *test
 	if status, _, _ := a.NewClient().PostForm(t, "/login", url.Values{"email": {"bea@acme.test"}, "password": {"not-her-password"}}); status != http.StatusUnprocessableEntity && status != http.StatusUnauthorized {
 		t.Fatalf("wrong password: %d", status)
 	}
-	if err := a.Auth.SetRole(t.Context(), actor(admin), bea.ID, padlock.RoleCreator); err != nil {
+	if err := a.Admin.SetRole(t.Context(), actor(admin), bea.ID, padlock.RoleCreator); err != nil {
 		t.Fatal(err)
 	}
 	c := a.NewClient()

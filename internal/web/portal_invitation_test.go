@@ -27,7 +27,7 @@ func TestAPortalInvitationNamesThePortalAndTheAccountWhoseItIs(t *testing.T) {
 		}
 
 		// The account's own invitation names the account, and no portal.
-		if _, err := a.Auth.Invite(t.Context(), actor(userByEmail(t, a, "admin@acme.test")), 0, []string{"staff@acme.test"}, padlock.RoleEditor); err != nil {
+		if _, err := a.Admin.Invite(t.Context(), actor(userByEmail(t, a, "admin@acme.test")), 0, []string{"staff@acme.test"}, padlock.RoleEditor); err != nil {
 			t.Fatal(err)
 		}
 		staff := a.SMTP.WaitFor(t, "staff@acme.test", "invit", 10*time.Second)

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
 )
@@ -67,14 +67,14 @@ func (s *Server) portalCreate(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	in := auth.PortalInput{Name: r.PostFormValue("name"), RequireMFA: r.PostFormValue("require_mfa") == "on"}
+	in := admin.PortalInput{Name: r.PostFormValue("name"), RequireMFA: r.PostFormValue("require_mfa") == "on"}
 	orgID, err := strconv.ParseInt(r.PostFormValue("organization"), 10, 64)
 	var portal *padlock.Portal
 	if err != nil {
 		err = padlock.FieldError("organization", "Choose an organization.")
 	} else {
 		in.OrganizationID = orgID
-		portal, err = s.auth.CreatePortal(r.Context(), s.actor(r), in)
+		portal, err = s.admin.CreatePortal(r.Context(), s.actor(r), in)
 	}
 	if err != nil {
 		p := portalsPage{Page: s.page(w, r, "New client portal", "portals"), Organization: r.PostFormValue("organization"), Name: in.Name, RequireMFA: in.RequireMFA}
@@ -104,8 +104,8 @@ func (s *Server) portalUpdate(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	in := auth.PortalInput{Name: r.PostFormValue("name"), RequireMFA: r.PostFormValue("require_mfa") == "on"}
-	if err := s.auth.UpdatePortal(r.Context(), s.actor(r), portal.ID, in); err != nil {
+	in := admin.PortalInput{Name: r.PostFormValue("name"), RequireMFA: r.PostFormValue("require_mfa") == "on"}
+	if err := s.admin.UpdatePortal(r.Context(), s.actor(r), portal.ID, in); err != nil {
 		p := portalsPage{Page: s.page(w, r, "Edit client portal", "portals"), Portal: portal, Name: in.Name, RequireMFA: in.RequireMFA}
 		s.renderPortalForm(w, r, &p, s.formError(r, &p.Page, err))
 		return
@@ -132,7 +132,7 @@ func (s *Server) portalDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) portalDelete(w http.ResponseWriter, r *http.Request) {
 	portal, err := s.portalOf(r)
 	if err == nil {
-		err = s.auth.DeletePortal(r.Context(), s.actor(r), portal.ID)
+		err = s.admin.DeletePortal(r.Context(), s.actor(r), portal.ID)
 	}
 	if err != nil {
 		s.error(w, r, err)
@@ -173,17 +173,7 @@ func (s *Server) portalInvite(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	emails, err := auth.ParseEmails("emails", r.PostFormValue("emails"))
-	var invited int
-	if err == nil {
-		role, rerr := padlock.ParseRole(r.PostFormValue("role"))
-		if rerr != nil {
-			rerr = padlock.FieldError("role", "Choose Editor, Creator or Lite.")
-		} else {
-			invited, rerr = s.auth.Invite(r.Context(), s.actor(r), portal.ID, emails, role)
-		}
-		err = rerr
-	}
+	invited, err := s.inviteFromForm(r, portal.ID, "Choose Editor, Creator or Lite.")
 	if err != nil {
 		p := portalsPage{Page: s.page(w, r, portal.Name, "portals"), Portal: portal, Emails: r.PostFormValue("emails"), Role: r.PostFormValue("role")}
 		s.renderPortalPage(w, r, &p, s.formError(r, &p.Page, err))
@@ -237,7 +227,7 @@ func (s *Server) renderPortalUser(w http.ResponseWriter, r *http.Request, page s
 func (s *Server) portalUserReset(w http.ResponseWriter, r *http.Request) {
 	portal, u, err := s.portalUserOf(r)
 	if err == nil {
-		err = s.auth.ResetPortalUserMFA(r.Context(), s.actor(r), portal.ID, u.ID)
+		err = s.admin.ResetPortalUserMFA(r.Context(), s.actor(r), portal.ID, u.ID)
 	}
 	if err != nil {
 		s.error(w, r, err)

@@ -26,7 +26,7 @@ func (s *Server) userResetMFAConfirm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) userResetMFA(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err == nil {
-		err = s.auth.ResetMFA(r.Context(), s.actor(r), id)
+		err = s.admin.ResetMFA(r.Context(), s.actor(r), id)
 	}
 	if err != nil {
 		s.error(w, r, err)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/docs"
 	"github.com/padlock-mfa/padlock/internal/sso"
@@ -20,6 +21,7 @@ import (
 type Options struct {
 	DB            *store.DB
 	Auth          *auth.Service
+	Admin         *admin.Service
 	Docs          *docs.Service
 	Logger        *slog.Logger
 	SecureCookies bool // the public URL is https
@@ -35,6 +37,7 @@ type Options struct {
 type Server struct {
 	db      *store.DB
 	auth    *auth.Service
+	admin   *admin.Service
 	docs    *docs.Service
 	logger  *slog.Logger
 	assets  *Assets
@@ -55,7 +58,7 @@ func New(o Options) (*Server, error) {
 	if o.DBTimeout <= 0 {
 		o.DBTimeout = 5 * time.Second
 	}
-	s := &Server{db: o.DB, auth: o.Auth, docs: o.Docs, logger: o.Logger, assets: assets, opts: o}
+	s := &Server{db: o.DB, auth: o.Auth, admin: o.Admin, docs: o.Docs, logger: o.Logger, assets: assets, opts: o}
 	s.avail.probeEvery.Store(int64(DefaultProbeInterval))
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err

@@ -49,10 +49,10 @@ func TestEveryRefusedSignInGetsTheSameAnswer(t *testing.T) {
 		a := testenv.StartApp(t, d, testenv.Options{})
 		admin := a.CreateAccount(t, "Acme IT", "admin@acme.test")
 		a.AddUser(t, admin, "gone@acme.test", padlock.RoleEditor)
-		if err := a.Auth.Deactivate(t.Context(), actor(admin), userID(t, a, "gone@acme.test")); err != nil {
+		if err := a.Admin.Deactivate(t.Context(), actor(admin), userID(t, a, "gone@acme.test")); err != nil {
 			t.Fatal(err)
 		}
-		a.Auth.Invite(t.Context(), actor(admin), 0, []string{"invited@acme.test"}, padlock.RoleLite)
+		a.Admin.Invite(t.Context(), actor(admin), 0, []string{"invited@acme.test"}, padlock.RoleLite)
 		cases := []struct{ name, email, password string }{
 			{"an unknown email", "nobody@acme.test", testenv.Password},
 			{"a wrong password", "admin@acme.test", "wrong-password-entirely"},

@@ -314,7 +314,7 @@ func TestAnSSODomainNeedsAStaffMemberWhoSignedInThereAndBelongsToOneAccount(t *t
 		}
 
 		t.Run("an invited address does not prove a domain", func(t *testing.T) {
-			if _, err := a.Auth.Invite(t.Context(), auth.Actor{User: beta.user}, 0, []string{"ceo@acme.test"}, padlock.RoleEditor); err != nil {
+			if _, err := a.Admin.Invite(t.Context(), auth.Actor{User: beta.user}, 0, []string{"ceo@acme.test"}, padlock.RoleEditor); err != nil {
 				t.Fatal(err)
 			}
 			refused(t, "beta.test acme.test", "No active user of this account who has signed in")

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
@@ -47,26 +48,30 @@ func (s *Server) userInvite(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	c := currentFrom(r.Context())
-	emails, err := auth.ParseEmails("emails", r.PostFormValue("emails"))
-	var role padlock.Role
-	if err == nil {
-		if role, err = padlock.ParseRole(r.PostFormValue("role")); err != nil {
-			err = padlock.FieldError("role", "Choose a role.")
-		}
-	}
-	var invited int
-	if err == nil {
-		invited, err = s.auth.Invite(r.Context(), s.actor(r), 0, emails, role)
-	}
+	invited, err := s.inviteFromForm(r, 0, "Choose a role.")
 	if err != nil {
 		p := usersPage{Page: s.page(w, r, "Invite users", "account"), Emails: r.PostFormValue("emails"), Role: r.PostFormValue("role")}
-		p.Assignable = c.User.Role.AssignableRoles()
+		p.Assignable = currentFrom(r.Context()).User.Role.AssignableRoles()
 		s.render(w, r, s.formError(r, &p.Page, err), "user_new", p)
 		return
 	}
 	s.setFlash(w, strconv.Itoa(invited)+" invitation(s) sent.")
 	redirect(w, r, "/account/users")
+}
+
+// inviteFromForm invites the form's addresses with the form's role to the
+// account or, when portalID is not 0, to that portal; badRole is the role
+// field's message when the role is not one.
+func (s *Server) inviteFromForm(r *http.Request, portalID int64, badRole string) (int, error) {
+	emails, err := admin.ParseEmails("emails", r.PostFormValue("emails"))
+	if err != nil {
+		return 0, err
+	}
+	role, err := padlock.ParseRole(r.PostFormValue("role"))
+	if err != nil {
+		return 0, padlock.FieldError("role", badRole)
+	}
+	return s.admin.Invite(r.Context(), s.actor(r), portalID, emails, role)
 }
 
 func (s *Server) actor(r *http.Request) auth.Actor {
@@ -106,12 +111,14 @@ func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) {
 // notice, or shows the error.
 func (s *Server) userAction(w http.ResponseWriter, r *http.Request, done string, fn func(id int64) error) {
 	id, err := pathID(r, "id")
-	if err == nil && s.parseForm(w, r) {
-		err = fn(id)
-	} else if err == nil {
+	if err != nil {
+		s.error(w, r, err)
 		return
 	}
-	if err != nil {
+	if !s.parseForm(w, r) {
+		return
+	}
+	if err := fn(id); err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -125,24 +132,24 @@ func (s *Server) userRoleSubmit(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		return s.auth.SetRole(r.Context(), s.actor(r), id, role)
+		return s.admin.SetRole(r.Context(), s.actor(r), id, role)
 	})
 }
 
 func (s *Server) userDeactivate(w http.ResponseWriter, r *http.Request) {
 	s.userAction(w, r, "User deactivated; their sessions have ended.", func(id int64) error {
-		return s.auth.Deactivate(r.Context(), s.actor(r), id)
+		return s.admin.Deactivate(r.Context(), s.actor(r), id)
 	})
 }
 
 func (s *Server) userReactivate(w http.ResponseWriter, r *http.Request) {
 	s.userAction(w, r, "User reactivated.", func(id int64) error {
-		return s.auth.Reactivate(r.Context(), s.actor(r), id)
+		return s.admin.Reactivate(r.Context(), s.actor(r), id)
 	})
 }
 
 func (s *Server) userResend(w http.ResponseWriter, r *http.Request) {
 	s.userAction(w, r, "A new invitation has been sent.", func(id int64) error {
-		return s.auth.ResendInvitation(r.Context(), s.actor(r), id)
+		return s.admin.ResendInvitation(r.Context(), s.actor(r), id)
 	})
 }

@@ -59,7 +59,7 @@ func TestResendingAnInvitationVoidsTheOldLink(t *testing.T) {
 	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	admin := a.CreateAccount(t, "Acme IT", "admin@acme.test")
-	a.Auth.Invite(t.Context(), actor(admin), 0, []string{"dee@acme.test"}, padlock.RoleLite)
+	a.Admin.Invite(t.Context(), actor(admin), 0, []string{"dee@acme.test"}, padlock.RoleLite)
 	first := testenv.LinkToken(t, a.SMTP.WaitFor(t, "dee@acme.test", "invit", 10*time.Second).Body, "/invitation/")
 	c := a.NewClient()
 	c.SignIn(t, "admin@acme.test", testenv.Password)

@@ -1,8 +1,9 @@
-package auth
+package admin
 
 import (
 	"context"
 
+	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
 )
@@ -10,7 +11,7 @@ import (
 // manageable loads a user of the actor's account that the actor may manage:
 // another account's user is "not found", one the actor outranks not is
 // "forbidden".
-func (s *Service) manageable(ctx context.Context, tx *store.Tx, actor Actor, userID int64) (*padlock.User, error) {
+func (s *Service) manageable(ctx context.Context, tx *store.Tx, actor auth.Actor, userID int64) (*padlock.User, error) {
 	if !actor.User.Role.Can(padlock.PermManageUsers) {
 		return nil, padlock.Errorf(padlock.EFORBIDDEN, "You may not manage users.")
 	}
@@ -44,8 +45,8 @@ func keepAnAdministrator(ctx context.Context, tx *store.Tx, u *padlock.User) err
 }
 
 // SetRole changes another user's role.
-func (s *Service) SetRole(ctx context.Context, actor Actor, userID int64, role padlock.Role) error {
-	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+func (s *Service) SetRole(ctx context.Context, actor auth.Actor, userID int64, role padlock.Role) error {
+	return s.inTx(ctx, func(tx *store.Tx, q *auth.MailQueue) error {
 		u, err := s.manageable(ctx, tx, actor, userID)
 		if err != nil {
 			return err
@@ -64,14 +65,14 @@ func (s *Service) SetRole(ctx context.Context, actor Actor, userID int64, role p
 		if err := tx.SetUserRole(ctx, u.AccountID, u.ID, role); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, event(u.AccountID, actor, padlock.EventRoleChanged, u.ID, u.Role.Label()+" → "+role.Label(), q.now))
+		return tx.RecordEvent(ctx, auth.Event(u.AccountID, actor, padlock.EventRoleChanged, u.ID, u.Role.Label()+" → "+role.Label(), q.Now))
 	})
 }
 
 // Deactivate stops a user from signing in and ends all their sessions at
 // once, on every node.
-func (s *Service) Deactivate(ctx context.Context, actor Actor, userID int64) error {
-	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+func (s *Service) Deactivate(ctx context.Context, actor auth.Actor, userID int64) error {
+	return s.inTx(ctx, func(tx *store.Tx, q *auth.MailQueue) error {
 		u, err := s.manageable(ctx, tx, actor, userID)
 		if err != nil {
 			return err
@@ -91,17 +92,17 @@ func (s *Service) Deactivate(ctx context.Context, actor Actor, userID int64) err
 		if _, err := tx.DeleteUserSessions(ctx, u.ID, 0); err != nil {
 			return err
 		}
-		if err := tx.VoidTokens(ctx, store.TokenInvitation, u.ID, q.now); err != nil {
+		if err := tx.VoidTokens(ctx, store.TokenInvitation, u.ID, q.Now); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, event(u.AccountID, actor, padlock.EventDeactivated, u.ID, "", q.now))
+		return tx.RecordEvent(ctx, auth.Event(u.AccountID, actor, padlock.EventDeactivated, u.ID, "", q.Now))
 	})
 }
 
 // Reactivate lets a deactivated user sign in again. A user who never
 // accepted their invitation goes back to "invited" and needs a new link.
-func (s *Service) Reactivate(ctx context.Context, actor Actor, userID int64) error {
-	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+func (s *Service) Reactivate(ctx context.Context, actor auth.Actor, userID int64) error {
+	return s.inTx(ctx, func(tx *store.Tx, q *auth.MailQueue) error {
 		u, err := s.manageable(ctx, tx, actor, userID)
 		if err != nil {
 			return err
@@ -120,6 +121,6 @@ func (s *Service) Reactivate(ctx context.Context, actor Actor, userID int64) err
 		if err := tx.SetUserStatus(ctx, u.AccountID, u.ID, status); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, event(u.AccountID, actor, padlock.EventReactivated, u.ID, "", q.now))
+		return tx.RecordEvent(ctx, auth.Event(u.AccountID, actor, padlock.EventReactivated, u.ID, "", q.Now))
 	})
 }

@@ -1,4 +1,4 @@
-package auth_test
+package admin_test
 
 import (
 	"context"

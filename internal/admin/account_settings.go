@@ -1,10 +1,11 @@
-package auth
+package admin
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/mail"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
@@ -46,14 +47,14 @@ var ErrSetUpYourOwnMFA = padlock.FieldError("require_mfa", "Set up MFA for yours
 // session limits. Turning the requirement on stores every user's deadline
 // and emails each user without MFA; changing the grace recomputes the
 // deadlines; turning it off leaves everyone's MFA in place.
-func (s *Service) SaveAuthSettings(ctx context.Context, actor Actor, in AuthSettings) error {
+func (s *Service) SaveAuthSettings(ctx context.Context, actor auth.Actor, in AuthSettings) error {
 	if !actor.User.Role.Can(padlock.PermManageSecurity) {
 		return padlock.Errorf(padlock.EFORBIDDEN, "You may not change the account's settings.")
 	}
 	if err := in.validate(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
+	return s.inTx(ctx, func(tx *store.Tx, q *auth.MailQueue) error {
 		if err := tx.LockAccount(ctx, actor.User.AccountID); err != nil {
 			return err
 		}
@@ -80,7 +81,7 @@ func (s *Service) SaveAuthSettings(ctx context.Context, actor Actor, in AuthSett
 // mayChangeSettings lets a Manager only tighten the settings: turn the
 // requirement on, shorten the grace period and the session limits. Turning
 // the requirement off or lengthening any of them is for Administrators.
-func mayChangeSettings(actor Actor, acct *padlock.Account, in AuthSettings) error {
+func mayChangeSettings(actor auth.Actor, acct *padlock.Account, in AuthSettings) error {
 	if actor.User.Role == padlock.RoleAdministrator {
 		return nil
 	}
@@ -100,15 +101,15 @@ func mayChangeSettings(actor Actor, acct *padlock.Account, in AuthSettings) erro
 	return fe.Forbidden()
 }
 
-func (s *Service) applyAuthSettings(ctx context.Context, tx *store.Tx, q *mailQueue, actor Actor, acct *padlock.Account, in AuthSettings) error {
+func (s *Service) applyAuthSettings(ctx context.Context, tx *store.Tx, q *auth.MailQueue, actor auth.Actor, acct *padlock.Account, in AuthSettings) error {
 	record := func(kind, detail string) error {
-		return tx.RecordEvent(ctx, event(acct.ID, actor, kind, 0, detail, q.now))
+		return tx.RecordEvent(ctx, auth.Event(acct.ID, actor, kind, 0, detail, q.Now))
 	}
 	was := *acct
 	acct.MFAGraceDays, acct.SessionIdle, acct.SessionLifetime = in.GraceDays, in.SessionIdle, in.SessionLifetime
 	switch {
 	case in.RequireMFA && !was.RequiresMFA():
-		acct.MFARequiredAt = q.now
+		acct.MFARequiredAt = q.Now
 		if err := record(padlock.EventMFARequiredOn, graceText(in.GraceDays)); err != nil {
 			return err
 		}
@@ -146,7 +147,7 @@ func (s *Service) applyAuthSettings(ctx context.Context, tx *store.Tx, q *mailQu
 }
 
 // noticeUsersWithoutMFA emails everyone the new requirement will stop.
-func (s *Service) noticeUsersWithoutMFA(ctx context.Context, tx *store.Tx, q *mailQueue, actor Actor, acct *padlock.Account) error {
+func (s *Service) noticeUsersWithoutMFA(ctx context.Context, tx *store.Tx, q *auth.MailQueue, actor auth.Actor, acct *padlock.Account) error {
 	users, err := tx.UsersWithoutMFA(ctx, acct.ID, 0)
 	if err != nil {
 		return err
@@ -156,11 +157,11 @@ func (s *Service) noticeUsersWithoutMFA(ctx context.Context, tx *store.Tx, q *ma
 		if acct.MFAGraceDays > 0 {
 			deadline = padlock.MFADeadline(acct.MFARequiredAt, u.CreatedAt, acct.MFAGraceDays)
 		}
-		if err := q.add(mail.MFARequiredNotice(u.Email, acct.Name, deadline, s.link(u, "/login"))); err != nil {
+		if err := q.Add(mail.MFARequiredNotice(u.Email, acct.Name, deadline, s.link(u, "/login"))); err != nil {
 			return err
 		}
 	}
-	return tx.RecordEvent(ctx, event(acct.ID, actor, padlock.EventEnforcementNotice, 0, fmt.Sprintf("emailed %d user(s) without MFA", len(users)), q.now))
+	return tx.RecordEvent(ctx, auth.Event(acct.ID, actor, padlock.EventEnforcementNotice, 0, fmt.Sprintf("emailed %d user(s) without MFA", len(users)), q.Now))
 }
 
 func graceText(days int) string {
@@ -168,58 +169,4 @@ func graceText(days int) string {
 		return "no grace period"
 	}
 	return fmt.Sprintf("%d-day grace period", days)
-}
-
-// ResetMFA removes every factor and recovery code of another user, ends all
-// their sessions and pending sign-ins on every node, and emails them. They
-// set MFA up again at their next sign-in (forced if the account requires
-// it: no new grace period).
-func (s *Service) ResetMFA(ctx context.Context, actor Actor, userID int64) error {
-	return s.inTx(ctx, func(tx *store.Tx, q *mailQueue) error {
-		if !actor.User.Role.Can(padlock.PermManageUsers) {
-			return padlock.Errorf(padlock.EFORBIDDEN, "You may not reset MFA.")
-		}
-		u, err := tx.User(ctx, actor.User.AccountID, userID)
-		if err != nil {
-			return err
-		}
-		if u.ID == actor.User.ID {
-			return padlock.Errorf(padlock.ECONFLICT, "You cannot reset your own MFA; another administrator can, or use My Settings > MFA.")
-		}
-		if !actor.User.Role.CanResetMFA(u.Role) {
-			return padlock.Errorf(padlock.EFORBIDDEN, "Only an Administrator may reset an Administrator's MFA.")
-		}
-		return s.resetMFA(ctx, tx, q, u, actor, actor.User.DisplayName())
-	})
-}
-
-// ResetMFAByOperator is the break-glass path of `padlock user reset-mfa`:
-// the server's operator resets anyone, audited as done from the command line.
-func (s *Service) ResetMFAByOperator(ctx context.Context, email string) (*padlock.User, error) {
-	return s.asOperator(ctx, email, func(tx *store.Tx, q *mailQueue, u *padlock.User) error {
-		return s.resetMFA(ctx, tx, q, u, operator, "The server's operator")
-	})
-}
-
-func (s *Service) resetMFA(ctx context.Context, tx *store.Tx, q *mailQueue, u *padlock.User, actor Actor, by string) error {
-	if err := tx.DeleteFactors(ctx, u.ID); err != nil {
-		return err
-	}
-	if err := tx.ResetCredentials(ctx, u.ID); err != nil {
-		return err
-	}
-	if _, err := tx.DeleteUserSessions(ctx, u.ID, 0); err != nil {
-		return err
-	}
-	if err := tx.SetMFAReset(ctx, u.ID, q.now); err != nil {
-		return err
-	}
-	if err := q.add(mail.MFAResetNotice(u.Email, by, q.now)); err != nil {
-		return err
-	}
-	detail := "by " + by
-	if actor.User != nil {
-		detail = "by " + actor.User.Email
-	}
-	return tx.RecordEvent(ctx, event(u.AccountID, actor, padlock.EventMFAReset, u.ID, detail, q.now))
 }

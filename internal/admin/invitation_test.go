@@ -1,0 +1,91 @@
+package admin_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/padlock-mfa/padlock/internal/admin"
+	"github.com/padlock-mfa/padlock/internal/auth"
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
+	"github.com/padlock-mfa/padlock/internal/testenv"
+)
+
+func TestParseEmails(t *testing.T) {
+	many := func(n int) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "user%d@acme.test\n", i)
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name    string
+		raw     string
+		want    []string
+		refused string // part of the message; "" means accepted
+	}{
+		{"commas, semicolons, spaces and lines all separate addresses", "a@acme.test, b@acme.test;c@acme.test\r\nd@acme.test\te@acme.test",
+			[]string{"a@acme.test", "b@acme.test", "c@acme.test", "d@acme.test", "e@acme.test"}, ""},
+		{"addresses are lower-cased and repeats dropped, keeping the first order", "B@Acme.test\nb@acme.test, a@acme.test,,B@ACME.TEST",
+			[]string{"b@acme.test", "a@acme.test"}, ""},
+		{"fifty addresses are accepted", many(50), nil, ""},
+		{"fifty-one addresses are refused", many(51), nil, "at most 50"},
+		{"an empty list is refused", " ,\n ", nil, "at least one"},
+		{"a bad address is refused by name", "a@acme.test, not-an-address, b@acme.test", nil, "not-an-address"},
+		{"an address with a display name is refused", "a@acme.test\n<b@acme.test>", nil, "<b@acme.test>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := admin.ParseEmails("emails", tt.raw)
+			if tt.refused != "" {
+				var e *padlock.Error
+				if !errors.As(err, &e) || e.Fields.Message("emails") == "" || !strings.Contains(e.Message, tt.refused) {
+					t.Fatalf("ParseEmails = %v, %v; want an error on emails saying %q", got, err, tt.refused)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			if tt.want == nil && len(got) != strings.Count(tt.raw, "\n") {
+				t.Errorf("%d addresses, want %d", len(got), strings.Count(tt.raw, "\n"))
+			}
+			if tt.want != nil && !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("ParseEmails = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestInvitingAnExistingEmailInvitesTheOthersAndTellsOnlyItsOwner(t *testing.T) {
+	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc, _ := newService(t, db)
+		admin := setupAccount(t, svc, "Acme IT", "admin@acme.test")
+		takeMail(t, db)
+		n, err := svc.Invite(ctx, auth.Actor{User: admin}, 0, []string{"one@acme.test", "admin@acme.test", "two@acme.test"}, padlock.RoleEditor)
+		if err != nil || n != 3 {
+			t.Fatalf("Invite = %d, %v; want 3 invitations sent", n, err)
+		}
+		for _, email := range []string{"one@acme.test", "two@acme.test"} {
+			if _, err := db.Conn().CredentialsByEmail(ctx, email); err != nil {
+				t.Errorf("%s was not invited: %v", email, err)
+			}
+		}
+		if c, err := db.Conn().CredentialsByEmail(ctx, "admin@acme.test"); err != nil || c.User.ID != admin.ID || c.User.Role != padlock.RoleAdministrator {
+			t.Errorf("the existing user changed: %+v, %v", c, err)
+		}
+		subjects := map[string]string{}
+		for _, m := range takeMail(t, db) {
+			subjects[m.To] = m.Subject
+		}
+		if !strings.Contains(subjects["admin@acme.test"], "tried to invite you") || !strings.Contains(subjects["one@acme.test"], "invited") || len(subjects) != 3 {
+			t.Errorf("mail sent: %q", subjects)
+		}
+	})
+}
