@@ -161,6 +161,22 @@ func (p *process) rss(t *testing.T) string {
 	return "unknown"
 }
 
+// waitStdout waits until the process's standard output matches re: the
+// output reaches the test through a pipe, which may lag behind /readyz.
+func (p *process) waitStdout(t *testing.T, re *regexp.Regexp) []string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := re.FindStringSubmatch(p.stdout.String()); m != nil {
+			return m
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nothing matching %s on stdout:\n%s", re, p.stdout)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 var setupLink = regexp.MustCompile(`(http://\S+)/setup/(\S+)`)
 
 func TestServeAsAProcess(t *testing.T) {
@@ -175,10 +191,7 @@ func TestServeAsAProcess(t *testing.T) {
 		rss := p.rss(t)
 		t.Logf("%s: start-up (process start to /readyz 200) %v, VmRSS after start-up %s", d, startup.Round(time.Millisecond), rss)
 
-		m := setupLink.FindStringSubmatch(p.stdout.String())
-		if m == nil {
-			t.Fatalf("no setup link on stdout:\n%s", p.stdout)
-		}
+		m := p.waitStdout(t, setupLink)
 		if m[1] != p.base {
 			t.Errorf("setup link starts with %s, want the base URL %s", m[1], p.base)
 		}

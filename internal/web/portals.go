@@ -38,7 +38,7 @@ func (s *Server) portalOf(r *http.Request) (*padlock.Portal, error) {
 func portalURL(p *padlock.Portal) string { return "/account/portals/" + strconv.FormatInt(p.ID, 10) }
 
 func (s *Server) portals(w http.ResponseWriter, r *http.Request) {
-	p := portalsPage{Page: s.page(w, r, "Client portals", "portals")}
+	p := portalsPage{Page: s.page(w, r, "Client portals", navPortals)}
 	list, err := s.db.Conn().Portals(r.Context(), p.Current.User.AccountID)
 	if err != nil {
 		s.error(w, r, err)
@@ -49,7 +49,7 @@ func (s *Server) portals(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) portalNew(w http.ResponseWriter, r *http.Request) {
-	p := portalsPage{Page: s.page(w, r, "New client portal", "portals")}
+	p := portalsPage{Page: s.page(w, r, "New client portal", navPortals)}
 	s.renderPortalForm(w, r, &p, http.StatusOK)
 }
 
@@ -77,7 +77,7 @@ func (s *Server) portalCreate(w http.ResponseWriter, r *http.Request) {
 		portal, err = s.admin.CreatePortal(r.Context(), s.actor(r), in)
 	}
 	if err != nil {
-		p := portalsPage{Page: s.page(w, r, "New client portal", "portals"), Organization: r.PostFormValue("organization"), Name: in.Name, RequireMFA: in.RequireMFA}
+		p := portalsPage{Page: s.page(w, r, "New client portal", navPortals), Organization: r.PostFormValue("organization"), Name: in.Name, RequireMFA: in.RequireMFA}
 		s.renderPortalForm(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}
@@ -91,7 +91,7 @@ func (s *Server) portalEdit(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p := portalsPage{Page: s.page(w, r, "Edit client portal", "portals"), Portal: portal, Name: portal.Name, RequireMFA: portal.RequiresMFA()}
+	p := portalsPage{Page: s.page(w, r, "Edit client portal", navPortals), Portal: portal, Name: portal.Name, RequireMFA: portal.RequiresMFA()}
 	s.renderPortalForm(w, r, &p, http.StatusOK)
 }
 
@@ -106,7 +106,7 @@ func (s *Server) portalUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	in := admin.PortalInput{Name: r.PostFormValue("name"), RequireMFA: r.PostFormValue("require_mfa") == "on"}
 	if err := s.admin.UpdatePortal(r.Context(), s.actor(r), portal.ID, in); err != nil {
-		p := portalsPage{Page: s.page(w, r, "Edit client portal", "portals"), Portal: portal, Name: in.Name, RequireMFA: in.RequireMFA}
+		p := portalsPage{Page: s.page(w, r, "Edit client portal", navPortals), Portal: portal, Name: in.Name, RequireMFA: in.RequireMFA}
 		s.renderPortalForm(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}
@@ -120,7 +120,7 @@ func (s *Server) portalDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p := portalsPage{Page: s.page(w, r, "Delete client portal", "portals"), Portal: portal}
+	p := portalsPage{Page: s.page(w, r, "Delete client portal", navPortals), Portal: portal}
 	_, p.Counted, err = s.db.Conn().MFACoverage(r.Context(), portal.AccountID, portal.ID)
 	if err != nil {
 		s.error(w, r, err)
@@ -150,7 +150,7 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p := portalsPage{Page: s.page(w, r, portal.Name, "portals"), Portal: portal, Role: string(padlock.RoleLite)}
+	p := portalsPage{Page: s.page(w, r, portal.Name, navPortals), Portal: portal, Role: string(padlock.RoleLite)}
 	s.renderPortalPage(w, r, &p, http.StatusOK)
 }
 
@@ -175,7 +175,7 @@ func (s *Server) portalInvite(w http.ResponseWriter, r *http.Request) {
 	}
 	invited, err := s.inviteFromForm(r, portal.ID, "Choose Editor, Creator or Lite.")
 	if err != nil {
-		p := portalsPage{Page: s.page(w, r, portal.Name, "portals"), Portal: portal, Emails: r.PostFormValue("emails"), Role: r.PostFormValue("role")}
+		p := portalsPage{Page: s.page(w, r, portal.Name, navPortals), Portal: portal, Emails: r.PostFormValue("emails"), Role: r.PostFormValue("role")}
 		s.renderPortalPage(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}
@@ -220,7 +220,7 @@ func (s *Server) renderPortalUser(w http.ResponseWriter, r *http.Request, page s
 		s.error(w, r, err)
 		return
 	}
-	p := portalsPage{Page: s.page(w, r, u.DisplayName(), "portals"), Portal: portal, User: u}
+	p := portalsPage{Page: s.page(w, r, u.DisplayName(), navPortals), Portal: portal, User: u}
 	s.render(w, r, http.StatusOK, page, p)
 }
 

@@ -21,7 +21,7 @@ type usersPage struct {
 
 // users is Account > Users: the padlock column shows who has MFA.
 func (s *Server) users(w http.ResponseWriter, r *http.Request) {
-	p := usersPage{Page: s.page(w, r, "Users", "account")}
+	p := usersPage{Page: s.page(w, r, "Users", navAccount)}
 	var err error
 	p.userList, err = s.listUsers(r, p.Current.User.AccountID, 0, "/account/users", "/account/users.csv")
 	if err != nil {
@@ -38,7 +38,7 @@ func (s *Server) usersCSV(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) userNew(w http.ResponseWriter, r *http.Request) {
-	p := usersPage{Page: s.page(w, r, "Invite users", "account"), Role: string(padlock.RoleEditor)}
+	p := usersPage{Page: s.page(w, r, "Invite users", navAccount), Role: string(padlock.RoleEditor)}
 	p.Assignable = p.Current.User.Role.AssignableRoles()
 	s.render(w, r, http.StatusOK, "user_new", p)
 }
@@ -50,7 +50,7 @@ func (s *Server) userInvite(w http.ResponseWriter, r *http.Request) {
 	}
 	invited, err := s.inviteFromForm(r, 0, "Choose a role.")
 	if err != nil {
-		p := usersPage{Page: s.page(w, r, "Invite users", "account"), Emails: r.PostFormValue("emails"), Role: r.PostFormValue("role")}
+		p := usersPage{Page: s.page(w, r, "Invite users", navAccount), Emails: r.PostFormValue("emails"), Role: r.PostFormValue("role")}
 		p.Assignable = currentFrom(r.Context()).User.Role.AssignableRoles()
 		s.render(w, r, s.formError(r, &p.Page, err), "user_new", p)
 		return
@@ -97,7 +97,7 @@ func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p := userEditPage{Page: s.page(w, r, u.DisplayName(), "account"), User: u}
+	p := userEditPage{Page: s.page(w, r, u.DisplayName(), navAccount), User: u}
 	p.CanManage = p.Current.User.Role.CanManage(u.Role)
 	p.CanResetMFA = u.ID != p.Current.User.ID && p.Current.User.Role.CanResetMFA(u.Role)
 	p.Assignable = p.Current.User.Role.AssignableRoles()
