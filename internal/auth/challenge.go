@@ -12,7 +12,7 @@ import (
 
 // ErrChallengeOver means the pending sign-in is gone (expired, too many
 // wrong codes, credentials changed, user locked): the user starts again.
-var ErrChallengeOver = &padlock.Error{Code: padlock.EUNAUTHORIZED, Message: "Your sign-in has expired or had too many wrong codes. Please sign in again."}
+var ErrChallengeOver = &padlock.Error{Code: padlock.EUNAUTHORIZED, Message: "Your sign-in has expired or had too many wrong codes. Sign in again; if your phone is lost, use a recovery code, or ask an administrator to reset your MFA."}
 
 // CompleteMFA is the second step of sign-in, as one transaction: the user's
 // row and then the session's are locked (the order every path takes), the

@@ -405,3 +405,24 @@ func TestWrongPasswordsOfAUserWhoMustUseSSOAreNotCountedTowardTheLock(t *testing
 		}
 	})
 }
+
+func TestASignInEndedByWrongCodesSaysSoAsAnErrorWithTheWayOut(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		_, c, _ := signedOutWithMFA(t, d)
+		passwordStep(t, c, "admin@acme.test")
+		for range padlock.MaxMFAFailures {
+			c.PostForm(t, "/login/mfa", url.Values{"code": {"000000"}})
+		}
+		status, _, body := c.Get(t, "/login")
+		if status != http.StatusOK || !strings.Contains(body, `class="banner error" role="alert" id="flash"`) {
+			t.Fatalf("the sign-in page after five wrong codes: %d, no error banner\n%s", status, between(body, "<main", "</main>"))
+		}
+		if msg := between(body, `id="flash">`, "<"); !strings.Contains(msg, "recovery code") || !strings.Contains(msg, "administrator") {
+			t.Fatalf("the message does not say what to do next: %q", msg)
+		}
+		if _, _, body := c.Get(t, "/login"); strings.Contains(body, `id="flash"`) {
+			t.Fatal("the message is shown twice")
+		}
+	})
+}

@@ -29,7 +29,7 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	res, err := s.auth.CompleteMFA(r.Context(), c, r.PostFormValue("code"), s.clientAddress(r))
 	if err == auth.ErrChallengeOver {
 		s.clearSessionCookie(w, r)
-		s.setFlash(w, padlock.ErrorMessage(err))
+		s.setFlashError(w, padlock.ErrorMessage(err))
 		redirect(w, r, at(r, "/login"))
 		return
 	}

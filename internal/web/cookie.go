@@ -49,22 +49,36 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 // flash carries a one-line notice across a redirect.
 const flashCookie = "padlock_flash"
 
-func (s *Server) setFlash(w http.ResponseWriter, msg string) {
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", MaxAge: 60,
+func (s *Server) setFlash(w http.ResponseWriter, msg string) { s.setFlashKind(w, flashOK, msg) }
+
+// setFlashError is a flash that reports a failure: it is shown as an
+// error, not as a success.
+func (s *Server) setFlashError(w http.ResponseWriter, msg string) { s.setFlashKind(w, flashError, msg) }
+
+// Flash kinds, the first character of the cookie's value.
+const (
+	flashOK    = "o"
+	flashError = "e"
+)
+
+func (s *Server) setFlashKind(w http.ResponseWriter, kind, msg string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: kind + url.QueryEscape(msg), Path: "/", MaxAge: 60,
 		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
-func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
+// takeFlash returns the flash of the previous answer, if any, and whether
+// it reports a failure.
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) (msg string, failed bool) {
 	c, err := r.Cookie(flashCookie)
-	if err != nil {
-		return ""
+	if err != nil || c.Value == "" {
+		return "", false
 	}
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(1, 0)})
-	msg, _ := url.QueryUnescape(c.Value)
+	msg, _ = url.QueryUnescape(c.Value[1:])
 	if len(msg) > 300 {
-		msg = msg[:300]
+		msg = strings.ToValidUTF8(msg[:300], "")
 	}
-	return msg
+	return msg, c.Value[:1] == flashError
 }
 
 // clientAddress is the caller's IP: the connection's, or the last hop of

@@ -97,7 +97,7 @@ func (s *Server) renderEnrollment(w http.ResponseWriter, r *http.Request, p *myM
 	e, err := s.auth.PendingEnrollment(r.Context(), currentFrom(r.Context()))
 	if err != nil {
 		if padlock.ErrorCode(err) == padlock.ENOTFOUND {
-			s.setFlash(w, padlock.ErrorMessage(err))
+			s.setFlashError(w, padlock.ErrorMessage(err))
 			redirect(w, r, at(r, "/settings/mfa"))
 			return
 		}

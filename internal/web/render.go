@@ -87,8 +87,10 @@ type Page struct {
 	Nav     nav // the menu entry and tab marked as the current page
 	Current *auth.Current
 	Flash   string
-	Errors  padlock.FieldErrors // messages beside form fields
-	Error   string              // a message above the form
+	// FlashError shows Flash as a failure rather than a success.
+	FlashError bool
+	Errors     padlock.FieldErrors // messages beside form fields
+	Error      string              // a message above the form
 	// Restricted is set while the caller may reach only enrollment: the
 	// layout then offers nothing but sign-out.
 	Restricted bool
@@ -101,7 +103,8 @@ func (p Page) message() string { return p.Error }
 
 // page fills the common part of a page's data.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, at nav) Page {
-	p := Page{Base: surfaceOf(r).Prefix(), Title: title, Nav: at, Current: currentFrom(r.Context()), Flash: s.takeFlash(w, r), Errors: padlock.FieldErrors{}}
+	p := Page{Base: surfaceOf(r).Prefix(), Title: title, Nav: at, Current: currentFrom(r.Context()), Errors: padlock.FieldErrors{}}
+	p.Flash, p.FlashError = s.takeFlash(w, r)
 	if c := p.Current; c != nil {
 		p.Restricted = c.Step == padlock.StepEnroll || c.Step == padlock.StepChallenge
 		if c.Step == padlock.StepGrace {
