@@ -2,12 +2,9 @@ package admin_test
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/auth"
@@ -63,7 +60,7 @@ func invite(t *testing.T, svc *services, admin *padlock.User, email string, role
 	if _, err := svc.Invite(context.Background(), auth.Actor{User: admin}, 0, []string{email}, role); err != nil {
 		t.Fatalf("invite %s: %v", email, err)
 	}
-	return mailToken(t, svc.DB, email, "invited", "/invitation/")
+	return testenv.MailToken(t, svc.DB, email, "invited", "/invitation/")
 }
 
 // addUser invites a user and accepts the invitation with strongPassword.
@@ -86,63 +83,4 @@ func signIn(t *testing.T, svc *services, email string) *auth.SignedIn {
 		t.Fatalf("sign in %s: %v", email, err)
 	}
 	return s
-}
-
-// takeMail claims every message waiting in the outbox, as the delivery
-// worker would, so each message is returned once.
-func takeMail(t *testing.T, db *store.DB) []padlock.Mail {
-	t.Helper()
-	ctx := context.Background()
-	far := time.Now().Add(100 * 365 * 24 * time.Hour)
-	var out []padlock.Mail
-	for {
-		var m *padlock.Mail
-		err := db.InTx(ctx, func(tx *store.Tx) error {
-			var err error
-			m, _, err = tx.ClaimMail(ctx, far, far.Add(time.Hour))
-			if err == nil {
-				err = tx.MarkMailSent(ctx, m.ID, far)
-			}
-			return err
-		})
-		if errors.Is(err, padlock.ErrNotFound) {
-			return out
-		}
-		if err != nil {
-			t.Fatalf("outbox: %v", err)
-		}
-		out = append(out, *m)
-	}
-}
-
-// mailsTo keeps the messages to one address whose subject contains subject.
-func mailsTo(msgs []padlock.Mail, to, subject string) []padlock.Mail {
-	var out []padlock.Mail
-	for _, m := range msgs {
-		if m.To == to && strings.Contains(m.Subject, subject) {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// mailToken takes the outbox and returns the token of the one link after
-// prefix in the newest message to the address with subject.
-func mailToken(t *testing.T, db *store.DB, to, subject, prefix string) string {
-	t.Helper()
-	msgs := mailsTo(takeMail(t, db), to, subject)
-	if len(msgs) == 0 {
-		t.Fatalf("no mail to %s with subject containing %q", to, subject)
-	}
-	return testenv.LinkToken(t, msgs[len(msgs)-1].Body, prefix)
-}
-
-// credentials reads what sign-in sees of a user.
-func credentials(t *testing.T, db *store.DB, email string) *store.Credentials {
-	t.Helper()
-	c, err := db.Conn().CredentialsByEmail(context.Background(), email)
-	if err != nil {
-		t.Fatalf("credentials of %s: %v", email, err)
-	}
-	return c
 }

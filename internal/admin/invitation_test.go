@@ -67,7 +67,7 @@ func TestInvitingAnExistingEmailInvitesTheOthersAndTellsOnlyItsOwner(t *testing.
 		ctx := context.Background()
 		svc, _ := newService(t, db)
 		admin := setupAccount(t, svc, "Acme IT", "admin@acme.test")
-		takeMail(t, db)
+		testenv.TakeMail(t, db)
 		n, err := svc.Invite(ctx, auth.Actor{User: admin}, 0, []string{"one@acme.test", "admin@acme.test", "two@acme.test"}, padlock.RoleEditor)
 		if err != nil || n != 3 {
 			t.Fatalf("Invite = %d, %v; want 3 invitations sent", n, err)
@@ -81,7 +81,7 @@ func TestInvitingAnExistingEmailInvitesTheOthersAndTellsOnlyItsOwner(t *testing.
 			t.Errorf("the existing user changed: %+v, %v", c, err)
 		}
 		subjects := map[string]string{}
-		for _, m := range takeMail(t, db) {
+		for _, m := range testenv.TakeMail(t, db) {
 			subjects[m.To] = m.Subject
 		}
 		if !strings.Contains(subjects["admin@acme.test"], "tried to invite you") || !strings.Contains(subjects["one@acme.test"], "invited") || len(subjects) != 3 {

@@ -71,7 +71,7 @@ func TestAManagerManagesOnlyUsersOfLowerRank(t *testing.T) {
 		}
 		t.Run("nothing refused was changed", func(t *testing.T) {
 			for _, want := range []*padlock.User{admin, other, peer} {
-				got := credentials(t, db, want.Email).User
+				got := testenv.Credentials(t, db, want.Email).User
 				if got.Role != want.Role || got.Status != padlock.StatusActive {
 					t.Errorf("%s is now %s, %s", want.Email, got.Role, got.Status)
 				}
@@ -136,7 +136,7 @@ func TestTheLastAdministratorStays(t *testing.T) {
 				}
 			})
 		}
-		if got := credentials(t, db, admin.Email).User; got.Role != padlock.RoleAdministrator || got.Status != padlock.StatusActive {
+		if got := testenv.Credentials(t, db, admin.Email).User; got.Role != padlock.RoleAdministrator || got.Status != padlock.StatusActive {
 			t.Errorf("the first Administrator is now %s, %s", got.Role, got.Status)
 		}
 	})
@@ -169,7 +169,7 @@ func TestTwoAdministratorsDemotingEachOtherAtOnceLeaveOne(t *testing.T) {
 			if n != 1 {
 				t.Fatalf("round %d: %d active Administrators, want 1", round, n)
 			}
-			if credentials(t, db, a.Email).User.Role != padlock.RoleAdministrator {
+			if testenv.Credentials(t, db, a.Email).User.Role != padlock.RoleAdministrator {
 				a = b // b won; the next round's pair is b and a new user
 			}
 		}
@@ -184,7 +184,7 @@ func TestAnAdministratorCannotReachAnotherAccountsUsers(t *testing.T) {
 		adminB := setupAccount(t, svc, "Globex IT", "admin@globex.test")
 		userB := addUser(t, svc, adminB, "editor@globex.test", padlock.RoleEditor)
 		invite(t, svc, adminB, "invited@globex.test", padlock.RoleEditor)
-		invitedB := credentials(t, db, "invited@globex.test").User
+		invitedB := testenv.Credentials(t, db, "invited@globex.test").User
 		as := auth.Actor{User: adminA}
 
 		tests := []struct {
@@ -210,7 +210,7 @@ func TestAnAdministratorCannotReachAnotherAccountsUsers(t *testing.T) {
 			}
 		})
 		for _, u := range []*padlock.User{userB, adminB} {
-			got := credentials(t, db, u.Email).User
+			got := testenv.Credentials(t, db, u.Email).User
 			if got.Role != u.Role || got.Status != padlock.StatusActive || got.AccountID != adminB.AccountID {
 				t.Errorf("%s is now %s, %s in account %d", u.Email, got.Role, got.Status, got.AccountID)
 			}

@@ -41,7 +41,7 @@ func TestAcceptingAnInvitation(t *testing.T) {
 			if err := accept(token); err != nil {
 				t.Fatalf("AcceptInvitation: %v", err)
 			}
-			if c := credentials(t, db, "ada@acme.test"); c.User.Status != padlock.StatusActive || c.User.Name != "Grace Hopper" {
+			if c := testenv.Credentials(t, db, "ada@acme.test"); c.User.Status != padlock.StatusActive || c.User.Name != "Grace Hopper" {
 				t.Errorf("after accepting: %s, %q", c.User.Status, c.User.Name)
 			}
 			signIn(t, svc, "ada@acme.test")
@@ -57,11 +57,11 @@ func TestAcceptingAnInvitation(t *testing.T) {
 		})
 		t.Run("a link replaced by a resent invitation is refused", func(t *testing.T) {
 			old := invite(t, svc, admin, "resent@acme.test", padlock.RoleEditor)
-			u := credentials(t, db, "resent@acme.test").User
+			u := testenv.Credentials(t, db, "resent@acme.test").User
 			if err := administer(svc).ResendInvitation(ctx, auth.Actor{User: admin}, u.ID); err != nil {
 				t.Fatal(err)
 			}
-			fresh := mailToken(t, db, "resent@acme.test", "invited", "/invitation/")
+			fresh := testenv.MailToken(t, db, "resent@acme.test", "invited", "/invitation/")
 			if err := accept(old); err != auth.ErrLinkInvalid {
 				t.Errorf("the old link: %v, want ErrLinkInvalid", err)
 			}
@@ -71,7 +71,7 @@ func TestAcceptingAnInvitation(t *testing.T) {
 		})
 		t.Run("the link of a deactivated invitee is refused", func(t *testing.T) {
 			token := invite(t, svc, admin, "dropped@acme.test", padlock.RoleEditor)
-			u := credentials(t, db, "dropped@acme.test").User
+			u := testenv.Credentials(t, db, "dropped@acme.test").User
 			if err := administer(svc).Deactivate(ctx, auth.Actor{User: admin}, u.ID); err != nil {
 				t.Fatal(err)
 			}
@@ -93,7 +93,7 @@ func TestAcceptingAnInvitation(t *testing.T) {
 			if err := accept(late); err != auth.ErrLinkInvalid {
 				t.Errorf("AcceptInvitation at 72 hours: %v, want ErrLinkInvalid", err)
 			}
-			if c := credentials(t, db, "late@acme.test"); c.User.Status != padlock.StatusInvited {
+			if c := testenv.Credentials(t, db, "late@acme.test"); c.User.Status != padlock.StatusInvited {
 				t.Errorf("late@acme.test is %s", c.User.Status)
 			}
 		})

@@ -32,11 +32,11 @@ func TestTenFailuresLockTheUserAndSendOneUnlockEmail(t *testing.T) {
 
 		failSignIns(t, a.Auth, user, 9)
 		signIn(t, a.Auth, user) // a success resets the count
-		if n := credentials(t, a.DB, user).FailedAttempts; n != 0 {
+		if n := testenv.Credentials(t, a.DB, user).FailedAttempts; n != 0 {
 			t.Fatalf("after a success failed_attempts = %d, want 0", n)
 		}
 		failSignIns(t, a.Auth, user, 9)
-		if c := credentials(t, a.DB, user); c.FailedAttempts != 9 || c.LockedUntil.After(a.Clock.Now()) {
+		if c := testenv.Credentials(t, a.DB, user); c.FailedAttempts != 9 || c.LockedUntil.After(a.Clock.Now()) {
 			t.Fatalf("after 9 more failures: failed_attempts %d, locked until %v; want 9 and no lock", c.FailedAttempts, c.LockedUntil)
 		}
 		failSignIns(t, a.Auth, user, 1)
@@ -59,7 +59,7 @@ func TestTenFailuresLockTheUserAndSendOneUnlockEmail(t *testing.T) {
 		}
 		a.Clock.Advance(2 * time.Second)
 		signIn(t, a.Auth, user)
-		if c := credentials(t, a.DB, user); c.FailedAttempts != 0 || !c.LockedUntil.Equal(time.Unix(0, 0)) {
+		if c := testenv.Credentials(t, a.DB, user); c.FailedAttempts != 0 || !c.LockedUntil.Equal(time.Unix(0, 0)) {
 			t.Errorf("after sign-in: failed_attempts %d, locked until %v", c.FailedAttempts, c.LockedUntil)
 		}
 	})
@@ -102,7 +102,7 @@ func TestAParallelBurstOfWrongPasswordsIsCountedAttemptByAttempt(t *testing.T) {
 				t.Errorf("an attempt of the burst: %v, want ErrBadCredentials", err)
 			}
 		}
-		c := credentials(t, db, "admin@acme.test")
+		c := testenv.Credentials(t, db, "admin@acme.test")
 		if c.FailedAttempts != 10 {
 			t.Errorf("failed_attempts = %d, want 10", c.FailedAttempts)
 		}
@@ -112,7 +112,7 @@ func TestAParallelBurstOfWrongPasswordsIsCountedAttemptByAttempt(t *testing.T) {
 		if _, err := svc.SignIn(ctx, "admin@acme.test", strongPassword, "test"); err != auth.ErrBadCredentials {
 			t.Errorf("right password after the burst: %v, want ErrBadCredentials", err)
 		}
-		if n := len(mailsTo(takeMail(t, db), "admin@acme.test", "locked")); n != 1 {
+		if n := len(testenv.MailsTo(testenv.TakeMail(t, db), "admin@acme.test", "locked")); n != 1 {
 			t.Errorf("%d unlock emails queued, want 1", n)
 		}
 	})
@@ -124,12 +124,12 @@ func TestTheUnlockLinkClearsTheLockOnce(t *testing.T) {
 		svc, _ := newService(t, db)
 		setupAccount(t, svc, "Acme IT", "admin@acme.test")
 		failSignIns(t, svc, "admin@acme.test", 10)
-		token := mailToken(t, db, "admin@acme.test", "locked", "/unlock/")
+		token := testenv.MailToken(t, db, "admin@acme.test", "locked", "/unlock/")
 
 		if err := svc.Unlock(ctx, token, "test"); err != nil {
 			t.Fatalf("Unlock: %v", err)
 		}
-		if c := credentials(t, db, "admin@acme.test"); c.FailedAttempts != 0 || c.LockedUntil.After(svc.Now()) {
+		if c := testenv.Credentials(t, db, "admin@acme.test"); c.FailedAttempts != 0 || c.LockedUntil.After(svc.Now()) {
 			t.Errorf("after unlock: failed_attempts %d, locked until %v", c.FailedAttempts, c.LockedUntil)
 		}
 		tests := []struct{ name, token string }{
@@ -153,7 +153,7 @@ func TestAnUnlockLinkExpires(t *testing.T) {
 		svc, clock := newService(t, db)
 		setupAccount(t, svc, "Acme IT", "admin@acme.test")
 		failSignIns(t, svc, "admin@acme.test", 10)
-		token := mailToken(t, db, "admin@acme.test", "locked", "/unlock/")
+		token := testenv.MailToken(t, db, "admin@acme.test", "locked", "/unlock/")
 		clock.Advance(svc.Config.UnlockTTL)
 		if err := svc.Unlock(context.Background(), token, "test"); err != auth.ErrLinkInvalid {
 			t.Errorf("Unlock after %v: %v, want ErrLinkInvalid", svc.Config.UnlockTTL, err)
@@ -168,14 +168,14 @@ func TestAnExpiredLockStartsTheCountAfresh(t *testing.T) {
 		svc, clock := newService(t, db)
 		setupAccount(t, svc, "Acme IT", "admin@acme.test")
 		failSignIns(t, svc, "admin@acme.test", 10)
-		takeMail(t, db)
+		testenv.TakeMail(t, db)
 		clock.Advance(svc.Config.LockoutDuration + time.Second)
 		failSignIns(t, svc, "admin@acme.test", 1)
-		if c := credentials(t, db, "admin@acme.test"); c.FailedAttempts != 1 || c.LockedUntil.After(clock.Now()) {
+		if c := testenv.Credentials(t, db, "admin@acme.test"); c.FailedAttempts != 1 || c.LockedUntil.After(clock.Now()) {
 			t.Errorf("failed_attempts %d, locked until %v; want 1 and no lock", c.FailedAttempts, c.LockedUntil)
 		}
 		signIn(t, svc, "admin@acme.test")
-		if n := len(takeMail(t, db)); n != 0 {
+		if n := len(testenv.TakeMail(t, db)); n != 0 {
 			t.Errorf("%d emails after the lock ran out, want none", n)
 		}
 	})

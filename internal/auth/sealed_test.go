@@ -21,8 +21,8 @@ func TestAFactorSealedUnderAnotherKeyMakesTheChallengeUnavailableAndCountsNothin
 		clock.Advance(30 * time.Second) // past the step that confirmed the factor
 		wrong, log := serviceWithKey(t, db, anotherKey, clock)
 		const email = "bench@acme.test"
-		before := credentials(t, db, email).FailedAttempts
-		eventsBefore, err := db.Conn().Events(ctx, credentials(t, db, email).User.AccountID, 100)
+		before := testenv.Credentials(t, db, email).FailedAttempts
+		eventsBefore, err := db.Conn().Events(ctx, testenv.Credentials(t, db, email).User.AccountID, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,7 +39,7 @@ func TestAFactorSealedUnderAnotherKeyMakesTheChallengeUnavailableAndCountsNothin
 			t.Fatal("a secret that does not decrypt was answered as a wrong code")
 		}
 
-		if got := credentials(t, db, email).FailedAttempts; got != before {
+		if got := testenv.Credentials(t, db, email).FailedAttempts; got != before {
 			t.Errorf("the user's failed attempts went from %d to %d", before, got)
 		}
 		if c := wantSession(t, wrong, pending.Token); c.Session.MFAFailures != 0 {

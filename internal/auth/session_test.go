@@ -150,7 +150,7 @@ func TestSessionsEnd(t *testing.T) {
 			if err := svc.RequestPasswordReset(ctx, "admin@acme.test", "test"); err != nil {
 				t.Fatal(err)
 			}
-			token := mailToken(t, db, "admin@acme.test", "Reset", "/reset/")
+			token := testenv.MailToken(t, db, "admin@acme.test", "Reset", "/reset/")
 			if err := svc.ResetPassword(ctx, token, "velvet tractor ginger lagoon", "test"); err != nil {
 				t.Fatalf("ResetPassword: %v", err)
 			}

@@ -19,7 +19,7 @@ func TestSignInRefusalsAllGiveTheSameAnswer(t *testing.T) {
 		svc, _ := newService(t, db)
 		admin := setupAccount(t, svc, "Acme IT", "admin@acme.test")
 		addUser(t, svc, admin, "gone@acme.test", padlock.RoleEditor)
-		gone := credentials(t, db, "gone@acme.test").User
+		gone := testenv.Credentials(t, db, "gone@acme.test").User
 		if err := administer(svc).Deactivate(ctx, auth.Actor{User: admin}, gone.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +140,7 @@ func TestSignInRemakesAStaleHashWithCurrentParameters(t *testing.T) {
 			if _, err := svc.Authenticate(ctx, s.Token); err != nil {
 				t.Errorf("Authenticate: %v", err)
 			}
-			if c := credentials(t, db, "admin@acme.test"); c.User.CredentialVersion != admin.CredentialVersion {
+			if c := testenv.Credentials(t, db, "admin@acme.test"); c.User.CredentialVersion != admin.CredentialVersion {
 				t.Errorf("credential version %d, want %d", c.User.CredentialVersion, admin.CredentialVersion)
 			}
 		})

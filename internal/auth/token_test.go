@@ -42,7 +42,7 @@ func TestASingleUseLinkWorksOnceUnderARace(t *testing.T) {
 		if err := svc.RequestPasswordReset(ctx, "admin@acme.test", "test"); err != nil {
 			t.Fatal(err)
 		}
-		token := mailToken(t, db, "admin@acme.test", "Reset", "/reset/")
+		token := testenv.MailToken(t, db, "admin@acme.test", "Reset", "/reset/")
 
 		const n = 20
 		var (
@@ -76,7 +76,7 @@ func TestASingleUseLinkWorksOnceUnderARace(t *testing.T) {
 		if _, err := svc.SignIn(ctx, "admin@acme.test", won[0], "test"); err != nil {
 			t.Errorf("sign-in with the winning password: %v", err)
 		}
-		if n := len(mailsTo(takeMail(t, db), "admin@acme.test", "changed")); n != 1 {
+		if n := len(testenv.MailsTo(testenv.TakeMail(t, db), "admin@acme.test", "changed")); n != 1 {
 			t.Errorf("%d password-changed emails, want 1", n)
 		}
 	})

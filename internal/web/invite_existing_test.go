@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
-	"github.com/padlock-mfa/padlock/internal/store"
 	"github.com/padlock-mfa/padlock/internal/testenv"
 )
 
@@ -41,7 +40,7 @@ func TestInvitingAnAddressThatHasAUserAnswersLikeAnyInvitation(t *testing.T) {
 		a, acme, org, _ := signedInAdmin(t, d)
 		globexAdmin := a.CreateAccount(t, "Globex", "admin@globex.test")
 		a.AddUser(t, globexAdmin, "editor@globex.test", padlock.RoleEditor)
-		before := credentials(t, a, "editor@globex.test").User
+		before := testenv.Credentials(t, a.DB, "editor@globex.test").User
 		a.AddUser(t, globexAdmin, "lite@globex.test", padlock.RoleLite)
 		portal := newPortal(t, a, acme, org, false)
 		portalUsers := fmt.Sprintf("/account/portals/%d/users", portal.ID)
@@ -78,19 +77,10 @@ func TestInvitingAnAddressThatHasAUserAnswersLikeAnyInvitation(t *testing.T) {
 		if !strings.Contains(activity, "new@acme.test") {
 			t.Error("the inviter's Activity misses the real invitation")
 		}
-		if u := credentials(t, a, "editor@globex.test").User; *u != *before {
+		if u := testenv.Credentials(t, a.DB, "editor@globex.test").User; *u != *before {
 			t.Fatalf("the other account's user changed: %+v, was %+v", u, before)
 		}
 		other := a.NewClient()
 		other.SignIn(t, "editor@globex.test", testenv.Password)
 	})
-}
-
-func credentials(t *testing.T, a *testenv.TestApp, email string) *store.Credentials {
-	t.Helper()
-	c, err := a.DB.Conn().CredentialsByEmail(t.Context(), email)
-	if err != nil {
-		t.Fatalf("user %s: %v", email, err)
-	}
-	return c
 }

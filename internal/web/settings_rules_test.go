@@ -34,7 +34,7 @@ func TestAManagerMayTightenTheAccountsSettingsButNotLoosenThem(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, _ := enforcingAccount(t, d)
-		a.AddUser(t, credentials(t, a, "admin@acme.test").User, "manager@acme.test", padlock.RoleManager)
+		a.AddUser(t, testenv.Credentials(t, a.DB, "admin@acme.test").User, "manager@acme.test", padlock.RoleManager)
 		set := authSettings{on: true, graceDays: "7", idleMinutes: "60", lifeHrs: "24"}
 		if status, body := saveSettings(t, admin, set); status != http.StatusSeeOther {
 			t.Fatalf("the Administrator's settings: %d\n%.400s", status, body)
@@ -102,7 +102,7 @@ func TestOnlyAnAdministratorMayTurnOffAPortalsRequirement(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, org, _ := signedInAdmin(t, d)
-		a.AddUser(t, credentials(t, a, "admin@acme.test").User, "manager@acme.test", padlock.RoleManager)
+		a.AddUser(t, testenv.Credentials(t, a.DB, "admin@acme.test").User, "manager@acme.test", padlock.RoleManager)
 		manager := a.NewClient()
 		manager.SignIn(t, "manager@acme.test", testenv.Password)
 		portal := newPortal(t, a, admin, org, false)
@@ -145,7 +145,7 @@ func TestSavingTheSettingsGivesNoGraceToAUserWhoseMFAWasReset(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, _ := enforcingAccount(t, d)
-		a.AddUser(t, credentials(t, a, "admin@acme.test").User, "editor@acme.test", padlock.RoleEditor)
+		a.AddUser(t, testenv.Credentials(t, a.DB, "admin@acme.test").User, "editor@acme.test", padlock.RoleEditor)
 		lite := a.NewClient()
 		lite.SignIn(t, "lite@acme.test", testenv.Password)
 		enableMFA(t, a, lite)
