@@ -246,12 +246,6 @@ func (tx *Tx) ResetCredentials(ctx context.Context, userID int64) error {
 	return err
 }
 
-// SetMFADeadline sets when the requirement applies to the user.
-func (tx *Tx) SetMFADeadline(ctx context.Context, userID int64, at time.Time) error {
-	_, err := tx.exec(ctx, `UPDATE users SET mfa_deadline = $2 WHERE id = $1`, userID, unixOrNone(at))
-	return err
-}
-
 // SetMFAReset records that the user's MFA was reset at: the requirement
 // applies to them from then, and no later grace period moves that.
 func (tx *Tx) SetMFAReset(ctx context.Context, userID int64, at time.Time) error {
