@@ -25,11 +25,8 @@ func (s *Service) CreateDocument(ctx context.Context, actor auth.Actor, d *padlo
 		if err != nil {
 			return err
 		}
-		if actor.User.IsPortalUser() {
-			d.SharedWithPortal = true
-		}
 		now := s.now()
-		d.AccountID, d.UpdatedAt, d.UpdatedByID = org.AccountID, now, actor.User.ID
+		stamp(actor, org, d, now)
 		if err := tx.CreateDocument(ctx, d); err != nil {
 			return err
 		}
@@ -55,11 +52,8 @@ func (s *Service) UpdateDocument(ctx context.Context, actor auth.Actor, d *padlo
 		if err != nil {
 			return err
 		}
-		if actor.User.IsPortalUser() {
-			d.SharedWithPortal = true
-		}
 		now := s.now()
-		d.AccountID, d.UpdatedAt, d.UpdatedByID = org.AccountID, now, actor.User.ID
+		stamp(actor, org, d, now)
 		if err := tx.UpdateDocument(ctx, d); err != nil {
 			return err
 		}
@@ -143,4 +137,13 @@ func recordSharing(ctx context.Context, tx *store.Tx, actor auth.Actor, org *pad
 // about is an event's detail: the organization and the document.
 func about(org *padlock.Organization, title string) string {
 	return org.Name + ": " + title
+}
+
+// stamp marks d as written by actor at now in org's account. A portal
+// user's documents are always shared with their portal.
+func stamp(actor auth.Actor, org *padlock.Organization, d *padlock.Document, now time.Time) {
+	if actor.User.IsPortalUser() {
+		d.SharedWithPortal = true
+	}
+	d.AccountID, d.UpdatedAt, d.UpdatedByID = org.AccountID, now, actor.User.ID
 }
