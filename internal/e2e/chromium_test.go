@@ -308,6 +308,9 @@ func (p *page) fatalf(format string, args ...any) {
 // returns its path, or "" when that fails (it never fails the test).
 func (p *page) shot(suffix string) string {
 	p.t.Helper()
+	if suffix == "" && !traceSteps {
+		return ""
+	}
 	ctx, cancel := context.WithTimeout(p.tab, 5*time.Second)
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
@@ -344,6 +347,11 @@ func (p *page) keep(name string) {
 	}
 	p.t.Logf("screenshot: %s", path)
 }
+
+// traceSteps keeps a screenshot after every page change, for following a
+// test step by step; without it only failures and kept pages are saved,
+// which keeps the suite fast.
+var traceSteps = os.Getenv("PADLOCK_TEST_SCREENSHOTS") == "steps"
 
 // screenshotDir empties and returns test-artifacts/browser/<test> at the
 // repository root.
