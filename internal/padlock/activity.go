@@ -21,6 +21,7 @@ var EventCategories = []Category{
 	{Name: "portals", Label: "Client portals", Kinds: []string{EventPortalCreated, EventPortalChanged, EventPortalDeleted}},
 	{Name: "organizations", Label: "Organizations", Kinds: []string{EventOrganizationCreated}},
 	{Name: "documents", Label: "Documents", Kinds: []string{EventDocumentCreated, EventDocumentEdited, EventDocumentDeleted, EventDocumentShared, EventDocumentUnshared}},
+	{Name: "sso", Label: "Single sign-on", Kinds: []string{EventSSOSignIn, EventSSOFailed, EventSSOSettings, EventSSOIDPChanged, EventSSOTested, EventSSOUserCreated}},
 }
 
 // KindsOf returns the event kinds of the named category, nil for a name
@@ -34,6 +35,8 @@ func KindsOf(category string) []string {
 	return nil
 }
 
+// eventLabels names every kind of EventCategories as the Activity screen
+// shows it.
 var eventLabels = map[string]string{
 	EventPortalCreated:            "Client portal created",
 	EventPortalChanged:            "Client portal changed",
@@ -70,6 +73,12 @@ var eventLabels = map[string]string{
 	EventMFAGraceChanged:          "MFA grace period changed",
 	EventSessionLimits:            "Session limits changed",
 	EventEnforcementNotice:        "MFA enforcement notice sent",
+	EventSSOSignIn:                "SSO sign-in",
+	EventSSOFailed:                "SSO sign-in failed",
+	EventSSOSettings:              "SSO settings changed",
+	EventSSOIDPChanged:            "SSO identity provider changed",
+	EventSSOTested:                "SSO connection tested",
+	EventSSOUserCreated:           "User created by SSO",
 }
 
 // EventLabel is an event kind as people read it; a kind without a label

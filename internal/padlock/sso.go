@@ -63,7 +63,8 @@ func (c *SSOConfig) AcceptsIDPMFA(classRef string) bool {
 // while SSO is enforced.
 func (c *SSOConfig) IsBreakGlass(userID int64) bool { return slices.Contains(c.BreakGlass, userID) }
 
-// SSO event kinds. A completed SSO sign-in is also an EventSignIn.
+// SSO event kinds, filtered together as "sso" on the Activity screen (see
+// EventCategories). A completed SSO sign-in is also an EventSignIn.
 const (
 	EventSSOSignIn      = "sso_sign_in"
 	EventSSOFailed      = "sso_failed"
@@ -72,21 +73,3 @@ const (
 	EventSSOTested      = "sso_tested"
 	EventSSOUserCreated = "sso_user_created"
 )
-
-// The SSO events have their own filter on Account > Activity. They are
-// registered here, beside their kinds, so the feature stays in one file.
-func init() {
-	EventCategories = append(EventCategories, Category{Name: "sso", Label: "Single sign-on", Kinds: []string{
-		EventSSOSignIn, EventSSOFailed, EventSSOSettings, EventSSOIDPChanged, EventSSOTested, EventSSOUserCreated,
-	}})
-	for kind, label := range map[string]string{
-		EventSSOSignIn:      "SSO sign-in",
-		EventSSOFailed:      "SSO sign-in failed",
-		EventSSOSettings:    "SSO settings changed",
-		EventSSOIDPChanged:  "SSO identity provider changed",
-		EventSSOTested:      "SSO connection tested",
-		EventSSOUserCreated: "User created by SSO",
-	} {
-		eventLabels[kind] = label
-	}
-}
