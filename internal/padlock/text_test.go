@@ -40,14 +40,3 @@ func TestCheckTextAcceptsPrintableTextAndRefusesBadBytes(t *testing.T) {
 		})
 	}
 }
-
-func TestNamesAreOneTrimmedLine(t *testing.T) {
-	if got, err := NormalizeName("name", "  Ada  "); err != nil || got != "Ada" {
-		t.Fatalf("%q %v", got, err)
-	}
-	for _, s := range []string{"Ada\n", "\tAda", "Ada\x00", "   "} {
-		if _, err := NormalizeName("name", s); err == nil {
-			t.Errorf("NormalizeName(%q) accepted", s)
-		}
-	}
-}
