@@ -75,3 +75,64 @@ func TestNextStepCases(t *testing.T) {
 		})
 	}
 }
+
+func TestMFADeadlineRunsTheGraceFromTheLaterOfRequirementAndJoining(t *testing.T) {
+	at := time.Unix(1_800_000_000, 0)
+	day := 24 * time.Hour
+	tests := []struct {
+		name               string
+		requiredAt, joined time.Time
+		graceDays          int
+		want               time.Time
+	}{
+		{"a user who joined before the requirement has the grace from when it was turned on", at, at.Add(-30 * day), 7, at.Add(7 * day)},
+		{"a user who joins after the requirement has the grace from joining", at.Add(-30 * day), at, 7, at.Add(7 * day)},
+		{"a user who joins as it is turned on has the grace from that moment", at, at, 7, at.Add(7 * day)},
+		{"without grace an earlier user is held from when it was turned on", at, at.Add(-day), 0, at},
+		{"without grace a later user is held from joining", at.Add(-day), at, 0, at},
+		{"the longest grace is whole days", at, at, padlock.MaxGraceDays, at.Add(padlock.MaxGraceDays * day)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := padlock.MFADeadline(tt.requiredAt, tt.joined, tt.graceDays); !got.Equal(tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestAGracePeriodEndsAtItsDeadline joins MFADeadline to NextStep as a
+// user without a factor meets them: grace until the deadline, enrollment
+// from it, and at once without grace.
+func TestAGracePeriodEndsAtItsDeadline(t *testing.T) {
+	requiredAt := time.Unix(1_800_000_000, 0)
+	joined := requiredAt.Add(-time.Hour)
+	tests := []struct {
+		name      string
+		graceDays int
+		now       time.Time
+		want      padlock.Step
+	}{
+		{"within the grace the user has a grace session", 3, requiredAt.Add(72*time.Hour - time.Second), padlock.StepGrace},
+		{"at the end of the grace the user must enroll", 3, requiredAt.Add(72 * time.Hour), padlock.StepEnroll},
+		{"without grace the user must enroll as the requirement is turned on", 0, requiredAt, padlock.StepEnroll},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := padlock.Assurance{Required: true, Deadline: padlock.MFADeadline(requiredAt, joined, tt.graceDays), Now: tt.now}
+			if got := padlock.NextStep(a); got != tt.want {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTheRequirementIsOnFromTheMomentItWasTurnedOn(t *testing.T) {
+	on := time.Unix(1_800_000_000, 0)
+	if (&padlock.Account{}).RequiresMFA() || (&padlock.Portal{}).RequiresMFA() {
+		t.Error("a requirement never turned on is on")
+	}
+	if !(&padlock.Account{MFARequiredAt: on}).RequiresMFA() || !(&padlock.Portal{MFARequiredAt: on}).RequiresMFA() {
+		t.Error("a requirement turned on is off")
+	}
+}
