@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // UserStatus is where a user stands in their life cycle.
@@ -72,8 +73,11 @@ func NormalizeEmail(s string) (string, error) {
 	if len(s) > MaxEmailLen {
 		return "", FieldError("email", "This email address is too long.")
 	}
+	// An invisible character (a zero-width space, a direction mark) would
+	// make a second address that reads like an existing user's.
+	invisible := strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Cf, r) }) >= 0
 	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || a.Name != "" {
+	if invisible || err != nil || a.Address != s || a.Name != "" {
 		return "", FieldError("email", "Enter a valid email address, like name@example.com.")
 	}
 	return s, nil

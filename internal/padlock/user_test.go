@@ -50,6 +50,8 @@ func TestNormalizeEmail(t *testing.T) {
 		{"an escape is refused", "ada\x1b@example.com", "", "Remove the control character U+001B from this text."},
 		{"a line break at the end is refused, not trimmed", "ada@example.com\n", "", "Use a single line, without line breaks or tabs."},
 		{"a tab is refused", "ada@\texample.com", "", "Use a single line, without line breaks or tabs."},
+		{"a zero-width space that would copy another address is refused", "ada\u200b@example.com", "", invalid},
+		{"a direction mark is refused", "ada@example.com\u200e", "", invalid},
 		{"invalid UTF-8 is refused", "ada\xff@example.com", "", "This text has bytes that are not valid UTF-8 characters. Retype it."},
 	}
 	for _, tc := range cases {
