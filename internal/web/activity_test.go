@@ -311,22 +311,3 @@ func TestBadActivityFiltersAreRefusedBesideTheirField(t *testing.T) {
 		})
 	}
 }
-
-func TestEveryCategorizedEventKindHasALabel(t *testing.T) {
-	t.Parallel()
-	seen := map[string]string{}
-	for _, c := range padlock.EventCategories {
-		for _, k := range c.Kinds {
-			if other, ok := seen[k]; ok {
-				t.Errorf("%s is in %s and %s", k, other, c.Name)
-			}
-			seen[k] = c.Name
-			if l := padlock.EventLabel(k); l == "" || strings.Contains(l, "_") {
-				t.Errorf("%s has no label", k)
-			}
-		}
-	}
-	if l := padlock.EventLabel("brand_new_kind"); l != "Brand new kind" {
-		t.Errorf("an unlabelled kind reads %q", l)
-	}
-}
