@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,10 +20,9 @@ import (
 )
 
 const (
-	// testTimeout bounds a whole browser test, so a hang fails it.
-	testTimeout = 60 * time.Second
 	// stepTimeout bounds one action, so a missing element fails within
-	// seconds and names the step rather than eating the whole budget.
+	// seconds and names the step; a test has no budget of its own beyond
+	// its steps, so a slow machine slows it down without failing it.
 	stepTimeout = 15 * time.Second
 	// startTimeout bounds Chromium's start-up.
 	startTimeout = 30 * time.Second
@@ -32,11 +32,10 @@ const (
 // person would (open, fill, choose, click) and fail the test with a
 // screenshot when the page does not do what was expected.
 type page struct {
-	t        *testing.T
-	tab      context.Context // the chromedp context of the tab, without a deadline
-	base     string
-	deadline time.Time
-	shots    *screenshots
+	t     *testing.T
+	tab   context.Context // the chromedp context of the tab, without a deadline
+	base  string
+	shots *screenshots
 }
 
 // screenshots numbers the PNGs of one test in the order they were taken.
@@ -46,49 +45,74 @@ type screenshots struct {
 	step string
 }
 
-// startBrowser launches a headless Chromium for the test, closed when the
-// test ends, and returns its first tab. Without Chromium the test is skipped,
-// or fails in CI.
+// chromium is the one browser of the test process, started by the first
+// test that needs it and stopped by TestMain. Each test works in browser
+// contexts of its own (cookies and storage apart, as separate browsers), so
+// sharing the process costs isolation nothing and saves a start per test.
+var chromium struct {
+	once    sync.Once
+	ctx     context.Context // the first tab, which keeps the browser alive
+	stop    func()
+	profile string
+	output  testenv.SyncBuffer
+	err     error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chromium.stop != nil {
+		chromium.stop()
+		os.RemoveAll(chromium.profile) // best effort: a straggling child may still write there
+	}
+	os.Exit(code)
+}
+
+// startChromium launches the shared headless Chromium once.
+func startChromium(exe string) error {
+	chromium.once.Do(func() {
+		chromium.profile, chromium.err = os.MkdirTemp("", "padlock-chromium-")
+		if chromium.err != nil {
+			return
+		}
+		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+			chromedp.ExecPath(exe),
+			chromedp.Flag("headless", true),
+			chromedp.Flag("no-sandbox", true),
+			chromedp.Flag("disable-gpu", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("no-first-run", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.WindowSize(1280, 900),
+			chromedp.UserDataDir(chromium.profile),
+			chromedp.CombinedOutput(&chromium.output),
+		)
+		tab, cancelTab := chromedp.NewContext(alloc)
+		chromium.ctx, chromium.stop = tab, func() { cancelTab(); cancelAlloc() }
+		// The first action starts Chromium and ties its life to the context
+		// it is given, so start it without a deadline and stop a hung
+		// start-up by hand.
+		stop := time.AfterFunc(startTimeout, cancelAlloc)
+		chromium.err = chromedp.Do(tab)
+		stop.Stop()
+	})
+	if chromium.err != nil {
+		return fmt.Errorf("start chromium: %w\n%s", chromium.err, chromium.output.String())
+	}
+	return nil
+}
+
+// startBrowser returns a tab in a fresh browser context of the shared
+// Chromium (no cookies from any other test), closed when the test ends.
+// Without Chromium the test is skipped, or fails in CI.
 func startBrowser(t *testing.T, base string) *page {
 	t.Helper()
-	exe := chromiumPath(t)
-	profile, err := os.MkdirTemp("", "padlock-chromium-")
-	if err != nil {
+	if err := startChromium(chromiumPath(t)); err != nil {
 		t.Fatal(err)
 	}
-	var output testenv.SyncBuffer
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1280, 900),
-		chromedp.UserDataDir(profile),
-		chromedp.CombinedOutput(&output),
-	)
-	tab, cancelTab := chromedp.NewContext(alloc)
-	t.Cleanup(func() {
-		cancelTab()
-		cancelAlloc()
-		os.RemoveAll(profile) // best effort: a straggling child may still write there
-	})
-
-	// The first action starts Chromium and ties its life to the context it
-	// is given, so start it without the test's deadline and stop a hung
-	// start-up by hand.
-	stop := time.AfterFunc(startTimeout, cancelAlloc)
-	err = chromedp.Do(tab)
-	stop.Stop()
-	if err != nil {
-		t.Fatalf("start chromium: %v\n%s", err, output.String())
-	}
-	return &page{t: t, tab: tab, base: base, deadline: time.Now().Add(testTimeout),
-		shots: &screenshots{dir: screenshotDir(t)}}
+	p := &page{t: t, tab: chromium.ctx, base: base, shots: &screenshots{dir: screenshotDir(t)}}
+	return p.newWindow()
 }
 
 // chromiumPath finds the browser: $PADLOCK_CHROMIUM, /usr/bin/chromium, or
@@ -125,7 +149,7 @@ func (p *page) newWindow() *page {
 	if err != nil {
 		p.fatalf("open a new window: %v", err)
 	}
-	return &page{t: p.t, tab: tab, base: p.base, deadline: p.deadline, shots: p.shots}
+	return &page{t: p.t, tab: tab, base: p.base, shots: p.shots}
 }
 
 // step names what the test does next, for screenshots and failure messages.
@@ -290,11 +314,7 @@ func run[T any](p *page, what string, action chromedp.Action[T]) T {
 }
 
 func (p *page) stepContext() (context.Context, context.CancelFunc) {
-	d := time.Now().Add(stepTimeout)
-	if p.deadline.Before(d) {
-		d = p.deadline
-	}
-	return context.WithDeadline(p.tab, d)
+	return context.WithTimeout(p.tab, stepTimeout)
 }
 
 // fatalf saves a screenshot of the page as it is and fails the test.

@@ -89,16 +89,19 @@ func StartApp(t testing.TB, d string, o Options) *TestApp {
 	}
 	cfg := config.Default()
 	cfg.DataDir, cfg.SecretKey = o.DataDir, o.SecretKey
+	cfg.DatabaseURL = o.DatabaseURL
+	cfg.BaseURL = o.BaseURL
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
 		if cfg.SecretKey == "" {
 			cfg.SecretKey = SharedSecretKey
 		}
+		if cfg.DatabaseURL == "" && d == "sqlite" {
+			SeedSQLite(t, cfg.DataDir)
+		}
 	}
-	cfg.DatabaseURL = o.DatabaseURL
-	cfg.BaseURL = o.BaseURL
 	if cfg.DatabaseURL == "" && d == "postgres" {
-		cfg.DatabaseURL = DatabaseURL(t, "postgres")
+		cfg.DatabaseURL = MigratedDatabaseURL(t)
 	}
 	cfg.SMTPURL = o.SMTP.URL()
 	cfg.HashConcurrency, cfg.HashQueue = 4, 64

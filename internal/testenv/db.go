@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/padlock-mfa/padlock/internal/store"
@@ -43,9 +44,12 @@ func ForEachDB(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 // dropped when the test ends.
 func OpenDB(t testing.TB, d store.Dialect) *store.DB {
 	t.Helper()
-	url, dir := DatabaseURL(t, d), ""
+	url, dir := "", ""
 	if d == store.SQLite {
 		dir = t.TempDir()
+		SeedSQLite(t, dir)
+	} else {
+		url = MigratedDatabaseURL(t)
 	}
 	db, err := store.Open(context.Background(), url, dir)
 	if err != nil {
@@ -65,7 +69,7 @@ func DatabaseURL(t testing.TB, d store.Dialect) string {
 	if d == store.SQLite {
 		return ""
 	}
-	return createDatabase(t, postgresAdminURL(t))
+	return createDatabase(t, postgresAdminURL(t), "")
 }
 
 // postgresAdminURL returns the configured server, skipping the test when
@@ -82,7 +86,9 @@ func postgresAdminURL(t testing.TB) string {
 	return admin
 }
 
-func createDatabase(t testing.TB, admin string) string {
+// createDatabase creates an empty database, or a copy of template when it
+// is not "", dropped when the test ends, and returns its URL.
+func createDatabase(t testing.TB, admin, template string) string {
 	t.Helper()
 	b := make([]byte, 6)
 	rand.Read(b)
@@ -91,7 +97,18 @@ func createDatabase(t testing.TB, admin string) string {
 	if err != nil {
 		t.Fatalf("postgres: %v", err)
 	}
-	if _, err := conn.Exec(`CREATE DATABASE ` + name); err != nil {
+	create := `CREATE DATABASE ` + name
+	if template != "" {
+		create += ` TEMPLATE ` + template
+	}
+	for attempt := 1; ; attempt++ {
+		_, err = conn.Exec(create)
+		if err == nil || !isTemplateBusy(err) || attempt == 50 {
+			break
+		}
+		time.Sleep(time.Duration(attempt) * 10 * time.Millisecond)
+	}
+	if err != nil {
 		conn.Close()
 		t.Fatalf("postgres: create database: %v", err)
 	}
@@ -99,9 +116,14 @@ func createDatabase(t testing.TB, admin string) string {
 		conn.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
 		conn.Close()
 	})
+	return withDatabase(admin, name)
+}
+
+// withDatabase returns the server URL admin pointed at another database.
+func withDatabase(admin, name string) string {
 	u, err := url.Parse(admin)
 	if err != nil {
-		t.Fatalf("postgres url: %v", err)
+		return admin // the server URL was checked when the first database was made
 	}
 	u.Path = "/" + name
 	return u.String()
