@@ -54,7 +54,7 @@ func (s *Service) SaveAuthSettings(ctx context.Context, actor auth.Actor, in Aut
 	if err := in.validate(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *store.Tx, q *auth.MailQueue) error {
+	return s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
 		if err := tx.LockAccount(ctx, actor.User.AccountID); err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func mayChangeSettings(actor auth.Actor, acct *padlock.Account, in AuthSettings)
 	return fe.Forbidden()
 }
 
-func (s *Service) applyAuthSettings(ctx context.Context, tx *store.Tx, q *auth.MailQueue, actor auth.Actor, acct *padlock.Account, in AuthSettings) error {
+func (s *Service) applyAuthSettings(ctx context.Context, tx *store.Queries, q *auth.MailQueue, actor auth.Actor, acct *padlock.Account, in AuthSettings) error {
 	record := func(kind, detail string) error {
 		return tx.RecordEvent(ctx, auth.Event(acct.ID, actor, kind, 0, detail, q.Now))
 	}
@@ -147,7 +147,7 @@ func (s *Service) applyAuthSettings(ctx context.Context, tx *store.Tx, q *auth.M
 }
 
 // noticeUsersWithoutMFA emails everyone the new requirement will stop.
-func (s *Service) noticeUsersWithoutMFA(ctx context.Context, tx *store.Tx, q *auth.MailQueue, actor auth.Actor, acct *padlock.Account) error {
+func (s *Service) noticeUsersWithoutMFA(ctx context.Context, tx *store.Queries, q *auth.MailQueue, actor auth.Actor, acct *padlock.Account) error {
 	users, err := tx.UsersWithoutMFA(ctx, acct.ID, 0)
 	if err != nil {
 		return err

@@ -53,7 +53,7 @@ func (s *Service) Invite(ctx context.Context, actor auth.Actor, portalID int64, 
 	if err := mayInvite(actor, portalID, role); err != nil {
 		return 0, err
 	}
-	err := s.inTx(ctx, func(tx *store.Tx, q *auth.MailQueue) error {
+	err := s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
 		inv, err := auth.InvitationTo(ctx, tx, actor.User.AccountID, portalID)
 		if err != nil {
 			return err
@@ -110,7 +110,7 @@ func invitee(inv *auth.Invitation, email string, role padlock.Role, now time.Tim
 
 // inviteOne creates inv.User and sends the invitation or, when the address
 // already has a user anywhere, tells that user instead.
-func (s *Service) inviteOne(ctx context.Context, tx *store.Tx, q *auth.MailQueue, inv *auth.Invitation, actor auth.Actor) error {
+func (s *Service) inviteOne(ctx context.Context, tx *store.Queries, q *auth.MailQueue, inv *auth.Invitation, actor auth.Actor) error {
 	created, err := tx.CreateUserIfNew(ctx, inv.User, "")
 	if err != nil {
 		return err
@@ -122,7 +122,7 @@ func (s *Service) inviteOne(ctx context.Context, tx *store.Tx, q *auth.MailQueue
 }
 
 // sendInvitation voids inv.User's earlier links and mails a new one.
-func (s *Service) sendInvitation(ctx context.Context, tx *store.Tx, q *auth.MailQueue, inv *auth.Invitation, actor auth.Actor) error {
+func (s *Service) sendInvitation(ctx context.Context, tx *store.Queries, q *auth.MailQueue, inv *auth.Invitation, actor auth.Actor) error {
 	u := inv.User
 	if err := tx.VoidTokens(ctx, store.TokenInvitation, u.ID, q.Now); err != nil {
 		return err
@@ -145,7 +145,7 @@ func (s *Service) sendInvitation(ctx context.Context, tx *store.Tx, q *auth.Mail
 
 // ResendInvitation voids a pending invitation's link and sends a new one.
 func (s *Service) ResendInvitation(ctx context.Context, actor auth.Actor, userID int64) error {
-	return s.inTx(ctx, func(tx *store.Tx, q *auth.MailQueue) error {
+	return s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
 		u, err := s.manageable(ctx, tx, actor, userID)
 		if err != nil {
 			return err

@@ -35,7 +35,7 @@ func (s *Service) CreatePortal(ctx context.Context, actor auth.Actor, in PortalI
 		return nil, err
 	}
 	var p *padlock.Portal
-	err = s.inTx(ctx, func(tx *store.Tx, q *auth.MailQueue) error {
+	err = s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
 		if _, err := tx.Organization(ctx, actor.User.AccountID, in.OrganizationID); err != nil {
 			return padlock.FieldError("organization", "Choose one of your organizations.")
 		}
@@ -63,7 +63,7 @@ func (s *Service) UpdatePortal(ctx context.Context, actor auth.Actor, portalID i
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *store.Tx, q *auth.MailQueue) error {
+	return s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
 		p, err := tx.Portal(ctx, actor.User.AccountID, portalID)
 		if err != nil {
 			return err
@@ -95,7 +95,7 @@ func (s *Service) UpdatePortal(ctx context.Context, actor auth.Actor, portalID i
 	})
 }
 
-func (s *Service) noticePortalUsers(ctx context.Context, tx *store.Tx, q *auth.MailQueue, p *padlock.Portal) error {
+func (s *Service) noticePortalUsers(ctx context.Context, tx *store.Queries, q *auth.MailQueue, p *padlock.Portal) error {
 	users, err := tx.UsersWithoutMFA(ctx, p.AccountID, p.ID)
 	if err != nil {
 		return err
@@ -114,7 +114,7 @@ func (s *Service) DeletePortal(ctx context.Context, actor auth.Actor, portalID i
 	if err := mayManagePortals(actor); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *store.Tx, q *auth.MailQueue) error {
+	return s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
 		p, err := tx.Portal(ctx, actor.User.AccountID, portalID)
 		if err != nil {
 			return err
@@ -132,7 +132,7 @@ func (s *Service) ResetPortalUserMFA(ctx context.Context, actor auth.Actor, port
 	if err := mayManagePortals(actor); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *store.Tx, q *auth.MailQueue) error {
+	return s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
 		u, err := tx.PortalUser(ctx, actor.User.AccountID, portalID, userID)
 		if err != nil {
 			return err

@@ -14,7 +14,7 @@ import (
 // set MFA up again at their next sign-in (forced if the account requires
 // it: no new grace period).
 func (s *Service) ResetMFA(ctx context.Context, actor auth.Actor, userID int64) error {
-	return s.inTx(ctx, func(tx *store.Tx, q *auth.MailQueue) error {
+	return s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
 		if !actor.User.Role.Can(padlock.PermManageUsers) {
 			return padlock.Errorf(padlock.EFORBIDDEN, "You may not reset MFA.")
 		}
@@ -35,12 +35,12 @@ func (s *Service) ResetMFA(ctx context.Context, actor auth.Actor, userID int64) 
 // ResetMFAByOperator is the break-glass path of `padlock user reset-mfa`:
 // the server's operator resets anyone, audited as done from the command line.
 func (s *Service) ResetMFAByOperator(ctx context.Context, email string) (*padlock.User, error) {
-	return s.asOperator(ctx, email, func(tx *store.Tx, q *auth.MailQueue, u *padlock.User) error {
+	return s.asOperator(ctx, email, func(tx *store.Queries, q *auth.MailQueue, u *padlock.User) error {
 		return s.resetMFA(ctx, tx, q, u, auth.Operator, "The server's operator")
 	})
 }
 
-func (s *Service) resetMFA(ctx context.Context, tx *store.Tx, q *auth.MailQueue, u *padlock.User, actor auth.Actor, by string) error {
+func (s *Service) resetMFA(ctx context.Context, tx *store.Queries, q *auth.MailQueue, u *padlock.User, actor auth.Actor, by string) error {
 	if err := tx.DeleteFactors(ctx, u.ID); err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ func NewService(db *store.DB, cfg Config) *Service {
 
 func (s *Service) now() time.Time { return s.Now().Truncate(time.Second) }
 
-func (s *Service) inTx(ctx context.Context, fn func(tx *store.Tx, q *auth.MailQueue) error) error {
+func (s *Service) inTx(ctx context.Context, fn func(tx *store.Queries, q *auth.MailQueue) error) error {
 	return auth.InTx(ctx, s.DB, s.now, s.MailQueued, fn)
 }
 
@@ -54,13 +54,13 @@ func (s *Service) link(u *padlock.User, path string) string {
 
 // asOperator runs an operator's action on the user with the email, in one
 // transaction.
-func (s *Service) asOperator(ctx context.Context, email string, fn func(*store.Tx, *auth.MailQueue, *padlock.User) error) (*padlock.User, error) {
+func (s *Service) asOperator(ctx context.Context, email string, fn func(*store.Queries, *auth.MailQueue, *padlock.User) error) (*padlock.User, error) {
 	email, err := padlock.NormalizeEmail(email)
 	if err != nil {
 		return nil, err
 	}
 	var u *padlock.User
-	err = s.inTx(ctx, func(tx *store.Tx, q *auth.MailQueue) error {
+	err = s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
 		var err error
 		if u, err = auth.OperatorTarget(ctx, tx, email); err != nil {
 			return err

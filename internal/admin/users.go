@@ -11,7 +11,7 @@ import (
 // manageable loads a user of the actor's account that the actor may manage:
 // another account's user is "not found", one the actor outranks not is
 // "forbidden".
-func (s *Service) manageable(ctx context.Context, tx *store.Tx, actor auth.Actor, userID int64) (*padlock.User, error) {
+func (s *Service) manageable(ctx context.Context, tx *store.Queries, actor auth.Actor, userID int64) (*padlock.User, error) {
 	if !actor.User.Role.Can(padlock.PermManageUsers) {
 		return nil, padlock.Errorf(padlock.EFORBIDDEN, "You may not manage users.")
 	}
@@ -30,7 +30,7 @@ func (s *Service) manageable(ctx context.Context, tx *store.Tx, actor auth.Actor
 
 // keepAnAdministrator refuses a change that would leave the account without
 // an active Administrator.
-func keepAnAdministrator(ctx context.Context, tx *store.Tx, u *padlock.User) error {
+func keepAnAdministrator(ctx context.Context, tx *store.Queries, u *padlock.User) error {
 	if u.Role != padlock.RoleAdministrator || u.Status != padlock.StatusActive {
 		return nil
 	}
@@ -46,7 +46,7 @@ func keepAnAdministrator(ctx context.Context, tx *store.Tx, u *padlock.User) err
 
 // SetRole changes another user's role.
 func (s *Service) SetRole(ctx context.Context, actor auth.Actor, userID int64, role padlock.Role) error {
-	return s.inTx(ctx, func(tx *store.Tx, q *auth.MailQueue) error {
+	return s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
 		u, err := s.manageable(ctx, tx, actor, userID)
 		if err != nil {
 			return err
@@ -72,7 +72,7 @@ func (s *Service) SetRole(ctx context.Context, actor auth.Actor, userID int64, r
 // Deactivate stops a user from signing in and ends all their sessions at
 // once, on every node.
 func (s *Service) Deactivate(ctx context.Context, actor auth.Actor, userID int64) error {
-	return s.inTx(ctx, func(tx *store.Tx, q *auth.MailQueue) error {
+	return s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
 		u, err := s.manageable(ctx, tx, actor, userID)
 		if err != nil {
 			return err
@@ -102,7 +102,7 @@ func (s *Service) Deactivate(ctx context.Context, actor auth.Actor, userID int64
 // Reactivate lets a deactivated user sign in again. A user who never
 // accepted their invitation goes back to "invited" and needs a new link.
 func (s *Service) Reactivate(ctx context.Context, actor auth.Actor, userID int64) error {
-	return s.inTx(ctx, func(tx *store.Tx, q *auth.MailQueue) error {
+	return s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
 		u, err := s.manageable(ctx, tx, actor, userID)
 		if err != nil {
 			return err

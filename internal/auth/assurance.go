@@ -34,7 +34,7 @@ type sessionStart struct {
 // for exactly that: a pending one (ten minutes) that reaches only the
 // challenge or enrollment, or a full one that completes the sign-in.
 // The caller holds the user's row (LockUser).
-func (s *Service) beginSession(ctx context.Context, tx *store.Tx, in sessionStart, now time.Time) (*SignedIn, error) {
+func (s *Service) beginSession(ctx context.Context, tx *store.Queries, in sessionStart, now time.Time) (*SignedIn, error) {
 	a, err := assuranceOf(ctx, tx, in.user, in.proved, now)
 	if err != nil {
 		return nil, err
@@ -67,7 +67,7 @@ func (s *Service) beginSession(ctx context.Context, tx *store.Tx, in sessionStar
 	return &SignedIn{Token: token, Session: sess, User: in.user, Step: step}, nil
 }
 
-func (s *Service) recordSignIn(ctx context.Context, tx *store.Tx, in sessionStart, now time.Time) error {
+func (s *Service) recordSignIn(ctx context.Context, tx *store.Queries, in sessionStart, now time.Time) error {
 	if err := tx.RecordSignIn(ctx, in.user.ID, now); err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func methodText(first padlock.FirstStep, proved padlock.Proof) string {
 // assuranceOf gathers the decision's inputs for a user from stored data:
 // the requirement of their account or portal, their deadline and whether
 // they own a factor. IDPMFAAccepted is left to the caller.
-func assuranceOf(ctx context.Context, tx *store.Tx, u *padlock.User, proved padlock.Proof, now time.Time) (padlock.Assurance, error) {
+func assuranceOf(ctx context.Context, tx *store.Queries, u *padlock.User, proved padlock.Proof, now time.Time) (padlock.Assurance, error) {
 	required, err := requiredFor(ctx, tx, u)
 	if err != nil {
 		return padlock.Assurance{}, err
@@ -107,15 +107,15 @@ func assuranceOf(ctx context.Context, tx *store.Tx, u *padlock.User, proved padl
 
 // requiredFor is the requirement that applies to u: their portal's for a
 // portal user, their account's for the staff.
-func requiredFor(ctx context.Context, tx *store.Tx, u *padlock.User) (bool, error) {
+func requiredFor(ctx context.Context, db *store.Queries, u *padlock.User) (bool, error) {
 	if u.IsPortalUser() {
-		p, err := tx.PortalByID(ctx, u.PortalID)
+		p, err := db.PortalByID(ctx, u.PortalID)
 		if err != nil {
 			return false, err
 		}
 		return p.RequiresMFA(), nil
 	}
-	acct, err := tx.Account(ctx, u.AccountID)
+	acct, err := db.Account(ctx, u.AccountID)
 	if err != nil {
 		return false, err
 	}

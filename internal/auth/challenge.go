@@ -29,7 +29,7 @@ func (s *Service) CompleteMFA(ctx context.Context, c *Current, code, address str
 		out     *SignedIn
 		outcome error
 	)
-	err := s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+	err := s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		creds, sess, err := s.lockChallenge(ctx, tx, c, q.Now)
 		if err != nil || sess == nil {
 			outcome = ErrChallengeOver
@@ -73,7 +73,7 @@ func (s *Service) CompleteMFA(ctx context.Context, c *Current, code, address str
 // lifetime and wrong-code budget, is bound to the user's current
 // credentials, and the user is active and not locked. A session that may
 // not go on is deleted (in the same transaction).
-func (s *Service) lockChallenge(ctx context.Context, tx *store.Tx, c *Current, now time.Time) (*store.Credentials, *padlock.Session, error) {
+func (s *Service) lockChallenge(ctx context.Context, tx *store.Queries, c *Current, now time.Time) (*store.Credentials, *padlock.Session, error) {
 	creds, err := tx.LockUser(ctx, c.User.ID)
 	if err != nil {
 		return nil, nil, notFoundAs(err, nil)
@@ -94,7 +94,7 @@ func (s *Service) lockChallenge(ctx context.Context, tx *store.Tx, c *Current, n
 // countWrongCode counts a wrong code against the sign-in and the user, in
 // the transaction that checked it, and tells whether the sign-in is over:
 // thrown away at the fifth wrong code, or by the user's lockout.
-func (s *Service) countWrongCode(ctx context.Context, tx *store.Tx, q *MailQueue, u *padlock.User, sess *padlock.Session, address string) (over bool, err error) {
+func (s *Service) countWrongCode(ctx context.Context, tx *store.Queries, q *MailQueue, u *padlock.User, sess *padlock.Session, address string) (over bool, err error) {
 	n, err := tx.RecordMFAFailure(ctx, sess.ID)
 	if err != nil {
 		return false, err
@@ -116,7 +116,7 @@ func (s *Service) countWrongCode(ctx context.Context, tx *store.Tx, q *MailQueue
 	return true, err
 }
 
-func (s *Service) recoveryCodeUsed(ctx context.Context, tx *store.Tx, q *MailQueue, u *padlock.User, address string) error {
+func (s *Service) recoveryCodeUsed(ctx context.Context, tx *store.Queries, q *MailQueue, u *padlock.User, address string) error {
 	left, err := tx.RecoveryCodesLeft(ctx, u.ID)
 	if err != nil {
 		return err

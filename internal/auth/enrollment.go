@@ -62,7 +62,7 @@ func (s *Service) BeginEnrollment(ctx context.Context, c *Current) error {
 // a borrowed session cannot swap the factor; the old one stays in force
 // until the new one is confirmed.
 func (s *Service) ReplaceFactor(ctx context.Context, c *Current, password, code, address string) error {
-	return s.withPasswordAndCode(ctx, c, password, code, "move_", address, func(tx *store.Tx, q *MailQueue) error {
+	return s.withPasswordAndCode(ctx, c, password, code, "move_", address, func(tx *store.Queries, q *MailQueue) error {
 		return tx.SaveEnrollment(ctx, c.Session.ID, c.User.ID, s.Sealer.Seal(c.User.ID, purposeTOTP, mfa.NewSecret()), q.Now)
 	})
 }
@@ -93,8 +93,8 @@ func (s *Service) PendingEnrollment(ctx context.Context, c *Current) (*Enrollmen
 	return e, nil
 }
 
-func (s *Service) enrollmentSecret(ctx context.Context, tx *store.Tx, c *Current) ([]byte, error) {
-	sealed, at, err := tx.Enrollment(ctx, c.Session.ID)
+func (s *Service) enrollmentSecret(ctx context.Context, db *store.Queries, c *Current) ([]byte, error) {
+	sealed, at, err := db.Enrollment(ctx, c.Session.ID)
 	if errors.Is(err, padlock.ErrNotFound) || (err == nil && s.now().Sub(at) >= enrollmentTTL) {
 		return nil, errNoEnrollment
 	} else if err != nil {
@@ -124,7 +124,7 @@ func (s *Service) ConfirmEnrollment(ctx context.Context, c *Current, code, addre
 		return nil, padlock.FieldError("code", "Enter the 6-digit code your authenticator app shows.")
 	}
 	var upgraded *SignedIn
-	err := s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+	err := s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		if _, err := tx.LockUser(ctx, c.User.ID); err != nil {
 			return err
 		}
@@ -172,7 +172,7 @@ func (s *Service) ConfirmEnrollment(ctx context.Context, c *Current, code, addre
 // what it must: every enrollment in progress, and every other session that
 // proved no second factor. The credential version advances, and the
 // sessions that remain are bound to it.
-func (s *Service) activateFactor(ctx context.Context, tx *store.Tx, userID, sessionID int64, secret []byte, step int64, now time.Time) error {
+func (s *Service) activateFactor(ctx context.Context, tx *store.Queries, userID, sessionID int64, secret []byte, step int64, now time.Time) error {
 	if err := tx.ActivateTOTP(ctx, userID, s.Sealer.Seal(userID, purposeTOTP, secret), step, now); err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func provedItself(sess *padlock.Session) bool {
 
 // newRecoveryCodes replaces the user's codes and keeps the new ones, sealed,
 // for the one session that may see them, once.
-func (s *Service) newRecoveryCodes(ctx context.Context, tx *store.Tx, q *MailQueue, userID, sessionID int64) error {
+func (s *Service) newRecoveryCodes(ctx context.Context, tx *store.Queries, q *MailQueue, userID, sessionID int64) error {
 	codes := mfa.NewRecoveryCodes()
 	hashes := make([][]byte, len(codes))
 	for i, c := range codes {

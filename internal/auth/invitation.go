@@ -10,14 +10,14 @@ import (
 // InvitationTo loads what an invitation joins: the account or, when
 // portalID is not 0, that portal of it. The admin service fills in its
 // User to send the invitation.
-func InvitationTo(ctx context.Context, tx *store.Tx, accountID, portalID int64) (*Invitation, error) {
+func InvitationTo(ctx context.Context, db *store.Queries, accountID, portalID int64) (*Invitation, error) {
 	inv := &Invitation{}
 	var err error
-	if inv.Account, err = tx.Account(ctx, accountID); err != nil {
+	if inv.Account, err = db.Account(ctx, accountID); err != nil {
 		return nil, err
 	}
 	if portalID != 0 {
-		if inv.Portal, err = tx.Portal(ctx, accountID, portalID); err != nil {
+		if inv.Portal, err = db.Portal(ctx, accountID, portalID); err != nil {
 			return nil, err
 		}
 	}
@@ -82,7 +82,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, password, a
 	if err != nil {
 		return nil, err
 	}
-	err = s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+	err = s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		if _, err := tx.UseToken(ctx, store.TokenInvitation, HashToken(token), q.Now); err != nil {
 			return errLinkInvalid
 		}

@@ -55,11 +55,11 @@ func (s *Service) confirmPassword(ctx context.Context, userID int64, password, f
 // held, after checking the user's password and a current second factor (a
 // code from the app or an unused recovery code, used up by the check). The
 // form's fields are named prefix+"password" and prefix+"code".
-func (s *Service) withPasswordAndCode(ctx context.Context, c *Current, password, code, prefix, address string, change func(*store.Tx, *MailQueue) error) error {
+func (s *Service) withPasswordAndCode(ctx context.Context, c *Current, password, code, prefix, address string, change func(*store.Queries, *MailQueue) error) error {
 	if err := s.confirmPassword(ctx, c.User.ID, password, prefix+"password"); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+	return s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		if _, err := tx.LockUser(ctx, c.User.ID); err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, c *Current, passw
 	if !c.User.HasMFA() {
 		return padlock.Errorf(padlock.ECONFLICT, "Turn on MFA first.")
 	}
-	return s.withPasswordAndCode(ctx, c, password, code, "regen_", address, func(tx *store.Tx, q *MailQueue) error {
+	return s.withPasswordAndCode(ctx, c, password, code, "regen_", address, func(tx *store.Queries, q *MailQueue) error {
 		if err := s.newRecoveryCodes(ctx, tx, q, c.User.ID, c.Session.ID); err != nil {
 			return err
 		}
@@ -111,7 +111,7 @@ const (
 // checkSecondFactor accepts a current TOTP code or an unused recovery code,
 // each at most once even under racing requests on several nodes, and says
 // which it was.
-func (s *Service) checkSecondFactor(ctx context.Context, tx *store.Tx, userID int64, typed string, now time.Time) (padlock.Proof, error) {
+func (s *Service) checkSecondFactor(ctx context.Context, tx *store.Queries, userID int64, typed string, now time.Time) (padlock.Proof, error) {
 	code, kind := mfa.NormalizeCode(typed)
 	switch kind {
 	case mfa.TOTPCode:
@@ -167,7 +167,7 @@ func (s *Service) DisableMFA(ctx context.Context, c *Current, password, code, ad
 	if required {
 		return padlock.Errorf(padlock.EFORBIDDEN, "Your account requires MFA, so it cannot be turned off.")
 	}
-	return s.withPasswordAndCode(ctx, c, password, code, "", address, func(tx *store.Tx, q *MailQueue) error {
+	return s.withPasswordAndCode(ctx, c, password, code, "", address, func(tx *store.Queries, q *MailQueue) error {
 		if _, err := tx.DeleteUnprovenSessions(ctx, c.User.ID, c.Session.ID); err != nil {
 			return err
 		}

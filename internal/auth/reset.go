@@ -16,7 +16,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, address strin
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+	return s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		c, err := tx.CredentialsByEmail(ctx, email)
 		if errors.Is(err, padlock.ErrNotFound) {
 			return nil
@@ -69,7 +69,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, address st
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+	return s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		if _, err := tx.UseToken(ctx, store.TokenReset, HashToken(token), q.Now); err != nil {
 			return errLinkInvalid
 		}
@@ -87,7 +87,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, address st
 
 // replacePassword stores a new hash, ends every session but keep, and tells
 // the user by email.
-func (s *Service) replacePassword(ctx context.Context, tx *store.Tx, q *MailQueue, u *padlock.User, hash string, keep int64) error {
+func (s *Service) replacePassword(ctx context.Context, tx *store.Queries, q *MailQueue, u *padlock.User, hash string, keep int64) error {
 	if err := tx.SetPassword(ctx, u.ID, hash, true); err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func (s *Service) ChangePassword(ctx context.Context, c *Current, current, next,
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+	return s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		if err := s.replacePassword(ctx, tx, q, c.User, hash, c.Session.ID); err != nil {
 			return err
 		}
@@ -137,7 +137,7 @@ func (s *Service) ChangeName(ctx context.Context, c *Current, name, address stri
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+	return s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		if err := tx.SetUserName(ctx, c.User.ID, name); err != nil {
 			return err
 		}

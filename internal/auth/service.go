@@ -67,7 +67,7 @@ func NewService(db *store.DB, h *Hasher, sealer *mfa.Sealer, cfg Config, logger 
 func (s *Service) now() time.Time { return s.Now().Truncate(time.Second) }
 
 // inTx runs fn in a transaction and wakes the mail worker if fn queued mail.
-func (s *Service) inTx(ctx context.Context, fn func(tx *store.Tx, q *MailQueue) error) error {
+func (s *Service) inTx(ctx context.Context, fn func(tx *store.Queries, q *MailQueue) error) error {
 	return InTx(ctx, s.DB, s.now, s.MailQueued, fn)
 }
 
@@ -75,9 +75,9 @@ func (s *Service) inTx(ctx context.Context, fn func(tx *store.Tx, q *MailQueue) 
 // now() at the transaction's start, and calls wake (if not nil) after a
 // commit that queued mail. It is how every service call of auth and admin
 // holds its change, its audit event and its email together.
-func InTx(ctx context.Context, db *store.DB, now func() time.Time, wake func(), fn func(tx *store.Tx, q *MailQueue) error) error {
+func InTx(ctx context.Context, db *store.DB, now func() time.Time, wake func(), fn func(tx *store.Queries, q *MailQueue) error) error {
 	q := &MailQueue{}
-	err := db.InTx(ctx, func(tx *store.Tx) error {
+	err := db.InTx(ctx, func(tx *store.Queries) error {
 		q.tx, q.Now, q.ctx = tx, now(), ctx
 		return fn(tx, q)
 	})
@@ -92,7 +92,7 @@ func InTx(ctx context.Context, db *store.DB, now func() time.Time, wake func(), 
 type MailQueue struct {
 	Now time.Time
 	ctx context.Context
-	tx  *store.Tx
+	tx  *store.Queries
 	n   int
 }
 

@@ -104,7 +104,7 @@ func (s *Service) alive(sess *padlock.Session, u *padlock.User, acct *padlock.Ac
 
 // SignOut ends a session on every node (it is deleted from the database).
 func (s *Service) SignOut(ctx context.Context, c *Current, address string) error {
-	return s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+	return s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		if _, err := tx.DeleteSession(ctx, c.Session.ID); err != nil {
 			return err
 		}

@@ -211,7 +211,7 @@ func TestASignInRacingAPasswordResetLeavesNoSession(t *testing.T) {
 		}()
 		waitInUse(t, svc.Hasher, 1, 1)
 		// What ResetPassword does once the new hash is made.
-		err = db.InTx(ctx, func(tx *store.Tx) error {
+		err = db.InTx(ctx, func(tx *store.Queries) error {
 			if err := tx.SetPassword(ctx, admin.ID, newHash, true); err != nil {
 				return err
 			}

@@ -41,7 +41,7 @@ func (in *SetupInput) Validate() error {
 // and whichever is used first ends them all by creating the account.
 func (s *Service) IssueSetupToken(ctx context.Context) (string, error) {
 	var token string
-	err := s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+	err := s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		if n, err := tx.CountAccounts(ctx); err != nil || n > 0 {
 			return err
 		}
@@ -61,7 +61,7 @@ func (s *Service) SetupPending(ctx context.Context) (bool, error) {
 // SetupWithToken creates the first account from the web setup page. The
 // token is used up in the same transaction, so the link works once.
 func (s *Service) SetupWithToken(ctx context.Context, token string, in SetupInput, address string) (*padlock.User, error) {
-	return s.setup(ctx, in, address, func(tx *store.Tx, q *MailQueue) error {
+	return s.setup(ctx, in, address, func(tx *store.Queries, q *MailQueue) error {
 		if n, err := tx.CountAccounts(ctx); err != nil || n > 0 {
 			if err == nil {
 				err = errLinkInvalid
@@ -78,12 +78,12 @@ func (s *Service) SetupWithToken(ctx context.Context, token string, in SetupInpu
 // SetupFromCLI creates an account for the server's operator. Unlike the web
 // page it may add further accounts to a running installation.
 func (s *Service) SetupFromCLI(ctx context.Context, in SetupInput) (*padlock.User, error) {
-	return s.setup(ctx, in, "command line", func(tx *store.Tx, q *MailQueue) error {
+	return s.setup(ctx, in, "command line", func(tx *store.Queries, q *MailQueue) error {
 		return tx.VoidTokens(ctx, store.TokenSetup, 0, q.Now)
 	})
 }
 
-func (s *Service) setup(ctx context.Context, in SetupInput, address string, guard func(*store.Tx, *MailQueue) error) (*padlock.User, error) {
+func (s *Service) setup(ctx context.Context, in SetupInput, address string, guard func(*store.Queries, *MailQueue) error) (*padlock.User, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (s *Service) setup(ctx context.Context, in SetupInput, address string, guar
 		return nil, err
 	}
 	var u *padlock.User
-	err = s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+	err = s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		if err := guard(tx, q); err != nil {
 			return err
 		}

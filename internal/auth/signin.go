@@ -81,7 +81,7 @@ func (s *Service) checkPassword(ctx context.Context, email, password string) (cr
 // recordUnknown audits a sign-in for an email no user of this surface has.
 // It commits like a wrong password does, so both answers take the same time.
 func (s *Service) recordUnknown(ctx context.Context, address string, now time.Time) error {
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.DB.InTx(ctx, func(tx *store.Queries) error {
 		return tx.RecordEvent(ctx, Event(0, Actor{Address: address}, padlock.EventSignInFailed, 0, "unknown email", now))
 	})
 	if err != nil {
@@ -100,7 +100,7 @@ func (s *Service) recordRefusal(ctx context.Context, u *padlock.User, address, r
 
 // recordFailure counts a wrong password.
 func (s *Service) recordFailure(ctx context.Context, u *padlock.User, address string, now time.Time) error {
-	err := s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+	err := s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		if err := tx.RecordEvent(ctx, Event(u.AccountID, Actor{Address: address}, padlock.EventSignInFailed, u.ID, "wrong password", now)); err != nil {
 			return err
 		}
@@ -117,7 +117,7 @@ func (s *Service) recordFailure(ctx context.Context, u *padlock.User, address st
 // second factor) atomically; the failure that reaches the threshold locks
 // the user, ends their pending sign-ins and emails an unlock link. It
 // tells whether the user is now locked.
-func (s *Service) countFailure(ctx context.Context, tx *store.Tx, q *MailQueue, u *padlock.User, address string, now time.Time) (bool, error) {
+func (s *Service) countFailure(ctx context.Context, tx *store.Queries, q *MailQueue, u *padlock.User, address string, now time.Time) (bool, error) {
 	until := now.Add(s.Config.LockoutDuration)
 	n, err := tx.RecordFailedAttempt(ctx, u.ID, now, s.Config.LockoutThreshold, until)
 	if err != nil || n < s.Config.LockoutThreshold {
@@ -160,7 +160,7 @@ func (s *Service) rehash(ctx context.Context, userID int64, password string) {
 func (s *Service) startSession(ctx context.Context, u *padlock.User, address string, now time.Time) (*SignedIn, error) {
 	var out *SignedIn
 	var refused string
-	err := s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+	err := s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		cur, err := tx.LockUser(ctx, u.ID)
 		if err != nil {
 			return err
@@ -188,7 +188,7 @@ func (s *Service) startSession(ctx context.Context, u *padlock.User, address str
 // Unlock uses an emailed unlock link: the lock and the failure count are
 // cleared at once.
 func (s *Service) Unlock(ctx context.Context, token, address string) error {
-	return s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+	return s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		t, err := tx.UseToken(ctx, store.TokenUnlock, HashToken(token), q.Now)
 		if err != nil {
 			return errLinkInvalid
@@ -213,7 +213,7 @@ var ErrLinkInvalid = errLinkInvalid
 // UnlockByOperator clears a user's lock from the command line, audited as
 // done there.
 func (s *Service) UnlockByOperator(ctx context.Context, email string) (*padlock.User, error) {
-	return s.asOperator(ctx, email, func(tx *store.Tx, q *MailQueue, u *padlock.User) error {
+	return s.asOperator(ctx, email, func(tx *store.Queries, q *MailQueue, u *padlock.User) error {
 		if err := tx.ClearFailedAttempts(ctx, u.ID); err != nil {
 			return err
 		}
@@ -226,13 +226,13 @@ var Operator = Actor{Address: "command line"}
 
 // asOperator runs an operator's action on the user with the email, in one
 // transaction.
-func (s *Service) asOperator(ctx context.Context, email string, fn func(*store.Tx, *MailQueue, *padlock.User) error) (*padlock.User, error) {
+func (s *Service) asOperator(ctx context.Context, email string, fn func(*store.Queries, *MailQueue, *padlock.User) error) (*padlock.User, error) {
 	email, err := padlock.NormalizeEmail(email)
 	if err != nil {
 		return nil, err
 	}
 	var u *padlock.User
-	err = s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+	err = s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		var err error
 		if u, err = OperatorTarget(ctx, tx, email); err != nil {
 			return err
@@ -244,7 +244,7 @@ func (s *Service) asOperator(ctx context.Context, email string, fn func(*store.T
 
 // OperatorTarget finds in tx the user a command names by its normalized
 // email, for an operator's break-glass action.
-func OperatorTarget(ctx context.Context, tx *store.Tx, email string) (*padlock.User, error) {
+func OperatorTarget(ctx context.Context, tx *store.Queries, email string) (*padlock.User, error) {
 	c, err := tx.CredentialsByEmail(ctx, email)
 	if err != nil {
 		return nil, notFoundAs(err, padlock.Errorf(padlock.ENOTFOUND, "No user has the email %s.", email))

@@ -41,7 +41,7 @@ func (s *Service) SignInWithSSO(ctx context.Context, accountID int64, email, aut
 		out     *SignedIn
 		refused *ssoRefusal
 	)
-	err := s.inTx(ctx, func(tx *store.Tx, q *MailQueue) error {
+	err := s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		cfg, err := tx.SSOConfig(ctx, accountID)
 		if err != nil {
 			return err
@@ -70,7 +70,7 @@ func (s *Service) SignInWithSSO(ctx context.Context, accountID int64, email, aut
 // ssoUser finds the staff member the assertion names, or creates one just
 // in time. Another account's user and a portal user are "no user": an
 // identity provider speaks for its own account's staff only.
-func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, q *MailQueue, cfg *store.SSORecord, email, address string) (*padlock.User, *ssoRefusal, error) {
+func (s *Service) ssoUser(ctx context.Context, tx *store.Queries, q *MailQueue, cfg *store.SSORecord, email, address string) (*padlock.User, *ssoRefusal, error) {
 	email, err := padlock.NormalizeEmail(email)
 	if err != nil {
 		return nil, &ssoRefusal{reason: "no email address in the assertion", err: ErrSSONoEmail}, nil
@@ -96,7 +96,7 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Tx, q *MailQueue, cfg *
 
 // createSSOUser adds an active user of the account's default SSO role. The
 // account's MFA requirement applies to them as to an invited user.
-func (s *Service) createSSOUser(ctx context.Context, tx *store.Tx, q *MailQueue, cfg *store.SSORecord, email, address string) (*padlock.User, error) {
+func (s *Service) createSSOUser(ctx context.Context, tx *store.Queries, q *MailQueue, cfg *store.SSORecord, email, address string) (*padlock.User, error) {
 	acct, err := tx.Account(ctx, cfg.AccountID)
 	if err != nil {
 		return nil, err
@@ -118,7 +118,7 @@ func (s *Service) createSSOUser(ctx context.Context, tx *store.Tx, q *MailQueue,
 // ssoSession is startSession for an SSO sign-in: MFA performed at the
 // identity provider is what the session proved when the account accepts its
 // context; beginSession decides the rest like after a password.
-func (s *Service) ssoSession(ctx context.Context, tx *store.Tx, cfg *padlock.SSOConfig, u *padlock.User, authnContext, address string, now time.Time) (*SignedIn, error) {
+func (s *Service) ssoSession(ctx context.Context, tx *store.Queries, cfg *padlock.SSOConfig, u *padlock.User, authnContext, address string, now time.Time) (*SignedIn, error) {
 	creds, err := tx.LockUser(ctx, u.ID)
 	if err != nil {
 		return nil, err

@@ -100,7 +100,7 @@ func writeLoad(t *testing.T, db *store.DB, accountID int64) (stop func()) {
 		go func() {
 			defer wg.Done()
 			for i := 0; !done.Load(); i++ {
-				err := db.InTx(context.Background(), func(tx *store.Tx) error {
+				err := db.InTx(context.Background(), func(tx *store.Queries) error {
 					o := &padlock.Organization{AccountID: accountID, Name: fmt.Sprintf("load-%d-%d", w, i), CreatedAt: time.Now()}
 					if err := tx.CreateOrganization(context.Background(), o); err != nil {
 						return err

@@ -20,7 +20,7 @@ func (s *Service) CreateDocument(ctx context.Context, actor auth.Actor, d *padlo
 	if err := d.Validate(); err != nil {
 		return err
 	}
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return s.DB.InTx(ctx, func(tx *store.Queries) error {
 		org, err := organizationFor(ctx, tx, actor, d.OrganizationID)
 		if err != nil {
 			return err
@@ -47,7 +47,7 @@ func (s *Service) UpdateDocument(ctx context.Context, actor auth.Actor, d *padlo
 	if err := d.Validate(); err != nil {
 		return err
 	}
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return s.DB.InTx(ctx, func(tx *store.Queries) error {
 		org, old, err := documentFor(ctx, tx, actor, d.OrganizationID, d.ID)
 		if err != nil {
 			return err
@@ -74,7 +74,7 @@ func (s *Service) DeleteDocument(ctx context.Context, actor auth.Actor, orgID, d
 		return nil, err
 	}
 	var d *padlock.Document
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.DB.InTx(ctx, func(tx *store.Queries) error {
 		org, old, err := documentFor(ctx, tx, actor, orgID, docID)
 		if err != nil {
 			return err
@@ -91,7 +91,7 @@ func (s *Service) DeleteDocument(ctx context.Context, actor auth.Actor, orgID, d
 // organizationFor loads an organization the actor may write to: any of
 // their account's, or for a portal user only their portal's. Any other is
 // "not found".
-func organizationFor(ctx context.Context, tx *store.Tx, actor auth.Actor, orgID int64) (*padlock.Organization, error) {
+func organizationFor(ctx context.Context, tx *store.Queries, actor auth.Actor, orgID int64) (*padlock.Organization, error) {
 	if actor.User.IsPortalUser() {
 		p, err := tx.PortalByID(ctx, actor.User.PortalID)
 		if err != nil {
@@ -106,7 +106,7 @@ func organizationFor(ctx context.Context, tx *store.Tx, actor auth.Actor, orgID 
 
 // documentFor loads a document the actor may change, with its
 // organization; for a portal user, only one shared with their portal.
-func documentFor(ctx context.Context, tx *store.Tx, actor auth.Actor, orgID, docID int64) (*padlock.Organization, *padlock.Document, error) {
+func documentFor(ctx context.Context, tx *store.Queries, actor auth.Actor, orgID, docID int64) (*padlock.Organization, *padlock.Document, error) {
 	org, err := organizationFor(ctx, tx, actor, orgID)
 	if err != nil {
 		return nil, nil, err
@@ -123,7 +123,7 @@ func documentFor(ctx context.Context, tx *store.Tx, actor auth.Actor, orgID, doc
 
 // recordSharing records that d was shared with its organization's portal,
 // or unshared from it, when that changed.
-func recordSharing(ctx context.Context, tx *store.Tx, actor auth.Actor, org *padlock.Organization, d *padlock.Document, wasShared bool, at time.Time) error {
+func recordSharing(ctx context.Context, tx *store.Queries, actor auth.Actor, org *padlock.Organization, d *padlock.Document, wasShared bool, at time.Time) error {
 	if d.SharedWithPortal == wasShared {
 		return nil
 	}

@@ -22,7 +22,7 @@ func (s *Service) CreateOrganization(ctx context.Context, actor auth.Actor, name
 		return nil, err
 	}
 	var o *padlock.Organization
-	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *store.Queries) error {
 		now := s.now()
 		o = &padlock.Organization{AccountID: actor.User.AccountID, Name: name, CreatedAt: now}
 		if err := tx.CreateOrganization(ctx, o); err != nil {

@@ -46,7 +46,7 @@ func Seed(ctx context.Context, a *app.App, users, orgs int) (*Fixture, error) {
 	}
 	f := &Fixture{AccountID: admin.AccountID}
 	now := time.Now()
-	err = a.DB.InTx(ctx, func(tx *store.Tx) error {
+	err = a.DB.InTx(ctx, func(tx *store.Queries) error {
 		for i := range users {
 			u, err := seedUser(ctx, tx, a.Auth.Sealer, admin.AccountID, i, hash, now)
 			if err != nil {
@@ -64,7 +64,7 @@ func Seed(ctx context.Context, a *app.App, users, orgs int) (*Fixture, error) {
 
 // seedUser adds an active Editor with a confirmed authenticator app whose
 // last accepted step is 0, so any current code works.
-func seedUser(ctx context.Context, tx *store.Tx, sealer *mfa.Sealer, accountID int64, i int, hash string, now time.Time) (*User, error) {
+func seedUser(ctx context.Context, tx *store.Queries, sealer *mfa.Sealer, accountID int64, i int, hash string, now time.Time) (*User, error) {
 	u := &padlock.User{AccountID: accountID, Email: fmt.Sprintf("user%05d@bench.test", i), Name: fmt.Sprintf("Bench User %d", i),
 		Role: padlock.RoleEditor, Status: padlock.StatusActive, CreatedAt: now}
 	if err := tx.CreateUser(ctx, u, hash); err != nil {
@@ -77,7 +77,7 @@ func seedUser(ctx context.Context, tx *store.Tx, sealer *mfa.Sealer, accountID i
 	return &User{Email: u.Email, Secret: secret}, nil
 }
 
-func seedOrganizations(ctx context.Context, tx *store.Tx, accountID int64, n int, now time.Time) error {
+func seedOrganizations(ctx context.Context, tx *store.Queries, accountID int64, n int, now time.Time) error {
 	for i := range n {
 		o := &padlock.Organization{AccountID: accountID, Name: fmt.Sprintf("Client %03d", i), CreatedAt: now}
 		if err := tx.CreateOrganization(ctx, o); err != nil {

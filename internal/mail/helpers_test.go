@@ -49,7 +49,7 @@ func bufferLogger() (*slog.Logger, *bytes.Buffer) {
 
 func enqueue(t *testing.T, db *store.DB, now time.Time, msgs ...padlock.Mail) {
 	t.Helper()
-	err := db.InTx(context.Background(), func(tx *store.Tx) error {
+	err := db.InTx(context.Background(), func(tx *store.Queries) error {
 		for _, m := range msgs {
 			if err := tx.EnqueueMail(context.Background(), m, now); err != nil {
 				return err

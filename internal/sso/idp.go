@@ -50,7 +50,7 @@ func (s *Service) SaveIDP(ctx context.Context, actor auth.Actor, in IDPInput) er
 	c := &rec.SSOConfig
 	c.IDPEntityID, c.IDPSSOURL, c.IDPCertificates = conn.EntityID, conn.SSOURL, certificatesPEM(conn.Certs)
 	c.IDPMetadataURL, c.IDPMetadataXML = in.MetadataURL, in.MetadataXML
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return s.DB.InTx(ctx, func(tx *store.Queries) error {
 		if err := tx.SaveSSOIDP(ctx, c, s.now()); err != nil {
 			return err
 		}

@@ -43,7 +43,7 @@ func (s *Service) SaveOptions(ctx context.Context, actor auth.Actor, in OptionsI
 	if _, err := s.Settings(ctx, actor); err != nil {
 		return err
 	}
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return s.DB.InTx(ctx, func(tx *store.Queries) error {
 		if err := tx.LockAccount(ctx, actor.User.AccountID); err != nil {
 			return err
 		}
@@ -66,7 +66,7 @@ func (s *Service) SaveOptions(ctx context.Context, actor auth.Actor, in OptionsI
 
 // readOptions checks the form against the stored settings and the
 // account's users, reporting every problem at once.
-func (s *Service) readOptions(ctx context.Context, tx *store.Tx, rec *store.SSORecord, in OptionsInput) (*padlock.SSOConfig, error) {
+func (s *Service) readOptions(ctx context.Context, tx *store.Queries, rec *store.SSORecord, in OptionsInput) (*padlock.SSOConfig, error) {
 	c := rec.SSOConfig
 	if err := checkOptionsText(in); err != nil {
 		return nil, err
@@ -145,7 +145,7 @@ var domainPattern = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+
 // and no other account lists it. An invited address proves nothing: any
 // account can invite anyone, and a domain decides where "Sign in with SSO"
 // sends the people who have no Padlock user yet.
-func (s *Service) readDomains(ctx context.Context, tx *store.Tx, accountID int64, raw string, fe *padlock.FieldErrors) []string {
+func (s *Service) readDomains(ctx context.Context, tx *store.Queries, accountID int64, raw string, fe *padlock.FieldErrors) []string {
 	var out []string
 	for _, v := range splitList(strings.ToLower(raw)) {
 		v = strings.TrimPrefix(v, "@")
@@ -177,7 +177,7 @@ func (s *Service) readDomains(ctx context.Context, tx *store.Tx, accountID int64
 // domainProblem says why the account may not list domain, "" if it may.
 // Another account's claim is checked only once this account has shown
 // that the domain is its own, so the answer reveals nothing to a stranger.
-func domainProblem(ctx context.Context, tx *store.Tx, accountID int64, domain string) (string, error) {
+func domainProblem(ctx context.Context, tx *store.Queries, accountID int64, domain string) (string, error) {
 	n, err := tx.CountSignedInStaffAtDomain(ctx, accountID, domain)
 	if err != nil || n == 0 {
 		return "No active user of this account who has signed in at least once has an email address at " + domain + ".", err
@@ -191,7 +191,7 @@ func domainProblem(ctx context.Context, tx *store.Tx, accountID int64, domain st
 
 // readBreakGlass turns emails into the account's active staff members, and
 // counts the Administrators among them.
-func readBreakGlass(ctx context.Context, tx *store.Tx, accountID int64, raw string, fe *padlock.FieldErrors) ([]int64, int) {
+func readBreakGlass(ctx context.Context, tx *store.Queries, accountID int64, raw string, fe *padlock.FieldErrors) ([]int64, int) {
 	var (
 		ids    []int64
 		admins int

@@ -8,19 +8,19 @@ import (
 )
 
 // CreateAccount inserts an account and returns it with its ID.
-func (tx *Tx) CreateAccount(ctx context.Context, a *padlock.Account) error {
-	return tx.q.QueryRowContext(ctx, `INSERT INTO accounts (name, session_idle_seconds, session_lifetime_seconds, created_at)
+func (q *Queries) CreateAccount(ctx context.Context, a *padlock.Account) error {
+	return q.sql.QueryRowContext(ctx, `INSERT INTO accounts (name, session_idle_seconds, session_lifetime_seconds, created_at)
 		VALUES ($1, $2, $3, $4) RETURNING id`,
 		a.Name, int64(a.SessionIdle/time.Second), int64(a.SessionLifetime/time.Second), a.CreatedAt.Unix()).Scan(&a.ID)
 }
 
 // Account returns the account with the ID.
-func (tx *Tx) Account(ctx context.Context, id int64) (*padlock.Account, error) {
+func (q *Queries) Account(ctx context.Context, id int64) (*padlock.Account, error) {
 	var (
 		a                         padlock.Account
 		idle, life, cre, required int64
 	)
-	err := tx.q.QueryRowContext(ctx, `SELECT id, name, session_idle_seconds, session_lifetime_seconds, created_at, mfa_required_at, mfa_grace_days
+	err := q.sql.QueryRowContext(ctx, `SELECT id, name, session_idle_seconds, session_lifetime_seconds, created_at, mfa_required_at, mfa_grace_days
 		FROM accounts WHERE id = $1`, id).Scan(&a.ID, &a.Name, &idle, &life, &cre, &required, &a.MFAGraceDays)
 	if err != nil {
 		return nil, notFound(err)
@@ -31,23 +31,23 @@ func (tx *Tx) Account(ctx context.Context, id int64) (*padlock.Account, error) {
 }
 
 // CountAccounts tells whether setup has happened.
-func (tx *Tx) CountAccounts(ctx context.Context) (int, error) {
+func (q *Queries) CountAccounts(ctx context.Context) (int, error) {
 	var n int
-	err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts`).Scan(&n)
+	err := q.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts`).Scan(&n)
 	return n, err
 }
 
 // LockAccount serializes changes to one account's membership until the
 // transaction ends, so checks such as "one Administrator must remain" cannot
 // be raced. (SQLite transactions are already serialized.)
-func (tx *Tx) LockAccount(ctx context.Context, accountID int64) error {
-	_, err := tx.exec(ctx, `UPDATE accounts SET name = name WHERE id = $1`, accountID)
+func (q *Queries) LockAccount(ctx context.Context, accountID int64) error {
+	_, err := q.exec(ctx, `UPDATE accounts SET name = name WHERE id = $1`, accountID)
 	return err
 }
 
 // SaveAuthenticationSettings stores the account's MFA requirement, grace
 // period and session limits.
-func (tx *Tx) SaveAuthenticationSettings(ctx context.Context, a *padlock.Account) error {
-	return tx.execOne(ctx, `UPDATE accounts SET mfa_required_at = $2, mfa_grace_days = $3, session_idle_seconds = $4, session_lifetime_seconds = $5
+func (q *Queries) SaveAuthenticationSettings(ctx context.Context, a *padlock.Account) error {
+	return q.execOne(ctx, `UPDATE accounts SET mfa_required_at = $2, mfa_grace_days = $3, session_idle_seconds = $4, session_lifetime_seconds = $5
 		WHERE id = $1`, a.ID, unixOrNone(a.MFARequiredAt), a.MFAGraceDays, int64(a.SessionIdle/time.Second), int64(a.SessionLifetime/time.Second))
 }

@@ -34,9 +34,9 @@ type ActivityEntry struct {
 
 // Activity lists the account's events matching f, newest first. It never
 // returns another account's events, nor names another account's users.
-func (tx *Tx) Activity(ctx context.Context, accountID int64, f ActivityFilter) ([]ActivityEntry, error) {
+func (q *Queries) Activity(ctx context.Context, accountID int64, f ActivityFilter) ([]ActivityEntry, error) {
 	query, args := activityQuery(accountID, f)
-	rows, err := tx.q.QueryContext(ctx, query, args...)
+	rows, err := q.sql.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

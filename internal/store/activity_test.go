@@ -68,7 +68,7 @@ func createAccountWithUsers(t testing.TB, db *store.DB, name string, emails ...s
 	ctx := context.Background()
 	a := &padlock.Account{Name: name, SessionIdle: time.Hour, SessionLifetime: 24 * time.Hour, CreatedAt: time.Now()}
 	var users []*padlock.User
-	err := db.InTx(ctx, func(tx *store.Tx) error {
+	err := db.InTx(ctx, func(tx *store.Queries) error {
 		if err := tx.CreateAccount(ctx, a); err != nil {
 			return err
 		}

@@ -8,21 +8,21 @@ import (
 )
 
 // RecordEvent appends to the audit log.
-func (tx *Tx) RecordEvent(ctx context.Context, e padlock.Event) error {
+func (q *Queries) RecordEvent(ctx context.Context, e padlock.Event) error {
 	var acct any
 	if e.AccountID != 0 {
 		acct = e.AccountID
 	}
 	// An event about a portal user is attributed to their portal.
-	_, err := tx.exec(ctx, `INSERT INTO audit_events (account_id, portal_id, actor_id, target_id, kind, detail, address, created_at)
+	_, err := q.exec(ctx, `INSERT INTO audit_events (account_id, portal_id, actor_id, target_id, kind, detail, address, created_at)
 		VALUES ($1, CASE WHEN $2 <> 0 THEN $2 ELSE COALESCE((SELECT portal_id FROM users WHERE id = $4), 0) END, $3, $4, $5, $6, $7, $8)`,
 		acct, e.PortalID, e.ActorID, e.TargetID, e.Kind, e.Detail, e.Address, e.At.Unix())
 	return err
 }
 
 // Events returns an account's newest events first, at most limit.
-func (tx *Tx) Events(ctx context.Context, accountID int64, limit int) ([]padlock.Event, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT id, account_id, actor_id, target_id, kind, detail, address, created_at
+func (q *Queries) Events(ctx context.Context, accountID int64, limit int) ([]padlock.Event, error) {
+	rows, err := q.sql.QueryContext(ctx, `SELECT id, account_id, actor_id, target_id, kind, detail, address, created_at
 		FROM audit_events WHERE account_id = $1 ORDER BY id DESC LIMIT $2`, accountID, limit)
 	if err != nil {
 		return nil, err

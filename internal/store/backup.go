@@ -175,7 +175,7 @@ type Voided struct {
 // transaction and may run twice.
 func (db *DB) AfterRestore(ctx context.Context, lastStep int64, now time.Time) (Voided, error) {
 	var v Voided
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.InTx(ctx, func(tx *Queries) error {
 		var err error
 		if v.TOTPFactors, err = tx.exec(ctx, `UPDATE totp_factors SET last_step = $1 WHERE last_step < $1`, lastStep); err != nil {
 			return err

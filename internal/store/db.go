@@ -199,25 +199,25 @@ type checkedRow struct {
 
 func (r checkedRow) Scan(dest ...any) error { return r.db.check(r.row.Scan(dest...)) }
 
-// Tx runs queries, inside a transaction (from InTx) or straight on the pool
-// (from Conn). Every store method is defined once, on Tx.
-type Tx struct {
-	q checked
+// Queries are the store's queries, run on the pool (from Conn) or inside a
+// transaction (from InTx). Every store method is defined once, on Queries.
+type Queries struct {
+	sql checked
 }
 
-// Conn returns a Tx that runs each query on its own, for reads and
-// single-statement writes.
-func (db *DB) Conn() *Tx { return &Tx{q: checked{q: db.sql, db: db}} }
+// Conn returns the queries run straight on the pool, each on its own: for
+// reads and single-statement writes.
+func (db *DB) Conn() *Queries { return &Queries{sql: checked{q: db.sql, db: db}} }
 
 // InTx runs fn in one transaction, committed if fn returns nil. On SQLite the
 // transaction takes the write lock at its start (BEGIN IMMEDIATE), so two
 // writers never deadlock on a lock upgrade.
-func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+func (db *DB) InTx(ctx context.Context, fn func(tx *Queries) error) error {
 	t, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", db.check(err))
 	}
-	if err := fn(&Tx{q: checked{q: t, db: db}}); err != nil {
+	if err := fn(&Queries{sql: checked{q: t, db: db}}); err != nil {
 		t.Rollback()
 		return classify(err) // also what fn read from rows after the query
 	}
@@ -227,8 +227,8 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
-func (tx *Tx) exec(ctx context.Context, query string, args ...any) (int64, error) {
-	res, err := tx.q.ExecContext(ctx, query, args...)
+func (q *Queries) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := q.sql.ExecContext(ctx, query, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -237,8 +237,8 @@ func (tx *Tx) exec(ctx context.Context, query string, args ...any) (int64, error
 
 // execOne runs a statement meant to change exactly one row: it returns
 // padlock.ErrNotFound when the statement changed none.
-func (tx *Tx) execOne(ctx context.Context, query string, args ...any) error {
-	n, err := tx.exec(ctx, query, args...)
+func (q *Queries) execOne(ctx context.Context, query string, args ...any) error {
+	n, err := q.exec(ctx, query, args...)
 	if err == nil && n == 0 {
 		return errNotFound
 	}

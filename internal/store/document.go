@@ -21,22 +21,22 @@ func updatedBy(d *padlock.Document) string {
 }
 
 // CreateDocument inserts a document into an organization of its account.
-func (tx *Tx) CreateDocument(ctx context.Context, d *padlock.Document) error {
-	return tx.q.QueryRowContext(ctx, `INSERT INTO documents (account_id, organization_id, title, body, updated_at, updated_by, shared_with_portal)
+func (q *Queries) CreateDocument(ctx context.Context, d *padlock.Document) error {
+	return q.sql.QueryRowContext(ctx, `INSERT INTO documents (account_id, organization_id, title, body, updated_at, updated_by, shared_with_portal)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 		d.AccountID, d.OrganizationID, d.Title, d.Body, d.UpdatedAt.Unix(), updatedBy(d), d.SharedWithPortal).Scan(&d.ID)
 }
 
 // UpdateDocument saves a document's title and text.
-func (tx *Tx) UpdateDocument(ctx context.Context, d *padlock.Document) error {
-	return tx.execOne(ctx, `UPDATE documents SET title = $4, body = $5, updated_at = $6, updated_by = $7, shared_with_portal = $8
+func (q *Queries) UpdateDocument(ctx context.Context, d *padlock.Document) error {
+	return q.execOne(ctx, `UPDATE documents SET title = $4, body = $5, updated_at = $6, updated_by = $7, shared_with_portal = $8
 		WHERE account_id = $1 AND organization_id = $2 AND id = $3`,
 		d.AccountID, d.OrganizationID, d.ID, d.Title, d.Body, d.UpdatedAt.Unix(), updatedBy(d), d.SharedWithPortal)
 }
 
 // DeleteDocument removes a document.
-func (tx *Tx) DeleteDocument(ctx context.Context, accountID, orgID, id int64) error {
-	return tx.execOne(ctx, `DELETE FROM documents WHERE account_id = $1 AND organization_id = $2 AND id = $3`, accountID, orgID, id)
+func (q *Queries) DeleteDocument(ctx context.Context, accountID, orgID, id int64) error {
+	return q.execOne(ctx, `DELETE FROM documents WHERE account_id = $1 AND organization_id = $2 AND id = $3`, accountID, orgID, id)
 }
 
 // documentsFrom selects documents (as d) with the name and email of the
@@ -83,15 +83,15 @@ func updaterName(stored string, userID *int64, name, email string) string {
 }
 
 // Document returns one document of an organization of the account.
-func (tx *Tx) Document(ctx context.Context, accountID, orgID, id int64) (*padlock.Document, error) {
-	return scanDocument(tx.q.QueryRowContext(ctx, documentsFrom+`
+func (q *Queries) Document(ctx context.Context, accountID, orgID, id int64) (*padlock.Document, error) {
+	return scanDocument(q.sql.QueryRowContext(ctx, documentsFrom+`
 		WHERE d.account_id = $1 AND d.organization_id = $2 AND d.id = $3`, accountID, orgID, id))
 }
 
 // Documents lists an organization's documents by title; sharedOnly keeps
 // those shared with its portal.
-func (tx *Tx) Documents(ctx context.Context, accountID, orgID int64, sharedOnly bool) ([]*padlock.Document, error) {
-	rows, err := tx.q.QueryContext(ctx, documentsFrom+`
+func (q *Queries) Documents(ctx context.Context, accountID, orgID int64, sharedOnly bool) ([]*padlock.Document, error) {
+	rows, err := q.sql.QueryContext(ctx, documentsFrom+`
 		WHERE d.account_id = $1 AND d.organization_id = $2 AND ($3 = FALSE OR d.shared_with_portal = TRUE) ORDER BY d.title, d.id`, accountID, orgID, sharedOnly)
 	if err != nil {
 		return nil, err

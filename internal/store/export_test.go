@@ -3,8 +3,8 @@ package store
 import "context"
 
 // ExecForTest runs a raw statement; tests use it to set up odd states.
-func (tx *Tx) ExecForTest(ctx context.Context, query string, args ...any) error {
-	_, err := tx.exec(ctx, query, args...)
+func (q *Queries) ExecForTest(ctx context.Context, query string, args ...any) error {
+	_, err := q.exec(ctx, query, args...)
 	return err
 }
 

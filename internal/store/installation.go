@@ -11,27 +11,27 @@ const nameKeyFingerprint = "key_fingerprint"
 
 // KeyFingerprint returns the recorded fingerprint of the installation's
 // secret key, or ErrNotFound before any node has recorded one.
-func (tx *Tx) KeyFingerprint(ctx context.Context) (string, error) {
+func (q *Queries) KeyFingerprint(ctx context.Context) (string, error) {
 	var fp string
-	err := tx.q.QueryRowContext(ctx, `SELECT value FROM installation WHERE name = $1`, nameKeyFingerprint).Scan(&fp)
+	err := q.sql.QueryRowContext(ctx, `SELECT value FROM installation WHERE name = $1`, nameKeyFingerprint).Scan(&fp)
 	return fp, notFound(err)
 }
 
 // ClaimKeyFingerprint records fp as the installation's key fingerprint
 // unless one is recorded already, and returns the one recorded. Of nodes
 // starting together, exactly one records its own; every node reads that one.
-func (tx *Tx) ClaimKeyFingerprint(ctx context.Context, fp string, now time.Time) (string, error) {
-	if _, err := tx.exec(ctx, `INSERT INTO installation (name, value, updated_at) VALUES ($1, $2, $3)
+func (q *Queries) ClaimKeyFingerprint(ctx context.Context, fp string, now time.Time) (string, error) {
+	if _, err := q.exec(ctx, `INSERT INTO installation (name, value, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (name) DO NOTHING`, nameKeyFingerprint, fp, now.Unix()); err != nil {
 		return "", err
 	}
-	return tx.KeyFingerprint(ctx)
+	return q.KeyFingerprint(ctx)
 }
 
 // AnyTOTPFactor returns the sealed secret of one confirmed factor and its
 // user, so a key can be tried on an installation that recorded no
 // fingerprint yet; ErrNotFound when no user has one.
-func (tx *Tx) AnyTOTPFactor(ctx context.Context) (userID int64, sealed []byte, err error) {
-	err = tx.q.QueryRowContext(ctx, `SELECT user_id, secret FROM totp_factors ORDER BY user_id LIMIT 1`).Scan(&userID, &sealed)
+func (q *Queries) AnyTOTPFactor(ctx context.Context) (userID int64, sealed []byte, err error) {
+	err = q.sql.QueryRowContext(ctx, `SELECT user_id, secret FROM totp_factors ORDER BY user_id LIMIT 1`).Scan(&userID, &sealed)
 	return userID, sealed, notFound(err)
 }

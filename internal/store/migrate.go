@@ -96,7 +96,7 @@ func (db *DB) migrateTo(ctx context.Context, target int) (int, error) {
 	applied := 0
 	for _, m := range all[current:] {
 		skipped := false
-		err := db.InTx(ctx, func(tx *Tx) error {
+		err := db.InTx(ctx, func(tx *Queries) error {
 			// Nodes starting together take turns; a node that waited finds
 			// the migration applied and skips it.
 			if db.dialect == Postgres {
@@ -105,7 +105,7 @@ func (db *DB) migrateTo(ctx context.Context, target int) (int, error) {
 				}
 			}
 			var done int
-			if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, m.Version).Scan(&done); err != nil || done > 0 {
+			if err := tx.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, m.Version).Scan(&done); err != nil || done > 0 {
 				skipped = done > 0
 				return err
 			}

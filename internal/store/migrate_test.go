@@ -75,7 +75,7 @@ func TestMigrateIsIdempotentAndTheSchemaIsChecked(t *testing.T) {
 			t.Fatalf("check schema: %v", err)
 		}
 		// A schema newer than the program is refused.
-		err = db.InTx(ctx, func(tx *store.Tx) error {
+		err = db.InTx(ctx, func(tx *store.Queries) error {
 			return tx.ExecForTest(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)`)
 		})
 		if err != nil {

@@ -9,8 +9,8 @@ import (
 
 // CreateOrganization inserts an organization; a duplicate name in the same
 // account is ECONFLICT on the name field.
-func (tx *Tx) CreateOrganization(ctx context.Context, o *padlock.Organization) error {
-	err := tx.q.QueryRowContext(ctx, `INSERT INTO organizations (account_id, name, created_at) VALUES ($1, $2, $3) RETURNING id`,
+func (q *Queries) CreateOrganization(ctx context.Context, o *padlock.Organization) error {
+	err := q.sql.QueryRowContext(ctx, `INSERT INTO organizations (account_id, name, created_at) VALUES ($1, $2, $3) RETURNING id`,
 		o.AccountID, o.Name, o.CreatedAt.Unix()).Scan(&o.ID)
 	if isUniqueViolation(err, "organizations_name_key", "organizations.account_id, organizations.name") {
 		return padlock.FieldError("name", "An organization with this name already exists.").WithCode(padlock.ECONFLICT)
@@ -19,12 +19,12 @@ func (tx *Tx) CreateOrganization(ctx context.Context, o *padlock.Organization) e
 }
 
 // Organization returns an organization of the account.
-func (tx *Tx) Organization(ctx context.Context, accountID, id int64) (*padlock.Organization, error) {
+func (q *Queries) Organization(ctx context.Context, accountID, id int64) (*padlock.Organization, error) {
 	var (
 		o  padlock.Organization
 		at int64
 	)
-	err := tx.q.QueryRowContext(ctx, `SELECT id, account_id, name, created_at FROM organizations WHERE account_id = $1 AND id = $2`,
+	err := q.sql.QueryRowContext(ctx, `SELECT id, account_id, name, created_at FROM organizations WHERE account_id = $1 AND id = $2`,
 		accountID, id).Scan(&o.ID, &o.AccountID, &o.Name, &at)
 	if err != nil {
 		return nil, notFound(err)
@@ -34,8 +34,8 @@ func (tx *Tx) Organization(ctx context.Context, accountID, id int64) (*padlock.O
 }
 
 // Organizations lists an account's organizations by name.
-func (tx *Tx) Organizations(ctx context.Context, accountID int64) ([]*padlock.Organization, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT id, account_id, name, created_at FROM organizations WHERE account_id = $1 ORDER BY name`, accountID)
+func (q *Queries) Organizations(ctx context.Context, accountID int64) ([]*padlock.Organization, error) {
+	rows, err := q.sql.QueryContext(ctx, `SELECT id, account_id, name, created_at FROM organizations WHERE account_id = $1 ORDER BY name`, accountID)
 	if err != nil {
 		return nil, err
 	}

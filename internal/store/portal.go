@@ -8,8 +8,8 @@ import (
 )
 
 // CreatePortal inserts a portal; an organization has at most one.
-func (tx *Tx) CreatePortal(ctx context.Context, p *padlock.Portal) error {
-	err := tx.q.QueryRowContext(ctx, `INSERT INTO portals (account_id, organization_id, name, mfa_required_at, created_at)
+func (q *Queries) CreatePortal(ctx context.Context, p *padlock.Portal) error {
+	err := q.sql.QueryRowContext(ctx, `INSERT INTO portals (account_id, organization_id, name, mfa_required_at, created_at)
 		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 		p.AccountID, p.OrganizationID, p.Name, unixOrNone(p.MFARequiredAt), p.CreatedAt.Unix()).Scan(&p.ID)
 	if isUniqueViolation(err, "portals_organization_key", "portals.organization_id") {
@@ -33,13 +33,13 @@ func scanPortal(row interface{ Scan(...any) error }) (*padlock.Portal, error) {
 }
 
 // Portal returns a portal of the account.
-func (tx *Tx) Portal(ctx context.Context, accountID, id int64) (*padlock.Portal, error) {
-	return scanPortal(tx.q.QueryRowContext(ctx, `SELECT `+portalColumns+` FROM portals WHERE account_id = $1 AND id = $2`, accountID, id))
+func (q *Queries) Portal(ctx context.Context, accountID, id int64) (*padlock.Portal, error) {
+	return scanPortal(q.sql.QueryRowContext(ctx, `SELECT `+portalColumns+` FROM portals WHERE account_id = $1 AND id = $2`, accountID, id))
 }
 
 // PortalByID returns a portal whatever its account; for its users' sessions.
-func (tx *Tx) PortalByID(ctx context.Context, id int64) (*padlock.Portal, error) {
-	return scanPortal(tx.q.QueryRowContext(ctx, `SELECT `+portalColumns+` FROM portals WHERE id = $1`, id))
+func (q *Queries) PortalByID(ctx context.Context, id int64) (*padlock.Portal, error) {
+	return scanPortal(q.sql.QueryRowContext(ctx, `SELECT `+portalColumns+` FROM portals WHERE id = $1`, id))
 }
 
 // PortalSummary is a row of Account > Client portals.
@@ -52,8 +52,8 @@ type PortalSummary struct {
 
 // Portals lists an account's portals by organization, with their users and
 // how many of them have MFA.
-func (tx *Tx) Portals(ctx context.Context, accountID int64) ([]PortalSummary, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT p.id, p.account_id, p.organization_id, p.name, p.mfa_required_at, p.created_at, o.name,
+func (q *Queries) Portals(ctx context.Context, accountID int64) ([]PortalSummary, error) {
+	rows, err := q.sql.QueryContext(ctx, `SELECT p.id, p.account_id, p.organization_id, p.name, p.mfa_required_at, p.created_at, o.name,
 			(SELECT COUNT(*) FROM users u WHERE u.portal_id = p.id AND u.status <> $2),
 			(SELECT COUNT(*) FROM users u JOIN totp_factors f ON f.user_id = u.id WHERE u.portal_id = p.id AND u.status <> $2)
 		FROM portals p JOIN organizations o ON o.id = p.organization_id
@@ -78,13 +78,13 @@ func (tx *Tx) Portals(ctx context.Context, accountID int64) ([]PortalSummary, er
 }
 
 // UpdatePortal saves a portal's name and requirement.
-func (tx *Tx) UpdatePortal(ctx context.Context, p *padlock.Portal) error {
-	return tx.execOne(ctx, `UPDATE portals SET name = $3, mfa_required_at = $4 WHERE account_id = $1 AND id = $2`,
+func (q *Queries) UpdatePortal(ctx context.Context, p *padlock.Portal) error {
+	return q.execOne(ctx, `UPDATE portals SET name = $3, mfa_required_at = $4 WHERE account_id = $1 AND id = $2`,
 		p.AccountID, p.ID, p.Name, unixOrNone(p.MFARequiredAt))
 }
 
 // DeletePortal removes a portal and, by cascade, its users and their
 // sessions, tokens and factors. Nothing else of the account is touched.
-func (tx *Tx) DeletePortal(ctx context.Context, accountID, id int64) error {
-	return tx.execOne(ctx, `DELETE FROM portals WHERE account_id = $1 AND id = $2`, accountID, id)
+func (q *Queries) DeletePortal(ctx context.Context, accountID, id int64) error {
+	return q.execOne(ctx, `DELETE FROM portals WHERE account_id = $1 AND id = $2`, accountID, id)
 }

@@ -25,8 +25,8 @@ func scanSession(row interface{ Scan(...any) error }) (*padlock.Session, error) 
 }
 
 // CreateSession stores a session under the hash of its token.
-func (tx *Tx) CreateSession(ctx context.Context, s *padlock.Session, tokenHash []byte, address string) error {
-	return tx.q.QueryRowContext(ctx, `INSERT INTO sessions
+func (q *Queries) CreateSession(ctx context.Context, s *padlock.Session, tokenHash []byte, address string) error {
+	return q.sql.QueryRowContext(ctx, `INSERT INTO sessions
 		(token_hash, user_id, account_id, state, first_step, second_factor, credential_version, address, created_at, last_seen_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		tokenHash, s.UserID, s.AccountID, string(s.State), string(s.FirstStep), string(s.Proved), s.CredentialVersion, address,
@@ -34,51 +34,51 @@ func (tx *Tx) CreateSession(ctx context.Context, s *padlock.Session, tokenHash [
 }
 
 // SessionByTokenHash returns the session stored under the hash.
-func (tx *Tx) SessionByTokenHash(ctx context.Context, tokenHash []byte) (*padlock.Session, error) {
-	return scanSession(tx.q.QueryRowContext(ctx, `SELECT `+sessionFields+` FROM sessions WHERE token_hash = $1`, tokenHash))
+func (q *Queries) SessionByTokenHash(ctx context.Context, tokenHash []byte) (*padlock.Session, error) {
+	return scanSession(q.sql.QueryRowContext(ctx, `SELECT `+sessionFields+` FROM sessions WHERE token_hash = $1`, tokenHash))
 }
 
 // LockSession reads a session and holds its row until the transaction
 // ends. Callers lock the session's user first (LockUser): every path takes
 // the two in that order.
-func (tx *Tx) LockSession(ctx context.Context, id int64) (*padlock.Session, error) {
-	return scanSession(tx.q.QueryRowContext(ctx, `UPDATE sessions SET mfa_failures = mfa_failures WHERE id = $1 RETURNING `+sessionFields, id))
+func (q *Queries) LockSession(ctx context.Context, id int64) (*padlock.Session, error) {
+	return scanSession(q.sql.QueryRowContext(ctx, `UPDATE sessions SET mfa_failures = mfa_failures WHERE id = $1 RETURNING `+sessionFields, id))
 }
 
 // TouchSession records activity on a session for the idle timeout.
-func (tx *Tx) TouchSession(ctx context.Context, id int64, at time.Time) error {
-	_, err := tx.exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id = $1`, id, at.Unix())
+func (q *Queries) TouchSession(ctx context.Context, id int64, at time.Time) error {
+	_, err := q.exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id = $1`, id, at.Unix())
 	return err
 }
 
 // DeleteSession ends one session and tells whether it still existed.
-func (tx *Tx) DeleteSession(ctx context.Context, id int64) (bool, error) {
-	n, err := tx.exec(ctx, `DELETE FROM sessions WHERE id = $1`, id)
+func (q *Queries) DeleteSession(ctx context.Context, id int64) (bool, error) {
+	n, err := q.exec(ctx, `DELETE FROM sessions WHERE id = $1`, id)
 	return n == 1, err
 }
 
 // DeleteUserSessions ends every session of a user except keepID (0 keeps
 // none) and returns how many ended.
-func (tx *Tx) DeleteUserSessions(ctx context.Context, userID, keepID int64) (int64, error) {
-	return tx.exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, keepID)
+func (q *Queries) DeleteUserSessions(ctx context.Context, userID, keepID int64) (int64, error) {
+	return q.exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, keepID)
 }
 
 // DeleteUnprovenSessions ends every session of a user, except keepID, that
 // has not proved a second factor itself: pending sign-ins, enrollment
 // holds and password-only sessions.
-func (tx *Tx) DeleteUnprovenSessions(ctx context.Context, userID, keepID int64) (int64, error) {
-	return tx.exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2 AND second_factor = ''`, userID, keepID)
+func (q *Queries) DeleteUnprovenSessions(ctx context.Context, userID, keepID int64) (int64, error) {
+	return q.exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2 AND second_factor = ''`, userID, keepID)
 }
 
 // DeleteExpiredSessions removes sessions past their absolute lifetime.
-func (tx *Tx) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
-	return tx.exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, now.Unix())
+func (q *Queries) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	return q.exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, now.Unix())
 }
 
 // SyncSessionCredentials binds a session to its user's current credential
 // version: the session that changed the password stays valid.
-func (tx *Tx) SyncSessionCredentials(ctx context.Context, sessionID, userID int64) error {
-	_, err := tx.exec(ctx, `UPDATE sessions SET credential_version = (SELECT credential_version FROM users WHERE id = $2)
+func (q *Queries) SyncSessionCredentials(ctx context.Context, sessionID, userID int64) error {
+	_, err := q.exec(ctx, `UPDATE sessions SET credential_version = (SELECT credential_version FROM users WHERE id = $2)
 		WHERE id = $1 AND user_id = $2`, sessionID, userID)
 	return err
 }
@@ -86,8 +86,8 @@ func (tx *Tx) SyncSessionCredentials(ctx context.Context, sessionID, userID int6
 // SyncAllSessionCredentials binds every remaining session of the user to
 // the current credential version, after one that is voided by the change
 // was deleted explicitly.
-func (tx *Tx) SyncAllSessionCredentials(ctx context.Context, userID int64) error {
-	_, err := tx.exec(ctx, `UPDATE sessions SET credential_version = (SELECT credential_version FROM users WHERE id = $1)
+func (q *Queries) SyncAllSessionCredentials(ctx context.Context, userID int64) error {
+	_, err := q.exec(ctx, `UPDATE sessions SET credential_version = (SELECT credential_version FROM users WHERE id = $1)
 		WHERE user_id = $1`, userID)
 	return err
 }

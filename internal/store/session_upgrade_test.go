@@ -30,7 +30,7 @@ func TestUpgradingKeepsSessionsAndTrustsOnlyWhatTheyProved(t *testing.T) {
 				t.Fatal(err)
 			}
 			now := time.Now().Unix()
-			err = db.InTx(ctx, func(tx *store.Tx) error {
+			err = db.InTx(ctx, func(tx *store.Queries) error {
 				for _, st := range []struct {
 					q    string
 					args []any
@@ -67,7 +67,7 @@ func TestUpgradingKeepsSessionsAndTrustsOnlyWhatTheyProved(t *testing.T) {
 				t.Fatalf("the SSO session lost its context: %q, %v", ctxRef, err)
 			}
 			// A deleted session's id is never given to a new one.
-			err = db.InTx(ctx, func(tx *store.Tx) error {
+			err = db.InTx(ctx, func(tx *store.Queries) error {
 				if _, err := tx.DeleteSession(ctx, idp.ID); err != nil {
 					return err
 				}

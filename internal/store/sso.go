@@ -46,8 +46,8 @@ func splitLines(s string) []string {
 // CreateSSOConfig stores an account's first, disabled SSO settings with its
 // service provider's identity. An account that already has them keeps
 // theirs (two admins opening the page at once make one).
-func (tx *Tx) CreateSSOConfig(ctx context.Context, r *SSORecord, now time.Time) error {
-	_, err := tx.exec(ctx, `INSERT INTO sso_configs (account_id, public_id, sp_certificate, sp_key, created_at, updated_at)
+func (q *Queries) CreateSSOConfig(ctx context.Context, r *SSORecord, now time.Time) error {
+	_, err := q.exec(ctx, `INSERT INTO sso_configs (account_id, public_id, sp_certificate, sp_key, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (account_id) DO NOTHING`,
 		r.AccountID, r.PublicID, r.SPCertificate, r.SPKeySealed, now.Unix())
 	return err
@@ -55,39 +55,39 @@ func (tx *Tx) CreateSSOConfig(ctx context.Context, r *SSORecord, now time.Time) 
 
 // SSOConfig returns an account's SSO settings, with its domains and
 // break-glass users.
-func (tx *Tx) SSOConfig(ctx context.Context, accountID int64) (*SSORecord, error) {
-	r, err := scanSSO(tx.q.QueryRowContext(ctx, `SELECT `+ssoColumns+` FROM sso_configs WHERE account_id = $1`, accountID))
+func (q *Queries) SSOConfig(ctx context.Context, accountID int64) (*SSORecord, error) {
+	r, err := scanSSO(q.sql.QueryRowContext(ctx, `SELECT `+ssoColumns+` FROM sso_configs WHERE account_id = $1`, accountID))
 	if err != nil {
 		return nil, err
 	}
-	return r, tx.ssoLists(ctx, r)
+	return r, q.ssoLists(ctx, r)
 }
 
 // SSOConfigByPublicID returns the SSO settings named in an SSO address.
 // An ID that is not one line of text names nothing: PostgreSQL would refuse
 // the query where SQLite finds no row.
-func (tx *Tx) SSOConfigByPublicID(ctx context.Context, publicID string) (*SSORecord, error) {
+func (q *Queries) SSOConfigByPublicID(ctx context.Context, publicID string) (*SSORecord, error) {
 	if padlock.CheckText("id", publicID, padlock.SingleLine, 0) != nil {
 		return nil, errNotFound
 	}
-	r, err := scanSSO(tx.q.QueryRowContext(ctx, `SELECT `+ssoColumns+` FROM sso_configs WHERE public_id = $1`, publicID))
+	r, err := scanSSO(q.sql.QueryRowContext(ctx, `SELECT `+ssoColumns+` FROM sso_configs WHERE public_id = $1`, publicID))
 	if err != nil {
 		return nil, err
 	}
-	return r, tx.ssoLists(ctx, r)
+	return r, q.ssoLists(ctx, r)
 }
 
-func (tx *Tx) ssoLists(ctx context.Context, r *SSORecord) error {
+func (q *Queries) ssoLists(ctx context.Context, r *SSORecord) error {
 	var err error
-	if r.Domains, err = queryList[string](ctx, tx, `SELECT domain FROM sso_domains WHERE account_id = $1 ORDER BY domain`, r.AccountID); err != nil {
+	if r.Domains, err = queryList[string](ctx, q, `SELECT domain FROM sso_domains WHERE account_id = $1 ORDER BY domain`, r.AccountID); err != nil {
 		return err
 	}
-	r.BreakGlass, err = queryList[int64](ctx, tx, `SELECT user_id FROM sso_break_glass WHERE account_id = $1 ORDER BY user_id`, r.AccountID)
+	r.BreakGlass, err = queryList[int64](ctx, q, `SELECT user_id FROM sso_break_glass WHERE account_id = $1 ORDER BY user_id`, r.AccountID)
 	return err
 }
 
-func queryList[T any](ctx context.Context, tx *Tx, query string, args ...any) ([]T, error) {
-	rows, err := tx.q.QueryContext(ctx, query, args...)
+func queryList[T any](ctx context.Context, q *Queries, query string, args ...any) ([]T, error) {
+	rows, err := q.sql.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -105,8 +105,8 @@ func queryList[T any](ctx context.Context, tx *Tx, query string, args ...any) ([
 
 // SaveSSOIDP stores how to reach and trust the identity provider. A new
 // connection has not been tested: the last test is forgotten.
-func (tx *Tx) SaveSSOIDP(ctx context.Context, c *padlock.SSOConfig, now time.Time) error {
-	return tx.execOne(ctx, `UPDATE sso_configs SET idp_entity_id = $2, idp_sso_url = $3, idp_certificates = $4,
+func (q *Queries) SaveSSOIDP(ctx context.Context, c *padlock.SSOConfig, now time.Time) error {
+	return q.execOne(ctx, `UPDATE sso_configs SET idp_entity_id = $2, idp_sso_url = $3, idp_certificates = $4,
 		idp_metadata_url = $5, idp_metadata_xml = $6, last_test_at = 0, updated_at = $7 WHERE account_id = $1`,
 		c.AccountID, c.IDPEntityID, c.IDPSSOURL, c.IDPCertificates, c.IDPMetadataURL, c.IDPMetadataXML, now.Unix())
 }
@@ -114,18 +114,18 @@ func (tx *Tx) SaveSSOIDP(ctx context.Context, c *padlock.SSOConfig, now time.Tim
 // SaveSSOOptions stores everything but the IdP connection: the switches,
 // the domains and the break-glass users. A domain another account uses is
 // an ECONFLICT error on the domains field.
-func (tx *Tx) SaveSSOOptions(ctx context.Context, c *padlock.SSOConfig, now time.Time) error {
-	err := tx.execOne(ctx, `UPDATE sso_configs SET enabled = $2, accept_idp_mfa = $3, mfa_contexts = $4, allow_idp_initiated = $5,
+func (q *Queries) SaveSSOOptions(ctx context.Context, c *padlock.SSOConfig, now time.Time) error {
+	err := q.execOne(ctx, `UPDATE sso_configs SET enabled = $2, accept_idp_mfa = $3, mfa_contexts = $4, allow_idp_initiated = $5,
 		jit = $6, jit_role = $7, enforce = $8, updated_at = $9 WHERE account_id = $1`,
 		c.AccountID, c.Enabled, c.AcceptIDPMFA, strings.Join(c.MFAContexts, "\n"), c.AllowIDPInitiated,
 		c.JIT, string(c.JITRole), c.Enforce, now.Unix())
 	if err != nil {
 		return err
 	}
-	if err := tx.replaceSSODomains(ctx, c.AccountID, c.Domains); err != nil {
+	if err := q.replaceSSODomains(ctx, c.AccountID, c.Domains); err != nil {
 		return err
 	}
-	return tx.replaceBreakGlass(ctx, c.AccountID, c.BreakGlass)
+	return q.replaceBreakGlass(ctx, c.AccountID, c.BreakGlass)
 }
 
 // DomainTakenMessage is the answer when another account has listed a
@@ -134,12 +134,12 @@ func DomainTakenMessage(domain string) string {
 	return domain + " is in use by another Padlock account."
 }
 
-func (tx *Tx) replaceSSODomains(ctx context.Context, accountID int64, domains []string) error {
-	if _, err := tx.exec(ctx, `DELETE FROM sso_domains WHERE account_id = $1`, accountID); err != nil {
+func (q *Queries) replaceSSODomains(ctx context.Context, accountID int64, domains []string) error {
+	if _, err := q.exec(ctx, `DELETE FROM sso_domains WHERE account_id = $1`, accountID); err != nil {
 		return err
 	}
 	for _, d := range domains {
-		n, err := tx.exec(ctx, `INSERT INTO sso_domains (domain, account_id) VALUES ($1, $2) ON CONFLICT (domain) DO NOTHING`, d, accountID)
+		n, err := q.exec(ctx, `INSERT INTO sso_domains (domain, account_id) VALUES ($1, $2) ON CONFLICT (domain) DO NOTHING`, d, accountID)
 		if err != nil {
 			return err
 		}
@@ -150,13 +150,13 @@ func (tx *Tx) replaceSSODomains(ctx context.Context, accountID int64, domains []
 	return nil
 }
 
-func (tx *Tx) replaceBreakGlass(ctx context.Context, accountID int64, userIDs []int64) error {
-	if _, err := tx.exec(ctx, `DELETE FROM sso_break_glass WHERE account_id = $1`, accountID); err != nil {
+func (q *Queries) replaceBreakGlass(ctx context.Context, accountID int64, userIDs []int64) error {
+	if _, err := q.exec(ctx, `DELETE FROM sso_break_glass WHERE account_id = $1`, accountID); err != nil {
 		return err
 	}
 	for _, id := range userIDs {
 		// The user must be a member of this account's staff.
-		err := tx.execOne(ctx, `INSERT INTO sso_break_glass (account_id, user_id)
+		err := q.execOne(ctx, `INSERT INTO sso_break_glass (account_id, user_id)
 			SELECT account_id, id FROM users WHERE account_id = $1 AND id = $2 AND portal_id IS NULL`, accountID, id)
 		if err != nil {
 			return err
@@ -166,16 +166,16 @@ func (tx *Tx) replaceBreakGlass(ctx context.Context, accountID int64, userIDs []
 }
 
 // RecordSSOTest notes a successful "Test connection".
-func (tx *Tx) RecordSSOTest(ctx context.Context, accountID int64, at time.Time) error {
-	_, err := tx.exec(ctx, `UPDATE sso_configs SET last_test_at = $2 WHERE account_id = $1`, accountID, at.Unix())
+func (q *Queries) RecordSSOTest(ctx context.Context, accountID int64, at time.Time) error {
+	_, err := q.exec(ctx, `UPDATE sso_configs SET last_test_at = $2 WHERE account_id = $1`, accountID, at.Unix())
 	return err
 }
 
 // SSOPublicIDByDomain returns the SSO address of the account that signs in
 // the email domain, if its SSO is on.
-func (tx *Tx) SSOPublicIDByDomain(ctx context.Context, domain string) (string, error) {
+func (q *Queries) SSOPublicIDByDomain(ctx context.Context, domain string) (string, error) {
 	var id string
-	err := tx.q.QueryRowContext(ctx, `SELECT c.public_id FROM sso_domains d JOIN sso_configs c ON c.account_id = d.account_id
+	err := q.sql.QueryRowContext(ctx, `SELECT c.public_id FROM sso_domains d JOIN sso_configs c ON c.account_id = d.account_id
 		WHERE d.domain = $1 AND c.enabled = TRUE`, domain).Scan(&id)
 	return id, notFound(err)
 }
@@ -195,11 +195,11 @@ type SSORequest struct {
 
 // CreateSSORequest remembers an AuthnRequest, and forgets the account's
 // requests that were never answered.
-func (tx *Tx) CreateSSORequest(ctx context.Context, r *SSORequest) error {
-	if _, err := tx.exec(ctx, `DELETE FROM sso_requests WHERE account_id = $1 AND expires_at <= $2`, r.AccountID, r.CreatedAt.Unix()); err != nil {
+func (q *Queries) CreateSSORequest(ctx context.Context, r *SSORequest) error {
+	if _, err := q.exec(ctx, `DELETE FROM sso_requests WHERE account_id = $1 AND expires_at <= $2`, r.AccountID, r.CreatedAt.Unix()); err != nil {
 		return err
 	}
-	_, err := tx.exec(ctx, `INSERT INTO sso_requests (account_id, relay_hash, binding_hash, request_id, purpose, user_id, next, created_at, expires_at)
+	_, err := q.exec(ctx, `INSERT INTO sso_requests (account_id, relay_hash, binding_hash, request_id, purpose, user_id, next, created_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		r.AccountID, r.RelayHash, r.BindingHash, r.RequestID, r.Purpose, r.UserID, r.Next, r.CreatedAt.Unix(), r.ExpiresAt.Unix())
 	return err
@@ -208,12 +208,12 @@ func (tx *Tx) CreateSSORequest(ctx context.Context, r *SSORequest) error {
 // TakeSSORequest removes and returns the account's live request named by
 // the RelayState's hash. Deleting it in the same statement means one
 // answer, on whichever node, uses it up.
-func (tx *Tx) TakeSSORequest(ctx context.Context, accountID int64, relayHash []byte, now time.Time) (*SSORequest, error) {
+func (q *Queries) TakeSSORequest(ctx context.Context, accountID int64, relayHash []byte, now time.Time) (*SSORequest, error) {
 	var (
 		r        SSORequest
 		cre, exp int64
 	)
-	err := tx.q.QueryRowContext(ctx, `DELETE FROM sso_requests WHERE account_id = $1 AND relay_hash = $2
+	err := q.sql.QueryRowContext(ctx, `DELETE FROM sso_requests WHERE account_id = $1 AND relay_hash = $2
 		RETURNING account_id, relay_hash, binding_hash, request_id, purpose, user_id, next, created_at, expires_at`, accountID, relayHash).
 		Scan(&r.AccountID, &r.RelayHash, &r.BindingHash, &r.RequestID, &r.Purpose, &r.UserID, &r.Next, &cre, &exp)
 	if err != nil {
@@ -232,11 +232,11 @@ var ErrAssertionUsed = errors.New("store: assertion already used")
 // ConsumeSSOAssertion records an accepted assertion's ID until it expires.
 // The primary key makes the insert the check: of two nodes racing with the
 // same assertion, one inserts nothing and gets ErrAssertionUsed.
-func (tx *Tx) ConsumeSSOAssertion(ctx context.Context, accountID int64, assertionID string, expires, now time.Time) error {
-	if _, err := tx.exec(ctx, `DELETE FROM sso_assertions WHERE account_id = $1 AND expires_at < $2`, accountID, now.Unix()); err != nil {
+func (q *Queries) ConsumeSSOAssertion(ctx context.Context, accountID int64, assertionID string, expires, now time.Time) error {
+	if _, err := q.exec(ctx, `DELETE FROM sso_assertions WHERE account_id = $1 AND expires_at < $2`, accountID, now.Unix()); err != nil {
 		return err
 	}
-	n, err := tx.exec(ctx, `INSERT INTO sso_assertions (account_id, assertion_id, expires_at) VALUES ($1, $2, $3)
+	n, err := q.exec(ctx, `INSERT INTO sso_assertions (account_id, assertion_id, expires_at) VALUES ($1, $2, $3)
 		ON CONFLICT (account_id, assertion_id) DO NOTHING`, accountID, assertionID, expires.Unix())
 	if err == nil && n == 0 {
 		return ErrAssertionUsed
@@ -246,16 +246,16 @@ func (tx *Tx) ConsumeSSOAssertion(ctx context.Context, accountID int64, assertio
 
 // MarkSSOSession records that a session's MFA was performed at the
 // identity provider, with the context it reported.
-func (tx *Tx) MarkSSOSession(ctx context.Context, sessionID, accountID int64, classRef string) error {
-	_, err := tx.exec(ctx, `INSERT INTO sso_sessions (session_id, account_id, authn_context) VALUES ($1, $2, $3)`, sessionID, accountID, classRef)
+func (q *Queries) MarkSSOSession(ctx context.Context, sessionID, accountID int64, classRef string) error {
+	_, err := q.exec(ctx, `INSERT INTO sso_sessions (session_id, account_id, authn_context) VALUES ($1, $2, $3)`, sessionID, accountID, classRef)
 	return err
 }
 
 // SSOSessionContext returns the authentication context of a session whose
 // MFA was performed at the identity provider; "not found" for any other.
-func (tx *Tx) SSOSessionContext(ctx context.Context, sessionID int64) (string, error) {
+func (q *Queries) SSOSessionContext(ctx context.Context, sessionID int64) (string, error) {
 	var classRef string
-	err := tx.q.QueryRowContext(ctx, `SELECT authn_context FROM sso_sessions WHERE session_id = $1`, sessionID).Scan(&classRef)
+	err := q.sql.QueryRowContext(ctx, `SELECT authn_context FROM sso_sessions WHERE session_id = $1`, sessionID).Scan(&classRef)
 	return classRef, notFound(err)
 }
 
@@ -263,9 +263,9 @@ func (tx *Tx) SSOSessionContext(ctx context.Context, sessionID int64) (string, e
 // is at domain and who have signed in at least once: an address that was
 // only invited proves nothing about who owns the domain. The caller has
 // checked that domain is a plain domain name (no LIKE wildcards).
-func (tx *Tx) CountSignedInStaffAtDomain(ctx context.Context, accountID int64, domain string) (int, error) {
+func (q *Queries) CountSignedInStaffAtDomain(ctx context.Context, accountID int64, domain string) (int, error) {
 	var n int
-	err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE account_id = $1 AND portal_id IS NULL
+	err := q.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE account_id = $1 AND portal_id IS NULL
 		AND status = $3 AND last_sign_in_at <> 0 AND email LIKE $2`,
 		accountID, "%@"+domain, string(padlock.StatusActive)).Scan(&n)
 	return n, err
@@ -273,8 +273,8 @@ func (tx *Tx) CountSignedInStaffAtDomain(ctx context.Context, accountID int64, d
 
 // SSODomainTakenByOther tells whether another account has listed domain
 // for single sign-on.
-func (tx *Tx) SSODomainTakenByOther(ctx context.Context, accountID int64, domain string) (bool, error) {
+func (q *Queries) SSODomainTakenByOther(ctx context.Context, accountID int64, domain string) (bool, error) {
 	var n int
-	err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM sso_domains WHERE domain = $1 AND account_id <> $2`, domain, accountID).Scan(&n)
+	err := q.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM sso_domains WHERE domain = $1 AND account_id <> $2`, domain, accountID).Scan(&n)
 	return n > 0, err
 }

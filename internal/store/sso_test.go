@@ -47,7 +47,7 @@ func TestSSOSettingsAreStoredPerAccount(t *testing.T) {
 			c := rec.SSOConfig
 			c.Enabled, c.AcceptIDPMFA, c.MFAContexts, c.JIT, c.JITRole = true, true, []string{"urn:a", "urn:b"}, true, padlock.RoleCreator
 			c.Domains, c.BreakGlass = []string{"acme.test"}, []int64{adminA.ID, userA.ID}
-			if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.SaveSSOOptions(ctx, &c, time.Now()) }); err != nil {
+			if err := db.InTx(ctx, func(tx *store.Queries) error { return tx.SaveSSOOptions(ctx, &c, time.Now()) }); err != nil {
 				t.Fatal(err)
 			}
 			got, _ := conn.SSOConfig(ctx, a)
@@ -60,14 +60,14 @@ func TestSSOSettingsAreStoredPerAccount(t *testing.T) {
 		})
 		t.Run("a domain belongs to one account", func(t *testing.T) {
 			c := padlock.SSOConfig{AccountID: b, JITRole: padlock.RoleLite, Domains: []string{"acme.test"}}
-			err := db.InTx(ctx, func(tx *store.Tx) error { return tx.SaveSSOOptions(ctx, &c, time.Now()) })
+			err := db.InTx(ctx, func(tx *store.Queries) error { return tx.SaveSSOOptions(ctx, &c, time.Now()) })
 			if padlock.ErrorCode(err) != padlock.ECONFLICT {
 				t.Fatalf("claiming another account's domain: %v", err)
 			}
 		})
 		t.Run("a break-glass user must be of the account", func(t *testing.T) {
 			c := padlock.SSOConfig{AccountID: b, JITRole: padlock.RoleLite, BreakGlass: []int64{adminA.ID}}
-			err := db.InTx(ctx, func(tx *store.Tx) error { return tx.SaveSSOOptions(ctx, &c, time.Now()) })
+			err := db.InTx(ctx, func(tx *store.Queries) error { return tx.SaveSSOOptions(ctx, &c, time.Now()) })
 			if !errors.Is(err, padlock.ErrNotFound) {
 				t.Fatalf("another account's user as break-glass: %v", err)
 			}

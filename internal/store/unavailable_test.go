@@ -40,7 +40,7 @@ func TestAStoppedPostgreSQLIsReportedAsUnavailable(t *testing.T) {
 		proxy.Close()
 		_, err = db.Conn().CredentialsByEmail(t.Context(), "nobody@acme.test")
 		wantUnavailable(t, "a read", err)
-		wantUnavailable(t, "a transaction", db.InTx(t.Context(), func(tx *store.Tx) error { return tx.ProbeWrite(t.Context(), time.Now()) }))
+		wantUnavailable(t, "a transaction", db.InTx(t.Context(), func(tx *store.Queries) error { return tx.ProbeWrite(t.Context(), time.Now()) }))
 	})
 }
 

@@ -42,12 +42,12 @@ func unixOrZero(sec int64) time.Time {
 
 // CreateUser inserts a user and sets its ID. An email already in use gives
 // an ECONFLICT error on the email field.
-func (tx *Tx) CreateUser(ctx context.Context, u *padlock.User, passwordHash string) error {
+func (q *Queries) CreateUser(ctx context.Context, u *padlock.User, passwordHash string) error {
 	var portal any
 	if u.PortalID != 0 {
 		portal = u.PortalID
 	}
-	err := tx.q.QueryRowContext(ctx, `INSERT INTO users (account_id, portal_id, email, name, role, status, password_hash, created_at, mfa_deadline)
+	err := q.sql.QueryRowContext(ctx, `INSERT INTO users (account_id, portal_id, email, name, role, status, password_hash, created_at, mfa_deadline)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, credential_version`,
 		u.AccountID, portal, u.Email, u.Name, string(u.Role), string(u.Status), passwordHash, u.CreatedAt.Unix(), unixOrNone(u.MFADeadline)).
 		Scan(&u.ID, &u.CredentialVersion)
@@ -61,12 +61,12 @@ func (tx *Tx) CreateUser(ctx context.Context, u *padlock.User, passwordHash stri
 // belongs to a user of any account or portal: then it inserts nothing and
 // reports false. It never fails on the taken address, so it is safe inside a
 // PostgreSQL transaction, where a unique violation would abort the rest.
-func (tx *Tx) CreateUserIfNew(ctx context.Context, u *padlock.User, passwordHash string) (bool, error) {
+func (q *Queries) CreateUserIfNew(ctx context.Context, u *padlock.User, passwordHash string) (bool, error) {
 	var portal any
 	if u.PortalID != 0 {
 		portal = u.PortalID
 	}
-	err := tx.q.QueryRowContext(ctx, `INSERT INTO users (account_id, portal_id, email, name, role, status, password_hash, created_at, mfa_deadline)
+	err := q.sql.QueryRowContext(ctx, `INSERT INTO users (account_id, portal_id, email, name, role, status, password_hash, created_at, mfa_deadline)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (email) DO NOTHING RETURNING id, credential_version`,
 		u.AccountID, portal, u.Email, u.Name, string(u.Role), string(u.Status), passwordHash, u.CreatedAt.Unix(), unixOrNone(u.MFADeadline)).
 		Scan(&u.ID, &u.CredentialVersion)
@@ -78,19 +78,19 @@ func (tx *Tx) CreateUserIfNew(ctx context.Context, u *padlock.User, passwordHash
 
 // User returns a member of the account's staff. Another account's user, or
 // a portal user, is "not found".
-func (tx *Tx) User(ctx context.Context, accountID, id int64) (*padlock.User, error) {
-	return scanUser(tx.q.QueryRowContext(ctx, userSelect+` WHERE users.account_id = $1 AND users.id = $2 AND users.portal_id IS NULL`, accountID, id))
+func (q *Queries) User(ctx context.Context, accountID, id int64) (*padlock.User, error) {
+	return scanUser(q.sql.QueryRowContext(ctx, userSelect+` WHERE users.account_id = $1 AND users.id = $2 AND users.portal_id IS NULL`, accountID, id))
 }
 
 // PortalUser returns a user of one portal of the account.
-func (tx *Tx) PortalUser(ctx context.Context, accountID, portalID, id int64) (*padlock.User, error) {
-	return scanUser(tx.q.QueryRowContext(ctx, userSelect+` WHERE users.account_id = $1 AND users.portal_id = $2 AND users.id = $3`, accountID, portalID, id))
+func (q *Queries) PortalUser(ctx context.Context, accountID, portalID, id int64) (*padlock.User, error) {
+	return scanUser(q.sql.QueryRowContext(ctx, userSelect+` WHERE users.account_id = $1 AND users.portal_id = $2 AND users.id = $3`, accountID, portalID, id))
 }
 
 // UserByID returns a user whatever its account; for sessions and tokens,
 // which already name the user.
-func (tx *Tx) UserByID(ctx context.Context, id int64) (*padlock.User, error) {
-	return scanUser(tx.q.QueryRowContext(ctx, userSelect+` WHERE users.id = $1`, id))
+func (q *Queries) UserByID(ctx context.Context, id int64) (*padlock.User, error) {
+	return scanUser(q.sql.QueryRowContext(ctx, userSelect+` WHERE users.id = $1`, id))
 }
 
 // Credentials is what the sign-in step reads about a user.
@@ -103,12 +103,12 @@ type Credentials struct {
 
 // CredentialsByEmail returns the user with the (normalized) email and the
 // fields sign-in needs.
-func (tx *Tx) CredentialsByEmail(ctx context.Context, email string) (*Credentials, error) {
+func (q *Queries) CredentialsByEmail(ctx context.Context, email string) (*Credentials, error) {
 	var (
 		c      Credentials
 		locked int64
 	)
-	row := tx.q.QueryRowContext(ctx, `SELECT `+userFields+`, users.password_hash, users.failed_attempts, users.locked_until`+userFrom+
+	row := q.sql.QueryRowContext(ctx, `SELECT `+userFields+`, users.password_hash, users.failed_attempts, users.locked_until`+userFrom+
 		` WHERE users.email = $1`, email)
 	u, err := scanUser(scanFunc(func(dest ...any) error {
 		return row.Scan(append(dest, &c.PasswordHash, &c.FailedAttempts, &locked)...)
@@ -125,17 +125,17 @@ func (tx *Tx) CredentialsByEmail(ctx context.Context, email string) (*Credential
 // sign-in state (second step, enrollment, reset, lockout) takes this lock
 // first, then the user's sessions, then their factors: one order on every
 // path, so PostgreSQL never finds a deadlock.
-func (tx *Tx) LockUser(ctx context.Context, userID int64) (*Credentials, error) {
+func (q *Queries) LockUser(ctx context.Context, userID int64) (*Credentials, error) {
 	var (
 		c      Credentials
 		locked int64
 	)
-	row := tx.q.QueryRowContext(ctx, `UPDATE users SET failed_attempts = failed_attempts WHERE id = $1
+	row := q.sql.QueryRowContext(ctx, `UPDATE users SET failed_attempts = failed_attempts WHERE id = $1
 		RETURNING password_hash, failed_attempts, locked_until`, userID)
 	if err := row.Scan(&c.PasswordHash, &c.FailedAttempts, &locked); err != nil {
 		return nil, notFound(err)
 	}
-	u, err := tx.UserByID(ctx, userID)
+	u, err := q.UserByID(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -147,9 +147,9 @@ func (tx *Tx) LockUser(ctx context.Context, userID int64) (*Credentials, error) 
 func (c *Credentials) Locked(now time.Time) bool { return c.LockedUntil.After(now) }
 
 // PasswordHash returns the stored hash of a user's password.
-func (tx *Tx) PasswordHash(ctx context.Context, userID int64) (string, error) {
+func (q *Queries) PasswordHash(ctx context.Context, userID int64) (string, error) {
 	var h string
-	err := tx.q.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, userID).Scan(&h)
+	err := q.sql.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, userID).Scan(&h)
 	return h, notFound(err)
 }
 
@@ -160,9 +160,9 @@ func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 // RecordFailedAttempt counts one failed sign-in atomically and returns the
 // number of consecutive failures. When the count reaches limit the user is
 // locked until lockUntil. A lock that has expired starts the count afresh.
-func (tx *Tx) RecordFailedAttempt(ctx context.Context, userID int64, now time.Time, limit int, lockUntil time.Time) (int, error) {
+func (q *Queries) RecordFailedAttempt(ctx context.Context, userID int64, now time.Time, limit int, lockUntil time.Time) (int, error) {
 	var n int
-	err := tx.q.QueryRowContext(ctx, `UPDATE users SET
+	err := q.sql.QueryRowContext(ctx, `UPDATE users SET
 			failed_attempts = CASE WHEN locked_until <> 0 AND locked_until <= $2 THEN 1 ELSE failed_attempts + 1 END,
 			locked_until = CASE
 				WHEN locked_until <> 0 AND locked_until <= $2 THEN 0
@@ -174,16 +174,16 @@ func (tx *Tx) RecordFailedAttempt(ctx context.Context, userID int64, now time.Ti
 
 // ClearFailedAttempts resets the counter and lock after a successful sign-in
 // or an unlock.
-func (tx *Tx) ClearFailedAttempts(ctx context.Context, userID int64) error {
-	_, err := tx.exec(ctx, `UPDATE users SET failed_attempts = 0, locked_until = 0 WHERE id = $1`, userID)
+func (q *Queries) ClearFailedAttempts(ctx context.Context, userID int64) error {
+	_, err := q.exec(ctx, `UPDATE users SET failed_attempts = 0, locked_until = 0 WHERE id = $1`, userID)
 	return err
 }
 
 // RecordSignIn notes the time of a completed sign-in and clears the
 // failure count. A lock still running is never cleared by a sign-in (the
 // callers refuse locked users; this holds even if one did not).
-func (tx *Tx) RecordSignIn(ctx context.Context, userID int64, at time.Time) error {
-	_, err := tx.exec(ctx, `UPDATE users SET last_sign_in_at = $2,
+func (q *Queries) RecordSignIn(ctx context.Context, userID int64, at time.Time) error {
+	_, err := q.exec(ctx, `UPDATE users SET last_sign_in_at = $2,
 			failed_attempts = CASE WHEN locked_until > $2 THEN failed_attempts ELSE 0 END,
 			locked_until = CASE WHEN locked_until > $2 THEN locked_until ELSE 0 END
 		WHERE id = $1`, userID, at.Unix())
@@ -192,41 +192,41 @@ func (tx *Tx) RecordSignIn(ctx context.Context, userID int64, at time.Time) erro
 
 // SetPassword stores a new hash. When rotate is true the credential version
 // advances, which voids pending sign-ins bound to the old one.
-func (tx *Tx) SetPassword(ctx context.Context, userID int64, hash string, rotate bool) error {
+func (q *Queries) SetPassword(ctx context.Context, userID int64, hash string, rotate bool) error {
 	bump := 0
 	if rotate {
 		bump = 1
 	}
-	return tx.execOne(ctx, `UPDATE users SET password_hash = $2, credential_version = credential_version + $3 WHERE id = $1`, userID, hash, bump)
+	return q.execOne(ctx, `UPDATE users SET password_hash = $2, credential_version = credential_version + $3 WHERE id = $1`, userID, hash, bump)
 }
 
 // ActivateUser completes an invitation: name, password and status.
-func (tx *Tx) ActivateUser(ctx context.Context, userID int64, name, hash string) error {
-	return tx.execOne(ctx, `UPDATE users SET name = $2, password_hash = $3, status = $4, credential_version = credential_version + 1
+func (q *Queries) ActivateUser(ctx context.Context, userID int64, name, hash string) error {
+	return q.execOne(ctx, `UPDATE users SET name = $2, password_hash = $3, status = $4, credential_version = credential_version + 1
 		WHERE id = $1 AND status = $5`, userID, name, hash, string(padlock.StatusActive), string(padlock.StatusInvited))
 }
 
 // SetUserName changes a user's display name.
-func (tx *Tx) SetUserName(ctx context.Context, userID int64, name string) error {
-	_, err := tx.exec(ctx, `UPDATE users SET name = $2 WHERE id = $1`, userID, name)
+func (q *Queries) SetUserName(ctx context.Context, userID int64, name string) error {
+	_, err := q.exec(ctx, `UPDATE users SET name = $2 WHERE id = $1`, userID, name)
 	return err
 }
 
 // SetUserRole changes a user's role within the account.
-func (tx *Tx) SetUserRole(ctx context.Context, accountID, userID int64, role padlock.Role) error {
-	return tx.execOne(ctx, `UPDATE users SET role = $3 WHERE account_id = $1 AND id = $2`, accountID, userID, string(role))
+func (q *Queries) SetUserRole(ctx context.Context, accountID, userID int64, role padlock.Role) error {
+	return q.execOne(ctx, `UPDATE users SET role = $3 WHERE account_id = $1 AND id = $2`, accountID, userID, string(role))
 }
 
 // SetUserStatus changes a user's status within the account.
-func (tx *Tx) SetUserStatus(ctx context.Context, accountID, userID int64, status padlock.UserStatus) error {
-	return tx.execOne(ctx, `UPDATE users SET status = $3 WHERE account_id = $1 AND id = $2`, accountID, userID, string(status))
+func (q *Queries) SetUserStatus(ctx context.Context, accountID, userID int64, status padlock.UserStatus) error {
+	return q.execOne(ctx, `UPDATE users SET status = $3 WHERE account_id = $1 AND id = $2`, accountID, userID, string(status))
 }
 
 // CountAdministrators counts the active Administrators of an account, so the
 // last one cannot be demoted or deactivated.
-func (tx *Tx) CountAdministrators(ctx context.Context, accountID int64) (int, error) {
+func (q *Queries) CountAdministrators(ctx context.Context, accountID int64) (int, error) {
 	var n int
-	err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE account_id = $1 AND role = $2 AND status = $3 AND portal_id IS NULL`,
+	err := q.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE account_id = $1 AND role = $2 AND status = $3 AND portal_id IS NULL`,
 		accountID, string(padlock.RoleAdministrator), string(padlock.StatusActive)).Scan(&n)
 	return n, err
 }
@@ -241,14 +241,14 @@ func unixOrNone(t time.Time) int64 {
 
 // ResetCredentials advances the user's credential version, which voids
 // every session and pending sign-in bound to the old one, on every node.
-func (tx *Tx) ResetCredentials(ctx context.Context, userID int64) error {
-	_, err := tx.exec(ctx, `UPDATE users SET credential_version = credential_version + 1 WHERE id = $1`, userID)
+func (q *Queries) ResetCredentials(ctx context.Context, userID int64) error {
+	_, err := q.exec(ctx, `UPDATE users SET credential_version = credential_version + 1 WHERE id = $1`, userID)
 	return err
 }
 
 // SetMFAReset records that the user's MFA was reset at: the requirement
 // applies to them from then, and no later grace period moves that.
-func (tx *Tx) SetMFAReset(ctx context.Context, userID int64, at time.Time) error {
-	_, err := tx.exec(ctx, `UPDATE users SET mfa_deadline = $2, mfa_reset_at = $2 WHERE id = $1`, userID, at.Unix())
+func (q *Queries) SetMFAReset(ctx context.Context, userID int64, at time.Time) error {
+	_, err := q.exec(ctx, `UPDATE users SET mfa_deadline = $2, mfa_reset_at = $2 WHERE id = $1`, userID, at.Unix())
 	return err
 }

@@ -79,9 +79,9 @@ func (f UserFilter) query(accountID int64) (string, []any) {
 
 // Users lists a page of an account's users in the list's order (by email,
 // then id), also when the page was asked for by the key after it.
-func (tx *Tx) Users(ctx context.Context, accountID int64, f UserFilter) ([]*padlock.User, error) {
+func (q *Queries) Users(ctx context.Context, accountID int64, f UserFilter) ([]*padlock.User, error) {
 	query, args := f.query(accountID)
-	users, err := tx.queryUsers(ctx, query, args...)
+	users, err := q.queryUsers(ctx, query, args...)
 	if f.Before.ID != 0 && f.After.ID == 0 {
 		slices.Reverse(users)
 	}
@@ -96,10 +96,10 @@ const userBatch = 1000
 // batch at a time by key, so a slow reader never holds one query open over
 // the whole list and memory does not grow with the account. Paging fields
 // of f are ignored. An error from fn stops the reading and is returned.
-func (tx *Tx) EachUser(ctx context.Context, accountID int64, f UserFilter, fn func(*padlock.User) error) error {
+func (q *Queries) EachUser(ctx context.Context, accountID int64, f UserFilter, fn func(*padlock.User) error) error {
 	f.After, f.Before, f.Offset, f.Limit = UserKey{}, UserKey{}, 0, userBatch
 	for {
-		n, last, err := tx.eachUserBatch(ctx, accountID, f, fn)
+		n, last, err := q.eachUserBatch(ctx, accountID, f, fn)
 		if err != nil || n < userBatch {
 			return err
 		}
@@ -107,9 +107,9 @@ func (tx *Tx) EachUser(ctx context.Context, accountID int64, f UserFilter, fn fu
 	}
 }
 
-func (tx *Tx) eachUserBatch(ctx context.Context, accountID int64, f UserFilter, fn func(*padlock.User) error) (int, UserKey, error) {
+func (q *Queries) eachUserBatch(ctx context.Context, accountID int64, f UserFilter, fn func(*padlock.User) error) (int, UserKey, error) {
 	query, args := f.query(accountID)
-	rows, err := tx.q.QueryContext(ctx, query, args...)
+	rows, err := q.sql.QueryContext(ctx, query, args...)
 	if err != nil {
 		return 0, UserKey{}, err
 	}
@@ -150,35 +150,35 @@ func (c UserCounts) Matching(f MFAFilter) int {
 
 // CountUsers counts an account's staff (portalID 0) or one portal's users,
 // with and without MFA, in one pass over the list's index.
-func (tx *Tx) CountUsers(ctx context.Context, accountID, portalID int64) (UserCounts, error) {
+func (q *Queries) CountUsers(ctx context.Context, accountID, portalID int64) (UserCounts, error) {
 	var c UserCounts
-	q := `SELECT COUNT(*), COUNT(f.user_id),
+	query := `SELECT COUNT(*), COUNT(f.user_id),
 		COUNT(CASE WHEN users.status <> $2 THEN 1 END), COUNT(CASE WHEN users.status <> $2 THEN f.user_id END)
 		FROM users LEFT JOIN totp_factors f ON f.user_id = users.id WHERE users.account_id = $1`
 	args := []any{accountID, string(padlock.StatusDeactivated)}
 	if portalID == 0 {
-		q += ` AND users.portal_id IS NULL`
+		query += ` AND users.portal_id IS NULL`
 	} else {
-		q += ` AND users.portal_id = $3`
+		query += ` AND users.portal_id = $3`
 		args = append(args, portalID)
 	}
-	err := tx.q.QueryRowContext(ctx, q, args...).Scan(&c.All, &c.WithMFA, &c.Current, &c.CurrentWithMFA)
+	err := q.sql.QueryRowContext(ctx, query, args...).Scan(&c.All, &c.WithMFA, &c.Current, &c.CurrentWithMFA)
 	return c, err
 }
 
 // MFACoverage counts the active and invited users of an account's staff
 // (portalID 0) or of one portal, and how many of them have MFA set up
 // ("31 of 40 users have MFA").
-func (tx *Tx) MFACoverage(ctx context.Context, accountID, portalID int64) (withMFA, total int, err error) {
-	c, err := tx.CountUsers(ctx, accountID, portalID)
+func (q *Queries) MFACoverage(ctx context.Context, accountID, portalID int64) (withMFA, total int, err error) {
+	c, err := q.CountUsers(ctx, accountID, portalID)
 	return c.CurrentWithMFA, c.Current, err
 }
 
 // UsersWithoutMFA lists the active users without a factor of an account's
 // staff (portalID 0) or of one portal, for the enforcement notice.
 // accountID 0 lists every account's staff, for `padlock user list --no-mfa`.
-func (tx *Tx) UsersWithoutMFA(ctx context.Context, accountID, portalID int64) ([]*padlock.User, error) {
-	return tx.queryUsers(ctx, userSelect+` WHERE ($1 = 0 OR users.account_id = $1)
+func (q *Queries) UsersWithoutMFA(ctx context.Context, accountID, portalID int64) ([]*padlock.User, error) {
+	return q.queryUsers(ctx, userSelect+` WHERE ($1 = 0 OR users.account_id = $1)
 		AND (($2 = 0 AND users.portal_id IS NULL) OR users.portal_id = $2) AND users.status = $3 AND f.user_id IS NULL
 		ORDER BY users.account_id, users.email`, accountID, portalID, string(padlock.StatusActive))
 }
@@ -188,9 +188,9 @@ func (tx *Tx) UsersWithoutMFA(ctx context.Context, accountID, portalID int64) ([
 // from when the user joined, whichever is later. Shortening the grace takes
 // effect for everyone at once. A user whose MFA was reset while this
 // requirement was on gets no grace: their deadline stays the reset.
-func (tx *Tx) RecomputeMFADeadlines(ctx context.Context, accountID int64, requiredAt time.Time, graceDays int) error {
+func (q *Queries) RecomputeMFADeadlines(ctx context.Context, accountID int64, requiredAt time.Time, graceDays int) error {
 	grace := int64(graceDays) * 24 * 3600
-	_, err := tx.exec(ctx, `UPDATE users SET mfa_deadline =
+	_, err := q.exec(ctx, `UPDATE users SET mfa_deadline =
 		CASE WHEN mfa_reset_at > 0 AND mfa_reset_at >= $2 THEN mfa_reset_at
 		WHEN created_at > $2 THEN created_at + $3 ELSE $2 + $3 END
 		WHERE account_id = $1 AND portal_id IS NULL`, accountID, requiredAt.Unix(), grace)
@@ -199,19 +199,19 @@ func (tx *Tx) RecomputeMFADeadlines(ctx context.Context, accountID int64, requir
 
 // SetPortalMFADeadlines makes a portal's requirement apply to all its users
 // from at (portals have no grace period).
-func (tx *Tx) SetPortalMFADeadlines(ctx context.Context, portalID int64, at time.Time) error {
-	_, err := tx.exec(ctx, `UPDATE users SET mfa_deadline = $2 WHERE portal_id = $1`, portalID, at.Unix())
+func (q *Queries) SetPortalMFADeadlines(ctx context.Context, portalID int64, at time.Time) error {
+	_, err := q.exec(ctx, `UPDATE users SET mfa_deadline = $2 WHERE portal_id = $1`, portalID, at.Unix())
 	return err
 }
 
 // AllUsers lists every account's users, for the operator's `user list`.
-func (tx *Tx) AllUsers(ctx context.Context) ([]*padlock.User, error) {
-	return tx.queryUsers(ctx, userSelect+` ORDER BY users.account_id, users.email`)
+func (q *Queries) AllUsers(ctx context.Context) ([]*padlock.User, error) {
+	return q.queryUsers(ctx, userSelect+` ORDER BY users.account_id, users.email`)
 }
 
 // queryUsers runs a userSelect query and scans every row.
-func (tx *Tx) queryUsers(ctx context.Context, query string, args ...any) ([]*padlock.User, error) {
-	rows, err := tx.q.QueryContext(ctx, query, args...)
+func (q *Queries) queryUsers(ctx context.Context, query string, args ...any) ([]*padlock.User, error) {
+	rows, err := q.sql.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

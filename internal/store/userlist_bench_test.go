@@ -18,7 +18,7 @@ import (
 func seedUsers(tb testing.TB, db *store.DB, accountID int64, prefix string, n int) {
 	tb.Helper()
 	ctx := context.Background()
-	err := db.InTx(ctx, func(tx *store.Tx) error {
+	err := db.InTx(ctx, func(tx *store.Queries) error {
 		err := tx.ExecForTest(ctx, `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $2)
 			INSERT INTO users (account_id, email, name, role, status, created_at)
 			SELECT $1, CAST($3 AS TEXT) || (100000 + i) || '@example.test', 'User ' || i, 'editor', 'active', 1700000000 FROM seq`,
@@ -37,7 +37,7 @@ func seedUsers(tb testing.TB, db *store.DB, accountID int64, prefix string, n in
 // analyze gives the planner statistics on the seeded tables.
 func analyze(tb testing.TB, db *store.DB) {
 	ctx := context.Background()
-	if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.ExecForTest(ctx, `ANALYZE`) }); err != nil {
+	if err := db.InTx(ctx, func(tx *store.Queries) error { return tx.ExecForTest(ctx, `ANALYZE`) }); err != nil {
 		tb.Fatal(err)
 	}
 }

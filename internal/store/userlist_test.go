@@ -109,7 +109,7 @@ func TestUserCountsAgreeWithTheFullList(t *testing.T) {
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		acct := largeAccount(t, db)
-		err := db.InTx(ctx, func(tx *store.Tx) error {
+		err := db.InTx(ctx, func(tx *store.Queries) error {
 			return tx.ExecForTest(ctx, `UPDATE users SET status = 'deactivated' WHERE account_id = $1 AND id % 7 = 0`, acct)
 		})
 		if err != nil {

@@ -21,7 +21,7 @@ func TakeMail(t testing.TB, db *store.DB) []padlock.Mail {
 	var out []padlock.Mail
 	for {
 		var m *padlock.Mail
-		err := db.InTx(ctx, func(tx *store.Tx) error {
+		err := db.InTx(ctx, func(tx *store.Queries) error {
 			var err error
 			m, _, err = tx.ClaimMail(ctx, far, far.Add(time.Hour))
 			if err == nil {

@@ -11,14 +11,20 @@ import (
 
 type accountSettingsPage struct {
 	Page
-	Account      *padlock.Account
-	WithoutMFA   int
-	Users        int
-	RequireMFA   bool
-	GraceDays    string
-	IdleMinutes  string
-	LifetimeHour string
-	NoOwnMFA     bool // the viewer has no MFA: saving "require" would be refused
+	Account    *padlock.Account
+	WithoutMFA int
+	Users      int
+	accountSettingsFields
+	NoOwnMFA bool // the viewer has no MFA: saving "require" would be refused
+}
+
+// accountSettingsFields is the authentication form, as stored or as typed:
+// the numbers stay text, so a mistyped one is shown again as it was.
+type accountSettingsFields struct {
+	RequireMFA   bool   `form:"require_mfa"`
+	GraceDays    string `form:"grace_days"`
+	IdleMinutes  string `form:"session_idle_minutes"`
+	LifetimeHour string `form:"session_lifetime_hours"`
 }
 
 // accountSettings is Account > Settings > Authentication.
@@ -44,13 +50,12 @@ func (s *Server) renderAccountSettings(w http.ResponseWriter, r *http.Request, p
 
 // accountSettingsSubmit saves the requirement, grace and session limits.
 func (s *Server) accountSettingsSubmit(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := accountSettingsFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
-	p := accountSettingsPage{Page: s.page(w, r, "Account settings", navAccountSettings),
-		RequireMFA: r.PostFormValue("require_mfa") == "on", GraceDays: r.PostFormValue("grace_days"),
-		IdleMinutes: r.PostFormValue("session_idle_minutes"), LifetimeHour: r.PostFormValue("session_lifetime_hours")}
-	in, err := p.settings()
+	p := accountSettingsPage{Page: s.page(w, r, "Account settings", navAccountSettings), accountSettingsFields: f}
+	in, err := f.settings()
 	if err == nil {
 		err = s.admin.SaveAuthSettings(r.Context(), s.actor(r), in)
 	}
@@ -63,7 +68,7 @@ func (s *Server) accountSettingsSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 // settings parses the form's numbers, reporting each bad one beside it.
-func (p *accountSettingsPage) settings() (admin.AuthSettings, error) {
+func (f accountSettingsFields) settings() (admin.AuthSettings, error) {
 	fe := padlock.FieldErrors{}
 	number := func(field, value, msg string) int {
 		n, err := strconv.Atoi(value)
@@ -72,9 +77,9 @@ func (p *accountSettingsPage) settings() (admin.AuthSettings, error) {
 		}
 		return n
 	}
-	in := admin.AuthSettings{RequireMFA: p.RequireMFA}
-	in.GraceDays = number("grace_days", p.GraceDays, "Enter a whole number of days.")
-	in.SessionIdle = time.Duration(number("session_idle", p.IdleMinutes, "Enter a whole number of minutes.")) * time.Minute
-	in.SessionLifetime = time.Duration(number("session_lifetime", p.LifetimeHour, "Enter a whole number of hours.")) * time.Hour
+	in := admin.AuthSettings{RequireMFA: f.RequireMFA}
+	in.GraceDays = number("grace_days", f.GraceDays, "Enter a whole number of days.")
+	in.SessionIdle = time.Duration(number("session_idle", f.IdleMinutes, "Enter a whole number of minutes.")) * time.Minute
+	in.SessionLifetime = time.Duration(number("session_lifetime", f.LifetimeHour, "Enter a whole number of hours.")) * time.Hour
 	return in, fe.Err()
 }

@@ -172,7 +172,7 @@ func TestTheActivityPagePagesWithOlderLinksThatKeepTheFilter(t *testing.T) {
 // recordActivity writes n events of the kind straight to the audit log.
 func recordActivity(t *testing.T, a *testenv.TestApp, u *padlock.User, n int, kind string) {
 	t.Helper()
-	err := a.DB.InTx(t.Context(), func(tx *store.Tx) error {
+	err := a.DB.InTx(t.Context(), func(tx *store.Queries) error {
 		for i := range n {
 			e := padlock.Event{AccountID: u.AccountID, ActorID: u.ID, TargetID: u.ID, Kind: kind, Detail: fmt.Sprint("bulk ", i), At: a.Clock.Now()}
 			if err := tx.RecordEvent(t.Context(), e); err != nil {

@@ -12,6 +12,12 @@ type challengePage struct {
 	Next string
 }
 
+// challengeFields is the MFA code form of a pending sign-in as submitted.
+type challengeFields struct {
+	Code string `form:"code"`
+	Next string `form:"next"`
+}
+
 // challengeForm is the only screen a pending sign-in reaches.
 func (s *Server) challengeForm(w http.ResponseWriter, r *http.Request) {
 	p := challengePage{Page: s.page(w, r, "MFA code", navNone), Next: safeNext(r, r.URL.Query().Get("next"))}
@@ -21,12 +27,13 @@ func (s *Server) challengeForm(w http.ResponseWriter, r *http.Request) {
 // challengeSubmit checks the code; on success the pending session is
 // replaced by a full one under a new token.
 func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := challengeFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
 	c := currentFrom(r.Context())
-	next := safeNext(r, r.PostFormValue("next"))
-	res, err := s.auth.CompleteMFA(r.Context(), c, r.PostFormValue("code"), s.clientAddress(r))
+	next := safeNext(r, f.Next)
+	res, err := s.auth.CompleteMFA(r.Context(), c, f.Code, s.clientAddress(r))
 	if err == auth.ErrChallengeOver {
 		s.clearSessionCookie(w, r)
 		s.setFlashError(w, padlock.ErrorMessage(err))

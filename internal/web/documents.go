@@ -28,6 +28,13 @@ func (s *Server) documentOf(r *http.Request) (*padlock.Organization, *padlock.Do
 	return o, d, err
 }
 
+// documentFields is the New and Edit document form as submitted.
+type documentFields struct {
+	Title            string `form:"title"`
+	Body             string `form:"body"`
+	SharedWithPortal bool   `form:"shared_with_portal"`
+}
+
 func documentURL(d *padlock.Document) string {
 	return "/organizations/" + strconv.FormatInt(d.OrganizationID, 10) + "/documents/" + strconv.FormatInt(d.ID, 10)
 }
@@ -57,11 +64,11 @@ func (s *Server) documentCreate(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if !s.parseForm(w, r) {
+	f := documentFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
-	d := &padlock.Document{OrganizationID: o.ID}
-	documentForm(r, d)
+	d := &padlock.Document{OrganizationID: o.ID, Title: f.Title, Body: f.Body, SharedWithPortal: f.SharedWithPortal}
 	if err := s.docs.CreateDocument(r.Context(), s.actor(r), d); err != nil {
 		p := documentPage{Page: s.page(w, r, "New document", navOrganizations), Organization: o, Document: d}
 		s.render(w, r, s.formError(r, &p.Page, err), "document_edit", p)
@@ -69,12 +76,6 @@ func (s *Server) documentCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setFlash(w, "Document saved.")
 	redirect(w, r, documentURL(d))
-}
-
-// documentForm reads the New and Edit document form into d.
-func documentForm(r *http.Request, d *padlock.Document) {
-	d.Title, d.Body = r.PostFormValue("title"), r.PostFormValue("body")
-	d.SharedWithPortal = r.PostFormValue("shared_with_portal") == "on"
 }
 
 func (s *Server) documentEdit(w http.ResponseWriter, r *http.Request) {
@@ -92,10 +93,11 @@ func (s *Server) documentUpdate(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if !s.parseForm(w, r) {
+	f := documentFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
-	documentForm(r, d)
+	d.Title, d.Body, d.SharedWithPortal = f.Title, f.Body, f.SharedWithPortal
 	if err := s.docs.UpdateDocument(r.Context(), s.actor(r), d); err != nil {
 		p := documentPage{Page: s.page(w, r, "Edit document", navOrganizations), Organization: o, Document: d}
 		s.render(w, r, s.formError(r, &p.Page, err), "document_edit", p)

@@ -388,7 +388,7 @@ func TestTheUsersListPagesThroughALargeAccount(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, _ := enforcingAccount(t, d)
 		acct := int64(1)
-		err := a.DB.InTx(t.Context(), func(tx *store.Tx) error {
+		err := a.DB.InTx(t.Context(), func(tx *store.Queries) error {
 			for i := 0; i < 120; i++ {
 				u := &padlock.User{AccountID: acct, Email: "user" + itoa(int64(1000+i)) + "@acme.test", Role: padlock.RoleLite, Status: padlock.StatusInvited, CreatedAt: a.Clock.Now()}
 				if err := tx.CreateUser(t.Context(), u, ""); err != nil {

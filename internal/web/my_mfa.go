@@ -22,6 +22,20 @@ type myMFAPage struct {
 	Forced     bool   // the user may do nothing else until MFA is set up
 }
 
+// proofFields is a form that changes MFA on proof of the password and a
+// current code (or recovery code): move to a new phone, new recovery codes,
+// turn MFA off.
+type proofFields struct {
+	Password string `form:"password"`
+	Code     string `form:"code"`
+}
+
+// codeFields is the form that confirms an enrollment with a code. Its
+// "next" is read by nextParam, from the form or the query.
+type codeFields struct {
+	Code string `form:"code"`
+}
+
 // myMFA is My Settings > MFA: the factor's state and what can be done.
 func (s *Server) myMFA(w http.ResponseWriter, r *http.Request) {
 	p := myMFAPage{Page: s.page(w, r, "MFA", navMFA)}
@@ -50,10 +64,11 @@ func (s *Server) myMFAEnroll(w http.ResponseWriter, r *http.Request) {
 	c := currentFrom(r.Context())
 	var err error
 	if c.User.HasMFA() {
-		if !s.parseForm(w, r) {
+		f := proofFields{}
+		if !s.readForm(w, r, &f) {
 			return
 		}
-		err = s.auth.ReplaceFactor(r.Context(), c, r.PostFormValue("password"), r.PostFormValue("code"), s.clientAddress(r))
+		err = s.auth.ReplaceFactor(r.Context(), c, f.Password, f.Code, s.clientAddress(r))
 	} else {
 		err = s.auth.BeginEnrollment(r.Context(), c)
 	}
@@ -112,11 +127,12 @@ func (s *Server) renderEnrollment(w http.ResponseWriter, r *http.Request, p *myM
 // myMFAVerify confirms the enrollment with a code from the app, then shows
 // the recovery codes.
 func (s *Server) myMFAVerify(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := codeFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
 	next := nextParam(r)
-	res, err := s.auth.ConfirmEnrollment(r.Context(), currentFrom(r.Context()), r.PostFormValue("code"), s.clientAddress(r))
+	res, err := s.auth.ConfirmEnrollment(r.Context(), currentFrom(r.Context()), f.Code, s.clientAddress(r))
 	if err != nil {
 		p := myMFAPage{Page: s.page(w, r, "Set up MFA", navMFA), Next: next}
 		s.renderEnrollment(w, r, &p, s.formError(r, &p.Page, err))
@@ -178,11 +194,12 @@ func (s *Server) myRecoveryCodesSaved(w http.ResponseWriter, r *http.Request) {
 // myRecoveryCodesRegenerate makes a new set with the password and a
 // current code, and shows it to this session.
 func (s *Server) myRecoveryCodesRegenerate(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := proofFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
 	c := currentFrom(r.Context())
-	if err := s.auth.RegenerateRecoveryCodes(r.Context(), c, r.PostFormValue("password"), r.PostFormValue("code"), s.clientAddress(r)); err != nil {
+	if err := s.auth.RegenerateRecoveryCodes(r.Context(), c, f.Password, f.Code, s.clientAddress(r)); err != nil {
 		s.mfaSettingsError(w, r, err)
 		return
 	}
@@ -200,11 +217,12 @@ func (s *Server) mfaSettingsError(w http.ResponseWriter, r *http.Request, err er
 
 // myMFADisable turns MFA off with the password and a current code.
 func (s *Server) myMFADisable(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := proofFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
 	c := currentFrom(r.Context())
-	err := s.auth.DisableMFA(r.Context(), c, r.PostFormValue("password"), r.PostFormValue("code"), s.clientAddress(r))
+	err := s.auth.DisableMFA(r.Context(), c, f.Password, f.Code, s.clientAddress(r))
 	if err != nil {
 		s.mfaSettingsError(w, r, err)
 		return

@@ -48,17 +48,23 @@ type organizationPage struct {
 	Name         string
 }
 
+// organizationFields is the New organization form as submitted.
+type organizationFields struct {
+	Name string `form:"name"`
+}
+
 func (s *Server) organizationNew(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "organization_new", organizationPage{Page: s.page(w, r, "New organization", navOrganizations)})
 }
 
 func (s *Server) organizationCreate(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := organizationFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
-	o, err := s.docs.CreateOrganization(r.Context(), s.actor(r), r.PostFormValue("name"))
+	o, err := s.docs.CreateOrganization(r.Context(), s.actor(r), f.Name)
 	if err != nil {
-		p := organizationPage{Page: s.page(w, r, "New organization", navOrganizations), Name: r.PostFormValue("name")}
+		p := organizationPage{Page: s.page(w, r, "New organization", navOrganizations), Name: f.Name}
 		s.render(w, r, s.formError(r, &p.Page, err), "organization_new", p)
 		return
 	}

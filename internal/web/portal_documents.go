@@ -19,6 +19,13 @@ type portalDocumentsPage struct {
 	Document     *padlock.Document
 }
 
+// portalDocumentFields is a portal user's New and Edit document form as
+// submitted: what they write is always shared with their portal.
+type portalDocumentFields struct {
+	Title string `form:"title"`
+	Body  string `form:"body"`
+}
+
 func (s *Server) portalPageData(w http.ResponseWriter, r *http.Request, title string) (portalDocumentsPage, error) {
 	p := portalDocumentsPage{Page: s.page(w, r, title, navDocuments)}
 	c := p.Current
@@ -92,12 +99,12 @@ func (s *Server) portalDocumentEdit(w http.ResponseWriter, r *http.Request) {
 // portalDocumentCreate adds a document to the portal's organization, shared
 // with the portal.
 func (s *Server) portalDocumentCreate(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := portalDocumentFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
 	c := currentFrom(r.Context())
-	d := &padlock.Document{OrganizationID: c.Portal.OrganizationID, SharedWithPortal: true}
-	d.Title, d.Body = r.PostFormValue("title"), r.PostFormValue("body")
+	d := &padlock.Document{OrganizationID: c.Portal.OrganizationID, Title: f.Title, Body: f.Body, SharedWithPortal: true}
 	s.savedPortalDocument(w, r, d, "New document", s.docs.CreateDocument(r.Context(), s.actor(r), d))
 }
 
@@ -107,10 +114,11 @@ func (s *Server) portalDocumentUpdate(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if !s.parseForm(w, r) {
+	f := portalDocumentFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
-	d.Title, d.Body = r.PostFormValue("title"), r.PostFormValue("body")
+	d.Title, d.Body = f.Title, f.Body
 	s.savedPortalDocument(w, r, d, "Edit document", s.docs.UpdateDocument(r.Context(), s.actor(r), d))
 }
 

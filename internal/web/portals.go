@@ -26,6 +26,19 @@ type portalsPage struct {
 	User   *padlock.User
 }
 
+// newPortalFields is the New client portal form as submitted.
+type newPortalFields struct {
+	Organization int64  `form:"organization" invalid:"Choose an organization."`
+	Name         string `form:"name"`
+	RequireMFA   bool   `form:"require_mfa"`
+}
+
+// portalFields is the Edit client portal form as submitted.
+type portalFields struct {
+	Name       string `form:"name"`
+	RequireMFA bool   `form:"require_mfa"`
+}
+
 // portalOf loads the {portal} of the path within the caller's account.
 func (s *Server) portalOf(r *http.Request) (*padlock.Portal, error) {
 	id, err := pathID(r, "portal")
@@ -67,17 +80,17 @@ func (s *Server) portalCreate(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	in := admin.PortalInput{Name: r.PostFormValue("name"), RequireMFA: r.PostFormValue("require_mfa") == "on"}
-	orgID, err := strconv.ParseInt(r.PostFormValue("organization"), 10, 64)
+	f := newPortalFields{}
+	err := decodeForm(r.PostForm, &f)
 	var portal *padlock.Portal
-	if err != nil {
-		err = padlock.FieldError("organization", "Choose an organization.")
-	} else {
-		in.OrganizationID = orgID
-		portal, err = s.admin.CreatePortal(r.Context(), s.actor(r), in)
+	if err == nil {
+		portal, err = s.admin.CreatePortal(r.Context(), s.actor(r), admin.PortalInput{OrganizationID: f.Organization, Name: f.Name, RequireMFA: f.RequireMFA})
 	}
 	if err != nil {
-		p := portalsPage{Page: s.page(w, r, "New client portal", navPortals), Organization: r.PostFormValue("organization"), Name: in.Name, RequireMFA: in.RequireMFA}
+		p := portalsPage{Page: s.page(w, r, "New client portal", navPortals), Name: f.Name, RequireMFA: f.RequireMFA}
+		if f.Organization != 0 {
+			p.Organization = strconv.FormatInt(f.Organization, 10)
+		}
 		s.renderPortalForm(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}
@@ -101,12 +114,12 @@ func (s *Server) portalUpdate(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if !s.parseForm(w, r) {
+	f := portalFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
-	in := admin.PortalInput{Name: r.PostFormValue("name"), RequireMFA: r.PostFormValue("require_mfa") == "on"}
-	if err := s.admin.UpdatePortal(r.Context(), s.actor(r), portal.ID, in); err != nil {
-		p := portalsPage{Page: s.page(w, r, "Edit client portal", navPortals), Portal: portal, Name: in.Name, RequireMFA: in.RequireMFA}
+	if err := s.admin.UpdatePortal(r.Context(), s.actor(r), portal.ID, admin.PortalInput{Name: f.Name, RequireMFA: f.RequireMFA}); err != nil {
+		p := portalsPage{Page: s.page(w, r, "Edit client portal", navPortals), Portal: portal, Name: f.Name, RequireMFA: f.RequireMFA}
 		s.renderPortalForm(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}
@@ -170,12 +183,13 @@ func (s *Server) portalInvite(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if !s.parseForm(w, r) {
+	f := inviteFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
-	invited, err := s.inviteFromForm(r, portal.ID, "Choose Editor, Creator or Lite.")
+	invited, err := s.invite(r, f, portal.ID, "Choose Editor, Creator or Lite.")
 	if err != nil {
-		p := portalsPage{Page: s.page(w, r, portal.Name, navPortals), Portal: portal, Emails: r.PostFormValue("emails"), Role: r.PostFormValue("role")}
+		p := portalsPage{Page: s.page(w, r, portal.Name, navPortals), Portal: portal, Emails: f.Emails, Role: f.Role}
 		s.renderPortalPage(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}

@@ -266,21 +266,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-// parseForm reads a submitted form, answering 400 or 413 itself when the
-// body is malformed or too large.
-func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.renderError(w, r, http.StatusRequestEntityTooLarge, "The form is too large.")
-		} else {
-			s.renderError(w, r, http.StatusBadRequest, "The form could not be read.")
-		}
-		return false
-	}
-	return true
-}
-
 // redirect answers a successful form with 303 See Other.
 func redirect(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)

@@ -13,6 +13,17 @@ type mySettingsPage struct {
 	Name string
 }
 
+// profileFields is My Settings' profile form as submitted.
+type profileFields struct {
+	Name string `form:"name"`
+}
+
+// passwordChangeFields is My Settings' password form as submitted.
+type passwordChangeFields struct {
+	Current  string `form:"current"`
+	Password string `form:"password"`
+}
+
 func (s *Server) mySettings(w http.ResponseWriter, r *http.Request) {
 	p := mySettingsPage{Page: s.page(w, r, "My Settings", navSettings)}
 	p.Name = p.Current.User.Name
@@ -20,12 +31,13 @@ func (s *Server) mySettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) myProfileSubmit(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := profileFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
 	c := currentFrom(r.Context())
-	if err := s.auth.ChangeName(r.Context(), c, r.PostFormValue("name"), s.clientAddress(r)); err != nil {
-		p := mySettingsPage{Page: s.page(w, r, "My Settings", navSettings), Name: r.PostFormValue("name")}
+	if err := s.auth.ChangeName(r.Context(), c, f.Name, s.clientAddress(r)); err != nil {
+		p := mySettingsPage{Page: s.page(w, r, "My Settings", navSettings), Name: f.Name}
 		s.render(w, r, s.formError(r, &p.Page, err), "my_settings", p)
 		return
 	}
@@ -35,11 +47,12 @@ func (s *Server) myProfileSubmit(w http.ResponseWriter, r *http.Request) {
 
 // myPasswordSubmit changes the password and ends every other session.
 func (s *Server) myPasswordSubmit(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := passwordChangeFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
 	c := currentFrom(r.Context())
-	err := s.auth.ChangePassword(r.Context(), c, r.PostFormValue("current"), r.PostFormValue("password"), s.clientAddress(r))
+	err := s.auth.ChangePassword(r.Context(), c, f.Current, f.Password, s.clientAddress(r))
 	if err != nil {
 		p := mySettingsPage{Page: s.page(w, r, "My Settings", navSettings), Name: c.User.Name}
 		s.render(w, r, s.formError(r, &p.Page, err), "my_settings", p)

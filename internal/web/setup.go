@@ -14,6 +14,14 @@ type setupPage struct {
 	Email   string
 }
 
+// setupFields is the first-run form as submitted.
+type setupFields struct {
+	Account  string `form:"account"`
+	Name     string `form:"name"`
+	Email    string `form:"email"`
+	Password string `form:"password"`
+}
+
 // setupForm shows the first-run form while no account exists and the link
 // is live; afterwards the page is gone.
 func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) {
@@ -38,17 +46,15 @@ func (s *Server) setupAvailable(w http.ResponseWriter, r *http.Request) bool {
 }
 
 func (s *Server) setupSubmit(w http.ResponseWriter, r *http.Request) {
-	if !s.setupAvailable(w, r) || !s.parseForm(w, r) {
+	f := setupFields{}
+	if !s.setupAvailable(w, r) || !s.readForm(w, r, &f) {
 		return
 	}
-	in := auth.SetupInput{
-		AccountName: r.PostFormValue("account"), Name: r.PostFormValue("name"),
-		Email: r.PostFormValue("email"), Password: r.PostFormValue("password"),
-	}
+	in := auth.SetupInput{AccountName: f.Account, Name: f.Name, Email: f.Email, Password: f.Password}
 	_, err := s.auth.SetupWithToken(r.Context(), r.PathValue("token"), in, s.clientAddress(r))
 	if err != nil {
 		p := setupPage{Page: s.page(w, r, "Set up Padlock", navNone), Token: r.PathValue("token"),
-			Account: in.AccountName, Name: in.Name, Email: in.Email}
+			Account: f.Account, Name: f.Name, Email: f.Email}
 		s.render(w, r, s.formError(r, &p.Page, err), "setup", p)
 		return
 	}

@@ -13,6 +13,13 @@ type signInPage struct {
 	Next  string
 }
 
+// signInFields is the sign-in form as submitted.
+type signInFields struct {
+	Email    string `form:"email"`
+	Password string `form:"password"`
+	Next     string `form:"next"`
+}
+
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 	if c, err := s.auth.Authenticate(r.Context(), s.sessionToken(r)); err == nil && c != nil {
 		redirect(w, r, safeNext(r, r.URL.Query().Get("next")))
@@ -25,13 +32,14 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 // signInSubmit checks the password and starts a session with a new token.
 // Every refusal renders the same message with the same status.
 func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := signInFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
-	email, next := r.PostFormValue("email"), safeNext(r, r.PostFormValue("next"))
-	res, err := s.auth.SignInTo(r.Context(), surfaceOf(r), email, r.PostFormValue("password"), s.clientAddress(r))
+	next := safeNext(r, f.Next)
+	res, err := s.auth.SignInTo(r.Context(), surfaceOf(r), f.Email, f.Password, s.clientAddress(r))
 	if err != nil {
-		p := signInPage{Page: s.page(w, r, "Sign in", navNone), Email: email, Next: next}
+		p := signInPage{Page: s.page(w, r, "Sign in", navNone), Email: f.Email, Next: next}
 		s.render(w, r, s.formError(r, &p.Page, err), "signin", p)
 		return
 	}
@@ -67,16 +75,22 @@ type forgotPage struct {
 	Sent  bool
 }
 
+// forgotFields is the forgotten-password form as submitted.
+type forgotFields struct {
+	Email string `form:"email"`
+}
+
 func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "forgot", forgotPage{Page: s.page(w, r, "Forgot password", navNone)})
 }
 
 // forgotSubmit gives the same answer whether or not the email is known.
 func (s *Server) forgotSubmit(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := forgotFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
-	p := forgotPage{Page: s.page(w, r, "Forgot password", navNone), Email: r.PostFormValue("email")}
+	p := forgotPage{Page: s.page(w, r, "Forgot password", navNone), Email: f.Email}
 	if err := s.auth.RequestPasswordReset(r.Context(), p.Email, s.clientAddress(r)); err != nil {
 		s.render(w, r, s.formError(r, &p.Page, err), "forgot", p)
 		return
@@ -90,6 +104,11 @@ type tokenPage struct {
 	Token string
 }
 
+// newPasswordFields is the form that chooses a new password by a link.
+type newPasswordFields struct {
+	Password string `form:"password"`
+}
+
 func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) {
 	p := tokenPage{Page: s.page(w, r, "Choose a new password", navNone), Token: r.PathValue("token")}
 	if err := s.auth.CheckResetLink(r.Context(), p.Token); err != nil {
@@ -100,11 +119,12 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := newPasswordFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
 	p := tokenPage{Page: s.page(w, r, "Choose a new password", navNone), Token: r.PathValue("token")}
-	err := s.auth.ResetPassword(r.Context(), p.Token, r.PostFormValue("password"), s.clientAddress(r))
+	err := s.auth.ResetPassword(r.Context(), p.Token, f.Password, s.clientAddress(r))
 	switch {
 	case err == auth.ErrLinkInvalid:
 		s.render(w, r, s.formError(r, &p.Page, err), "link_invalid", p)

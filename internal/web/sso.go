@@ -74,15 +74,28 @@ func (s *Server) ssoContinue(w http.ResponseWriter, r *http.Request, to string) 
 	s.render(w, r, http.StatusOK, "sso_continue", ssoContinuePage{Page: s.page(w, r, "Continue to sign in", navNone), URL: to})
 }
 
+// ssoEmailFields is "Sign in with SSO" on the sign-in page, as submitted.
+type ssoEmailFields struct {
+	Email string `form:"sso_email"`
+	Next  string `form:"next"`
+}
+
+// samlResponseFields is what the IdP posts to the ACS.
+type samlResponseFields struct {
+	SAMLResponse string `form:"SAMLResponse"`
+	RelayState   string `form:"RelayState"`
+}
+
 // ssoByEmail is "Sign in with SSO" on the sign-in page.
 func (s *Server) ssoByEmail(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := ssoEmailFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
-	email, next := r.PostFormValue("sso_email"), safeNext(r, r.PostFormValue("next"))
-	id, err := s.opts.SSO.PublicIDForEmail(r.Context(), email)
+	next := safeNext(r, f.Next)
+	id, err := s.opts.SSO.PublicIDForEmail(r.Context(), f.Email)
 	if err != nil {
-		p := signInPage{Page: s.page(w, r, "Sign in", navNone), Email: email, Next: next}
+		p := signInPage{Page: s.page(w, r, "Sign in", navNone), Email: f.Email, Next: next}
 		status := s.formError(r, &p.Page, err)
 		if code := padlock.ErrorCode(err); code == padlock.EINVALID || code == padlock.ENOTFOUND {
 			p.Error, p.Errors = "", padlock.FieldErrors{{Field: "sso_email", Message: padlock.ErrorMessage(err)}}
@@ -121,11 +134,12 @@ func (s *Server) ssoMetadata(w http.ResponseWriter, r *http.Request) {
 // ssoACS takes the IdP's response. An accepted sign-in goes on exactly as
 // after a correct password: to the MFA challenge, to enrollment, or in.
 func (s *Server) ssoACS(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := samlResponseFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
 	out, err := s.opts.SSO.ConsumeResponse(r.Context(), sso.ACSInput{
-		PublicID: r.PathValue("id"), SAMLResponse: r.PostFormValue("SAMLResponse"), RelayState: r.PostFormValue("RelayState"),
+		PublicID: r.PathValue("id"), SAMLResponse: f.SAMLResponse, RelayState: f.RelayState,
 		Binding: s.ssoBinding(r), Address: s.clientAddress(r),
 	})
 	if err != nil {

@@ -19,19 +19,35 @@ type ssoSettingsPage struct {
 	SP           sso.SPInfo
 	Certificates []sso.CertificateInfo
 	IDP          sso.IDPInput
-	Opt          ssoOptionsForm
+	Opt          ssoOptionsFields
 	JITRoles     []padlock.Role
 	// typed marks the form being corrected: it keeps what was typed.
 	idpTyped, optTyped bool
 }
 
-// ssoOptionsForm is the options form as typed.
-type ssoOptionsForm struct {
-	Enabled, AcceptIDPMFA, AllowIDPInitiated, JIT, Enforce bool
-	MFAContexts, JITRole, BreakGlass, Domains              string
+// idpFields is the identity provider form as submitted.
+type idpFields struct {
+	MetadataXML string `form:"metadata_xml"`
+	MetadataURL string `form:"metadata_url"`
+	EntityID    string `form:"entity_id"`
+	SSOURL      string `form:"sso_url"`
+	Certificate string `form:"certificate"`
 }
 
-func (f ssoOptionsForm) input() sso.OptionsInput {
+// ssoOptionsFields is the options form, as stored or as typed.
+type ssoOptionsFields struct {
+	Enabled           bool   `form:"enabled"`
+	AcceptIDPMFA      bool   `form:"accept_idp_mfa"`
+	AllowIDPInitiated bool   `form:"allow_idp_initiated"`
+	JIT               bool   `form:"jit"`
+	Enforce           bool   `form:"enforce"`
+	MFAContexts       string `form:"mfa_contexts"`
+	JITRole           string `form:"jit_role"`
+	BreakGlass        string `form:"break_glass"`
+	Domains           string `form:"domains"`
+}
+
+func (f ssoOptionsFields) input() sso.OptionsInput {
 	return sso.OptionsInput{Enabled: f.Enabled, AcceptIDPMFA: f.AcceptIDPMFA, MFAContexts: f.MFAContexts,
 		AllowIDPInitiated: f.AllowIDPInitiated, JIT: f.JIT, JITRole: f.JITRole, Enforce: f.Enforce,
 		BreakGlass: f.BreakGlass, Domains: f.Domains}
@@ -67,29 +83,29 @@ func (s *Server) renderSSOSettings(w http.ResponseWriter, r *http.Request, p *ss
 	s.render(w, r, status, "sso_settings", p)
 }
 
-func (s *Server) storedOptions(r *http.Request, rec *store.SSORecord) (ssoOptionsForm, error) {
+func (s *Server) storedOptions(r *http.Request, rec *store.SSORecord) (ssoOptionsFields, error) {
 	var emails []string
 	for _, id := range rec.BreakGlass {
 		u, err := s.db.Conn().UserByID(r.Context(), id)
 		if err != nil {
-			return ssoOptionsForm{}, err
+			return ssoOptionsFields{}, err
 		}
 		emails = append(emails, u.Email)
 	}
-	return ssoOptionsForm{Enabled: rec.Enabled, AcceptIDPMFA: rec.AcceptIDPMFA, AllowIDPInitiated: rec.AllowIDPInitiated,
+	return ssoOptionsFields{Enabled: rec.Enabled, AcceptIDPMFA: rec.AcceptIDPMFA, AllowIDPInitiated: rec.AllowIDPInitiated,
 		JIT: rec.JIT, Enforce: rec.Enforce, JITRole: string(rec.JITRole),
 		MFAContexts: strings.Join(rec.MFAContexts, "\n"), BreakGlass: strings.Join(emails, "\n"), Domains: strings.Join(rec.Domains, " ")}, nil
 }
 
 // ssoIDPSubmit saves the identity provider: metadata or typed values.
 func (s *Server) ssoIDPSubmit(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := idpFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
 	p := s.ssoPage(w, r)
-	f := r.PostFormValue
 	p.idpTyped = true
-	p.IDP = sso.IDPInput{MetadataXML: f("metadata_xml"), MetadataURL: f("metadata_url"), EntityID: f("entity_id"), SSOURL: f("sso_url"), Certificate: f("certificate")}
+	p.IDP = sso.IDPInput{MetadataXML: f.MetadataXML, MetadataURL: f.MetadataURL, EntityID: f.EntityID, SSOURL: f.SSOURL, Certificate: f.Certificate}
 	if err := s.opts.SSO.SaveIDP(r.Context(), s.actor(r), p.IDP); err != nil {
 		s.renderSSOSettings(w, r, p, s.formError(r, &p.Page, err))
 		return
@@ -100,15 +116,12 @@ func (s *Server) ssoIDPSubmit(w http.ResponseWriter, r *http.Request) {
 
 // ssoOptionsSubmit saves the switches, lists and break-glass users.
 func (s *Server) ssoOptionsSubmit(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := ssoOptionsFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
 	p := s.ssoPage(w, r)
-	p.optTyped = true
-	on := func(name string) bool { return r.PostFormValue(name) == "on" }
-	p.Opt = ssoOptionsForm{Enabled: on("enabled"), AcceptIDPMFA: on("accept_idp_mfa"), AllowIDPInitiated: on("allow_idp_initiated"),
-		JIT: on("jit"), Enforce: on("enforce"), MFAContexts: r.PostFormValue("mfa_contexts"), JITRole: r.PostFormValue("jit_role"),
-		BreakGlass: r.PostFormValue("break_glass"), Domains: r.PostFormValue("domains")}
+	p.optTyped, p.Opt = true, f
 	if err := s.opts.SSO.SaveOptions(r.Context(), s.actor(r), p.Opt.input()); err != nil {
 		s.renderSSOSettings(w, r, p, s.formError(r, &p.Page, err))
 		return

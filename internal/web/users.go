@@ -19,6 +19,18 @@ type usersPage struct {
 	Assignable []padlock.Role
 }
 
+// inviteFields is an invitation form, of the account or of a portal, as
+// submitted.
+type inviteFields struct {
+	Emails string `form:"emails"`
+	Role   string `form:"role"`
+}
+
+// roleFields is the role form on a user's page.
+type roleFields struct {
+	Role string `form:"role"`
+}
+
 // users is Account > Users: the padlock column shows who has MFA.
 func (s *Server) users(w http.ResponseWriter, r *http.Request) {
 	p := usersPage{Page: s.page(w, r, "Users", navAccount)}
@@ -45,12 +57,13 @@ func (s *Server) userNew(w http.ResponseWriter, r *http.Request) {
 
 // userInvite invites every address of the form or, on any problem, none.
 func (s *Server) userInvite(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	f := inviteFields{}
+	if !s.readForm(w, r, &f) {
 		return
 	}
-	invited, err := s.inviteFromForm(r, 0, "Choose a role.")
+	invited, err := s.invite(r, f, 0, "Choose a role.")
 	if err != nil {
-		p := usersPage{Page: s.page(w, r, "Invite users", navAccount), Emails: r.PostFormValue("emails"), Role: r.PostFormValue("role")}
+		p := usersPage{Page: s.page(w, r, "Invite users", navAccount), Emails: f.Emails, Role: f.Role}
 		p.Assignable = currentFrom(r.Context()).User.Role.AssignableRoles()
 		s.render(w, r, s.formError(r, &p.Page, err), "user_new", p)
 		return
@@ -59,15 +72,15 @@ func (s *Server) userInvite(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/account/users")
 }
 
-// inviteFromForm invites the form's addresses with the form's role to the
-// account or, when portalID is not 0, to that portal; badRole is the role
-// field's message when the role is not one.
-func (s *Server) inviteFromForm(r *http.Request, portalID int64, badRole string) (int, error) {
-	emails, err := admin.ParseEmails("emails", r.PostFormValue("emails"))
+// invite invites the form's addresses with the form's role to the account
+// or, when portalID is not 0, to that portal; badRole is the role field's
+// message when the role is not one.
+func (s *Server) invite(r *http.Request, f inviteFields, portalID int64, badRole string) (int, error) {
+	emails, err := admin.ParseEmails("emails", f.Emails)
 	if err != nil {
 		return 0, err
 	}
-	role, err := padlock.ParseRole(r.PostFormValue("role"))
+	role, err := padlock.ParseRole(f.Role)
 	if err != nil {
 		return 0, padlock.FieldError("role", badRole)
 	}
@@ -128,7 +141,11 @@ func (s *Server) userAction(w http.ResponseWriter, r *http.Request, done string,
 
 func (s *Server) userRoleSubmit(w http.ResponseWriter, r *http.Request) {
 	s.userAction(w, r, "Role saved.", func(id int64) error {
-		role, err := padlock.ParseRole(r.PostFormValue("role"))
+		f := roleFields{}
+		if err := decodeForm(r.PostForm, &f); err != nil {
+			return err
+		}
+		role, err := padlock.ParseRole(f.Role)
 		if err != nil {
 			return err
 		}
