@@ -36,10 +36,8 @@ func newService(t *testing.T, db *store.DB) (*services, *testenv.Clock) {
 		t.Fatal(err)
 	}
 	cfg := auth.DefaultConfig()
-	a := auth.NewService(db, auth.NewHasher(testenv.CheapHashParams, 4, 64), sealer, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	a.Now = clock.Now
-	ad := admin.NewService(db, admin.ConfigFrom(cfg))
-	ad.Now = clock.Now
+	a := auth.NewService(db, auth.NewHasher(testenv.CheapHashParams, 4, 64), sealer, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now)
+	ad := admin.NewService(db, admin.ConfigFrom(cfg), clock.Now)
 	return &services{Service: ad, auth: a}, clock
 }
 

@@ -37,9 +37,10 @@ type Service struct {
 	MailQueued func()
 }
 
-// NewService returns a Service with the real clock.
-func NewService(db *store.DB, cfg Config) *Service {
-	return &Service{DB: db, Config: cfg, Now: time.Now}
+// NewService returns a Service that tells the time with now, the node's
+// one clock.
+func NewService(db *store.DB, cfg Config, now func() time.Time) *Service {
+	return &Service{DB: db, Config: cfg, Now: now}
 }
 
 func (s *Service) now() time.Time { return s.Now().Truncate(time.Second) }

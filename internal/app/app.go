@@ -131,10 +131,9 @@ func (a *App) build(o options) error {
 	if err != nil {
 		return err
 	}
-	a.Auth = auth.NewService(a.DB, hasher, sealer, ac, a.Logger)
-	a.Auth.Now = o.now
-	a.Admin = admin.NewService(a.DB, admin.ConfigFrom(ac))
-	a.Admin.Now = o.now
+	// One clock for the node, given to every service as it is made.
+	a.Auth = auth.NewService(a.DB, hasher, sealer, ac, a.Logger, o.now)
+	a.Admin = admin.NewService(a.DB, admin.ConfigFrom(ac), o.now)
 
 	var sender mail.Sender
 	if cfg.SMTPURL != "" {
@@ -146,15 +145,13 @@ func (a *App) build(o options) error {
 	} else {
 		sender = mail.NewLogSender(filepath.Join(cfg.DataDir, "mail.log"), a.Logger)
 	}
-	// One clock for the node.
 	a.Mail = mail.NewWorker(a.DB, sender, a.Logger, o.now)
 	a.Auth.MailQueued = a.Mail.Wake
 	a.Admin.MailQueued = a.Mail.Wake
 
 	a.Docs = docs.NewService(a.DB, o.now)
 
-	a.SSO = sso.New(a.DB, a.Auth, cfg.BaseURL, a.Logger)
-	a.SSO.Now = o.now
+	a.SSO = sso.New(a.DB, a.Auth, cfg.BaseURL, a.Logger, o.now)
 
 	w, err := web.New(web.Options{DB: a.DB, Auth: a.Auth, Admin: a.Admin, Docs: a.Docs, Logger: a.Logger,
 		SecureCookies: cfg.SecureCookies(), TrustProxy: cfg.TrustProxy, SSO: a.SSO, DBTimeout: cfg.DBTimeout})

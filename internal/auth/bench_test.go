@@ -69,9 +69,8 @@ func mfaUser(tb testing.TB, db *store.DB) (*auth.Service, *testenv.Clock, []byte
 	tb.Helper()
 	ctx := context.Background()
 	sealer, _ := mfa.NewSealer(make([]byte, 32))
-	svc := auth.NewService(db, auth.NewHasher(auth.DefaultHashParams, 4, 64), sealer, auth.DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	clock := testenv.NewClock()
-	svc.Now = clock.Now
+	svc := auth.NewService(db, auth.NewHasher(auth.DefaultHashParams, 4, 64), sealer, auth.DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now)
 	if _, err := svc.SetupFromCLI(ctx, auth.SetupInput{AccountName: "Acme", Name: "Bench", Email: "bench@acme.test", Password: strongPassword}); err != nil {
 		tb.Fatal(err)
 	}

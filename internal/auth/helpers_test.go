@@ -33,17 +33,14 @@ func newServiceWith(t *testing.T, db *store.DB, p auth.HashParams, cfg auth.Conf
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := auth.NewService(db, auth.NewHasher(p, 4, 64), sealer, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	svc.Now = clock.Now
+	svc := auth.NewService(db, auth.NewHasher(p, 4, 64), sealer, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now)
 	return svc, clock
 }
 
 // administer returns the admin service beside svc, on its database, rules
 // and clock, for tests that invite, deactivate or reactivate users.
 func administer(svc *auth.Service) *admin.Service {
-	a := admin.NewService(svc.DB, admin.ConfigFrom(svc.Config))
-	a.Now = svc.Now
-	return a
+	return admin.NewService(svc.DB, admin.ConfigFrom(svc.Config), svc.Now)
 }
 
 // setupAccount creates an account and its Administrator as the CLI does.

@@ -59,9 +59,10 @@ type Service struct {
 	MailQueued func()
 }
 
-// NewService returns a Service with the real clock.
-func NewService(db *store.DB, h *Hasher, sealer *mfa.Sealer, cfg Config, logger *slog.Logger) *Service {
-	return &Service{DB: db, Hasher: h, Sealer: sealer, Config: cfg, Now: time.Now, Logger: logger}
+// NewService returns a Service that tells the time with now: the node's one
+// clock, which tests move by hand.
+func NewService(db *store.DB, h *Hasher, sealer *mfa.Sealer, cfg Config, logger *slog.Logger, now func() time.Time) *Service {
+	return &Service{DB: db, Hasher: h, Sealer: sealer, Config: cfg, Now: now, Logger: logger}
 }
 
 func (s *Service) now() time.Time { return s.Now().Truncate(time.Second) }

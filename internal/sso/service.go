@@ -35,9 +35,9 @@ type Service struct {
 	AllowPrivateMetadataHosts bool
 }
 
-// New returns a Service with the real clock.
-func New(db *store.DB, a *auth.Service, baseURL string, logger *slog.Logger) *Service {
-	return &Service{DB: db, Auth: a, BaseURL: strings.TrimRight(baseURL, "/"), Now: time.Now, Logger: logger}
+// New returns a Service that tells the time with now, the node's one clock.
+func New(db *store.DB, a *auth.Service, baseURL string, logger *slog.Logger, now func() time.Time) *Service {
+	return &Service{DB: db, Auth: a, BaseURL: strings.TrimRight(baseURL, "/"), Now: now, Logger: logger}
 }
 
 func (s *Service) now() time.Time { return s.Now().Truncate(time.Second) }
