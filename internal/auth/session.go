@@ -44,28 +44,15 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Current, err
 		return nil, ErrNoSession
 	}
 	conn := s.DB.Conn()
-	sess, err := conn.SessionByTokenHash(ctx, HashToken(token))
+	in, err := conn.SignedInByTokenHash(ctx, HashToken(token))
 	if errors.Is(err, padlock.ErrNotFound) {
 		return nil, ErrNoSession
 	} else if err != nil {
 		return nil, err
 	}
-	u, err := conn.UserByID(ctx, sess.UserID)
-	if err != nil && !errors.Is(err, padlock.ErrNotFound) {
-		return nil, err
-	}
-	acct, err := conn.Account(ctx, sess.AccountID)
-	if err != nil && !errors.Is(err, padlock.ErrNotFound) {
-		return nil, err
-	}
-	var portal *padlock.Portal
-	if u != nil && u.IsPortalUser() {
-		if portal, err = conn.PortalByID(ctx, u.PortalID); err != nil && !errors.Is(err, padlock.ErrNotFound) {
-			return nil, err
-		}
-	}
+	sess, u, acct, portal := in.Session, in.User, in.Account, in.Portal
 	now := s.now()
-	if u == nil || acct == nil || (u.IsPortalUser() && portal == nil) || !s.alive(sess, u, acct, now) {
+	if (u.IsPortalUser() && portal == nil) || !s.alive(sess, u, acct, now) {
 		conn.DeleteSession(ctx, sess.ID)
 		return nil, ErrNoSession
 	}

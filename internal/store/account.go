@@ -16,13 +16,17 @@ func (q *Queries) CreateAccount(ctx context.Context, a *padlock.Account) error {
 
 // Account returns the account with the ID.
 func (q *Queries) Account(ctx context.Context, id int64) (*padlock.Account, error) {
+	return scanAccount(q.sql.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = $1`, id))
+}
+
+const accountColumns = `id, name, session_idle_seconds, session_lifetime_seconds, created_at, mfa_required_at, mfa_grace_days`
+
+func scanAccount(row interface{ Scan(...any) error }) (*padlock.Account, error) {
 	var (
 		a                         padlock.Account
 		idle, life, cre, required int64
 	)
-	err := q.sql.QueryRowContext(ctx, `SELECT id, name, session_idle_seconds, session_lifetime_seconds, created_at, mfa_required_at, mfa_grace_days
-		FROM accounts WHERE id = $1`, id).Scan(&a.ID, &a.Name, &idle, &life, &cre, &required, &a.MFAGraceDays)
-	if err != nil {
+	if err := row.Scan(&a.ID, &a.Name, &idle, &life, &cre, &required, &a.MFAGraceDays); err != nil {
 		return nil, notFound(err)
 	}
 	a.SessionIdle, a.SessionLifetime, a.CreatedAt = time.Duration(idle)*time.Second, time.Duration(life)*time.Second, time.Unix(cre, 0)
