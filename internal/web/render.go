@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
+	"io"
 	"io/fs"
 	"maps"
 	"net/http"
@@ -235,11 +237,36 @@ func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, message str
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": map[string]string{"code": padlock.EUNAVAILABLE, "message": message}})
 		return
 	}
-	p := Page{Base: surfaceOf(r).Prefix(), Title: "Padlock is unavailable", Error: message}
-	s.render(w, r, http.StatusServiceUnavailable, "error", struct {
-		Page
-		Status int
-	}{p, http.StatusServiceUnavailable})
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	io.WriteString(w, s.unavailablePage(surfaceOf(r).Prefix(), message))
+}
+
+// unavailablePage is the whole 503 page, written without the template
+// engine: a node refusing work because it is overloaded or cut off from its
+// database should spend next to nothing on saying so.
+func (s *Server) unavailablePage(base, message string) string {
+	return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Padlock is unavailable · Padlock</title>
+<link rel="stylesheet" href="` + s.assets.URL("vendor/pico.min.css") + `">
+<link rel="stylesheet" href="` + s.assets.URL("app.css") + `">
+</head>
+<body>
+<main class="container">
+<article>
+ <h1>Padlock is unavailable</h1>
+ <p>` + html.EscapeString(message) + `</p>
+ <p><a href="` + html.EscapeString(base) + `/">Go to the start page</a></p>
+</article>
+</main>
+</body>
+</html>
+`
 }
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, message string) {

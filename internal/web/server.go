@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/admin"
@@ -46,6 +47,8 @@ type Server struct {
 	opts    Options
 	handler http.Handler
 	avail   availability
+	// refusals samples the log lines of 503 answers.
+	refusals refusalLog
 }
 
 // New builds the server, parsing every template, so a broken one stops the
@@ -179,7 +182,38 @@ func (s *Server) logRequest(r *http.Request, status int, d time.Duration) {
 	if pattern == "GET /static/{file...}" || pattern == "GET /metrics" || pattern == "GET /healthz" {
 		return
 	}
+	if status == http.StatusServiceUnavailable {
+		s.refusals.note(s.logger, pattern)
+		return
+	}
 	s.logger.Info("request", "route", pattern, "status", status, "duration_ms", d.Milliseconds(), "address", s.clientAddress(r))
+}
+
+// refusalLog writes one line a second, at most, about requests answered
+// 503: under overload a line per refusal would cost more than the refusal
+// itself and bury everything else. The metrics still count each one.
+type refusalLog struct {
+	mu      sync.Mutex
+	last    time.Time
+	skipped int
+	now     func() time.Time // time.Now when nil
+}
+
+func (l *refusalLog) note(logger *slog.Logger, route string) {
+	l.mu.Lock()
+	now := time.Now()
+	if l.now != nil {
+		now = l.now()
+	}
+	if now.Sub(l.last) < time.Second {
+		l.skipped++
+		l.mu.Unlock()
+		return
+	}
+	skipped := l.skipped
+	l.last, l.skipped = now, 0
+	l.mu.Unlock()
+	logger.Warn("request refused: unavailable", "route", route, "status", http.StatusServiceUnavailable, "refusals_not_logged_since_last_line", skipped)
 }
 
 type statusRecorder struct {
