@@ -42,7 +42,14 @@ func (q *Queries) DeleteDocument(ctx context.Context, accountID, orgID, id int64
 // documentsFrom selects documents (as d) with the name and email of the
 // user whose id updated_by holds, if any, in the document's account.
 const documentsFrom = `SELECT d.id, d.account_id, d.organization_id, d.title, d.body, d.updated_at, d.updated_by, d.shared_with_portal,
-		u.id, COALESCE(u.name, ''), COALESCE(u.email, '')
+		u.id, COALESCE(u.name, ''), COALESCE(u.email, '')` + documentsJoin
+
+// documentListFrom is documentsFrom without the bodies, which a list never
+// shows and which can be long.
+const documentListFrom = `SELECT d.id, d.account_id, d.organization_id, d.title, '', d.updated_at, d.updated_by, d.shared_with_portal,
+		u.id, COALESCE(u.name, ''), COALESCE(u.email, '')` + documentsJoin
+
+const documentsJoin = `
 	FROM documents d
 	LEFT JOIN users u ON u.account_id = d.account_id AND d.updated_by <> '' AND CAST(u.id AS TEXT) = d.updated_by`
 
@@ -88,11 +95,21 @@ func (q *Queries) Document(ctx context.Context, accountID, orgID, id int64) (*pa
 		WHERE d.account_id = $1 AND d.organization_id = $2 AND d.id = $3`, accountID, orgID, id))
 }
 
-// Documents lists an organization's documents by title; sharedOnly keeps
-// those shared with its portal.
-func (q *Queries) Documents(ctx context.Context, accountID, orgID int64, sharedOnly bool) ([]*padlock.Document, error) {
-	rows, err := q.sql.QueryContext(ctx, documentsFrom+`
-		WHERE d.account_id = $1 AND d.organization_id = $2 AND ($3 = FALSE OR d.shared_with_portal = TRUE) ORDER BY d.title, d.id`, accountID, orgID, sharedOnly)
+// DocumentKey is where a page of a documents list starts: after the
+// document with this title and id. The zero key starts at the beginning.
+type DocumentKey struct {
+	Title string
+	ID    int64
+}
+
+// Documents lists up to limit of an organization's documents by title,
+// after the key, without their bodies; sharedOnly keeps those shared with
+// its portal.
+func (q *Queries) Documents(ctx context.Context, accountID, orgID int64, sharedOnly bool, after DocumentKey, limit int) ([]*padlock.Document, error) {
+	rows, err := q.sql.QueryContext(ctx, documentListFrom+`
+		WHERE d.account_id = $1 AND d.organization_id = $2 AND ($3 = FALSE OR d.shared_with_portal = TRUE)
+		AND (d.title > $4 OR (d.title = $4 AND d.id > $5))
+		ORDER BY d.title, d.id LIMIT $6`, accountID, orgID, sharedOnly, after.Title, after.ID, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -52,7 +52,7 @@ func TestADocumentReadsItsUpdaterUnderTheirCurrentName(t *testing.T) {
 			if got.UpdatedByID != tt.wantID || got.UpdatedBy != tt.wantBy {
 				t.Errorf("%s: updater %d %q, want %d %q", tt.name, got.UpdatedByID, got.UpdatedBy, tt.wantID, tt.wantBy)
 			}
-			list, err := conn.Documents(ctx, acct, org.ID, false)
+			list, err := conn.Documents(ctx, acct, org.ID, false, store.DocumentKey{}, 10)
 			if err != nil || len(list) != 1 || list[0].UpdatedBy != tt.wantBy {
 				t.Errorf("%s: the list reads %v, %v", tt.name, list, err)
 			}

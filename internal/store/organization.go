@@ -33,9 +33,22 @@ func (q *Queries) Organization(ctx context.Context, accountID, id int64) (*padlo
 	return &o, nil
 }
 
-// Organizations lists an account's organizations by name.
+// Organizations lists an account's organizations by name, every one: for
+// choosing one in a form.
 func (q *Queries) Organizations(ctx context.Context, accountID int64) ([]*padlock.Organization, error) {
-	rows, err := q.sql.QueryContext(ctx, `SELECT id, account_id, name, created_at FROM organizations WHERE account_id = $1 ORDER BY name`, accountID)
+	return q.organizations(ctx, `SELECT id, account_id, name, created_at FROM organizations WHERE account_id = $1 ORDER BY name`, accountID)
+}
+
+// OrganizationsAfter lists up to limit of an account's organizations by
+// name, after the one named after ("" for the first page). Names are
+// unique in an account, so the name alone is the key.
+func (q *Queries) OrganizationsAfter(ctx context.Context, accountID int64, after string, limit int) ([]*padlock.Organization, error) {
+	return q.organizations(ctx, `SELECT id, account_id, name, created_at FROM organizations
+		WHERE account_id = $1 AND name > $2 ORDER BY name LIMIT $3`, accountID, after, limit)
+}
+
+func (q *Queries) organizations(ctx context.Context, query string, args ...any) ([]*padlock.Organization, error) {
+	rows, err := q.sql.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -28,16 +28,16 @@ func (s *Server) organizationOf(r *http.Request) (*padlock.Organization, error) 
 type organizationsPage struct {
 	Page
 	Organizations []*padlock.Organization
+	Pages         listPages
 }
 
 func (s *Server) organizations(w http.ResponseWriter, r *http.Request) {
 	p := organizationsPage{Page: s.page(w, r, "Organizations", navOrganizations)}
-	orgs, err := s.db.Conn().Organizations(r.Context(), p.Current.User.AccountID)
-	if err != nil {
+	var err error
+	if p.Organizations, p.Pages, err = s.organizationsAfter(r, p.Current.User.AccountID); err != nil {
 		s.error(w, r, err)
 		return
 	}
-	p.Organizations = orgs
 	s.render(w, r, http.StatusOK, "organizations", p)
 }
 
@@ -45,6 +45,7 @@ type organizationPage struct {
 	Page
 	Organization *padlock.Organization
 	Documents    []*padlock.Document
+	Pages        listPages
 	Name         string
 }
 
@@ -78,11 +79,10 @@ func (s *Server) organization(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	docs, err := s.db.Conn().Documents(r.Context(), o.AccountID, o.ID, false)
-	if err != nil {
+	p := organizationPage{Page: s.page(w, r, o.Name, navOrganizations), Organization: o}
+	if p.Documents, p.Pages, err = s.documentsAfter(r, o, false); err != nil {
 		s.error(w, r, err)
 		return
 	}
-	p := organizationPage{Page: s.page(w, r, o.Name, navOrganizations), Organization: o, Documents: docs}
 	s.render(w, r, http.StatusOK, "organization", p)
 }

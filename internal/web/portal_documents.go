@@ -16,6 +16,7 @@ type portalDocumentsPage struct {
 	Page
 	Organization *padlock.Organization
 	Documents    []*padlock.Document
+	Pages        listPages
 	Document     *padlock.Document
 }
 
@@ -52,7 +53,7 @@ func (s *Server) sharedDocument(r *http.Request) (*padlock.Document, error) {
 func (s *Server) portalDocuments(w http.ResponseWriter, r *http.Request) {
 	p, err := s.portalPageData(w, r, "Documents")
 	if err == nil {
-		p.Documents, err = s.db.Conn().Documents(r.Context(), p.Organization.AccountID, p.Organization.ID, true)
+		p.Documents, p.Pages, err = s.documentsAfter(r, p.Organization, true)
 	}
 	if err != nil {
 		s.error(w, r, err)

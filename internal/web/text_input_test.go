@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
 	"github.com/padlock-mfa/padlock/internal/testenv"
 )
 
@@ -132,7 +133,7 @@ func TestBadBytesInAnyTextFieldAreRefusedBesideTheFieldOnBothDatabases(t *testin
 		// Nothing was stored: every text is as it was.
 		ctx := t.Context()
 		orgs, _ := a.DB.Conn().Organizations(ctx, org.AccountID)
-		docs, _ := a.DB.Conn().Documents(ctx, org.AccountID, org.ID, false)
+		docs, _ := a.DB.Conn().Documents(ctx, org.AccountID, org.ID, false, store.DocumentKey{}, 10)
 		portals, _ := a.DB.Conn().Portals(ctx, org.AccountID)
 		rec, _ := a.DB.Conn().SSOConfig(ctx, org.AccountID)
 		if len(orgs) != 1 || len(docs) != 2 || len(portals) != 1 || portals[0].Name != portal.Name {

@@ -1,0 +1,108 @@
+package web_test
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/testenv"
+)
+
+var (
+	nextLink   = regexp.MustCompile(`<a href="([^"]+)" rel="next">`)
+	rowLinkFor = func(prefix string) *regexp.Regexp {
+		return regexp.MustCompile(`<a href="` + regexp.QuoteMeta(prefix) + `\d+">(?:<svg[^>]*>.*?</svg>)? ?([^<]+)</a>`)
+	}
+)
+
+// walkPages follows a list's Next links from path and returns the names
+// of every row in the order shown, failing on a page over the page size.
+func walkPages(t *testing.T, c *testenv.Client, path, rowPrefix string) []string {
+	t.Helper()
+	var names []string
+	for pages := 0; path != ""; pages++ {
+		if pages > 10 {
+			t.Fatalf("more than 10 pages from %s", path)
+		}
+		status, _, body := c.Get(t, path)
+		if status != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, status)
+		}
+		rows := rowLinkFor(rowPrefix).FindAllStringSubmatch(body, -1)
+		if len(rows) > 50 {
+			t.Fatalf("GET %s shows %d rows, more than a page", path, len(rows))
+		}
+		for _, m := range rows {
+			names = append(names, html.UnescapeString(strings.TrimSpace(m[1])))
+		}
+		path = ""
+		if m := nextLink.FindStringSubmatch(body); m != nil {
+			path = html.UnescapeString(m[1])
+		}
+	}
+	return names
+}
+
+// The organizations list and an organization's documents list show fifty
+// rows a page; following Next visits every row once, in order, including
+// documents that share a title, and the portal's list only shared ones.
+func TestOrganizationsAndDocumentsListsPageByKey(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a := testenv.StartApp(t, d, testenv.Options{})
+		admin := a.CreateAccount(t, "Acme IT", "admin@acme.test")
+		ctx := t.Context()
+		var orgNames []string
+		var first *padlock.Organization
+		for i := range 73 {
+			o, err := a.Docs.CreateOrganization(ctx, actor(admin), fmt.Sprintf("Client %03d & Co", 72-i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			orgNames, first = append(orgNames, o.Name), o
+		}
+		sort.Strings(orgNames)
+		var titles, shared []string
+		for i := range 120 {
+			title := fmt.Sprintf("Doc %02d", i%40) // every title three times, so a page ends inside a run
+			share := i%3 == 0
+			doc := &padlock.Document{OrganizationID: first.ID, Title: title, Body: "body " + title, SharedWithPortal: share}
+			if err := a.Docs.CreateDocument(ctx, actor(admin), doc); err != nil {
+				t.Fatal(err)
+			}
+			titles = append(titles, title)
+			if share {
+				shared = append(shared, title)
+			}
+		}
+		sort.Strings(titles)
+		sort.Strings(shared)
+
+		c := a.NewClient()
+		c.SignIn(t, "admin@acme.test", testenv.Password)
+		if got := walkPages(t, c, "/organizations", "/organizations/"); !slices.Equal(got, orgNames) {
+			t.Errorf("organizations by page:\n%q\nwant\n%q", got, orgNames)
+		}
+		orgPath := fmt.Sprintf("/organizations/%d", first.ID)
+		if got := walkPages(t, c, orgPath, orgPath+"/documents/"); !slices.Equal(got, titles) {
+			t.Errorf("documents by page:\n%q\nwant\n%q", got, titles)
+		}
+		if status, _, body := c.Get(t, orgPath+"?after="+url.QueryEscape("x:\xff")); status != http.StatusOK || !strings.Contains(body, "Doc 00") {
+			t.Errorf("a malformed key: %d, want the first page", status)
+		}
+
+		portalWithUser(t, a, c, first, "cy@client.test", padlock.RoleLite)
+		cy := a.NewClient()
+		portalSignIn(t, cy, "cy@client.test")
+		if got := walkPages(t, cy, "/portal/", "/portal/documents/"); !slices.Equal(got, shared) {
+			t.Errorf("the portal's documents by page:\n%q\nwant\n%q", got, shared)
+		}
+	})
+}

@@ -1,0 +1,70 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
+)
+
+// The organizations and documents lists show a page at a time, found by the
+// key of the last row of the page before, so a page costs the same however
+// many rows come before it.
+
+const listPerPage = 50
+
+// listPages links a page of a list to the first page and to the next.
+type listPages struct {
+	FirstURL string // "" on the first page
+	NextURL  string // "" on the last page
+}
+
+// organizationsAfter reads the page of organizations the request's "after"
+// key asks for. A malformed key gives the first page.
+func (s *Server) organizationsAfter(r *http.Request, accountID int64) ([]*padlock.Organization, listPages, error) {
+	after := r.URL.Query().Get("after")
+	if after != "" && (len(after) > 4*padlock.MaxNameLen || !utf8.ValidString(after)) {
+		after = ""
+	}
+	orgs, err := s.db.Conn().OrganizationsAfter(r.Context(), accountID, after, listPerPage+1)
+	var pages listPages
+	if after != "" {
+		pages.FirstURL = r.URL.Path
+	}
+	if len(orgs) > listPerPage {
+		orgs = orgs[:listPerPage]
+		pages.NextURL = r.URL.Path + "?" + url.Values{"after": {orgs[listPerPage-1].Name}}.Encode()
+	}
+	return orgs, pages, err
+}
+
+// documentsAfter reads the page of an organization's documents the
+// request's "after" key ("id:title") asks for; sharedOnly keeps those
+// shared with its portal. A malformed key gives the first page.
+func (s *Server) documentsAfter(r *http.Request, o *padlock.Organization, sharedOnly bool) ([]*padlock.Document, listPages, error) {
+	key := documentKey(r.URL.Query().Get("after"))
+	docs, err := s.db.Conn().Documents(r.Context(), o.AccountID, o.ID, sharedOnly, key, listPerPage+1)
+	var pages listPages
+	if key.ID != 0 {
+		pages.FirstURL = r.URL.Path
+	}
+	if len(docs) > listPerPage {
+		docs = docs[:listPerPage]
+		last := docs[listPerPage-1]
+		pages.NextURL = r.URL.Path + "?" + url.Values{"after": {strconv.FormatInt(last.ID, 10) + ":" + last.Title}}.Encode()
+	}
+	return docs, pages, err
+}
+
+func documentKey(v string) store.DocumentKey {
+	id, title, _ := strings.Cut(v, ":")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 || len(title) > 4*padlock.MaxTitleLen || !utf8.ValidString(title) {
+		return store.DocumentKey{}
+	}
+	return store.DocumentKey{ID: n, Title: title}
+}
