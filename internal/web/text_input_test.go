@@ -139,7 +139,11 @@ func TestBadBytesInAnyTextFieldAreRefusedBesideTheFieldOnBothDatabases(t *testin
 		if len(orgs) != 1 || len(docs) != 2 || len(portals) != 1 || portals[0].Name != portal.Name {
 			t.Fatalf("bad text was stored: %d organizations, %d documents, %d portals", len(orgs), len(docs), len(portals))
 		}
-		for _, d := range docs {
+		for _, listed := range docs {
+			d, err := a.DB.Conn().Document(ctx, org.AccountID, org.ID, listed.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if d.Title != doc.Title && d.Title != shared.Title || d.Body != doc.Body && d.Body != shared.Body {
 				t.Errorf("a document changed: %q %q", d.Title, d.Body)
 			}
