@@ -2,8 +2,10 @@ package loadtest
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/cli"
@@ -31,13 +33,27 @@ func RunChild() (code int, ok bool) {
 	return 0, false
 }
 
-// serveBare answers every request with a short 200: the ceiling that any
-// Go HTTP handler on this machine, with this client, can reach.
+// serveBare answers every GET with a 200 and the body it was last given by
+// a PUT (at first a short text): the ceiling that any Go HTTP handler on
+// this machine, with this client, can reach serving the same bytes as the
+// page it is compared with.
 func serveBare(addr string) int {
-	body := []byte("ok\n")
+	var body atomic.Pointer[[]byte]
+	first := []byte("ok\n")
+	body.Store(&first)
 	srv := &http.Server{Addr: addr, ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write(body)
+		if r.Method == http.MethodPut {
+			b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 4<<20))
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			body.Store(&b)
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(*body.Load())
 	})}
 	if err := srv.ListenAndServe(); err != nil {
 		os.Stderr.WriteString(err.Error() + "\n")

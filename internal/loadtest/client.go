@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -67,6 +68,42 @@ func (c *Client) Get(ctx context.Context, path, session string) (Response, error
 		return Response{}, err
 	}
 	return c.do(req, session)
+}
+
+// Body fetches path with the session token and returns the whole body.
+func (c *Client) Body(ctx context.Context, path, session string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Base+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, &TransportError{err}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("GET %s: status %d", path, resp.StatusCode)
+	}
+	return b, err
+}
+
+// Put sends body to path with PUT and expects 204.
+func (c *Client) Put(ctx context.Context, path string, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, c.Base+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return &TransportError{err}
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		return fmt.Errorf("PUT %s: status %d", path, resp.StatusCode)
+	}
+	return nil
 }
 
 func (c *Client) do(req *http.Request, session string) (Response, error) {

@@ -14,11 +14,21 @@ func singleNodeGoals(r *Report) []Goal {
 	if r.Hash.PerSecond == 0 {
 		return nil // -multinode-only
 	}
+	// PostgreSQL shares the cores with the node, so its goals leave it room.
+	signIns, page := 0.85, 0.30
+	if r.Database == "postgres" {
+		signIns, page = 0.80, 0.25
+	}
 	g := []Goal{
-		{"sign-ins with MFA per second ÷ H (median of rounds)", "≥ 0.85", fmt.Sprintf("%.2f", r.SignIns.MedianRatio), r.SignIns.MedianRatio >= 0.85},
-		{"authenticated page requests per second ÷ B (median of rounds)", "≥ 0.50", fmt.Sprintf("%.2f", r.Pages.MedianRatio), r.Pages.MedianRatio >= 0.5},
+		{"sign-ins with MFA, the browser's whole flow, per second ÷ H (median of rounds)", fmt.Sprintf("≥ %.2f", signIns),
+			fmt.Sprintf("%.2f", r.SignIns.MedianRatio), r.SignIns.MedianRatio >= signIns},
+		{"server CPU per sign-in ÷ CPU of one hash (median of rounds)", "≤ 1.15",
+			fmt.Sprintf("%.2f", r.SignIns.CPURatio), r.SignIns.CPURatio > 0 && r.SignIns.CPURatio <= 1.15},
+		{"authenticated page requests per second ÷ B serving the same bytes (median of rounds)", fmt.Sprintf("≥ %.2f", page),
+			fmt.Sprintf("%.2f", r.Pages.MedianRatio), r.Pages.MedianRatio >= page},
 		indistinguishable(r.Failed),
-		{"users list of 10,000 users, p99 per page", "< 100 ms", fmt.Sprintf("%.1f ms", r.UsersList.Page.P99), r.UsersList.Page.P99 > 0 && r.UsersList.Page.P99 < 100},
+		{fmt.Sprintf("users list of %d users, p99 per page", r.UsersList.Users), "≤ 10 ms",
+			fmt.Sprintf("%.1f ms", r.UsersList.Page.P99), r.UsersList.Page.P99 > 0 && r.UsersList.Page.P99 <= 10},
 	}
 	for _, o := range r.Overload {
 		g = append(g, overloadGoals(o)...)
@@ -42,7 +52,7 @@ func multiNodeGoals(r *Report) []Goal {
 func overloadGoals(o OverloadFigures) []Goal {
 	at := fmt.Sprintf("%g× overload, hash queue %d: ", o.Multiple, o.HashQueue)
 	return []Goal{
-		{at + "refused (503) p99", "≤ 50 ms", refusedMeasured(o), o.Refused.Count > 0 && o.Refused.P99 <= 50},
+		{at + "refused (503) p99", "≤ 20 ms", refusedMeasured(o), o.Refused.Count > 0 && o.Refused.P99 <= 20},
 		{at + "accepted sign-ins p99", fmt.Sprintf("≤ 3 × hash + 50 ms = %.0f ms", o.AcceptedGoal),
 			fmt.Sprintf("%.0f ms", o.Accepted.P99), o.Accepted.Count > 0 && o.Accepted.P99 <= o.AcceptedGoal},
 		{at + "server peak memory (RSS)", fmt.Sprintf("≤ %.0f MiB (1.25 × peak at 1×)", o.RSSBound),

@@ -76,13 +76,21 @@ func (s *singleRun) pages(ctx context.Context) error {
 	}
 	bare := NewClient(s.bare.URL, 256)
 	defer bare.Close()
+	// B serves the bytes of the page it is compared with.
+	page, err := s.client.Body(ctx, pagePath, s.sessions[0])
+	if err == nil {
+		err = bare.Put(ctx, "/", page)
+	}
+	if err != nil {
+		return fmt.Errorf("give the bare handler the page's bytes: %w", err)
+	}
 	var (
 		b, auth, api pageLoad
 		rounds       []float64
 		workers      = s.opts.PageClients
 	)
 	for r := 1; r <= s.opts.Rounds; r++ {
-		s.p.printf("B, round %d of %d: GET / of a bare net/http handler, %d clients, for %s", r, s.opts.Rounds, workers, s.per())
+		s.p.printf("B, round %d of %d: GET / of a bare net/http handler serving the same bytes, %d clients, for %s", r, s.opts.Rounds, workers, s.per())
 		stop := s.p.watch("B", b.tally.String)
 		bareRate := b.run(ctx, bare, "/", nil, workers, s.per())
 		stop()

@@ -70,10 +70,14 @@ type SignInFigures struct {
 	RatioToHash float64   `json:"ratio_to_h"` // pooled over the rounds
 	RoundRatios []float64 `json:"round_ratios"`
 	MedianRatio float64   `json:"median_ratio"`
-	Refused     int64     `json:"refused"`
-	Failed      int64     `json:"failed"`
-	Transport   int64     `json:"transport_errors"`
-	PeakRSS     MiB       `json:"server_peak_rss_mib"`
+	// CPURatio is the node's CPU per sign-in ÷ the CPU of one hash, the
+	// median of the rounds': what the sign-in costs beyond its hash.
+	CPURatio       float64   `json:"cpu_ratio"`
+	RoundCPURatios []float64 `json:"round_cpu_ratios"`
+	Refused        int64     `json:"refused"`
+	Failed         int64     `json:"failed"`
+	Transport      int64     `json:"transport_errors"`
+	PeakRSS        MiB       `json:"server_peak_rss_mib"`
 }
 
 // FailedFigures are refused sign-ins: wrong passwords of known users and

@@ -27,21 +27,63 @@ type Attempt struct {
 	Err      error
 }
 
-// SignIn signs u in as a browser would: the password, then the code of
-// step, each a form POST; the answer to both must be 303 with a new
-// session cookie.
+// SignIn signs u in as a browser does: it fetches the sign-in form, posts
+// the password, follows the redirect to the code form, posts the code of
+// step, and loads the page the sign-in lands on. Each form answer must be
+// a 303 with a new session cookie, and each page a 200.
 func SignIn(ctx context.Context, c *Client, u *User, step int64) Attempt {
 	start := time.Now()
-	r, err := c.PostForm(ctx, "/login", url.Values{"email": {u.Email}, "password": {Password}}, "")
-	a := Attempt{Password: time.Since(start)}
+	var a Attempt
+	r, err := c.Get(ctx, "/login", "")
+	if !a.judgePage(r, err, "sign-in form") {
+		a.Total = time.Since(start)
+		return a
+	}
+	pwd := time.Now()
+	r, err = c.PostForm(ctx, "/login", url.Values{"email": {u.Email}, "password": {Password}}, "")
+	a.Password = time.Since(pwd)
 	if a.judge(r, err, "password") {
-		r, err = c.PostForm(ctx, "/login/mfa", url.Values{"code": {u.Code(step)}}, r.Session)
-		if a.judge(r, err, "code") {
-			a.Session = r.Session
+		session := r.Session
+		r, err = c.Get(ctx, r.Location, session)
+		if a.judgePage(r, err, "code form") {
+			r, err = c.PostForm(ctx, "/login/mfa", url.Values{"code": {u.Code(step)}}, session)
+			if a.judge(r, err, "code") {
+				session = r.Session
+				r, err = c.follow(ctx, r.Location, session)
+				if a.judgePage(r, err, "signed-in page") {
+					a.Session = session
+				}
+			}
 		}
 	}
 	a.Total = time.Since(start)
 	return a
+}
+
+// follow loads path as a browser does, following up to three redirects.
+func (c *Client) follow(ctx context.Context, path, session string) (Response, error) {
+	r, err := c.Get(ctx, path, session)
+	for hops := 0; err == nil && hops < 3 && (r.Status == http.StatusSeeOther || r.Status == http.StatusFound); hops++ {
+		r, err = c.Get(ctx, r.Location, session)
+	}
+	return r, err
+}
+
+// judgePage sets the outcome from a page load and reports whether the
+// sign-in goes on: the page must answer 200.
+func (a *Attempt) judgePage(r Response, err error, page string) bool {
+	a.Status = r.Status
+	switch {
+	case err != nil:
+		a.Outcome, a.Err = Transport, err
+	case r.Status == http.StatusServiceUnavailable:
+		a.Outcome = Refused
+	case r.Status != http.StatusOK:
+		a.Outcome, a.Err = Failed, statusError(page, r, http.StatusOK)
+	default:
+		return true
+	}
+	return false
 }
 
 // judge sets the outcome from one step's answer and reports whether the

@@ -66,20 +66,29 @@ func (s *singleRun) hashAndSignIns(ctx context.Context) error {
 		load    = &signInLoad{keep: 4 * s.opts.PageClients}
 		clients = s.report.Settings.Clients
 		rounds  []float64
+		cpu     []float64
 	)
 	w := watch(s.node)
 	for r := 1; r <= s.opts.Rounds; r++ {
 		s.p.printf("H, round %d of %d: argon2id verifications on %d cores for %s", r, s.opts.Rounds, workers, s.per())
+		hashCPU := selfCPU()
 		n, elapsed, err := verifyFor(ctx, h, hash, workers, s.per(), each)
 		if err != nil {
 			return err
 		}
+		hashCPU = selfCPU() - hashCPU
 		hashes, hashFor = hashes+n, hashFor+elapsed
-		s.p.printf("  H: %.1f/s", rate(n, elapsed))
-		s.p.printf("sign-ins, round %d of %d: %d clients, password then TOTP code, for %s", r, s.opts.Rounds, clients, s.per())
+		s.p.printf("  H: %.1f/s, %.1f ms CPU each", rate(n, elapsed), ms(hashCPU)/float64(n))
+		s.p.printf("sign-ins, round %d of %d: %d clients, the browser's five requests, for %s", r, s.opts.Rounds, clients, s.per())
 		stop := s.p.watch("sign-ins", load.status())
+		before, nodeCPU := load.tally.ok.Load(), s.nodeCPU()
 		rounds = append(rounds, ratio(load.closed(ctx, s.client, s.keys, clients, s.per()), rate(n, elapsed)))
+		signedIn, nodeCPU := load.tally.ok.Load()-before, s.nodeCPU()-nodeCPU
 		stop()
+		if signedIn > 0 && n > 0 && hashCPU > 0 {
+			cpu = append(cpu, (ms(nodeCPU)/float64(signedIn))/(ms(hashCPU)/float64(n)))
+			s.p.printf("  server CPU per sign-in: %.1f ms = %.2f × a hash's", ms(nodeCPU)/float64(signedIn), cpu[len(cpu)-1])
+		}
 	}
 	peak, _ := w.finish()
 	if load.tally.ok.Load() == 0 {
@@ -89,11 +98,23 @@ func (s *singleRun) hashAndSignIns(ctx context.Context) error {
 	s.report.SignIns = load.figures()
 	s.report.SignIns.RatioToHash = ratio(s.report.SignIns.PerSecond, s.report.Hash.PerSecond)
 	s.report.SignIns.RoundRatios, s.report.SignIns.MedianRatio = rounds, median(rounds)
+	s.report.SignIns.RoundCPURatios, s.report.SignIns.CPURatio = cpu, median(cpu)
 	s.report.SignIns.PeakRSS = peak
 	s.sessions = load.sessions
 	s.p.printf("  sign-ins %.1f/s = %.2f × H (%.1f/s); median of rounds %.2f", s.report.SignIns.PerSecond, s.report.SignIns.RatioToHash, s.report.Hash.PerSecond, s.report.SignIns.MedianRatio)
 	return nil
 }
+
+// nodeCPU is the CPU the node has used so far, 0 when it cannot be read.
+func (s *singleRun) nodeCPU() time.Duration {
+	d, err := processCPU(s.node.PID())
+	if err != nil {
+		return 0
+	}
+	return d
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // verifyFor runs password verifications on workers goroutines for d.
 func verifyFor(ctx context.Context, h *auth.Hasher, hash string, workers int, d time.Duration, each *latencies) (int64, time.Duration, error) {

@@ -48,8 +48,9 @@ func (r *Report) figureRows() [][3]string {
 	s, f, p, u := r.SignIns, r.Failed, r.Pages, r.UsersList
 	rows := [][3]string{
 		{"H: argon2id verifications/s", fmt.Sprintf("%.1f/s", r.Hash.PerSecond), fmt.Sprintf("%d workers, %.1f ms each, no HTTP, no database", r.Hash.Workers, r.Hash.Each)},
-		{"sign-ins with MFA/s over HTTP", fmt.Sprintf("%.1f/s", s.PerSecond), fmt.Sprintf("%s; %d clients", lat(s.Latency), r.Settings.Clients)},
+		{"sign-ins with MFA/s, whole browser flow", fmt.Sprintf("%.1f/s", s.PerSecond), fmt.Sprintf("%s; %d clients", lat(s.Latency), r.Settings.Clients)},
 		{"  ÷ H, median of rounds", fmt.Sprintf("%.2f", s.MedianRatio), fmt.Sprintf("pooled %.2f; rounds %s", s.RatioToHash, ratios(s.RoundRatios))},
+		{"  server CPU per sign-in ÷ a hash's, median of rounds", fmt.Sprintf("%.2f", s.CPURatio), fmt.Sprintf("rounds %s", ratios(s.RoundCPURatios))},
 		{"", "", fmt.Sprintf("failures: %d refused, %d failed, %d transport; server peak %.0f MiB", s.Refused, s.Failed, s.Transport, s.PeakRSS)},
 		{"failed sign-ins/s", fmt.Sprintf("%.1f/s", f.PerSecond), fmt.Sprintf("known %s; unknown %s", lat(f.Known), lat(f.Unknown))},
 		{"  unknown vs known email, one at a time", fmt.Sprintf("%.1f vs %.1f ms", f.OneUnknown.P50, f.OneKnown.P50), fmt.Sprintf("p50; p99 %.1f vs %.1f ms", f.OneUnknown.P99, f.OneKnown.P99)},
