@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -46,10 +49,40 @@ func (p *page) axe(script string) []axeViolation {
 	return run(p, "run axe-core", chromedp.Evaluate[[]axeViolation](axeRun(axeTags), chromedp.EvalAwaitPromise))
 }
 
+// colorScheme makes the tab prefer a light or a dark colour scheme, as an
+// operating system set to it does, and reduced motion, so that colours
+// change at once rather than through Pico's transitions, which axe-core
+// would catch halfway.
+func (p *page) colorScheme(scheme string) {
+	p.t.Helper()
+	p.do("prefer the "+scheme+" colour scheme", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{
+				{Name: "prefers-color-scheme", Value: scheme},
+				{Name: "prefers-reduced-motion", Value: "reduce"},
+			},
+		})
+		return err
+	}))
+}
+
+// axeScreens are the screens every page is checked on: a laptop's and a
+// phone's, and the laptop again in the dark colour scheme, whose colours
+// are Padlock's and Pico's own.
+var axeScreens = []struct {
+	name   string
+	phone  bool
+	scheme string
+}{
+	{"laptop", false, "light"},
+	{"phone", true, "light"},
+	{"laptop in the dark scheme", false, "dark"},
+}
+
 // TestEveryPageHasNoAccessibilityViolations runs axe-core on every page of
-// the tour, on a laptop's screen and on a phone's, and fails for each rule
-// of WCAG 2 A and AA that a page breaks, naming the rule, the elements and
-// the page.
+// the tour, on a laptop's screen and on a phone's (and on the laptop in the
+// dark colour scheme), and fails for each rule of WCAG 2 A and AA that a
+// page breaks, naming the rule, the elements and the page.
 func TestEveryPageHasNoAccessibilityViolations(t *testing.T) {
 	t.Parallel()
 	script, err := os.ReadFile(filepath.FromSlash(axeScript))
@@ -60,11 +93,13 @@ func TestEveryPageHasNoAccessibilityViolations(t *testing.T) {
 	p := startBrowser(t, a.URL)
 	p.deadline = time.Now().Add(tourTimeout)
 	n := runTour(t, p, a, func(name string) {
-		for _, screen := range []struct {
-			name string
-			set  func()
-		}{{"laptop", p.asLaptop}, {"phone", p.asPhone}} {
-			screen.set()
+		for _, screen := range axeScreens {
+			if screen.phone {
+				p.asPhone()
+			} else {
+				p.asLaptop()
+			}
+			p.colorScheme(screen.scheme)
 			for _, v := range p.axe(string(script)) {
 				t.Errorf("%s (%s) on a %s: %s", name, p.path(), screen.name, v)
 			}
@@ -73,8 +108,9 @@ func TestEveryPageHasNoAccessibilityViolations(t *testing.T) {
 			}
 		}
 		p.asLaptop()
+		p.colorScheme("light")
 	})
-	t.Logf("axe-core checked %d pages at %d and %d px", n, laptopWidth, phoneWidth)
+	t.Logf("axe-core checked %d pages on %d screens", n, len(axeScreens))
 }
 
 func (v axeViolation) String() string {
