@@ -1,0 +1,130 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// axeScript is axe-core, vendored for the tests by testdata/axe/update.sh
+// at the version testdata/axe/package.json pins.
+const axeScript = "testdata/axe/axe.min.js"
+
+// axeTags are the rule sets checked: WCAG 2.0, 2.1 and 2.2, levels A and AA.
+var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"}
+
+// axeViolation is one rule axe-core found broken, with the elements that
+// break it.
+type axeViolation struct {
+	ID      string `json:"id"`
+	Impact  string `json:"impact"`
+	Help    string `json:"help"`
+	Targets []struct {
+		Target  string `json:"target"`
+		Summary string `json:"summary"`
+	} `json:"nodes"`
+}
+
+// axeRun runs axe-core on the page and lists what it finds, simplified.
+func axeRun(tags []string) string {
+	return `axe.run(document, {runOnly: {type: "tag", values: ` + jsStrings(tags) + `}, resultTypes: ["violations"]})
+		.then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+			nodes: v.nodes.map(n => ({target: n.target.flat(Infinity).join(" "), summary: n.failureSummary}))})))`
+}
+
+// axe runs axe-core on the page the tab shows. The script goes in through
+// the DevTools protocol, so the page's Content-Security-Policy, which
+// allows no script but Padlock's own, does not stop it.
+func (p *page) axe(script string) []axeViolation {
+	p.t.Helper()
+	p.do("inject axe-core", chromedp.Evaluate[chromedp.Void](script))
+	return run(p, "run axe-core", chromedp.Evaluate[[]axeViolation](axeRun(axeTags), chromedp.EvalAwaitPromise))
+}
+
+// colorScheme makes the tab prefer a light or a dark colour scheme, as an
+// operating system set to it does, and reduced motion, so that colours
+// change at once rather than through Pico's transitions, which axe-core
+// would catch halfway.
+func (p *page) colorScheme(scheme string) {
+	p.t.Helper()
+	p.do("prefer the "+scheme+" colour scheme", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{
+				{Name: "prefers-color-scheme", Value: scheme},
+				{Name: "prefers-reduced-motion", Value: "reduce"},
+			},
+		})
+		return err
+	}))
+}
+
+// axeScreens are the screens every page is checked on: a laptop's and a
+// phone's, and the laptop again in the dark colour scheme, whose colours
+// are Padlock's and Pico's own.
+var axeScreens = []struct {
+	name   string
+	phone  bool
+	scheme string
+}{
+	{"laptop", false, "light"},
+	{"phone", true, "light"},
+	{"laptop in the dark scheme", false, "dark"},
+}
+
+// TestEveryPageHasNoAccessibilityViolations runs axe-core on every page of
+// the tour, on a laptop's screen and on a phone's (and on the laptop in the
+// dark colour scheme), and fails for each rule of WCAG 2 A and AA that a
+// page breaks, naming the rule, the elements and the page.
+func TestEveryPageHasNoAccessibilityViolations(t *testing.T) {
+	t.Parallel()
+	script, err := os.ReadFile(filepath.FromSlash(axeScript))
+	if err != nil {
+		t.Fatalf("read axe-core (run testdata/axe/update.sh): %v", err)
+	}
+	a := startNode(t, "sqlite")
+	p := startBrowser(t, a.URL)
+	n := runTour(t, p, a, func(name string) {
+		for _, screen := range axeScreens {
+			if screen.phone {
+				p.asPhone()
+			} else {
+				p.asLaptop()
+			}
+			p.colorScheme(screen.scheme)
+			for _, v := range p.axe(string(script)) {
+				t.Errorf("%s (%s) on a %s: %s", name, p.path(), screen.name, v)
+			}
+			if keepPages {
+				p.keep(screen.name + " " + name)
+			}
+		}
+		p.asLaptop()
+		p.colorScheme("light")
+	})
+	t.Logf("axe-core checked %d pages on %d screens", n, len(axeScreens))
+}
+
+func (v axeViolation) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s): %s", v.ID, v.Impact, v.Help)
+	for _, n := range v.Targets {
+		fmt.Fprintf(&b, "\n\t%s: %s", n.Target, strings.ReplaceAll(n.Summary, "\n", " "))
+	}
+	return b.String()
+}
+
+// jsStrings writes a list of strings as a JavaScript array.
+func jsStrings(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = jsString(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
