@@ -34,6 +34,7 @@ func (s *Server) accountSettings(w http.ResponseWriter, r *http.Request) {
 	p.RequireMFA, p.GraceDays = a.RequiresMFA(), strconv.Itoa(a.MFAGraceDays)
 	p.IdleMinutes = strconv.Itoa(int(a.SessionIdle / time.Minute))
 	p.LifetimeHour = strconv.Itoa(int(a.SessionLifetime / time.Hour))
+	p.restore("", &p.accountSettingsFields)
 	s.renderAccountSettings(w, r, &p, http.StatusOK)
 }
 

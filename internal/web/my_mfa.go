@@ -121,6 +121,7 @@ func (s *Server) renderEnrollment(w http.ResponseWriter, r *http.Request, p *myM
 	}
 	p.Enrollment, p.QR = e, template.URL(e.QR)
 	p.Forced = p.Restricted
+	p.Notice = s.heldNotice(r, p.Current, heldNoticeEnroll)
 	s.render(w, r, status, "mfa_enroll", p)
 }
 

@@ -96,6 +96,11 @@ type Page struct {
 	Restricted bool
 	// MFADeadline is set during a grace period, for the "Set up now" banner.
 	MFADeadline time.Time
+	// Notice is a warning above the page that is neither a success nor an
+	// error: a change that was not saved, a session that ended.
+	Notice string
+	// held is the form this page fills in again after MFA (held.go).
+	held *auth.HeldForm
 }
 
 // message is the error shown above the form, for render.
@@ -103,15 +108,23 @@ func (p Page) message() string { return p.Error }
 
 // page fills the common part of a page's data.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, at nav) Page {
-	p := Page{Base: surfaceOf(r).Prefix(), Title: title, Nav: at, Current: currentFrom(r.Context()), Errors: padlock.FieldErrors{}}
+	p := Page{Base: surfaceOf(r).Prefix(), Title: title, Nav: at, Errors: padlock.FieldErrors{}}
 	p.Flash, p.FlashError = s.takeFlash(w, r)
-	if c := p.Current; c != nil {
-		p.Restricted = c.Step == padlock.StepEnroll || c.Step == padlock.StepChallenge
-		if c.Step == padlock.StepGrace {
-			p.MFADeadline = c.User.MFADeadline
-		}
-	}
+	p.signedIn(currentFrom(r.Context()))
+	s.takeHeldForm(r, &p)
 	return p
+}
+
+// signedIn sets what the layout shows of the caller: their menu, or only
+// sign-out while MFA must come first, and the grace banner.
+func (p *Page) signedIn(c *auth.Current) {
+	if p.Current = c; c == nil {
+		return
+	}
+	p.Restricted = c.Step == padlock.StepEnroll || c.Step == padlock.StepChallenge
+	if c.Step == padlock.StepGrace {
+		p.MFADeadline = c.User.MFADeadline
+	}
 }
 
 // render executes a page into a buffer first, so a template error becomes a
