@@ -97,7 +97,6 @@ func (s *Server) guard(rt route) http.Handler {
 				s.notFound(w, r.WithContext(context.WithValue(r.Context(), surfaceKey{}, other)))
 				return
 			}
-			s.clearSessionCookie(w, r)
 			s.unauthenticated(w, r)
 			return
 		} else if err != nil {
@@ -179,10 +178,14 @@ func (s *Server) redirectOrRefuse(w http.ResponseWriter, r *http.Request, to str
 	redirect(w, r, to)
 }
 
-// unauthenticated sends a browser to sign in (and back here afterwards);
-// API clients get 401.
+// unauthenticated sends a browser to sign in (and back here afterwards),
+// where a session cookie that names no session any more is dropped with
+// a word on why; API clients get 401, and lose such a cookie at once.
 func (s *Server) unauthenticated(w http.ResponseWriter, r *http.Request) {
 	if isAPI(r) {
+		if s.sessionToken(r) != "" {
+			s.clearSessionCookie(w, r)
+		}
 		s.error(w, r, auth.ErrNoSession)
 		return
 	}
