@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -260,14 +261,22 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 		writeJSON(w, status, map[string]any{"error": map[string]string{"code": http.StatusText(status), "message": message}})
 		return
 	}
-	p := Page{Base: surfaceOf(r).Prefix(), Title: http.StatusText(status), Current: currentFrom(r.Context()), Error: message}
+	p := Page{Base: surfaceOf(r).Prefix(), Title: http.StatusText(status), Error: message}
+	p.signedIn(currentFrom(r.Context()))
 	s.render(w, r, status, "error", struct {
 		Page
 		Status int
 	}{p, status})
 }
 
+// notFound is the 404 page. It keeps a signed-in caller's menu: where no
+// route matched, no access check has read their session yet, so it does.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if currentFrom(r.Context()) == nil {
+		if c, err := s.auth.Authenticate(r.Context(), s.sessionToken(r)); err == nil && c.User.Surface() == surfaceOf(r) {
+			r = r.WithContext(context.WithValue(r.Context(), currentKey{}, c))
+		}
+	}
 	s.renderError(w, r, http.StatusNotFound, "There is no page at this address.")
 }
 
