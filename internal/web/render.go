@@ -45,6 +45,10 @@ func parseTemplates(fsys fs.FS, a *Assets) (*pages, error) {
 			return c != nil && c.User.Role.Can(padlock.Permission(p))
 		},
 		"roles": func() []padlock.Role { return padlock.Roles },
+		// plural picks the word that agrees with a count; ofCount says
+		// "1 of 3 users has".
+		"plural":  padlock.Plural,
+		"ofCount": padlock.OfCount,
 		"fields": func(prefix string, errs padlock.FieldErrors) formFields {
 			return formFields{Prefix: prefix, errs: errs}
 		},
