@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -61,6 +62,10 @@ func (s *Server) accountSettingsSubmit(w http.ResponseWriter, r *http.Request) {
 		err = s.admin.SaveAuthSettings(r.Context(), s.actor(r), in)
 	}
 	if err != nil {
+		if errors.Is(err, admin.ErrSetUpYourOwnMFA) {
+			// Nothing was saved: the switch shows the requirement as it is.
+			p.RequireMFA = p.Current.Account.RequiresMFA()
+		}
 		s.renderAccountSettings(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}
