@@ -47,5 +47,5 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSessionCookie(w, r, res.Token)
-	redirect(w, r, next)
+	redirect(w, r, s.afterMFA(r, &auth.Current{Session: res.Session, User: res.User}, next))
 }

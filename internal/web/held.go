@@ -94,6 +94,19 @@ func (s *Server) returnQuery(r *http.Request, c *auth.Current, form string) stri
 	return "?next=" + urlQueryEscape(page)
 }
 
+// afterMFA is where a session goes once MFA is done: to the page of the
+// form it holds, wherever the user wandered meanwhile, or else to next.
+func (s *Server) afterMFA(r *http.Request, c *auth.Current, next string) string {
+	h, err := s.auth.HeldForm(r.Context(), c)
+	if err != nil {
+		if !errors.Is(err, padlock.ErrNotFound) {
+			s.logger.Warn("held form", "route", r.Pattern, "err", err)
+		}
+		return next
+	}
+	return h.Page
+}
+
 // heldNotice is what the MFA screens say while the session holds a form.
 func (s *Server) heldNotice(r *http.Request, c *auth.Current, notice string) string {
 	if _, err := s.auth.HeldForm(r.Context(), c); err != nil {

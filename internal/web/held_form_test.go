@@ -270,8 +270,9 @@ func TestAPortalUsersHeldEditReturnsAfterEnrollment(t *testing.T) {
 }
 
 // A session whose identity provider's MFA stops counting is sent to the
-// challenge; a form it sent meanwhile comes back after the code, to that
-// session and not to another of the same user.
+// challenge; a form it sent meanwhile comes back after the code, wherever
+// the user looked in between, to that session and not to another of the
+// same user.
 func TestAFormCaughtByTheChallengeReturnsAfterTheCode(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
@@ -296,9 +297,13 @@ func TestAFormCaughtByTheChallengeReturnsAfterTheCode(t *testing.T) {
 		if _, _, body := s.admin.Get(t, "/organizations/new"); strings.Contains(body, "Northwind") {
 			t.Fatal("another session of the user was given the held form")
 		}
-		status, loc, _ = c.PostForm(t, "/login/mfa", url.Values{"code": {admin.code(s.a, 0)}, "next": {"/organizations/new"}})
+		// The user looks elsewhere first; the form still comes first.
+		if status, loc, _ := c.Get(t, "/organizations"); status != http.StatusSeeOther || loc != "/login/mfa?next=%2Forganizations" {
+			t.Fatalf("a page under the challenge: %d %q", status, loc)
+		}
+		status, loc, _ = c.PostForm(t, "/login/mfa", url.Values{"code": {admin.code(s.a, 0)}, "next": {"/organizations"}})
 		if status != http.StatusSeeOther || loc != "/organizations/new" {
-			t.Fatalf("the code: %d %q", status, loc)
+			t.Fatalf("the code: %d %q, want the form's page", status, loc)
 		}
 		if _, _, body := c.Get(t, loc); !strings.Contains(body, `value="Northwind"`) || !strings.Contains(body, filledInAgain) {
 			t.Fatal("the form did not come back after the code")

@@ -189,7 +189,7 @@ func (s *Server) myRecoveryCodesSaved(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setFlash(w, "MFA is on. Keep your recovery codes somewhere safe.")
-	if next := nextParam(r); next != "" {
+	if next := s.afterMFA(r, currentFrom(r.Context()), nextParam(r)); next != "" {
 		redirect(w, r, next)
 		return
 	}
