@@ -161,7 +161,7 @@ func (s *Service) noticeUsersWithoutMFA(ctx context.Context, tx *store.Queries, 
 			return err
 		}
 	}
-	return tx.RecordEvent(ctx, auth.Event(acct.ID, actor, padlock.EventEnforcementNotice, 0, fmt.Sprintf("emailed %d user(s) without MFA", len(users)), q.Now))
+	return tx.RecordEvent(ctx, auth.Event(acct.ID, actor, padlock.EventEnforcementNotice, 0, "emailed "+padlock.Count(len(users), "user", "users")+" without MFA", q.Now))
 }
 
 func graceText(days int) string {

@@ -67,6 +67,24 @@ func (s *Service) beginSession(ctx context.Context, tx *store.Queries, in sessio
 	return &SignedIn{Token: token, Session: sess, User: in.user, Step: step}, nil
 }
 
+// replaceSession ends in.replaces and starts the session that takes over
+// from it, through beginSession; a form the old session held goes over to
+// the new one. The caller holds the user's row and the old session's.
+func (s *Service) replaceSession(ctx context.Context, tx *store.Queries, in sessionStart, now time.Time) (*SignedIn, error) {
+	held, err := tx.HeldForm(ctx, in.replaces.ID, now)
+	if err != nil && !errors.Is(err, padlock.ErrNotFound) {
+		return nil, err
+	}
+	if _, err := tx.DeleteSession(ctx, in.replaces.ID); err != nil {
+		return nil, err
+	}
+	out, err := s.beginSession(ctx, tx, in, now)
+	if err != nil || held == nil {
+		return out, err
+	}
+	return out, tx.HoldForm(ctx, out.Session.ID, held)
+}
+
 func (s *Service) recordSignIn(ctx context.Context, tx *store.Queries, in sessionStart, now time.Time) error {
 	if err := tx.RecordSignIn(ctx, in.user.ID, now); err != nil {
 		return err

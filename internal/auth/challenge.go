@@ -50,10 +50,7 @@ func (s *Service) CompleteMFA(ctx context.Context, c *Current, code, address str
 		case err != nil:
 			return err
 		}
-		if _, err := tx.DeleteSession(ctx, sess.ID); err != nil {
-			return err
-		}
-		out, err = s.beginSession(ctx, tx, sessionStart{user: creds.User, first: sess.FirstStep, proved: proof, address: address, replaces: sess}, q.Now)
+		out, err = s.replaceSession(ctx, tx, sessionStart{user: creds.User, first: sess.FirstStep, proved: proof, address: address, replaces: sess}, q.Now)
 		if err != nil || proof != padlock.ProofRecovery {
 			return err
 		}

@@ -149,10 +149,7 @@ func (s *Service) ConfirmEnrollment(ctx context.Context, c *Current, code, addre
 		}
 		revealTo := sess.ID
 		if !provedItself(sess) {
-			if _, err := tx.DeleteSession(ctx, sess.ID); err != nil {
-				return err
-			}
-			if upgraded, err = s.beginSession(ctx, tx, sessionStart{user: u, first: sess.FirstStep, proved: padlock.ProofEnrolled, address: address, replaces: sess}, q.Now); err != nil {
+			if upgraded, err = s.replaceSession(ctx, tx, sessionStart{user: u, first: sess.FirstStep, proved: padlock.ProofEnrolled, address: address, replaces: sess}, q.Now); err != nil {
 				return err
 			}
 			revealTo = upgraded.Session.ID

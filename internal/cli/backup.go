@@ -11,6 +11,7 @@ import (
 
 	"github.com/padlock-mfa/padlock/internal/config"
 	"github.com/padlock-mfa/padlock/internal/mfa"
+	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
 )
 
@@ -137,9 +138,9 @@ func afterRestore(ctx context.Context, env Env, cfg config.Config) error {
 		return fmt.Errorf("after restore: %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "after restore (%s):\n", now.UTC().Format(time.RFC3339))
-	fmt.Fprintf(env.Stdout, "  %d TOTP factor(s) moved past step %d: no code used before now can be used again\n", v.TOTPFactors, step)
-	fmt.Fprintf(env.Stdout, "  %d unused link(s) voided (invitations, password resets, unlocks, setup)\n", v.Tokens)
-	fmt.Fprintf(env.Stdout, "  %d session(s) and pending sign-in(s) ended, %d SSO request(s) voided\n", v.Sessions, v.SSORequests)
+	fmt.Fprintf(env.Stdout, "  %s moved past step %d: no code used before now can be used again\n", padlock.Count(int(v.TOTPFactors), "TOTP factor", "TOTP factors"), step)
+	fmt.Fprintf(env.Stdout, "  %s voided (invitations, password resets, unlocks, setup)\n", padlock.Count(int(v.Tokens), "unused link", "unused links"))
+	fmt.Fprintf(env.Stdout, "  %s ended, %s voided\n", padlock.Count(int(v.Sessions), "session or pending sign-in", "sessions and pending sign-ins"), padlock.Count(int(v.SSORequests), "SSO request", "SSO requests"))
 	fmt.Fprintln(env.Stdout, "Start the server; see \"Backups and restore\" in docs/ADMIN_GUIDE.md for what a restore cannot undo.")
 	return nil
 }

@@ -161,7 +161,7 @@ func TestABackupTakenUnderWriteLoadRestoresWithoutReplayingCodesOrLinks(t *testi
 	}
 	a.Close()
 	r = runAt(t, env, a.Clock.Now, "restore", file)
-	if r.code != 0 || !strings.Contains(r.stdout, "1 TOTP factor(s) moved") {
+	if r.code != 0 || !strings.Contains(r.stdout, "1 TOTP factor moved") {
 		t.Fatalf("restore: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	kept, _ := filepath.Glob(filepath.Join(env["PADLOCK_DATA_DIR"], "padlock.db.before-restore-*"))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
 )
 
@@ -38,7 +39,7 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "applied %d migration(s)\n", n)
+		fmt.Fprintf(env.Stdout, "applied %s\n", padlock.Count(n, "migration", "migrations"))
 	}
 	v, err := db.SchemaVersion(ctx)
 	if err != nil {

@@ -26,7 +26,7 @@ func TestMigrateUpAppliesEveryMigrationOnce(t *testing.T) {
 		}
 
 		up := mustRun(t, env, "migrate", "up")
-		if want := fmt.Sprintf("applied %d migration(s)", len(all)); !strings.Contains(up.stdout, want) {
+		if want := fmt.Sprintf("applied %d migrations", len(all)); !strings.Contains(up.stdout, want) {
 			t.Errorf("migrate up does not say %q:\n%s", want, up.stdout)
 		}
 
@@ -44,7 +44,7 @@ func TestMigrateUpAppliesEveryMigrationOnce(t *testing.T) {
 		}
 
 		again := mustRun(t, env, "migrate", "up")
-		if !strings.Contains(again.stdout, "applied 0 migration(s)") {
+		if !strings.Contains(again.stdout, "applied 0 migrations") {
 			t.Errorf("a second migrate up should apply nothing:\n%s", again.stdout)
 		}
 	})

@@ -55,7 +55,7 @@ func TestAClientPortalThatRequiresMFA(t *testing.T) {
 		p.choose("#role", "Lite: views shared documents")
 		p.click("#invite-portal-users")
 		p.expectPath(portalPath)
-		p.waitText(".banner.ok", "1 invitation(s) sent")
+		p.waitText(".banner.ok", "1 invitation sent")
 		expectPadlock(p, clientEmail, "open")
 
 		// The client uses their own browser.
@@ -114,7 +114,7 @@ func TestAClientPortalThatRequiresMFA(t *testing.T) {
 		p.step("see the client's padlock closed")
 		p.click(`nav.tabs a[href="/account/portals"]`)
 		p.click(`#portals a[href="` + portalPath + `"]`)
-		p.waitText("#mfa-count", "1 of 1 users have MFA")
+		p.waitText("#mfa-count", "1 of 1 user has MFA")
 		expectPadlock(p, clientEmail, "closed")
 		p.keep("portal-page")
 

@@ -60,3 +60,25 @@ func NormalizeLine(field, s string, max int) (string, error) {
 	s = strings.TrimSpace(s)
 	return s, CheckText(field, s, SingleLine, max)
 }
+
+// Plural is one when n is 1 and many otherwise, for the word that follows
+// or agrees with a count: "1 user has", "3 users have".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Count is n followed by the noun that fits it: "1 invitation",
+// "3 invitations", "0 invitations".
+func Count(n int, one, many string) string { return fmt.Sprintf("%d %s", n, Plural(n, one, many)) }
+
+// OfCount is "n of m" nouns with the verb that agrees: "1 of 3 users has",
+// "2 of 3 users have", "0 of 1 user has".
+func OfCount(n, m int, noun, nouns, verb, verbs string) string {
+	if n == 1 || m == 1 {
+		verbs = verb
+	}
+	return fmt.Sprintf("%d of %d %s %s", n, m, Plural(m, noun, nouns), verbs)
+}

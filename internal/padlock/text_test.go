@@ -40,3 +40,22 @@ func TestCheckTextAcceptsPrintableTextAndRefusesBadBytes(t *testing.T) {
 		})
 	}
 }
+
+func TestCountsAgreeWithTheirNumber(t *testing.T) {
+	for _, tc := range []struct {
+		got, want string
+	}{
+		{Count(0, "invitation", "invitations"), "0 invitations"},
+		{Count(1, "invitation", "invitations"), "1 invitation"},
+		{Count(2, "invitation", "invitations"), "2 invitations"},
+		{OfCount(1, 3, "user", "users", "has", "have"), "1 of 3 users has"},
+		{OfCount(2, 3, "user", "users", "has", "have"), "2 of 3 users have"},
+		{OfCount(0, 3, "user", "users", "has", "have"), "0 of 3 users have"},
+		{OfCount(0, 1, "user", "users", "has", "have"), "0 of 1 user has"},
+		{OfCount(1, 1, "user", "users", "has", "have"), "1 of 1 user has"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%q, want %q", tc.got, tc.want)
+		}
+	}
+}

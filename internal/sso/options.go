@@ -245,7 +245,7 @@ func optionsSummary(c *padlock.SSOConfig) string {
 		"IdP-initiated " + onOff(c.AllowIDPInitiated),
 		"just-in-time users " + onOff(c.JIT),
 		"enforced " + onOff(c.Enforce),
-		fmt.Sprintf("%d break-glass user(s)", len(c.BreakGlass)),
+		padlock.Count(len(c.BreakGlass), "break-glass user", "break-glass users"),
 	}
 	if c.AcceptIDPMFA {
 		parts[1] += " (" + strings.Join(c.MFAContexts, ", ") + ")"

@@ -278,3 +278,13 @@ func (q *Queries) SSODomainTakenByOther(ctx context.Context, accountID int64, do
 	err := q.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM sso_domains WHERE domain = $1 AND account_id <> $2`, domain, accountID).Scan(&n)
 	return n > 0, err
 }
+
+// SSOByEmailOffered tells whether any account has SSO on for an email
+// domain: only then can "Sign in with SSO" on the sign-in page lead
+// anywhere.
+func (q *Queries) SSOByEmailOffered(ctx context.Context) (bool, error) {
+	var offered bool
+	err := q.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sso_configs c WHERE c.enabled = TRUE
+		AND EXISTS (SELECT 1 FROM sso_domains d WHERE d.account_id = c.account_id))`).Scan(&offered)
+	return offered, err
+}

@@ -79,7 +79,8 @@ func currentFrom(ctx context.Context) *auth.Current {
 // guard wraps a handler with its access check. The decision comes from the
 // session in the database and the user's stored role, never from anything
 // else the client sends.
-func (s *Server) guard(sf padlock.Surface, a Access, h http.Handler) http.Handler {
+func (s *Server) guard(rt route) http.Handler {
+	sf, a, h := rt.surface, rt.access, rt.handler
 	if a.kind == accessPublic {
 		return withSurface(sf, h)
 	}
@@ -96,14 +97,13 @@ func (s *Server) guard(sf padlock.Surface, a Access, h http.Handler) http.Handle
 				s.notFound(w, r.WithContext(context.WithValue(r.Context(), surfaceKey{}, other)))
 				return
 			}
-			s.clearSessionCookie(w, r)
 			s.unauthenticated(w, r)
 			return
 		} else if err != nil {
 			s.error(w, r, err)
 			return
 		}
-		if !s.admits(w, r, a, c) {
+		if !s.admits(w, r, rt, c) {
 			return
 		}
 		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), currentKey{}, c)))
@@ -131,14 +131,16 @@ func (s *Server) signedInElsewhere(r *http.Request, sf padlock.Surface) (padlock
 // the user, account and portal just read) is the only thing that says
 // where a session may go: a session that must prove a second factor
 // reaches only the challenge, one whose user must set MFA up reaches only
-// enrollment; sign-out is always allowed.
-func (s *Server) admits(w http.ResponseWriter, r *http.Request, a Access, c *auth.Current) bool {
+// enrollment; sign-out is always allowed. A form sent meanwhile is held
+// for after that step (held.go).
+func (s *Server) admits(w http.ResponseWriter, r *http.Request, rt route, c *auth.Current) bool {
+	a := rt.access
 	switch {
 	case a.kind == accessAnySession:
 		return true
 	case c.Step == padlock.StepChallenge:
 		if a.kind != accessChallenge {
-			s.redirectOrRefuse(w, r, at(r, "/login/mfa"))
+			s.redirectOrRefuse(w, r, at(r, "/login/mfa")+s.returnQuery(r, c, rt.form))
 			return false
 		}
 		return true
@@ -146,11 +148,12 @@ func (s *Server) admits(w http.ResponseWriter, r *http.Request, a Access, c *aut
 		redirect(w, r, at(r, "/"))
 		return false
 	case c.Step == padlock.StepEnroll && a.kind != accessEnrollment:
-		s.redirectOrRefuse(w, r, at(r, "/settings/mfa/enroll")+nextQuery(r))
+		s.redirectOrRefuse(w, r, at(r, "/settings/mfa/enroll")+s.returnQuery(r, c, rt.form))
 		return false
 	case a.kind == accessPermission:
 		if err := c.User.Role.Permit(a.perm); err != nil {
-			s.error(w, r, err)
+			// The refusal is a page of the caller's own, with their menu.
+			s.error(w, r.WithContext(context.WithValue(r.Context(), currentKey{}, c)), err)
 			return false
 		}
 	}
@@ -175,10 +178,14 @@ func (s *Server) redirectOrRefuse(w http.ResponseWriter, r *http.Request, to str
 	redirect(w, r, to)
 }
 
-// unauthenticated sends a browser to sign in (and back here afterwards);
-// API clients get 401.
+// unauthenticated sends a browser to sign in (and back here afterwards),
+// where a session cookie that names no session any more is dropped with
+// a word on why; API clients get 401, and lose such a cookie at once.
 func (s *Server) unauthenticated(w http.ResponseWriter, r *http.Request) {
 	if isAPI(r) {
+		if s.sessionToken(r) != "" {
+			s.clearSessionCookie(w, r)
+		}
 		s.error(w, r, auth.ErrNoSession)
 		return
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -34,6 +35,7 @@ func (s *Server) accountSettings(w http.ResponseWriter, r *http.Request) {
 	p.RequireMFA, p.GraceDays = a.RequiresMFA(), strconv.Itoa(a.MFAGraceDays)
 	p.IdleMinutes = strconv.Itoa(int(a.SessionIdle / time.Minute))
 	p.LifetimeHour = strconv.Itoa(int(a.SessionLifetime / time.Hour))
+	p.restore("", &p.accountSettingsFields)
 	s.renderAccountSettings(w, r, &p, http.StatusOK)
 }
 
@@ -60,6 +62,10 @@ func (s *Server) accountSettingsSubmit(w http.ResponseWriter, r *http.Request) {
 		err = s.admin.SaveAuthSettings(r.Context(), s.actor(r), in)
 	}
 	if err != nil {
+		if errors.Is(err, admin.ErrSetUpYourOwnMFA) {
+			// Nothing was saved: the switch shows the requirement as it is.
+			p.RequireMFA = p.Current.Account.RequiresMFA()
+		}
 		s.renderAccountSettings(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}

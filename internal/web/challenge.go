@@ -21,6 +21,7 @@ type challengeFields struct {
 // challengeForm is the only screen a pending sign-in reaches.
 func (s *Server) challengeForm(w http.ResponseWriter, r *http.Request) {
 	p := challengePage{Page: s.page(w, r, "MFA code", navNone), Next: safeNext(r, r.URL.Query().Get("next"))}
+	p.Notice = s.heldNotice(r, p.Current, heldNoticeChallenge)
 	s.render(w, r, http.StatusOK, "mfa_challenge", p)
 }
 
@@ -46,5 +47,5 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSessionCookie(w, r, res.Token)
-	redirect(w, r, next)
+	redirect(w, r, s.afterMFA(r, &auth.Current{Session: res.Session, User: res.User}, next))
 }

@@ -55,6 +55,7 @@ func (s *Server) documentNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := documentPage{Page: s.page(w, r, "New document", navOrganizations), Organization: o, Document: &padlock.Document{}}
+	p.restoreDocument()
 	s.render(w, r, http.StatusOK, "document_edit", p)
 }
 
@@ -84,7 +85,16 @@ func (s *Server) documentEdit(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "document_edit", documentPage{Page: s.page(w, r, "Edit "+d.Title, navOrganizations), Organization: o, Document: d})
+	p := documentPage{Page: s.page(w, r, "Edit "+d.Title, navOrganizations), Organization: o, Document: d}
+	p.restoreDocument()
+	s.render(w, r, http.StatusOK, "document_edit", p)
+}
+
+// restoreDocument fills the form in with what was typed before MFA held it.
+func (p *documentPage) restoreDocument() {
+	if f := (documentFields{}); p.restore("", &f) {
+		p.Document.Title, p.Document.Body, p.Document.SharedWithPortal = f.Title, f.Body, f.SharedWithPortal
+	}
 }
 
 func (s *Server) documentUpdate(w http.ResponseWriter, r *http.Request) {

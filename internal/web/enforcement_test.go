@@ -59,7 +59,7 @@ func TestTheSettingsPageCountsUsersWithoutMFA(t *testing.T) {
 	t.Parallel()
 	a, c, _ := enforcingAccount(t, "sqlite")
 	_, _, body := c.Get(t, "/account/settings")
-	if !strings.Contains(body, "1 of 2 users have no MFA yet") {
+	if !strings.Contains(body, "1 of 2 users has no MFA yet") {
 		t.Fatalf("the page does not say who is uncovered:\n%s", between(body, `id="mfa-coverage">`, "</p>"))
 	}
 	_ = a
@@ -341,7 +341,7 @@ func TestResetMFAEndsSessionsAndForcesEnrollmentAgain(t *testing.T) {
 		}
 		a.SMTP.WaitFor(t, "lite@acme.test", "MFA was reset", 10*time.Second)
 		_, _, body := admin.Get(t, "/account/users")
-		if !strings.Contains(body, "1 of 2 users have MFA") {
+		if !strings.Contains(body, "1 of 2 users has MFA") {
 			t.Fatal("the padlock did not open")
 		}
 		_, _, body = admin.Get(t, "/account/activity")
@@ -401,7 +401,7 @@ func TestTheUsersListPagesThroughALargeAccount(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, _, first := admin.Get(t, "/account/users")
-		if !strings.Contains(first, "1 of 122 users have MFA") || !strings.Contains(first, "122 users</span>") {
+		if !strings.Contains(first, "1 of 122 users has MFA") || !strings.Contains(first, "122 users</span>") {
 			t.Fatal("the counts are missing")
 		}
 		var seen, sizes []string

@@ -20,6 +20,10 @@ type myMFAPage struct {
 	LowCodes   bool
 	Next       string // where to land after enrollment
 	Forced     bool   // the user may do nothing else until MFA is set up
+	// OTPAuth is the otpauth: URI of the enrollment, for a link that opens
+	// an authenticator app on the phone showing the page. It holds the
+	// secret the page shows anyway; it is never a URL of Padlock's.
+	OTPAuth template.URL
 }
 
 // proofFields is a form that changes MFA on proof of the password and a
@@ -119,8 +123,9 @@ func (s *Server) renderEnrollment(w http.ResponseWriter, r *http.Request, p *myM
 		s.error(w, r, err)
 		return
 	}
-	p.Enrollment, p.QR = e, template.URL(e.QR)
+	p.Enrollment, p.QR, p.OTPAuth = e, template.URL(e.QR), template.URL(e.URI)
 	p.Forced = p.Restricted
+	p.Notice = s.heldNotice(r, p.Current, heldNoticeEnroll)
 	s.render(w, r, status, "mfa_enroll", p)
 }
 
@@ -152,7 +157,7 @@ func (s *Server) myMFAVerify(w http.ResponseWriter, r *http.Request) {
 func (s *Server) myRecoveryCodes(w http.ResponseWriter, r *http.Request) {
 	codes, err := s.auth.RecoveryCodesToShow(r.Context(), currentFrom(r.Context()))
 	if errors.Is(err, padlock.ErrNotFound) {
-		s.setFlash(w, "Recovery codes are shown only once. Make a new set if you did not save them.")
+		s.setFlashError(w, "Recovery codes are shown only once. Make a new set if you did not save them.")
 		redirect(w, r, at(r, "/settings/mfa"))
 		return
 	} else if err != nil {
@@ -184,7 +189,7 @@ func (s *Server) myRecoveryCodesSaved(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setFlash(w, "MFA is on. Keep your recovery codes somewhere safe.")
-	if next := nextParam(r); next != "" {
+	if next := s.afterMFA(r, currentFrom(r.Context()), nextParam(r)); next != "" {
 		redirect(w, r, next)
 		return
 	}

@@ -55,7 +55,11 @@ type organizationFields struct {
 }
 
 func (s *Server) organizationNew(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "organization_new", organizationPage{Page: s.page(w, r, "New organization", navOrganizations)})
+	p := organizationPage{Page: s.page(w, r, "New organization", navOrganizations)}
+	if f := (organizationFields{}); p.restore("", &f) {
+		p.Name = f.Name
+	}
+	s.render(w, r, http.StatusOK, "organization_new", p)
 }
 
 func (s *Server) organizationCreate(w http.ResponseWriter, r *http.Request) {

@@ -82,6 +82,7 @@ func (s *Server) portalDocumentNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Document = &padlock.Document{}
+	p.restoreDocument()
 	s.render(w, r, http.StatusOK, "portal_document_edit", p)
 }
 
@@ -94,7 +95,15 @@ func (s *Server) portalDocumentEdit(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	p.restoreDocument()
 	s.render(w, r, http.StatusOK, "portal_document_edit", p)
+}
+
+// restoreDocument fills the form in with what was typed before MFA held it.
+func (p *portalDocumentsPage) restoreDocument() {
+	if f := (portalDocumentFields{}); p.restore("", &f) {
+		p.Document.Title, p.Document.Body = f.Title, f.Body
+	}
 }
 
 // portalDocumentCreate adds a document to the portal's organization, shared

@@ -63,6 +63,12 @@ func (s *Server) portals(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) portalNew(w http.ResponseWriter, r *http.Request) {
 	p := portalsPage{Page: s.page(w, r, "New client portal", navPortals)}
+	if f := (newPortalFields{}); p.restore("", &f) {
+		p.Name, p.RequireMFA = f.Name, f.RequireMFA
+		if f.Organization != 0 {
+			p.Organization = strconv.FormatInt(f.Organization, 10)
+		}
+	}
 	s.renderPortalForm(w, r, &p, http.StatusOK)
 }
 
@@ -105,6 +111,9 @@ func (s *Server) portalEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := portalsPage{Page: s.page(w, r, "Edit client portal", navPortals), Portal: portal, Name: portal.Name, RequireMFA: portal.RequiresMFA()}
+	if f := (portalFields{}); p.restore("", &f) {
+		p.Name, p.RequireMFA = f.Name, f.RequireMFA
+	}
 	s.renderPortalForm(w, r, &p, http.StatusOK)
 }
 
@@ -164,6 +173,9 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := portalsPage{Page: s.page(w, r, portal.Name, navPortals), Portal: portal, Role: string(padlock.RoleLite)}
+	if f := (inviteFields{}); p.restore("", &f) {
+		p.Emails, p.Role = f.Emails, f.Role
+	}
 	s.renderPortalPage(w, r, &p, http.StatusOK)
 }
 
@@ -193,7 +205,7 @@ func (s *Server) portalInvite(w http.ResponseWriter, r *http.Request) {
 		s.renderPortalPage(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}
-	s.setFlash(w, strconv.Itoa(invited)+" invitation(s) sent.")
+	s.setFlash(w, padlock.Count(invited, "invitation", "invitations")+" sent.")
 	redirect(w, r, portalURL(portal))
 }
 

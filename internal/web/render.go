@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -46,6 +47,10 @@ func parseTemplates(fsys fs.FS, a *Assets) (*pages, error) {
 			return c != nil && c.User.Role.Can(padlock.Permission(p))
 		},
 		"roles": func() []padlock.Role { return padlock.Roles },
+		// plural picks the word that agrees with a count; ofCount says
+		// "1 of 3 users has".
+		"plural":  padlock.Plural,
+		"ofCount": padlock.OfCount,
 		"fields": func(prefix string, errs padlock.FieldErrors) formFields {
 			return formFields{Prefix: prefix, errs: errs}
 		},
@@ -98,6 +103,11 @@ type Page struct {
 	Restricted bool
 	// MFADeadline is set during a grace period, for the "Set up now" banner.
 	MFADeadline time.Time
+	// Notice is a warning above the page that is neither a success nor an
+	// error: a change that was not saved, a session that ended.
+	Notice string
+	// held is the form this page fills in again after MFA (held.go).
+	held *auth.HeldForm
 }
 
 // message is the error shown above the form, for render.
@@ -105,15 +115,23 @@ func (p Page) message() string { return p.Error }
 
 // page fills the common part of a page's data.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, at nav) Page {
-	p := Page{Base: surfaceOf(r).Prefix(), Title: title, Nav: at, Current: currentFrom(r.Context()), Errors: padlock.FieldErrors{}}
+	p := Page{Base: surfaceOf(r).Prefix(), Title: title, Nav: at, Errors: padlock.FieldErrors{}}
 	p.Flash, p.FlashError = s.takeFlash(w, r)
-	if c := p.Current; c != nil {
-		p.Restricted = c.Step == padlock.StepEnroll || c.Step == padlock.StepChallenge
-		if c.Step == padlock.StepGrace {
-			p.MFADeadline = c.User.MFADeadline
-		}
-	}
+	p.signedIn(currentFrom(r.Context()))
+	s.takeHeldForm(r, &p)
 	return p
+}
+
+// signedIn sets what the layout shows of the caller: their menu, or only
+// sign-out while MFA must come first, and the grace banner.
+func (p *Page) signedIn(c *auth.Current) {
+	if p.Current = c; c == nil {
+		return
+	}
+	p.Restricted = c.Step == padlock.StepEnroll || c.Step == padlock.StepChallenge
+	if c.Step == padlock.StepGrace {
+		p.MFADeadline = c.User.MFADeadline
+	}
 }
 
 // render executes a page into a buffer first, so a template error becomes a
@@ -274,14 +292,22 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 		writeJSON(w, status, map[string]any{"error": map[string]string{"code": http.StatusText(status), "message": message}})
 		return
 	}
-	p := Page{Base: surfaceOf(r).Prefix(), Title: http.StatusText(status), Current: currentFrom(r.Context()), Error: message}
+	p := Page{Base: surfaceOf(r).Prefix(), Title: http.StatusText(status), Error: message}
+	p.signedIn(currentFrom(r.Context()))
 	s.render(w, r, status, "error", struct {
 		Page
 		Status int
 	}{p, status})
 }
 
+// notFound is the 404 page. It keeps a signed-in caller's menu: where no
+// route matched, no access check has read their session yet, so it does.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if currentFrom(r.Context()) == nil {
+		if c, err := s.auth.Authenticate(r.Context(), s.sessionToken(r)); err == nil && c.User.Surface() == surfaceOf(r) {
+			r = r.WithContext(context.WithValue(r.Context(), currentKey{}, c))
+		}
+	}
 	s.renderError(w, r, http.StatusNotFound, "There is no page at this address.")
 }
 

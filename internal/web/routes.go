@@ -14,6 +14,11 @@ type route struct {
 	access  Access
 	handler http.HandlerFunc
 	surface padlock.Surface
+	// form is, for a POST from a page of the application, the page its
+	// form is on (a GET route's path, with the same path values): a form
+	// sent while MFA has to come first is held and given back there
+	// (held.go).
+	form string
 }
 
 // routes is every route: the account's, the ways in shared by both surfaces
@@ -31,6 +36,9 @@ func on(sf padlock.Surface, rs []route) []route {
 	for i := range rs {
 		rs[i].surface = sf
 		rs[i].path = sf.Prefix() + rs[i].path
+		if rs[i].form != "" {
+			rs[i].form = sf.Prefix() + rs[i].form
+		}
 	}
 	return rs
 }
@@ -54,8 +62,8 @@ func (s *Server) signInRoutes() []route {
 		{method: "POST", path: "/invitation/{token}", access: Public, handler: s.invitationSubmit},
 
 		{method: "GET", path: "/settings", access: SignedIn, handler: s.mySettings},
-		{method: "POST", path: "/settings/profile", access: SignedIn, handler: s.myProfileSubmit},
-		{method: "POST", path: "/settings/password", access: SignedIn, handler: s.myPasswordSubmit},
+		{method: "POST", path: "/settings/profile", access: SignedIn, handler: s.myProfileSubmit, form: "/settings"},
+		{method: "POST", path: "/settings/password", access: SignedIn, handler: s.myPasswordSubmit, form: "/settings"},
 		{method: "GET", path: "/settings/mfa", access: SignedIn, handler: s.myMFA},
 		{method: "POST", path: "/settings/mfa/enroll", access: Enrollment, handler: s.myMFAEnroll},
 		{method: "GET", path: "/settings/mfa/enroll", access: Enrollment, handler: s.myMFAEnrollForm},
@@ -63,8 +71,8 @@ func (s *Server) signInRoutes() []route {
 		{method: "GET", path: "/settings/mfa/recovery-codes", access: Enrollment, handler: s.myRecoveryCodes},
 		{method: "GET", path: "/settings/mfa/recovery-codes.txt", access: Enrollment, handler: s.myRecoveryCodesFile},
 		{method: "POST", path: "/settings/mfa/recovery-codes/saved", access: Enrollment, handler: s.myRecoveryCodesSaved},
-		{method: "POST", path: "/settings/mfa/recovery-codes/regenerate", access: SignedIn, handler: s.myRecoveryCodesRegenerate},
-		{method: "POST", path: "/settings/mfa/disable", access: SignedIn, handler: s.myMFADisable},
+		{method: "POST", path: "/settings/mfa/recovery-codes/regenerate", access: SignedIn, handler: s.myRecoveryCodesRegenerate, form: "/settings/mfa"},
+		{method: "POST", path: "/settings/mfa/disable", access: SignedIn, handler: s.myMFADisable, form: "/settings/mfa"},
 	}
 }
 
@@ -96,36 +104,36 @@ func (s *Server) accountRoutes() []route {
 
 		{method: "GET", path: "/organizations", access: viewDocs, handler: s.organizations},
 		{method: "GET", path: "/organizations/new", access: manageOrgs, handler: s.organizationNew},
-		{method: "POST", path: "/organizations", access: manageOrgs, handler: s.organizationCreate},
+		{method: "POST", path: "/organizations", access: manageOrgs, handler: s.organizationCreate, form: "/organizations/new"},
 		{method: "GET", path: "/organizations/{org}", access: viewDocs, handler: s.organization},
 		{method: "GET", path: "/organizations/{org}/documents/new", access: createDocs, handler: s.documentNew},
-		{method: "POST", path: "/organizations/{org}/documents", access: createDocs, handler: s.documentCreate},
+		{method: "POST", path: "/organizations/{org}/documents", access: createDocs, handler: s.documentCreate, form: "/organizations/{org}/documents/new"},
 		{method: "GET", path: "/organizations/{org}/documents/{doc}", access: viewDocs, handler: s.document},
 		{method: "GET", path: "/organizations/{org}/documents/{doc}/edit", access: editDocs, handler: s.documentEdit},
-		{method: "POST", path: "/organizations/{org}/documents/{doc}", access: editDocs, handler: s.documentUpdate},
-		{method: "POST", path: "/organizations/{org}/documents/{doc}/delete", access: deleteDocs, handler: s.documentDelete},
+		{method: "POST", path: "/organizations/{org}/documents/{doc}", access: editDocs, handler: s.documentUpdate, form: "/organizations/{org}/documents/{doc}/edit"},
+		{method: "POST", path: "/organizations/{org}/documents/{doc}/delete", access: deleteDocs, handler: s.documentDelete, form: "/organizations/{org}/documents/{doc}"},
 
 		{method: "GET", path: "/account/users", access: manageUsers, handler: s.users},
 		{method: "GET", path: "/account/users.csv", access: manageUsers, handler: s.usersCSV},
 		{method: "GET", path: "/account/users/new", access: manageUsers, handler: s.userNew},
-		{method: "POST", path: "/account/users", access: manageUsers, handler: s.userInvite},
+		{method: "POST", path: "/account/users", access: manageUsers, handler: s.userInvite, form: "/account/users/new"},
 		{method: "GET", path: "/account/users/{id}", access: manageUsers, handler: s.userEdit},
-		{method: "POST", path: "/account/users/{id}/role", access: manageUsers, handler: s.userRoleSubmit},
-		{method: "POST", path: "/account/users/{id}/deactivate", access: manageUsers, handler: s.userDeactivate},
-		{method: "POST", path: "/account/users/{id}/reactivate", access: manageUsers, handler: s.userReactivate},
-		{method: "POST", path: "/account/users/{id}/resend", access: manageUsers, handler: s.userResend},
+		{method: "POST", path: "/account/users/{id}/role", access: manageUsers, handler: s.userRoleSubmit, form: "/account/users/{id}"},
+		{method: "POST", path: "/account/users/{id}/deactivate", access: manageUsers, handler: s.userDeactivate, form: "/account/users/{id}"},
+		{method: "POST", path: "/account/users/{id}/reactivate", access: manageUsers, handler: s.userReactivate, form: "/account/users/{id}"},
+		{method: "POST", path: "/account/users/{id}/resend", access: manageUsers, handler: s.userResend, form: "/account/users/{id}"},
 		{method: "GET", path: "/account/users/{id}/reset-mfa", access: manageUsers, handler: s.userResetMFAConfirm},
-		{method: "POST", path: "/account/users/{id}/reset-mfa", access: manageUsers, handler: s.userResetMFA},
+		{method: "POST", path: "/account/users/{id}/reset-mfa", access: manageUsers, handler: s.userResetMFA, form: "/account/users/{id}/reset-mfa"},
 
 		{method: "GET", path: "/account/settings", access: security, handler: s.accountSettings},
-		{method: "POST", path: "/account/settings/authentication", access: security, handler: s.accountSettingsSubmit},
+		{method: "POST", path: "/account/settings/authentication", access: security, handler: s.accountSettingsSubmit, form: "/account/settings"},
 		{method: "GET", path: "/account/activity", access: security, handler: s.activity},
 		{method: "GET", path: "/account/activity.csv", access: security, handler: s.activityCSV},
 
 		{method: "GET", path: "/account/settings/sso", access: manageSSO, handler: s.ssoSettings},
-		{method: "POST", path: "/account/settings/sso/idp", access: manageSSO, handler: s.ssoIDPSubmit},
-		{method: "POST", path: "/account/settings/sso/options", access: manageSSO, handler: s.ssoOptionsSubmit},
-		{method: "POST", path: "/account/settings/sso/test", access: manageSSO, handler: s.ssoTestStart},
+		{method: "POST", path: "/account/settings/sso/idp", access: manageSSO, handler: s.ssoIDPSubmit, form: "/account/settings/sso"},
+		{method: "POST", path: "/account/settings/sso/options", access: manageSSO, handler: s.ssoOptionsSubmit, form: "/account/settings/sso"},
+		{method: "POST", path: "/account/settings/sso/test", access: manageSSO, handler: s.ssoTestStart, form: "/account/settings/sso"},
 
 		// Single sign-on (SAML), public: the IdP's responses come without a
 		// session, and the ACS is exempt from the cross-origin check (sso.go).
@@ -136,17 +144,17 @@ func (s *Server) accountRoutes() []route {
 
 		{method: "GET", path: "/account/portals", access: managePortals, handler: s.portals},
 		{method: "GET", path: "/account/portals/new", access: managePortals, handler: s.portalNew},
-		{method: "POST", path: "/account/portals", access: managePortals, handler: s.portalCreate},
+		{method: "POST", path: "/account/portals", access: managePortals, handler: s.portalCreate, form: "/account/portals/new"},
 		{method: "GET", path: "/account/portals/{portal}", access: managePortals, handler: s.portalPage},
 		{method: "GET", path: "/account/portals/{portal}/edit", access: managePortals, handler: s.portalEdit},
-		{method: "POST", path: "/account/portals/{portal}", access: managePortals, handler: s.portalUpdate},
+		{method: "POST", path: "/account/portals/{portal}", access: managePortals, handler: s.portalUpdate, form: "/account/portals/{portal}/edit"},
 		{method: "GET", path: "/account/portals/{portal}/delete", access: managePortals, handler: s.portalDeleteConfirm},
-		{method: "POST", path: "/account/portals/{portal}/delete", access: managePortals, handler: s.portalDelete},
-		{method: "POST", path: "/account/portals/{portal}/users", access: managePortals, handler: s.portalInvite},
+		{method: "POST", path: "/account/portals/{portal}/delete", access: managePortals, handler: s.portalDelete, form: "/account/portals/{portal}/delete"},
+		{method: "POST", path: "/account/portals/{portal}/users", access: managePortals, handler: s.portalInvite, form: "/account/portals/{portal}"},
 		{method: "GET", path: "/account/portals/{portal}/users.csv", access: managePortals, handler: s.portalUsersCSV},
 		{method: "GET", path: "/account/portals/{portal}/users/{id}", access: managePortals, handler: s.portalUser},
 		{method: "GET", path: "/account/portals/{portal}/users/{id}/reset-mfa", access: managePortals, handler: s.portalUserResetConfirm},
-		{method: "POST", path: "/account/portals/{portal}/users/{id}/reset-mfa", access: managePortals, handler: s.portalUserReset},
+		{method: "POST", path: "/account/portals/{portal}/users/{id}/reset-mfa", access: managePortals, handler: s.portalUserReset, form: "/account/portals/{portal}/users/{id}/reset-mfa"},
 
 		// JSON API.
 		{method: "GET", path: "/api/v1/me", access: SignedIn, handler: s.apiMe},
@@ -165,10 +173,10 @@ func (s *Server) portalRoutes() []route {
 	return []route{
 		{method: "GET", path: "/{$}", access: view, handler: s.portalDocuments},
 		{method: "GET", path: "/documents/new", access: create, handler: s.portalDocumentNew},
-		{method: "POST", path: "/documents", access: create, handler: s.portalDocumentCreate},
+		{method: "POST", path: "/documents", access: create, handler: s.portalDocumentCreate, form: "/documents/new"},
 		{method: "GET", path: "/documents/{doc}", access: view, handler: s.portalDocument},
 		{method: "GET", path: "/documents/{doc}/edit", access: edit, handler: s.portalDocumentEdit},
-		{method: "POST", path: "/documents/{doc}", access: edit, handler: s.portalDocumentUpdate},
+		{method: "POST", path: "/documents/{doc}", access: edit, handler: s.portalDocumentUpdate, form: "/documents/{doc}/edit"},
 	}
 }
 
@@ -177,6 +185,9 @@ type RouteInfo struct {
 	Method, Path string
 	Access       Access
 	Surface      padlock.Surface
+	// Form is the page a POST's form is on, where a form held by MFA is
+	// given back; "" for the others.
+	Form string
 }
 
 // Public reports whether the route admits callers without a session.
@@ -189,7 +200,7 @@ func (r RouteInfo) Permission() padlock.Permission { return r.Access.perm }
 func (s *Server) RouteTable() []RouteInfo {
 	var out []RouteInfo
 	for _, rt := range s.routes() {
-		out = append(out, RouteInfo{rt.method, rt.path, rt.access, rt.surface})
+		out = append(out, RouteInfo{rt.method, rt.path, rt.access, rt.surface, rt.form})
 	}
 	return out
 }

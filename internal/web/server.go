@@ -49,6 +49,9 @@ type Server struct {
 	avail   availability
 	// refusals samples the log lines of 503 answers.
 	refusals refusalLog
+	// formPages are the patterns of the pages forms are on, which give
+	// back a form held by MFA (held.go).
+	formPages map[string]bool
 }
 
 // New builds the server, parsing every template, so a broken one stops the
@@ -72,11 +75,15 @@ func New(o Options) (*Server, error) {
 	}
 	s.metrics = newMetrics(o.Registry, o.Auth.Hasher)
 	mux := http.NewServeMux()
-	for _, rt := range s.routes() {
+	rs := s.routes()
+	if s.formPages, err = formPages(rs); err != nil {
+		return nil, err
+	}
+	for _, rt := range rs {
 		if rt.access.kind == accessUnset {
 			return nil, fmt.Errorf("web: route %s %s has no access class", rt.method, rt.path)
 		}
-		mux.Handle(rt.method+" "+rt.path, s.guard(rt.surface, rt.access, rt.handler))
+		mux.Handle(rt.method+" "+rt.path, s.guard(rt))
 	}
 	s.handler = s.middleware(s.withNotFoundPage(mux))
 	return s, nil

@@ -27,6 +27,9 @@ type passwordChangeFields struct {
 func (s *Server) mySettings(w http.ResponseWriter, r *http.Request) {
 	p := mySettingsPage{Page: s.page(w, r, "My Settings", navSettings)}
 	p.Name = p.Current.User.Name
+	if f := (profileFields{}); p.restore("/settings/profile", &f) {
+		p.Name = f.Name
+	}
 	s.render(w, r, http.StatusOK, "my_settings", p)
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/padlock-mfa/padlock/internal/auth"
@@ -11,6 +12,26 @@ type signInPage struct {
 	Page
 	Email string
 	Next  string
+	// SSO offers "Sign in with SSO": on the account's sign-in page, while
+	// some account has SSO on for an email domain.
+	SSO bool
+	// FocusPassword puts the cursor in Password, after a refused sign-in
+	// that kept the email.
+	FocusPassword bool
+}
+
+// signInPage is the sign-in page with what was typed and where to go next.
+func (s *Server) signInPage(w http.ResponseWriter, r *http.Request, email, next string) signInPage {
+	p := signInPage{Page: s.page(w, r, "Sign in", navNone), Email: email, Next: next}
+	if surfaceOf(r) != padlock.SurfaceAccount {
+		return p
+	}
+	offered, err := s.db.Conn().SSOByEmailOffered(r.Context())
+	if err != nil {
+		s.logger.Warn("sso offered", "err", err)
+	}
+	p.SSO = offered
+	return p
 }
 
 // signInFields is the sign-in form as submitted.
@@ -20,12 +41,25 @@ type signInFields struct {
 	Next     string `form:"next"`
 }
 
+// sessionEnded is what the sign-in page says to a browser whose session
+// has ended without its signing out. It names no cause: the cookie only
+// tells that there was a session, never why it ended.
+const sessionEnded = "You were signed out: your session ended, after a time without activity or because your password or MFA changed. Sign in again to continue."
+
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
-	if c, err := s.auth.Authenticate(r.Context(), s.sessionToken(r)); err == nil && c != nil {
+	token := s.sessionToken(r)
+	c, err := s.auth.Authenticate(r.Context(), token)
+	if err == nil && c != nil {
 		redirect(w, r, safeNext(r, r.URL.Query().Get("next")))
 		return
 	}
-	p := signInPage{Page: s.page(w, r, "Sign in", navNone), Next: safeNext(r, r.URL.Query().Get("next"))}
+	p := s.signInPage(w, r, "", safeNext(r, r.URL.Query().Get("next")))
+	if token != "" && errors.Is(err, auth.ErrNoSession) {
+		// The access check leaves a dead session's cookie for this page,
+		// which says what happened and drops it.
+		s.clearSessionCookie(w, r)
+		p.Notice = sessionEnded
+	}
 	s.render(w, r, http.StatusOK, "signin", p)
 }
 
@@ -39,7 +73,8 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r, f.Next)
 	res, err := s.auth.SignInTo(r.Context(), surfaceOf(r), f.Email, f.Password, s.clientAddress(r))
 	if err != nil {
-		p := signInPage{Page: s.page(w, r, "Sign in", navNone), Email: f.Email, Next: next}
+		p := s.signInPage(w, r, f.Email, next)
+		p.FocusPassword = f.Email != ""
 		s.render(w, r, s.formError(r, &p.Page, err), "signin", p)
 		return
 	}

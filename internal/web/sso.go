@@ -95,7 +95,8 @@ func (s *Server) ssoByEmail(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r, f.Next)
 	id, err := s.opts.SSO.PublicIDForEmail(r.Context(), f.Email)
 	if err != nil {
-		p := signInPage{Page: s.page(w, r, "Sign in", navNone), Email: f.Email, Next: next}
+		p := s.signInPage(w, r, f.Email, next)
+		p.SSO = true // the answer is beside the form that was used
 		status := s.formError(r, &p.Page, err)
 		if code := padlock.ErrorCode(err); code == padlock.EINVALID || code == padlock.ENOTFOUND {
 			p.Error, p.Errors = "", padlock.FieldErrors{{Field: "sso_email", Message: padlock.ErrorMessage(err)}}

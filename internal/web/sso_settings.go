@@ -47,6 +47,10 @@ type ssoOptionsFields struct {
 	Domains           string `form:"domains"`
 }
 
+func (f idpFields) input() sso.IDPInput {
+	return sso.IDPInput{MetadataXML: f.MetadataXML, MetadataURL: f.MetadataURL, EntityID: f.EntityID, SSOURL: f.SSOURL, Certificate: f.Certificate}
+}
+
 func (f ssoOptionsFields) input() sso.OptionsInput {
 	return sso.OptionsInput{Enabled: f.Enabled, AcceptIDPMFA: f.AcceptIDPMFA, MFAContexts: f.MFAContexts,
 		AllowIDPInitiated: f.AllowIDPInitiated, JIT: f.JIT, JITRole: f.JITRole, Enforce: f.Enforce,
@@ -54,7 +58,12 @@ func (f ssoOptionsFields) input() sso.OptionsInput {
 }
 
 func (s *Server) ssoSettings(w http.ResponseWriter, r *http.Request) {
-	s.renderSSOSettings(w, r, s.ssoPage(w, r), http.StatusOK)
+	p := s.ssoPage(w, r)
+	if f := (idpFields{}); p.restore("/account/settings/sso/idp", &f) {
+		p.idpTyped, p.IDP = true, f.input()
+	}
+	p.optTyped = p.restore("/account/settings/sso/options", &p.Opt)
+	s.renderSSOSettings(w, r, p, http.StatusOK)
 }
 
 func (s *Server) ssoPage(w http.ResponseWriter, r *http.Request) *ssoSettingsPage {
@@ -105,7 +114,7 @@ func (s *Server) ssoIDPSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.ssoPage(w, r)
 	p.idpTyped = true
-	p.IDP = sso.IDPInput{MetadataXML: f.MetadataXML, MetadataURL: f.MetadataURL, EntityID: f.EntityID, SSOURL: f.SSOURL, Certificate: f.Certificate}
+	p.IDP = f.input()
 	if err := s.opts.SSO.SaveIDP(r.Context(), s.actor(r), p.IDP); err != nil {
 		s.renderSSOSettings(w, r, p, s.formError(r, &p.Page, err))
 		return

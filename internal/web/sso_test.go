@@ -94,7 +94,7 @@ func TestSSOMeetsTheMFARequirementWithAPadlockFactor(t *testing.T) {
 			if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/login/mfa") {
 				t.Fatalf("ACS: %d %q, want the challenge", status, loc)
 			}
-			if status, loc, _ := c.Get(t, "/account/users"); status != http.StatusSeeOther || loc != "/login/mfa" {
+			if status, loc, _ := c.Get(t, "/account/users"); status != http.StatusSeeOther || loc != "/login/mfa?next=%2Faccount%2Fusers" {
 				t.Fatalf("a page before the code: %d %q", status, loc)
 			}
 			status, loc, _ = c.PostForm(t, "/login/mfa", url.Values{"code": {admin.code(a, 0)}, "next": {"/account/users"}})

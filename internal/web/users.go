@@ -51,6 +51,9 @@ func (s *Server) usersCSV(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) userNew(w http.ResponseWriter, r *http.Request) {
 	p := usersPage{Page: s.page(w, r, "Invite users", navAccount), Role: string(padlock.RoleEditor)}
+	if f := (inviteFields{}); p.restore("", &f) {
+		p.Emails, p.Role = f.Emails, f.Role
+	}
 	p.Assignable = p.Current.User.Role.AssignableRoles()
 	s.render(w, r, http.StatusOK, "user_new", p)
 }
@@ -68,7 +71,7 @@ func (s *Server) userInvite(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, s.formError(r, &p.Page, err), "user_new", p)
 		return
 	}
-	s.setFlash(w, strconv.Itoa(invited)+" invitation(s) sent.")
+	s.setFlash(w, padlock.Count(invited, "invitation", "invitations")+" sent.")
 	redirect(w, r, "/account/users")
 }
 
@@ -94,6 +97,7 @@ func (s *Server) actor(r *http.Request) auth.Actor {
 type userEditPage struct {
 	Page
 	User          *padlock.User
+	Role          padlock.Role // chosen in the role form: the user's, or as typed
 	Assignable    []padlock.Role
 	CanManage     bool
 	CanResetMFA   bool
@@ -110,7 +114,10 @@ func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p := userEditPage{Page: s.page(w, r, u.DisplayName(), navAccount), User: u}
+	p := userEditPage{Page: s.page(w, r, u.DisplayName(), navAccount), User: u, Role: u.Role}
+	if f := (roleFields{}); p.restore("/account/users/"+strconv.FormatInt(u.ID, 10)+"/role", &f) {
+		p.Role = padlock.Role(f.Role)
+	}
 	p.CanManage = p.Current.User.Role.CanManage(u.Role)
 	p.CanResetMFA = u.ID != p.Current.User.ID && p.Current.User.Role.CanResetMFA(u.Role)
 	p.Assignable = p.Current.User.Role.AssignableRoles()
