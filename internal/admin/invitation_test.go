@@ -16,6 +16,7 @@ import (
 )
 
 func TestParseEmails(t *testing.T) {
+	t.Parallel()
 	many := func(n int) string {
 		var b strings.Builder
 		for i := 0; i < n; i++ {
@@ -63,6 +64,7 @@ func TestParseEmails(t *testing.T) {
 }
 
 func TestInvitingAnExistingEmailInvitesTheOthersAndTellsOnlyItsOwner(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, _ := newService(t, db)

@@ -20,6 +20,7 @@ func refused(err error) bool {
 }
 
 func TestAManagerManagesOnlyUsersOfLowerRank(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, _ := newService(t, db)
@@ -84,6 +85,7 @@ func TestAManagerManagesOnlyUsersOfLowerRank(t *testing.T) {
 }
 
 func TestRolesWithoutUserManagementManageNobody(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, _ := newService(t, db)
@@ -107,6 +109,7 @@ func TestRolesWithoutUserManagementManageNobody(t *testing.T) {
 }
 
 func TestTheLastAdministratorStays(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, _ := newService(t, db)
@@ -144,6 +147,7 @@ func TestTheLastAdministratorStays(t *testing.T) {
 
 // Two Administrators demoting each other at the same moment must leave one.
 func TestTwoAdministratorsDemotingEachOtherAtOnceLeaveOne(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, _ := newService(t, db)
@@ -177,6 +181,7 @@ func TestTwoAdministratorsDemotingEachOtherAtOnceLeaveOne(t *testing.T) {
 }
 
 func TestAnAdministratorCannotReachAnotherAccountsUsers(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, _ := newService(t, db)

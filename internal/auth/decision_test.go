@@ -19,6 +19,7 @@ import (
 // acceptance and password reset start none (their HTTP tests show the user
 // signs in afterwards like anyone else).
 func TestEverySignInPathReachesItsOutcomeOnlyThroughTheDecision(t *testing.T) {
+	t.Parallel()
 	creators := map[string]bool{}
 	deciders := map[string]bool{}
 	stateReaders := map[string]bool{}

@@ -16,6 +16,7 @@ import (
 var oldParams = auth.HashParams{Memory: 8 * 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
 
 func TestHashing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	h := auth.NewHasher(auth.DefaultHashParams, 4, 64)
 	hash, err := h.Hash(ctx, strongPassword)
@@ -49,6 +50,7 @@ func TestHashing(t *testing.T) {
 }
 
 func TestHashIsAPHCStringWithOWASPParameters(t *testing.T) {
+	t.Parallel()
 	h := auth.NewHasher(auth.DefaultHashParams, 1, 0)
 	a, err := h.Hash(context.Background(), strongPassword)
 	if err != nil {
@@ -70,6 +72,7 @@ func TestHashIsAPHCStringWithOWASPParameters(t *testing.T) {
 }
 
 func TestMalformedHashesAreRejectedWithoutPanic(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	h := auth.NewHasher(auth.DefaultHashParams, 1, 0)
 	good, err := h.Hash(ctx, strongPassword)

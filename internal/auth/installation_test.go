@@ -31,6 +31,7 @@ func serviceWithKey(t *testing.T, db *store.DB, key string, clock *testenv.Clock
 const anotherKey = "another server key of 32 bytes!!"
 
 func TestTheFirstNodeRecordsItsKeyAndANodeWithAnotherKeyIsRefused(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		first, clock := newService(t, db)
@@ -55,6 +56,7 @@ func TestTheFirstNodeRecordsItsKeyAndANodeWithAnotherKeyIsRefused(t *testing.T) 
 }
 
 func TestAnInstallationWithFactorsButNoFingerprintIsClaimedOnlyByTheKeyThatOpensThem(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		right, clock, _ := mfaUser(t, db) // as before fingerprints were recorded

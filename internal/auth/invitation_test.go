@@ -13,6 +13,7 @@ import (
 )
 
 func TestAcceptingAnInvitation(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, clock := newService(t, db)

@@ -24,6 +24,7 @@ func failSignIns(t *testing.T, svc *auth.Service, email string, n int) {
 
 // A real node delivers the unlock email over SMTP, exactly once.
 func TestTenFailuresLockTheUserAndSendOneUnlockEmail(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		ctx := context.Background()
 		a := testenv.StartApp(t, d, testenv.Options{})
@@ -78,6 +79,7 @@ func countMail(s *testenv.SMTPServer, to, subject string) int {
 }
 
 func TestAParallelBurstOfWrongPasswordsIsCountedAttemptByAttempt(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, _ := newService(t, db)
@@ -119,6 +121,7 @@ func TestAParallelBurstOfWrongPasswordsIsCountedAttemptByAttempt(t *testing.T) {
 }
 
 func TestTheUnlockLinkClearsTheLockOnce(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, _ := newService(t, db)
@@ -149,6 +152,7 @@ func TestTheUnlockLinkClearsTheLockOnce(t *testing.T) {
 }
 
 func TestAnUnlockLinkExpires(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		svc, clock := newService(t, db)
 		setupAccount(t, svc, "Acme IT", "admin@acme.test")
@@ -164,6 +168,7 @@ func TestAnUnlockLinkExpires(t *testing.T) {
 // Failures after a lock has run out start a new count rather than locking
 // again at once.
 func TestAnExpiredLockStartsTheCountAfresh(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		svc, clock := newService(t, db)
 		setupAccount(t, svc, "Acme IT", "admin@acme.test")

@@ -14,6 +14,7 @@ import (
 const longWords = "orbit plum cascade harbor velvet tractor ginger lagoon quizzical mango"
 
 func TestPasswordPolicy(t *testing.T) {
+	t.Parallel()
 	name, email := "Margaret Hamilton", "margaret.hamilton@example.com"
 	tests := []struct {
 		name     string

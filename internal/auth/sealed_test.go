@@ -15,6 +15,7 @@ import (
 )
 
 func TestAFactorSealedUnderAnotherKeyMakesTheChallengeUnavailableAndCountsNothing(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		right, clock, secret := mfaUser(t, db)

@@ -33,6 +33,7 @@ func wantSession(t *testing.T, svc *auth.Service, token string) *auth.Current {
 }
 
 func TestAuthenticateRejectsTokensThatNameNoSession(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		svc, _ := newService(t, db)
 		setupAccount(t, svc, "Acme IT", "admin@acme.test")
@@ -61,6 +62,7 @@ func TestAuthenticateRejectsTokensThatNameNoSession(t *testing.T) {
 }
 
 func TestASessionEndsAfterTheAccountsIdleTimeout(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		svc, clock := newService(t, db)
 		setupAccount(t, svc, "Acme IT", "admin@acme.test")
@@ -79,6 +81,7 @@ func TestASessionEndsAfterTheAccountsIdleTimeout(t *testing.T) {
 }
 
 func TestASessionEndsAtItsAbsoluteLifetimeHoweverActive(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		svc, clock := newService(t, db)
 		setupAccount(t, svc, "Acme IT", "admin@acme.test")
@@ -93,6 +96,7 @@ func TestASessionEndsAtItsAbsoluteLifetimeHoweverActive(t *testing.T) {
 }
 
 func TestSessionsEnd(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, _ := newService(t, db)
@@ -185,6 +189,7 @@ func deleteSessions(t *testing.T, db *store.DB, userID int64) int64 {
 // A sign-in that checked the old password while a reset was committing must
 // not leave a session behind: sessions may not survive a password change.
 func TestASignInRacingAPasswordResetLeavesNoSession(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, _ := newService(t, db)

@@ -14,6 +14,7 @@ import (
 )
 
 func TestSignInRefusalsAllGiveTheSameAnswer(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, _ := newService(t, db)
@@ -99,6 +100,7 @@ func median(d []time.Duration) time.Duration {
 }
 
 func TestSignInRemakesAStaleHashWithCurrentParameters(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		old, _ := newServiceWith(t, db, oldParams, auth.DefaultConfig())

@@ -13,6 +13,7 @@ import (
 )
 
 func TestNewTokenGivesDistinctURLSafeTokens(t *testing.T) {
+	t.Parallel()
 	urlSafe := regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
 	seen := map[string]bool{}
 	for i := 0; i < 1000; i++ {
@@ -35,6 +36,7 @@ func TestNewTokenGivesDistinctURLSafeTokens(t *testing.T) {
 
 // Twenty requests racing with one reset link: the link works for exactly one.
 func TestASingleUseLinkWorksOnceUnderARace(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, _ := newService(t, db)

@@ -125,6 +125,7 @@ func writeLoad(t *testing.T, db *store.DB, accountID int64) (stop func()) {
 }
 
 func TestABackupTakenUnderWriteLoadRestoresWithoutReplayingCodesOrLinks(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	a, env := breakGlassApp(t, "sqlite")
 	ada := a.CreateAccount(t, "Acme IT", "ada@example.com")
@@ -208,6 +209,7 @@ func copyIsConsistent(t *testing.T, file string) {
 // On either database, the after-restore step voids what a rollback brings
 // back; here the rollback is done by hand, as pg_restore would.
 func TestAfterRestoreRefusesCodesAndLinksUsedBeforeTheRestore(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		ctx := t.Context()
 		a, env := breakGlassApp(t, d)
@@ -270,6 +272,7 @@ func rollBack(t *testing.T, d string, env map[string]string, userID, step int64)
 }
 
 func TestBackupAndRestoreOnPostgreSQLExplainTheProcedure(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"PADLOCK_DATABASE_URL": "postgres://padlock@db.invalid/padlock"}
 	r := run(t, env, "", "backup", "x.dump")
 	if r.code != 1 || !strings.Contains(r.stdout, "pg_dump --format=custom") || !strings.Contains(r.stdout, "padlock restore --after-restore") {

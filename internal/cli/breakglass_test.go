@@ -55,6 +55,7 @@ func withMFA(t *testing.T, a *testenv.TestApp, email string) string {
 }
 
 func TestUserResetMFARemovesTheFactorsAndEndsEverySession(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		ctx := t.Context()
 		a, env := breakGlassApp(t, d)
@@ -116,6 +117,7 @@ func TestUserResetMFARemovesTheFactorsAndEndsEverySession(t *testing.T) {
 }
 
 func TestUserResetMFARefusesAnUnknownOrMissingEmail(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		_, env := breakGlassApp(t, d)
 		r := run(t, env, "", "user", "reset-mfa", "--email", "nobody@example.com")
@@ -151,6 +153,7 @@ func listUsers(t *testing.T, env map[string]string, args ...string) []listedUser
 }
 
 func TestUserListShowsWhoHasMFA(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		ctx := t.Context()
 		a, env := breakGlassApp(t, d)

@@ -61,6 +61,7 @@ func dbEnv(t *testing.T, d string) map[string]string {
 }
 
 func TestVersionPrintsTheVersion(t *testing.T) {
+	t.Parallel()
 	r := mustRun(t, nil, "version")
 	if r.stdout != "padlock dev\n" {
 		t.Errorf("stdout = %q, want %q", r.stdout, "padlock dev\n")
@@ -68,6 +69,7 @@ func TestVersionPrintsTheVersion(t *testing.T) {
 }
 
 func TestHelpListsTheCommands(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -96,6 +98,7 @@ func TestHelpListsTheCommands(t *testing.T) {
 }
 
 func TestUnknownCommandExits2(t *testing.T) {
+	t.Parallel()
 	r := run(t, nil, "", "frobnicate")
 	if r.code != 2 {
 		t.Errorf("exit %d, want 2", r.code)
@@ -106,6 +109,7 @@ func TestUnknownCommandExits2(t *testing.T) {
 }
 
 func TestEachCommandsHelpPrintsItsFlags(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args  []string
 		flags []string
@@ -134,6 +138,7 @@ func TestEachCommandsHelpPrintsItsFlags(t *testing.T) {
 }
 
 func TestEverySettingHasAFlagInServeHelp(t *testing.T) {
+	t.Parallel()
 	r := run(t, nil, "", "serve", "--help")
 	for _, name := range config.Env() {
 		if name == "PADLOCK_SECRET_KEY" {
@@ -146,6 +151,7 @@ func TestEverySettingHasAFlagInServeHelp(t *testing.T) {
 }
 
 func TestMisusedCommandsExit2(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -172,6 +178,7 @@ func TestMisusedCommandsExit2(t *testing.T) {
 }
 
 func TestInvalidConfigurationNamesEveryProblem(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{
 		"PADLOCK_DATA_DIR":  t.TempDir(),
 		"PADLOCK_LISTEN":    "nonsense",
@@ -192,6 +199,7 @@ func TestInvalidConfigurationNamesEveryProblem(t *testing.T) {
 }
 
 func TestUnparsableSettingsAreReportedWithTheOthers(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{
 		"PADLOCK_DATA_DIR":     t.TempDir(),
 		"PADLOCK_SESSION_IDLE": "soon",

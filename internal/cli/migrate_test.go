@@ -10,6 +10,7 @@ import (
 )
 
 func TestMigrateUpAppliesEveryMigrationOnce(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		all, err := store.Migrations(store.Dialect(d))
 		if err != nil {
@@ -51,6 +52,7 @@ func TestMigrateUpAppliesEveryMigrationOnce(t *testing.T) {
 }
 
 func TestMigrateWithoutAnActionExits2(t *testing.T) {
+	t.Parallel()
 	r := run(t, map[string]string{"PADLOCK_DATA_DIR": t.TempDir()}, "", "migrate")
 	if r.code != 2 {
 		t.Errorf("exit %d, want 2", r.code)

@@ -33,6 +33,7 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}
+	testenv.WidenParallel()
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -180,6 +181,7 @@ func (p *process) waitStdout(t *testing.T, re *regexp.Regexp) []string {
 var setupLink = regexp.MustCompile(`(http://\S+)/setup/(\S+)`)
 
 func TestServeAsAProcess(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		dataDir := filepath.Join(t.TempDir(), "padlock-data") // created by serve
 		env := map[string]string{"PADLOCK_DATA_DIR": dataDir}
@@ -237,6 +239,7 @@ func TestServeAsAProcess(t *testing.T) {
 }
 
 func TestServeAfterSetupPrintsNoLink(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"PADLOCK_DATA_DIR": t.TempDir(), "PADLOCK_SETUP_PASSWORD": testenv.Password}
 	mustRun(t, env, "setup", "--account", "Acme IT", "--email", "ada@example.com")
 	p := startServe(t, map[string]string{"PADLOCK_DATA_DIR": env["PADLOCK_DATA_DIR"]})
@@ -248,6 +251,7 @@ func TestServeAfterSetupPrintsNoLink(t *testing.T) {
 }
 
 func TestServeRefusesABadConfigurationAsAProcess(t *testing.T) {
+	t.Parallel()
 	p := startServe(t, map[string]string{"PADLOCK_DATA_DIR": t.TempDir(), "PADLOCK_LOG_LEVEL": "loud", "PADLOCK_INVITATION_TTL": "1m"})
 	select {
 	case <-p.exited:

@@ -8,6 +8,7 @@ import (
 )
 
 func TestSetupCreatesAnAccount(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		env := dbEnv(t, d)
 		env["PADLOCK_SETUP_PASSWORD"] = testenv.Password
@@ -30,6 +31,7 @@ func TestSetupCreatesAnAccount(t *testing.T) {
 }
 
 func TestSetupTheAdministratorCanSignIn(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		env := dbEnv(t, d)
 		env["PADLOCK_SETUP_PASSWORD"] = testenv.Password
@@ -46,6 +48,7 @@ func TestSetupTheAdministratorCanSignIn(t *testing.T) {
 }
 
 func TestSetupRefusesAWeakPassword(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		tests := []struct {
 			name, password, message string
@@ -74,6 +77,7 @@ func TestSetupRefusesAWeakPassword(t *testing.T) {
 }
 
 func TestSetupReportsEveryBadField(t *testing.T) {
+	t.Parallel()
 	env := dbEnv(t, "sqlite")
 	env["PADLOCK_SETUP_PASSWORD"] = "short"
 	r := run(t, env, "", "setup", "--account", " ", "--email", "not-an-email")
@@ -88,6 +92,7 @@ func TestSetupReportsEveryBadField(t *testing.T) {
 }
 
 func TestSetupRefusesADuplicateEmail(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		env := dbEnv(t, d)
 		env["PADLOCK_SETUP_PASSWORD"] = testenv.Password
@@ -105,6 +110,7 @@ func TestSetupRefusesADuplicateEmail(t *testing.T) {
 }
 
 func TestSetupReadsThePasswordFromStdin(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		env := dbEnv(t, d)
 		r := run(t, env, testenv.Password+"\n", "setup", "--account", "Acme IT", "--email", "ada@example.com")
@@ -117,6 +123,7 @@ func TestSetupReadsThePasswordFromStdin(t *testing.T) {
 }
 
 func TestSetupWithoutAPasswordSaysHowToGiveOne(t *testing.T) {
+	t.Parallel()
 	env := dbEnv(t, "sqlite")
 	r := run(t, env, "", "setup", "--account", "Acme IT", "--email", "ada@example.com")
 	if r.code != 1 {

@@ -51,6 +51,7 @@ func wantRefused(t *testing.T, p *process, dataDir string, phrases ...string) {
 }
 
 func TestServeOnAPortInUseFailsBeforeCreatingAnything(t *testing.T) {
+	t.Parallel()
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -62,12 +63,14 @@ func TestServeOnAPortInUseFailsBeforeCreatingAnything(t *testing.T) {
 }
 
 func TestServeRefusesAMisspeltVariableAndNamesTheRightOne(t *testing.T) {
+	t.Parallel()
 	dataDir := filepath.Join(t.TempDir(), "padlock-data")
 	p := startServe(t, map[string]string{"PADLOCK_DATA_DIR": dataDir, "PADLOCK_DATABSE_URL": "postgres://db.internal/padlock"})
 	wantRefused(t, p, dataDir, "PADLOCK_DATABSE_URL", "did you mean PADLOCK_DATABASE_URL?")
 }
 
 func TestServeReportsABadSecretKeyTogetherWithEveryOtherProblem(t *testing.T) {
+	t.Parallel()
 	dataDir := filepath.Join(t.TempDir(), "padlock-data")
 	p := startServe(t, map[string]string{"PADLOCK_DATA_DIR": dataDir, "PADLOCK_SECRET_KEY": "c2hvcnQ=",
 		"PADLOCK_LOG_LEVEL": "loud", "PADLOCK_LSTEN": "0.0.0.0:80"})
@@ -146,6 +149,7 @@ func TestServeGivesUpOnADatabaseThatAcceptsAndNeverAnswers(t *testing.T) {
 }
 
 func TestASecondNodeWithAnotherSecretKeyRefusesToStart(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		first := map[string]string{"PADLOCK_DATA_DIR": t.TempDir()}
 		second := map[string]string{"PADLOCK_DATA_DIR": first["PADLOCK_DATA_DIR"], "PADLOCK_SECRET_KEY": testenv.SharedSecretKey}
@@ -170,6 +174,7 @@ func TestASecondNodeWithAnotherSecretKeyRefusesToStart(t *testing.T) {
 }
 
 func TestBreakGlassCommandsWorkWithALostSecretKeyButSetupDoesNot(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		env := dbEnv(t, d)
 		env["PADLOCK_SETUP_PASSWORD"] = testenv.Password

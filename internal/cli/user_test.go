@@ -12,6 +12,7 @@ import (
 )
 
 func TestUserUnlockClearsALock(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		ctx := context.Background()
 		env := dbEnv(t, d)
@@ -54,6 +55,7 @@ func TestUserUnlockClearsALock(t *testing.T) {
 }
 
 func TestUserUnlockRefusesAnUnknownEmail(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		env := dbEnv(t, d)
 		r := run(t, env, "", "user", "unlock", "--email", "nobody@example.com")

@@ -59,6 +59,7 @@ var chromium struct {
 }
 
 func TestMain(m *testing.M) {
+	testenv.WidenParallel()
 	code := m.Run()
 	if chromium.stop != nil {
 		chromium.stop()

@@ -112,6 +112,7 @@ func sameStrings(a, b []string) bool {
 }
 
 func TestActivityFiltersAnAccountsEventsNewestFirst(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		f := newActivityFixture(t, db)
 		day := func(n int) time.Time { return f.day0.AddDate(0, 0, n) }
@@ -159,6 +160,7 @@ func TestActivityFiltersAnAccountsEventsNewestFirst(t *testing.T) {
 }
 
 func TestActivityNamesActorAndTarget(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		f := newActivityFixture(t, db)
 		ctx := t.Context()
@@ -190,6 +192,7 @@ func TestActivityNamesActorAndTarget(t *testing.T) {
 }
 
 func TestActivityPagesByKey(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		f := newActivityFixture(t, db)
 		var seen []int64
@@ -230,6 +233,7 @@ func TestActivityPagesByKey(t *testing.T) {
 }
 
 func TestActivityNeverShowsAnotherAccountsEvents(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		f := newActivityFixture(t, db)
 		ctx := t.Context()

@@ -9,6 +9,7 @@ import (
 )
 
 func TestAPostgreSQLURLWithoutAConnectTimeoutGetsOne(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"postgres://u@db:5432/padlock":                                 "connect_timeout=10",
 		"postgres://u@db:5432/padlock?sslmode=require":                 "connect_timeout=10",

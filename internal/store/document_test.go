@@ -12,6 +12,7 @@ import (
 )
 
 func TestADocumentReadsItsUpdaterUnderTheirCurrentName(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		conn := db.Conn()

@@ -12,6 +12,7 @@ import (
 )
 
 func TestNodesStartingTogetherAgreeOnTheFirstKeyFingerprint(t *testing.T) {
+	t.Parallel()
 	for _, d := range testenv.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()

@@ -14,6 +14,7 @@ import (
 )
 
 func TestBothDatabasesHaveTheSameMigrationSequence(t *testing.T) {
+	t.Parallel()
 	lite, err := store.Migrations(store.SQLite)
 	if err != nil {
 		t.Fatal(err)
@@ -35,6 +36,7 @@ func TestBothDatabasesHaveTheSameMigrationSequence(t *testing.T) {
 // The migration table of docs/ARCHITECTURE.md names every migration file of
 // both databases, in order, and the sentence before it counts them.
 func TestTheArchitectureDocumentListsEveryMigration(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("../../docs/ARCHITECTURE.md")
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +67,7 @@ func TestTheArchitectureDocumentListsEveryMigration(t *testing.T) {
 }
 
 func TestMigrateIsIdempotentAndTheSchemaIsChecked(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		n, err := db.Migrate(ctx)

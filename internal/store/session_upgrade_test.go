@@ -14,6 +14,7 @@ import (
 // provider performed count as having proved a second factor. Enrollments
 // in progress start again.
 func TestUpgradingKeepsSessionsAndTrustsOnlyWhatTheyProved(t *testing.T) {
+	t.Parallel()
 	for _, d := range testenv.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()

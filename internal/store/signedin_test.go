@@ -14,6 +14,7 @@ import (
 // account and portal as the separate look-ups it replaces, for staff and
 // for a portal user, and finds nothing under an unknown token.
 func TestSignedInReadsWhatTheSeparateLookUpsRead(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx, conn := t.Context(), db.Conn()
 		now := time.Now().Truncate(time.Second)

@@ -26,6 +26,7 @@ func ssoRecord(t *testing.T, db *store.DB, accountID int64, publicID string) *st
 }
 
 func TestSSOSettingsAreStoredPerAccount(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx, conn := context.Background(), db.Conn()
 		a, adminA, userA := createAccountWithUsers(t, db, "Acme", "admin@acme.test", "bea@acme.test")
@@ -89,6 +90,7 @@ func TestSSOSettingsAreStoredPerAccount(t *testing.T) {
 }
 
 func TestSSORequestsAreUsedOnceAndExpire(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx, conn, now := context.Background(), db.Conn(), time.Now().Truncate(time.Second)
 		a, _, _ := createAccountWithUsers(t, db, "Acme", "admin@acme.test", "bea@acme.test")
@@ -119,6 +121,7 @@ func TestSSORequestsAreUsedOnceAndExpire(t *testing.T) {
 }
 
 func TestTheReplayCacheAcceptsAnAssertionOncePerAccount(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx, conn, now := context.Background(), db.Conn(), time.Now().Truncate(time.Second)
 		a, _, _ := createAccountWithUsers(t, db, "Acme", "admin@acme.test", "bea@acme.test")
@@ -141,6 +144,7 @@ func TestTheReplayCacheAcceptsAnAssertionOncePerAccount(t *testing.T) {
 }
 
 func TestAnSSOSessionMarkEndsWithItsSession(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx, conn, now := context.Background(), db.Conn(), time.Now().Truncate(time.Second)
 		a, admin, _ := createAccountWithUsers(t, db, "Acme", "admin@acme.test", "bea@acme.test")

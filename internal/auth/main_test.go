@@ -1,0 +1,9 @@
+package auth_test
+
+import (
+	"testing"
+
+	"github.com/padlock-mfa/padlock/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
