@@ -32,7 +32,7 @@ func TestTheAdministratorRequiresMFAAndResetsALiteUser(t *testing.T) {
 		p.step("see who has MFA before requiring it")
 		p.click(`header nav a[href="/account/users"]`)
 		p.waitText("main h1", "Users")
-		p.waitText("#mfa-count", "1 of 2 users have MFA")
+		p.waitText("#mfa-count", "1 of 2 users has MFA")
 		expectPadlock(p, adminEmail, "closed")
 		expectPadlock(p, liteEmail, "open")
 		p.keep("users-before")
@@ -40,7 +40,7 @@ func TestTheAdministratorRequiresMFAAndResetsALiteUser(t *testing.T) {
 		p.step("require MFA")
 		p.click(`nav.tabs a[href="/account/settings"]`)
 		p.expectPath("/account/settings")
-		p.waitText("#mfa-coverage", "1 of 2 users have no MFA yet")
+		p.waitText("#mfa-coverage", "1 of 2 users has no MFA yet")
 		if got := p.value("#grace_days"); got != "0" {
 			p.fatalf("the grace period is %q days, want 0: users without MFA would not be stopped", got)
 		}
@@ -88,7 +88,7 @@ func TestTheAdministratorRequiresMFAAndResetsALiteUser(t *testing.T) {
 		p.waitText(".banner.ok", "signed out everywhere")
 		p.waitText("#user-mfa", "Not set up")
 		p.click(`nav[aria-label=breadcrumb] a[href="/account/users"]`)
-		p.waitText("#mfa-count", "1 of 2 users have MFA")
+		p.waitText("#mfa-count", "1 of 2 users has MFA")
 		expectPadlock(p, liteEmail, "open")
 		a.SMTP.WaitFor(t, liteEmail, "MFA was reset", 10*time.Second)
 

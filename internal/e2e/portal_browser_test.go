@@ -114,7 +114,7 @@ func TestAClientPortalThatRequiresMFA(t *testing.T) {
 		p.step("see the client's padlock closed")
 		p.click(`nav.tabs a[href="/account/portals"]`)
 		p.click(`#portals a[href="` + portalPath + `"]`)
-		p.waitText("#mfa-count", "1 of 1 users have MFA")
+		p.waitText("#mfa-count", "1 of 1 user has MFA")
 		expectPadlock(p, clientEmail, "closed")
 		p.keep("portal-page")
 

@@ -59,7 +59,7 @@ func TestTheSettingsPageCountsUsersWithoutMFA(t *testing.T) {
 	t.Parallel()
 	a, c, _ := enforcingAccount(t, "sqlite")
 	_, _, body := c.Get(t, "/account/settings")
-	if !strings.Contains(body, "1 of 2 users have no MFA yet") {
+	if !strings.Contains(body, "1 of 2 users has no MFA yet") {
 		t.Fatalf("the page does not say who is uncovered:\n%s", between(body, `id="mfa-coverage">`, "</p>"))
 	}
 	_ = a
@@ -341,7 +341,7 @@ func TestResetMFAEndsSessionsAndForcesEnrollmentAgain(t *testing.T) {
 		}
 		a.SMTP.WaitFor(t, "lite@acme.test", "MFA was reset", 10*time.Second)
 		_, _, body := admin.Get(t, "/account/users")
-		if !strings.Contains(body, "1 of 2 users have MFA") {
+		if !strings.Contains(body, "1 of 2 users has MFA") {
 			t.Fatal("the padlock did not open")
 		}
 		_, _, body = admin.Get(t, "/account/activity")
@@ -373,7 +373,7 @@ func TestTheUsersListFiltersAndExportsByMFAStatus(t *testing.T) {
 		}
 		status, _, csv := admin.Get(t, "/account/users.csv")
 		lines := strings.Split(strings.TrimSpace(csv), "\n")
-		if status != 200 || len(lines) != 3 || lines[0] != "name,email,role,status,mfa,mfa_set_up,last_sign_in" {
+		if status != 200 || len(lines) != 3 || lines[0] != "name,email,role,status,mfa,mfa_set_up,last_sign_in,must_set_up_by" {
 			t.Fatalf("csv: %d\n%s", status, csv)
 		}
 		if !strings.Contains(csv, "admin@acme.test,Administrator,active,set up,20") || !strings.Contains(csv, "lite@acme.test,Lite,active,not set up,,") {
@@ -401,7 +401,7 @@ func TestTheUsersListPagesThroughALargeAccount(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, _, first := admin.Get(t, "/account/users")
-		if !strings.Contains(first, "1 of 122 users have MFA") || !strings.Contains(first, "122 users</span>") {
+		if !strings.Contains(first, "1 of 122 users has MFA") || !strings.Contains(first, "122 users</span>") {
 			t.Fatal("the counts are missing")
 		}
 		var seen, sizes []string

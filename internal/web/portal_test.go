@@ -230,7 +230,7 @@ func TestAPortalThatRequiresMFAWalksItsUsersThroughEnrollment(t *testing.T) {
 			t.Fatalf("after enrollment: %d", status)
 		}
 		_, _, list := admin.Get(t, fmt.Sprintf("/account/portals/%d", p.ID))
-		if !strings.Contains(list, "1 of 1 users have MFA") {
+		if !strings.Contains(list, "1 of 1 user has MFA") {
 			t.Fatal("the portal's users list does not show the padlock closed")
 		}
 		// While required, MFA cannot be turned off; once unchecked it can.

@@ -27,7 +27,8 @@ type pages struct {
 
 func parsePages(a *Assets) (*pages, error) { return parseTemplates(templateFiles, a) }
 
-// parseTemplates parses each page of fsys's templates/ with its layout.html.
+// parseTemplates parses each page of fsys's templates/ with its layout.html
+// and the shared fragments of templates/parts/.
 // Besides syntax, a page fails to load when it names a permission padlock
 // does not have.
 func parseTemplates(fsys fs.FS, a *Assets) (*pages, error) {
@@ -49,16 +50,22 @@ func parseTemplates(fsys fs.FS, a *Assets) (*pages, error) {
 		},
 	}
 	maps.Copy(funcs, navFuncs())
+	maps.Copy(funcs, textFuncs())
 	names, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
 		return nil, err
+	}
+	// Fragments that several pages share, beside the layout's own.
+	shared := []string{"templates/layout.html"}
+	if parts, _ := fs.Glob(fsys, "templates/parts/*.html"); len(parts) > 0 {
+		shared = append(shared, "templates/parts/*.html")
 	}
 	p := &pages{byName: map[string]*template.Template{}}
 	for _, n := range names {
 		if n == "templates/layout.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", n)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, append(shared, n)...)
 		if err == nil {
 			err = checkPermissionNames(t)
 		}
@@ -94,8 +101,11 @@ type Page struct {
 	// Restricted is set while the caller may reach only enrollment: the
 	// layout then offers nothing but sign-out.
 	Restricted bool
-	// MFADeadline is set during a grace period, for the "Set up now" banner.
-	MFADeadline time.Time
+	// MFADeadline is set during a grace period, for the "Set up now" banner,
+	// with MFARequiredBy naming whose requirement it is: the account's, or
+	// a portal user's portal's.
+	MFADeadline   time.Time
+	MFARequiredBy string
 }
 
 // message is the error shown above the form, for render.
@@ -108,7 +118,10 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, at n
 	if c := p.Current; c != nil {
 		p.Restricted = c.Step == padlock.StepEnroll || c.Step == padlock.StepChallenge
 		if c.Step == padlock.StepGrace {
-			p.MFADeadline = c.User.MFADeadline
+			p.MFADeadline, p.MFARequiredBy = c.User.MFADeadline, c.Account.Name
+			if c.Portal != nil {
+				p.MFARequiredBy = c.Portal.Name
+			}
 		}
 	}
 	return p

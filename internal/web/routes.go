@@ -116,6 +116,10 @@ func (s *Server) accountRoutes() []route {
 		{method: "POST", path: "/account/users/{id}/resend", access: manageUsers, handler: s.userResend},
 		{method: "GET", path: "/account/users/{id}/reset-mfa", access: manageUsers, handler: s.userResetMFAConfirm},
 		{method: "POST", path: "/account/users/{id}/reset-mfa", access: manageUsers, handler: s.userResetMFA},
+		{method: "POST", path: "/account/users/{id}/remind", access: manageUsers, handler: s.userRemind},
+		{method: "POST", path: "/account/users/remind-all", access: manageUsers, handler: s.usersRemindAll},
+		{method: "GET", path: "/account/coverage", access: manageUsers, handler: s.coverage},
+		{method: "GET", path: "/account/coverage.csv", access: manageUsers, handler: s.coverageCSV},
 
 		{method: "GET", path: "/account/settings", access: security, handler: s.accountSettings},
 		{method: "POST", path: "/account/settings/authentication", access: security, handler: s.accountSettingsSubmit},
@@ -147,6 +151,8 @@ func (s *Server) accountRoutes() []route {
 		{method: "GET", path: "/account/portals/{portal}/users/{id}", access: managePortals, handler: s.portalUser},
 		{method: "GET", path: "/account/portals/{portal}/users/{id}/reset-mfa", access: managePortals, handler: s.portalUserResetConfirm},
 		{method: "POST", path: "/account/portals/{portal}/users/{id}/reset-mfa", access: managePortals, handler: s.portalUserReset},
+		{method: "POST", path: "/account/portals/{portal}/users/{id}/remind", access: managePortals, handler: s.portalUserRemind},
+		{method: "POST", path: "/account/portals/{portal}/remind-all", access: managePortals, handler: s.portalRemindAll},
 
 		// JSON API.
 		{method: "GET", path: "/api/v1/me", access: SignedIn, handler: s.apiMe},

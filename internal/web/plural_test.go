@@ -1,0 +1,21 @@
+package web
+
+import "testing"
+
+func TestCountsAgreeWithTheirNumber(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ got, want string }{
+		{count(0, "reminder", "reminders"), "0 reminders"},
+		{count(1, "reminder", "reminders"), "1 reminder"},
+		{count(2, "reminder", "reminders"), "2 reminders"},
+		{haveMFA(1, 3), "1 of 3 users has MFA"},
+		{haveMFA(2, 3), "2 of 3 users have MFA"},
+		{haveMFA(1, 1), "1 of 1 user has MFA"},
+		{haveMFA(0, 1), "0 of 1 user has MFA"},
+		{haveMFA(0, 0), "0 of 0 users have MFA"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%q, want %q", tc.got, tc.want)
+		}
+	}
+}
