@@ -85,8 +85,8 @@ func TestTheActivityPageListsWhatHappenedNewestFirst(t *testing.T) {
 				t.Errorf("the role change row lacks %q:\n%s", s, role)
 			}
 		}
-		if failed := rows[2]; !strings.Contains(failed, "<td>Unknown</td>") || !strings.Contains(failed, "wrong password") {
-			t.Errorf("the failed sign-in row names no unknown actor:\n%s", failed)
+		if failed := rows[2]; !strings.Contains(failed, "<td>Not signed in<br><small class=\"muted actor-as\">as bea@acme.test</small></td>") || !strings.Contains(failed, "wrong password") {
+			t.Errorf("the failed sign-in row does not name its actor as not signed in, as the attempted user:\n%s", failed)
 		}
 	})
 }
