@@ -44,7 +44,7 @@ func TestSetupInviteAndSignInInABrowser(t *testing.T) {
 		admin.choose("#role", "Editor")
 		admin.submit("main form")
 		admin.expectPath("/account/users")
-		admin.waitText(".banner.ok", "1 invitation(s) sent")
+		admin.waitText(".banner.ok", "1 invitation sent")
 		row := `#users tr:has(a[aria-label="Edit ` + inviteeEmail + `"])`
 		admin.waitText(row, "Editor")
 		admin.waitText(row+" .badge", "invited")

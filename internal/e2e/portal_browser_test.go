@@ -55,7 +55,7 @@ func TestAClientPortalThatRequiresMFA(t *testing.T) {
 		p.choose("#role", "Lite: views shared documents")
 		p.click("#invite-portal-users")
 		p.expectPath(portalPath)
-		p.waitText(".banner.ok", "1 invitation(s) sent")
+		p.waitText(".banner.ok", "1 invitation sent")
 		expectPadlock(p, clientEmail, "open")
 
 		// The client uses their own browser.

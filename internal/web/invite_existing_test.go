@@ -55,7 +55,7 @@ func TestInvitingAnAddressThatHasAUserAnswersLikeAnyInvitation(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				fresh := invitationAnswer(t, acme, tt.path, tt.fresh, tt.role)
 				taken := invitationAnswer(t, acme, tt.path, tt.taken, tt.role)
-				if fresh.status != http.StatusSeeOther || !strings.Contains(fresh.flash, "1 invitation(s) sent") {
+				if fresh.status != http.StatusSeeOther || !strings.Contains(fresh.flash, "1 invitation sent") {
 					t.Fatalf("a new address: %+v", fresh)
 				}
 				if taken != fresh {

@@ -220,7 +220,7 @@ func (s *Server) portalInvite(w http.ResponseWriter, r *http.Request) {
 		s.renderPortalPage(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}
-	s.setFlash(w, strconv.Itoa(invited)+" invitation(s) sent.")
+	s.setFlash(w, count(invited, "invitation", "invitations")+" sent.")
 	redirect(w, r, portalURL(portal))
 }
 

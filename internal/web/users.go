@@ -67,7 +67,7 @@ func (s *Server) userInvite(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, s.formError(r, &p.Page, err), "user_new", p)
 		return
 	}
-	s.setFlash(w, strconv.Itoa(invited)+" invitation(s) sent.")
+	s.setFlash(w, count(invited, "invitation", "invitations")+" sent.")
 	redirect(w, r, "/account/users")
 }
 
