@@ -90,7 +90,7 @@ func mayChangeSettings(actor auth.Actor, acct *padlock.Account, in AuthSettings)
 		fe.Add("require_mfa", "Only an Administrator may turn off the MFA requirement.")
 	}
 	if in.RequireMFA && acct.RequiresMFA() && in.GraceDays > acct.MFAGraceDays {
-		fe.Add("grace_days", fmt.Sprintf("Only an Administrator may lengthen the grace period (now %d days).", acct.MFAGraceDays))
+		fe.Add("grace_days", fmt.Sprintf("Only an Administrator may lengthen the grace period (now %s).", days(acct.MFAGraceDays)))
 	}
 	if in.SessionIdle > acct.SessionIdle {
 		fe.Add("session_idle", fmt.Sprintf("Only an Administrator may lengthen the idle timeout (now %d minutes).", int(acct.SessionIdle/time.Minute)))
@@ -169,4 +169,12 @@ func graceText(days int) string {
 		return "no grace period"
 	}
 	return fmt.Sprintf("%d-day grace period", days)
+}
+
+// days is a number of days as a sentence says it: "1 day", "7 days".
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
 }

@@ -92,15 +92,15 @@ func mayInvite(actor auth.Actor, portalID int64, role padlock.Role) error {
 }
 
 // invitee is a new invited user of the account or portal, with the MFA
-// deadline its requirement sets: the account's grace period, or at once
-// for a portal.
+// deadline its requirement sets: the grace period of the account or of the
+// portal, from now.
 func invitee(inv *auth.Invitation, email string, role padlock.Role, now time.Time) *padlock.User {
 	u := &padlock.User{AccountID: inv.Account.ID, Email: email, Role: role, Status: padlock.StatusInvited, CreatedAt: now}
 	switch {
 	case inv.Portal != nil:
 		u.PortalID = inv.Portal.ID
 		if inv.Portal.RequiresMFA() {
-			u.MFADeadline = now
+			u.MFADeadline = padlock.MFADeadline(inv.Portal.MFARequiredAt, now, inv.Portal.MFAGraceDays)
 		}
 	case inv.Account.RequiresMFA():
 		u.MFADeadline = padlock.MFADeadline(inv.Account.MFARequiredAt, now, inv.Account.MFAGraceDays)

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/auth"
@@ -15,6 +16,23 @@ type PortalInput struct {
 	OrganizationID int64 // at creation only
 	Name           string
 	RequireMFA     bool
+	// GraceDays gives the portal's users without MFA this long to set it
+	// up, as the account's grace period does.
+	GraceDays int
+}
+
+// validate normalizes the name and checks the grace, reporting both.
+func (in *PortalInput) validate() error {
+	fe := padlock.FieldErrors{}
+	name, err := padlock.NormalizeName("name", in.Name)
+	if err != nil {
+		fe.Add("name", padlock.ErrorMessage(err))
+	}
+	in.Name = name
+	if in.GraceDays < 0 || in.GraceDays > padlock.MaxGraceDays {
+		fe.Add("grace_days", fmt.Sprintf("Enter a number of days from 0 to %d.", padlock.MaxGraceDays))
+	}
+	return fe.Err()
 }
 
 // mayManagePortals checks the actor's role: Administrators and Managers.
@@ -30,37 +48,38 @@ func (s *Service) CreatePortal(ctx context.Context, actor auth.Actor, in PortalI
 	if err := mayManagePortals(actor); err != nil {
 		return nil, err
 	}
-	name, err := padlock.NormalizeName("name", in.Name)
-	if err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	var p *padlock.Portal
-	err = s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
+	err := s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
 		if _, err := tx.Organization(ctx, actor.User.AccountID, in.OrganizationID); err != nil {
 			return padlock.FieldError("organization", "Choose one of your organizations.")
 		}
-		p = &padlock.Portal{AccountID: actor.User.AccountID, OrganizationID: in.OrganizationID, Name: name, CreatedAt: q.Now}
+		p = &padlock.Portal{AccountID: actor.User.AccountID, OrganizationID: in.OrganizationID, Name: in.Name, MFAGraceDays: in.GraceDays, CreatedAt: q.Now}
 		if in.RequireMFA {
 			p.MFARequiredAt = q.Now
 		}
 		if err := tx.CreatePortal(ctx, p); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, portalEvent(p, actor, padlock.EventPortalCreated, p.Name+requirementText(in.RequireMFA), q.Now))
+		return tx.RecordEvent(ctx, portalEvent(p, actor, padlock.EventPortalCreated, p.Name+requirementText(p), q.Now))
 	})
 	return p, err
 }
 
-// UpdatePortal renames a portal and turns its requirement on or off; only
-// an Administrator may turn it off.
-// Turning it on applies at once to every portal user without MFA (who is
-// emailed); turning it off leaves their MFA in place.
+// UpdatePortal renames a portal and sets its requirement and grace period.
+// As for the account, a Manager may only tighten them: turn the requirement
+// on, shorten the grace. Turning it off or lengthening the grace is for
+// Administrators.
+// Turning it on gives every portal user without MFA their deadline and
+// emails them; changing the grace moves the deadlines; turning it off
+// leaves their MFA in place.
 func (s *Service) UpdatePortal(ctx context.Context, actor auth.Actor, portalID int64, in PortalInput) error {
 	if err := mayManagePortals(actor); err != nil {
 		return err
 	}
-	name, err := padlock.NormalizeName("name", in.Name)
-	if err != nil {
+	if err := in.validate(); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
@@ -68,31 +87,53 @@ func (s *Service) UpdatePortal(ctx context.Context, actor auth.Actor, portalID i
 		if err != nil {
 			return err
 		}
-		if !in.RequireMFA && p.RequiresMFA() && actor.User.Role != padlock.RoleAdministrator {
-			return padlock.FieldError("require_mfa", "Only an Administrator may turn off the MFA requirement.").WithCode(padlock.EFORBIDDEN)
+		if err := mayChangePortal(actor, p, in); err != nil {
+			return err
 		}
-		turnedOn := in.RequireMFA && !p.RequiresMFA()
+		was := *p
+		turnedOn := in.RequireMFA && !was.RequiresMFA()
 		switch {
 		case turnedOn:
 			p.MFARequiredAt = q.Now
 		case !in.RequireMFA:
 			p.MFARequiredAt = time.Time{}
 		}
-		p.Name = name
+		p.Name, p.MFAGraceDays = in.Name, in.GraceDays
 		if err := tx.UpdatePortal(ctx, p); err != nil {
 			return err
 		}
-		if err := tx.RecordEvent(ctx, portalEvent(p, actor, padlock.EventPortalChanged, p.Name+requirementText(in.RequireMFA), q.Now)); err != nil {
+		if err := tx.RecordEvent(ctx, portalEvent(p, actor, padlock.EventPortalChanged, p.Name+requirementText(p), q.Now)); err != nil {
+			return err
+		}
+		// As for the account, deadlines move only when the grace is set or
+		// changed while required.
+		if !turnedOn && !(in.RequireMFA && was.MFAGraceDays != in.GraceDays) {
+			return nil
+		}
+		if err := tx.RecomputePortalMFADeadlines(ctx, p.ID, p.MFARequiredAt, p.MFAGraceDays); err != nil {
 			return err
 		}
 		if !turnedOn {
 			return nil
 		}
-		if err := tx.SetPortalMFADeadlines(ctx, p.ID, q.Now); err != nil {
-			return err
-		}
 		return s.noticePortalUsers(ctx, tx, q, p)
 	})
+}
+
+// mayChangePortal lets a Manager only tighten a portal's requirement, by
+// the rule of the account's (mayChangeSettings).
+func mayChangePortal(actor auth.Actor, p *padlock.Portal, in PortalInput) error {
+	if actor.User.Role == padlock.RoleAdministrator {
+		return nil
+	}
+	fe := padlock.FieldErrors{}
+	if !in.RequireMFA && p.RequiresMFA() {
+		fe.Add("require_mfa", "Only an Administrator may turn off the MFA requirement.")
+	}
+	if in.RequireMFA && p.RequiresMFA() && in.GraceDays > p.MFAGraceDays {
+		fe.Add("grace_days", fmt.Sprintf("Only an Administrator may lengthen the grace period (now %s).", days(p.MFAGraceDays)))
+	}
+	return fe.Forbidden()
 }
 
 func (s *Service) noticePortalUsers(ctx context.Context, tx *store.Queries, q *auth.MailQueue, p *padlock.Portal) error {
@@ -101,7 +142,11 @@ func (s *Service) noticePortalUsers(ctx context.Context, tx *store.Queries, q *a
 		return err
 	}
 	for _, u := range users {
-		if err := q.Add(mail.MFARequiredNotice(u.Email, p.Name, time.Time{}, s.link(u, "/login"))); err != nil {
+		deadline := time.Time{}
+		if p.MFAGraceDays > 0 {
+			deadline = padlock.MFADeadline(p.MFARequiredAt, u.CreatedAt, p.MFAGraceDays)
+		}
+		if err := q.Add(mail.MFARequiredNotice(u.Email, p.Name, deadline, s.link(u, "/login"))); err != nil {
 			return err
 		}
 	}
@@ -147,9 +192,13 @@ func portalEvent(p *padlock.Portal, actor auth.Actor, kind, detail string, at ti
 	return e
 }
 
-func requirementText(on bool) string {
-	if on {
-		return "; MFA required"
+// requirementText is a portal's requirement as its audit events tell it.
+func requirementText(p *padlock.Portal) string {
+	switch {
+	case !p.RequiresMFA():
+		return "; MFA not required"
+	case p.MFAGraceDays > 0:
+		return "; MFA required, " + graceText(p.MFAGraceDays)
 	}
-	return "; MFA not required"
+	return "; MFA required"
 }

@@ -34,3 +34,43 @@ Your authenticator app and recovery codes no longer work, and you were signed
 out everywhere. You can set MFA up again from My Settings > MFA; if MFA is
 required of you, you'll be asked to the next time you sign in.`, by, formatTime(at)))
 }
+
+// ReminderData is what a reminder to set up MFA says.
+type ReminderData struct {
+	To string
+	// From is the name of the administrator who sent the reminder.
+	From string
+	// Of is the account or client portal whose requirement applies.
+	Of       string
+	Required bool
+	// Deadline is when the user must have set MFA up; zero without one.
+	Deadline time.Time
+	Now      time.Time
+	// SignIn is the user's sign-in page.
+	SignIn string
+}
+
+// MFAReminder asks a user without MFA to set it up, with their deadline:
+// ahead, passed, or none because nothing requires it yet.
+func MFAReminder(d ReminderData) padlock.Mail {
+	var when string
+	switch {
+	case !d.Required:
+		when = fmt.Sprintf("%s asks everyone to protect their sign-in with multi-factor\nauthentication (MFA).", d.Of)
+	case d.Now.Before(d.Deadline):
+		when = fmt.Sprintf("%s requires multi-factor authentication (MFA). Please set it up\nbefore %s. After that, Padlock will walk you through it when you sign\nin, before anything else.", d.Of, formatTime(d.Deadline))
+	default:
+		when = fmt.Sprintf("%s requires multi-factor authentication (MFA), and your time to\nset it up has run out: the next time you sign in, Padlock will walk you\nthrough it before anything else.", d.Of)
+	}
+	return padlock.Mail{To: d.To, Subject: fmt.Sprintf("Reminder: set up MFA for %s on Padlock", d.Of), Body: fmt.Sprintf(`Hello,
+
+%s sent you this reminder: you have not set up MFA on Padlock yet.
+%s
+
+It takes a minute: sign in, open My Settings > MFA and scan the QR code
+with an authenticator app on your phone, such as Google Authenticator,
+Microsoft Authenticator, Authy or 1Password.
+
+Sign in: %s
+`, d.From, when, d.SignIn)}
+}

@@ -37,6 +37,15 @@ func TestMessages(t *testing.T) {
 		{"a password change notice gives the time and what to do if it wasn't you",
 			padmail.PasswordChanged("ada@example.com", at),
 			[]string{"27 Nov 2026 14:05 UTC", "If it wasn't"}},
+		{"a reminder before the deadline gives the deadline, who sent it and the sign-in link",
+			padmail.MFAReminder(padmail.ReminderData{To: "ada@example.com", From: "Grace Hopper", Of: "Acme", Required: true, Deadline: at, Now: at.Add(-time.Hour), SignIn: link}),
+			[]string{"Grace Hopper", "Acme requires", "before 27 Nov 2026 14:05 UTC", link}},
+		{"a reminder after the deadline says the next sign-in walks through it",
+			padmail.MFAReminder(padmail.ReminderData{To: "ada@example.com", From: "Grace Hopper", Of: "Acme", Required: true, Deadline: at, Now: at, SignIn: link}),
+			[]string{"run out", "next time you sign in", link}},
+		{"a reminder while nothing is required asks without a deadline",
+			padmail.MFAReminder(padmail.ReminderData{To: "ada@example.com", From: "Grace Hopper", Of: "Acme", SignIn: link}),
+			[]string{"Acme asks", link}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

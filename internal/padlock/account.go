@@ -21,6 +21,10 @@ type Account struct {
 // RequiresMFA reports whether the account requires MFA of every user.
 func (a *Account) RequiresMFA() bool { return !a.MFARequiredAt.IsZero() }
 
+// GraceEnds is when the grace ends for the users who were members when the
+// requirement was turned on; zero while it is off.
+func (a *Account) GraceEnds() time.Time { return GraceEnds(a.MFARequiredAt, a.MFAGraceDays) }
+
 // Organization is a client company that the MSP documents.
 type Organization struct {
 	ID        int64

@@ -30,6 +30,7 @@ const (
 	EventSessionLimits            = "session_limits_changed"
 	EventMFAReset                 = "mfa_reset"
 	EventEnforcementNotice        = "mfa_enforcement_notice"
+	EventMFAReminder              = "mfa_reminder_sent"
 	EventPortalCreated            = "portal_created"
 	EventPortalChanged            = "portal_changed"
 	EventPortalDeleted            = "portal_deleted"

@@ -75,3 +75,24 @@ func MFADeadline(requiredAt, joined time.Time, graceDays int) time.Time {
 	}
 	return start.Add(time.Duration(graceDays) * 24 * time.Hour)
 }
+
+// GraceEnds is when the grace of a requirement turned on at requiredAt ends
+// for the users who were already there: later joiners get graceDays from
+// the day they join (MFADeadline). Zero while nothing is required.
+func GraceEnds(requiredAt time.Time, graceDays int) time.Time {
+	if requiredAt.IsZero() {
+		return time.Time{}
+	}
+	return MFADeadline(requiredAt, requiredAt, graceDays)
+}
+
+// MFAOverdue reports whether u has let the deadline of a requirement pass
+// without setting up MFA: the user NextStep now sends to enrollment at
+// their next sign-in. A deactivated user is chased no longer.
+func (u *User) MFAOverdue(required bool, now time.Time) bool {
+	return required && !u.HasMFA() && u.Status != StatusDeactivated && !now.Before(u.MFADeadline)
+}
+
+// MFAReminderInterval is the least time between two reminders to set up
+// MFA sent to the same user.
+const MFAReminderInterval = 24 * time.Hour

@@ -136,3 +136,33 @@ func TestTheRequirementIsOnFromTheMomentItWasTurnedOn(t *testing.T) {
 		t.Error("a requirement turned on is off")
 	}
 }
+
+// A user is overdue exactly when NextStep would hold their next sign-in at
+// enrollment, and never once deactivated.
+func TestOverdueIsWhenNextStepHoldsTheUserAtEnrollment(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	for _, required := range []bool{false, true} {
+		for _, deadline := range []time.Time{{}, now.Add(-time.Second), now, now.Add(time.Second)} {
+			for _, mfaSince := range []time.Time{{}, now.Add(-time.Hour)} {
+				for _, status := range []padlock.UserStatus{padlock.StatusActive, padlock.StatusInvited, padlock.StatusDeactivated} {
+					u := &padlock.User{Status: status, MFADeadline: deadline, MFASince: mfaSince}
+					step := padlock.NextStep(padlock.Assurance{Required: required, Deadline: deadline, HasFactor: u.HasMFA(), Now: now})
+					want := step == padlock.StepEnroll && status != padlock.StatusDeactivated
+					if got := u.MFAOverdue(required, now); got != want {
+						t.Errorf("required=%v deadline=%v mfa=%v %s: overdue %v, want %v", required, deadline.Sub(now), u.HasMFA(), status, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestTheGraceEndsForEarlierUsersAtTheRequirementPlusTheGrace(t *testing.T) {
+	on := time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC)
+	if got := padlock.GraceEnds(on, 14); !got.Equal(on.AddDate(0, 0, 14)) {
+		t.Errorf("14 days from %v: %v", on, got)
+	}
+	if got := padlock.GraceEnds(time.Time{}, 14); !got.IsZero() {
+		t.Errorf("nothing required, yet the grace ends at %v", got)
+	}
+}

@@ -12,11 +12,18 @@ type Portal struct {
 	// MFARequiredAt is when "Require MFA for access to this portal" was
 	// turned on; zero while it is off.
 	MFARequiredAt time.Time
-	CreatedAt     time.Time
+	// MFAGraceDays gives portal users without MFA this long before they
+	// must set it up (0: from their next sign-in), as the account's does.
+	MFAGraceDays int
+	CreatedAt    time.Time
 }
 
 // RequiresMFA reports whether the portal requires MFA of its users.
 func (p *Portal) RequiresMFA() bool { return !p.MFARequiredAt.IsZero() }
+
+// GraceEnds is when the grace ends for the portal users who were there when
+// the requirement was turned on; zero while it is off.
+func (p *Portal) GraceEnds() time.Time { return GraceEnds(p.MFARequiredAt, p.MFAGraceDays) }
 
 // PortalRoles are the roles a portal user may have: Lite users view the
 // documents shared with the portal; Creators and Editors may also add and

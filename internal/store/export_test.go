@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"strings"
+)
 
 // ExecForTest runs a raw statement; tests use it to set up odd states.
 func (q *Queries) ExecForTest(ctx context.Context, query string, args ...any) error {
@@ -13,4 +17,43 @@ func (q *Queries) ExecForTest(ctx context.Context, query string, args ...any) er
 func (db *DB) MigrateToForTest(ctx context.Context, version int) error {
 	_, err := db.migrateTo(ctx, version)
 	return err
+}
+
+// UserListQueryForTest is the SQL of a users list page, for its plan.
+func UserListQueryForTest(f UserFilter, accountID int64) (string, []any) { return f.query(accountID) }
+
+// PlanForTest runs an EXPLAIN statement and returns its rows as text, a
+// line per row.
+func (q *Queries) PlanForTest(ctx context.Context, query string, args ...any) (string, error) {
+	rows, err := q.sql.QueryContext(ctx, query, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return "", err
+		}
+		for i, v := range vals {
+			if i > 0 {
+				b.WriteString(" ")
+			}
+			if bs, ok := v.([]byte); ok {
+				v = string(bs)
+			}
+			fmt.Fprint(&b, v)
+		}
+		b.WriteString("\n")
+	}
+	return b.String(), rows.Err()
 }

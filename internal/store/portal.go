@@ -9,23 +9,23 @@ import (
 
 // CreatePortal inserts a portal; an organization has at most one.
 func (q *Queries) CreatePortal(ctx context.Context, p *padlock.Portal) error {
-	err := q.sql.QueryRowContext(ctx, `INSERT INTO portals (account_id, organization_id, name, mfa_required_at, created_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		p.AccountID, p.OrganizationID, p.Name, unixOrNone(p.MFARequiredAt), p.CreatedAt.Unix()).Scan(&p.ID)
+	err := q.sql.QueryRowContext(ctx, `INSERT INTO portals (account_id, organization_id, name, mfa_required_at, mfa_grace_days, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		p.AccountID, p.OrganizationID, p.Name, unixOrNone(p.MFARequiredAt), p.MFAGraceDays, p.CreatedAt.Unix()).Scan(&p.ID)
 	if isUniqueViolation(err, "portals_organization_key", "portals.organization_id") {
 		return padlock.FieldError("organization", "This organization already has a client portal.").WithCode(padlock.ECONFLICT)
 	}
 	return err
 }
 
-const portalColumns = `id, account_id, organization_id, name, mfa_required_at, created_at`
+const portalColumns = `id, account_id, organization_id, name, mfa_required_at, mfa_grace_days, created_at`
 
 func scanPortal(row interface{ Scan(...any) error }) (*padlock.Portal, error) {
 	var (
 		p             padlock.Portal
 		required, cre int64
 	)
-	if err := row.Scan(&p.ID, &p.AccountID, &p.OrganizationID, &p.Name, &required, &cre); err != nil {
+	if err := row.Scan(&p.ID, &p.AccountID, &p.OrganizationID, &p.Name, &required, &p.MFAGraceDays, &cre); err != nil {
 		return nil, notFound(err)
 	}
 	p.MFARequiredAt, p.CreatedAt = unixOrZero(required), time.Unix(cre, 0)
@@ -53,7 +53,7 @@ type PortalSummary struct {
 // Portals lists an account's portals by organization, with their users and
 // how many of them have MFA.
 func (q *Queries) Portals(ctx context.Context, accountID int64) ([]PortalSummary, error) {
-	rows, err := q.sql.QueryContext(ctx, `SELECT p.id, p.account_id, p.organization_id, p.name, p.mfa_required_at, p.created_at, o.name,
+	rows, err := q.sql.QueryContext(ctx, `SELECT p.id, p.account_id, p.organization_id, p.name, p.mfa_required_at, p.mfa_grace_days, p.created_at, o.name,
 			(SELECT COUNT(*) FROM users u WHERE u.portal_id = p.id AND u.status <> $2),
 			(SELECT COUNT(*) FROM users u JOIN totp_factors f ON f.user_id = u.id WHERE u.portal_id = p.id AND u.status <> $2)
 		FROM portals p JOIN organizations o ON o.id = p.organization_id
@@ -68,7 +68,7 @@ func (q *Queries) Portals(ctx context.Context, accountID int64) ([]PortalSummary
 			s             PortalSummary
 			required, cre int64
 		)
-		if err := rows.Scan(&s.ID, &s.AccountID, &s.OrganizationID, &s.Name, &required, &cre, &s.Organization, &s.Users, &s.WithMFA); err != nil {
+		if err := rows.Scan(&s.ID, &s.AccountID, &s.OrganizationID, &s.Name, &required, &s.MFAGraceDays, &cre, &s.Organization, &s.Users, &s.WithMFA); err != nil {
 			return nil, err
 		}
 		s.MFARequiredAt, s.CreatedAt = unixOrZero(required), time.Unix(cre, 0)
@@ -77,10 +77,35 @@ func (q *Queries) Portals(ctx context.Context, accountID int64) ([]PortalSummary
 	return out, rows.Err()
 }
 
-// UpdatePortal saves a portal's name and requirement.
+// UpdatePortal saves a portal's name, requirement and grace period.
 func (q *Queries) UpdatePortal(ctx context.Context, p *padlock.Portal) error {
-	return q.execOne(ctx, `UPDATE portals SET name = $3, mfa_required_at = $4 WHERE account_id = $1 AND id = $2`,
-		p.AccountID, p.ID, p.Name, unixOrNone(p.MFARequiredAt))
+	return q.execOne(ctx, `UPDATE portals SET name = $3, mfa_required_at = $4, mfa_grace_days = $5 WHERE account_id = $1 AND id = $2`,
+		p.AccountID, p.ID, p.Name, unixOrNone(p.MFARequiredAt), p.MFAGraceDays)
+}
+
+// PortalsOf lists an account's portals by name, without counts.
+func (q *Queries) PortalsOf(ctx context.Context, accountID int64) ([]*padlock.Portal, error) {
+	rows, err := q.sql.QueryContext(ctx, `SELECT `+portalColumns+` FROM portals WHERE account_id = $1 ORDER BY name, id`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*padlock.Portal
+	for rows.Next() {
+		p, err := scanPortal(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// HasPortals tells whether the account has a client portal.
+func (q *Queries) HasPortals(ctx context.Context, accountID int64) (bool, error) {
+	var n int
+	err := q.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM portals WHERE account_id = $1 LIMIT 1) AS one`, accountID).Scan(&n)
+	return n > 0, err
 }
 
 // DeletePortal removes a portal and, by cascade, its users and their

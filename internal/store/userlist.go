@@ -17,13 +17,38 @@ const (
 	MFAAny    MFAFilter = ""
 	MFASetUp  MFAFilter = "set_up"
 	MFANotSet MFAFilter = "not_set_up"
+	// MFAOverdue lists the users whose deadline has passed (at or before
+	// UserFilter.Now) without MFA, deactivated users left out. Whether the
+	// list's requirement is on is the caller's to check.
+	MFAOverdue MFAFilter = "overdue"
 )
 
-// UserKey is a place in a users list, which is sorted by email and then id:
-// a page starts after, or ends before, the user with this key.
+// UserSort is the order of a users list; each pages by a key of its own.
+type UserSort string
+
+const (
+	// SortEmail orders by email, then id.
+	SortEmail UserSort = ""
+	// SortDeadline orders by the MFA deadline ("Must set up by"), earliest
+	// first, then id.
+	SortDeadline UserSort = "deadline"
+)
+
+// UserKey is a place in a users list: a page starts after, or ends before,
+// the user with this key. Email is the key of SortEmail, Deadline (Unix
+// seconds, 0 for none) that of SortDeadline.
 type UserKey struct {
-	Email string
-	ID    int64
+	Email    string
+	Deadline int64
+	ID       int64
+}
+
+// KeyOf is the key of u in a list of this order.
+func (s UserSort) KeyOf(u *padlock.User) UserKey {
+	if s == SortDeadline {
+		return UserKey{Deadline: unixOrNone(u.MFADeadline), ID: u.ID}
+	}
+	return UserKey{Email: u.Email, ID: u.ID}
 }
 
 // UserFilter selects and pages a users list: the account's staff, or with
@@ -33,6 +58,8 @@ type UserKey struct {
 type UserFilter struct {
 	PortalID      int64
 	MFA           MFAFilter
+	Now           time.Time // what MFAOverdue compares deadlines with
+	Sort          UserSort
 	After, Before UserKey
 	Offset, Limit int
 }
@@ -40,6 +67,9 @@ type UserFilter struct {
 // query builds the list's SQL with numbered placeholders, the same text for
 // both databases. Staff and portal lists get different texts so that each
 // can use its own index: a staff query says portal_id IS NULL outright.
+// Each order is read from an index in that order (users_list_idx by email,
+// users_deadline_idx by deadline), so a page costs the same deep in the list
+// and in a large account as at the start of a small one.
 func (f UserFilter) query(accountID int64) (string, []any) {
 	var b strings.Builder
 	args := []any{accountID}
@@ -58,16 +88,28 @@ func (f UserFilter) query(accountID int64) (string, []any) {
 		b.WriteString(` AND f.user_id IS NOT NULL`)
 	case MFANotSet:
 		b.WriteString(` AND f.user_id IS NULL`)
+	case MFAOverdue:
+		b.WriteString(` AND f.user_id IS NULL AND users.status <> ` + arg(string(padlock.StatusDeactivated)) +
+			` AND users.mfa_deadline <= ` + arg(f.Now.Unix()))
 	}
-	order := ` ORDER BY users.email, users.id`
+	column := `users.email`
+	var after, before any = f.After.Email, f.Before.Email
+	if f.Sort == SortDeadline {
+		column, after, before = `users.mfa_deadline`, f.After.Deadline, f.Before.Deadline
+	}
+	// The order names the index's leading columns too: they are the same
+	// on every row, but PostgreSQL reads "portal_id IS NULL" as no constant
+	// and would otherwise sort the whole list instead of reading the index
+	// in its order.
+	dir := ``
 	switch {
 	case f.After.ID != 0:
-		b.WriteString(` AND (users.email, users.id) > (` + arg(f.After.Email) + `, ` + arg(f.After.ID) + `)`)
+		b.WriteString(` AND (` + column + `, users.id) > (` + arg(after) + `, ` + arg(f.After.ID) + `)`)
 	case f.Before.ID != 0:
-		b.WriteString(` AND (users.email, users.id) < (` + arg(f.Before.Email) + `, ` + arg(f.Before.ID) + `)`)
-		order = ` ORDER BY users.email DESC, users.id DESC`
+		b.WriteString(` AND (` + column + `, users.id) < (` + arg(before) + `, ` + arg(f.Before.ID) + `)`)
+		dir = ` DESC`
 	}
-	b.WriteString(order)
+	b.WriteString(` ORDER BY users.account_id` + dir + `, users.portal_id` + dir + `, ` + column + dir + `, users.id` + dir)
 	if f.Limit > 0 {
 		b.WriteString(` LIMIT ` + arg(f.Limit))
 	}
@@ -77,8 +119,8 @@ func (f UserFilter) query(accountID int64) (string, []any) {
 	return b.String(), args
 }
 
-// Users lists a page of an account's users in the list's order (by email,
-// then id), also when the page was asked for by the key after it.
+// Users lists a page of an account's users in the list's order, also when
+// the page was asked for by the key after it.
 func (q *Queries) Users(ctx context.Context, accountID int64, f UserFilter) ([]*padlock.User, error) {
 	query, args := f.query(accountID)
 	users, err := q.queryUsers(ctx, query, args...)
@@ -126,7 +168,7 @@ func (q *Queries) eachUserBatch(ctx context.Context, accountID int64, f UserFilt
 		if err != nil {
 			return n, last, err
 		}
-		n, last = n+1, UserKey{Email: u.Email, ID: u.ID}
+		n, last = n+1, f.Sort.KeyOf(u)
 	}
 	return n, last, rows.Err()
 }
@@ -135,6 +177,9 @@ func (q *Queries) eachUserBatch(ctx context.Context, accountID int64, f UserFilt
 type UserCounts struct {
 	All, WithMFA            int // every user of the list, and those with MFA
 	Current, CurrentWithMFA int // the same without deactivated users
+	// Overdue counts the current users without MFA whose deadline is past
+	// (whether a requirement is on is for the caller to say).
+	Overdue int
 }
 
 // Matching is the number of users the MFA filter lists.
@@ -144,25 +189,35 @@ func (c UserCounts) Matching(f MFAFilter) int {
 		return c.WithMFA
 	case MFANotSet:
 		return c.All - c.WithMFA
+	case MFAOverdue:
+		return c.Overdue
 	}
 	return c.All
 }
 
+// userCounts is the select list of the counts, with $2 the deactivated
+// status and $3 the time deadlines are compared with.
+const userCounts = `COUNT(*), COUNT(f.user_id),
+	COUNT(CASE WHEN users.status <> $2 THEN 1 END), COUNT(CASE WHEN users.status <> $2 THEN f.user_id END),
+	COUNT(CASE WHEN users.status <> $2 AND f.user_id IS NULL AND users.mfa_deadline <= $3 THEN 1 END)`
+
+func (c *UserCounts) fields() []any {
+	return []any{&c.All, &c.WithMFA, &c.Current, &c.CurrentWithMFA, &c.Overdue}
+}
+
 // CountUsers counts an account's staff (portalID 0) or one portal's users,
-// with and without MFA, in one pass over the list's index.
-func (q *Queries) CountUsers(ctx context.Context, accountID, portalID int64) (UserCounts, error) {
+// with and without MFA and overdue at now, in one pass over an index.
+func (q *Queries) CountUsers(ctx context.Context, accountID, portalID int64, now time.Time) (UserCounts, error) {
 	var c UserCounts
-	query := `SELECT COUNT(*), COUNT(f.user_id),
-		COUNT(CASE WHEN users.status <> $2 THEN 1 END), COUNT(CASE WHEN users.status <> $2 THEN f.user_id END)
-		FROM users LEFT JOIN totp_factors f ON f.user_id = users.id WHERE users.account_id = $1`
-	args := []any{accountID, string(padlock.StatusDeactivated)}
+	query := `SELECT ` + userCounts + ` FROM users LEFT JOIN totp_factors f ON f.user_id = users.id WHERE users.account_id = $1`
+	args := []any{accountID, string(padlock.StatusDeactivated), now.Unix()}
 	if portalID == 0 {
 		query += ` AND users.portal_id IS NULL`
 	} else {
-		query += ` AND users.portal_id = $3`
+		query += ` AND users.portal_id = $4`
 		args = append(args, portalID)
 	}
-	err := q.sql.QueryRowContext(ctx, query, args...).Scan(&c.All, &c.WithMFA, &c.Current, &c.CurrentWithMFA)
+	err := q.sql.QueryRowContext(ctx, query, args...).Scan(c.fields()...)
 	return c, err
 }
 
@@ -170,7 +225,7 @@ func (q *Queries) CountUsers(ctx context.Context, accountID, portalID int64) (Us
 // (portalID 0) or of one portal, and how many of them have MFA set up
 // ("31 of 40 users have MFA").
 func (q *Queries) MFACoverage(ctx context.Context, accountID, portalID int64) (withMFA, total int, err error) {
-	c, err := q.CountUsers(ctx, accountID, portalID)
+	c, err := q.CountUsers(ctx, accountID, portalID, time.Time{})
 	return c.CurrentWithMFA, c.Current, err
 }
 
@@ -197,10 +252,15 @@ func (q *Queries) RecomputeMFADeadlines(ctx context.Context, accountID int64, re
 	return err
 }
 
-// SetPortalMFADeadlines makes a portal's requirement apply to all its users
-// from at (portals have no grace period).
-func (q *Queries) SetPortalMFADeadlines(ctx context.Context, portalID int64, at time.Time) error {
-	_, err := q.exec(ctx, `UPDATE users SET mfa_deadline = $2 WHERE portal_id = $1`, portalID, at.Unix())
+// RecomputePortalMFADeadlines stores the deadline of every user of a
+// portal for its requirement turned on at requiredAt with graceDays, by the
+// same rule as the account's (RecomputeMFADeadlines).
+func (q *Queries) RecomputePortalMFADeadlines(ctx context.Context, portalID int64, requiredAt time.Time, graceDays int) error {
+	grace := int64(graceDays) * 24 * 3600
+	_, err := q.exec(ctx, `UPDATE users SET mfa_deadline =
+		CASE WHEN mfa_reset_at > 0 AND mfa_reset_at >= $2 THEN mfa_reset_at
+		WHEN created_at > $2 THEN created_at + $3 ELSE $2 + $3 END
+		WHERE portal_id = $1`, portalID, requiredAt.Unix(), grace)
 	return err
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
@@ -85,7 +86,7 @@ func benchPage(b *testing.B, db *store.DB, acct int64, skip int) {
 	for b.Loop() {
 		users, err := db.Conn().Users(ctx, acct, f)
 		if err == nil {
-			_, err = db.Conn().CountUsers(ctx, acct, 0)
+			_, err = db.Conn().CountUsers(ctx, acct, 0, time.Time{})
 		}
 		if err != nil || len(users) != usersPerPage+1 {
 			b.Fatal(err, len(users))

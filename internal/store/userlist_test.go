@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
@@ -130,7 +131,7 @@ func TestUserCountsAgreeWithTheFullList(t *testing.T) {
 				}
 			}
 		}
-		got, err := db.Conn().CountUsers(ctx, acct, 0)
+		got, err := db.Conn().CountUsers(ctx, acct, 0, time.Time{})
 		if err != nil || got != want {
 			t.Fatalf("counts %+v, want %+v (%v)", got, want, err)
 		}

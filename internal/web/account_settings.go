@@ -15,6 +15,7 @@ type accountSettingsPage struct {
 	Account    *padlock.Account
 	WithoutMFA int
 	Users      int
+	Overdue    int // users whose deadline has passed without MFA
 	accountSettingsFields
 	NoOwnMFA bool // the viewer has no MFA: saving "require" would be refused
 }
@@ -41,12 +42,15 @@ func (s *Server) accountSettings(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderAccountSettings(w http.ResponseWriter, r *http.Request, p *accountSettingsPage, status int) {
 	p.Account = p.Current.Account
-	with, total, err := s.db.Conn().MFACoverage(r.Context(), p.Account.ID, 0)
+	c, err := s.db.Conn().CountUsers(r.Context(), p.Account.ID, 0, s.now())
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	p.WithoutMFA, p.Users, p.NoOwnMFA = total-with, total, !p.Current.User.HasMFA()
+	p.WithoutMFA, p.Users, p.NoOwnMFA = c.Current-c.CurrentWithMFA, c.Current, !p.Current.User.HasMFA()
+	if p.Account.RequiresMFA() {
+		p.Overdue = c.Overdue
+	}
 	s.render(w, r, status, "account_settings", p)
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/csv"
 	"net/http"
 	"net/url"
@@ -26,13 +27,19 @@ type activityPage struct {
 	Rows                     []activityRow
 	NewestURL, OlderURL      string // empty when there is no such page
 	CSVURL                   string
+	// ShowPortal shows the Portal column: the account has portals, or a
+	// row belongs to one that was deleted.
+	ShowPortal bool
 }
 
 // activityRow is one event as the table and the CSV show it.
 type activityRow struct {
-	ID                  int64
-	Time, Event         string
-	Actor, ActorEmail   string
+	ID                int64
+	Time, Event       string
+	Actor, ActorEmail string
+	// ActorAs is who a caller who was not signed in tried to be: the user
+	// whose email they typed, or whose link they used.
+	ActorAs             string
 	Target, TargetEmail string
 	Detail, Address     string
 	Portal              string // the portal the event belongs to; "" for the account's own
@@ -61,7 +68,15 @@ func (s *Server) activity(w http.ResponseWriter, r *http.Request) {
 		p.NewestURL = "/account/activity?" + p.query(0)
 	}
 	for _, e := range entries {
-		p.Rows = append(p.Rows, newActivityRow(e))
+		row := newActivityRow(e)
+		p.Rows = append(p.Rows, row)
+		p.ShowPortal = p.ShowPortal || row.Portal != ""
+	}
+	if !p.ShowPortal {
+		if p.ShowPortal, err = s.db.Conn().HasPortals(r.Context(), p.Current.User.AccountID); err != nil {
+			s.error(w, r, err)
+			return
+		}
 	}
 	s.render(w, r, http.StatusOK, "activity", p)
 }
@@ -194,15 +209,26 @@ func (p *activityPage) query(before int64) string {
 	return v.Encode()
 }
 
+// An event without an actor was caused by someone who was not signed in (a
+// sign-in attempt, a rejected code, a link from an email) or by the
+// server's operator on the command line.
+const (
+	actorNotSignedIn = "Not signed in"
+	actorCommandLine = "Command line"
+)
+
 func newActivityRow(e store.ActivityEntry) activityRow {
-	actorNone := "Unknown"
+	actorNone := actorNotSignedIn
 	if e.Address == "command line" {
-		actorNone = "Command line"
+		actorNone = actorCommandLine
 	}
 	row := activityRow{ID: e.ID, Time: e.At.UTC().Format("2006-01-02 15:04:05"), Event: padlock.EventLabel(e.Kind),
 		Detail: e.Detail, Address: e.Address, ActorEmail: e.ActorEmail, TargetEmail: e.TargetEmail}
 	row.Actor = personName(e.ActorID, e.ActorName, e.ActorEmail, actorNone)
 	row.Target = personName(e.TargetID, e.TargetName, e.TargetEmail, "")
+	if e.ActorID == 0 && actorNone == actorNotSignedIn && e.TargetID != 0 {
+		row.ActorAs = cmp.Or(e.TargetEmail, row.Target)
+	}
 	switch {
 	case e.PortalName != "":
 		row.Portal = e.PortalName

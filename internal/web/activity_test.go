@@ -85,8 +85,8 @@ func TestTheActivityPageListsWhatHappenedNewestFirst(t *testing.T) {
 				t.Errorf("the role change row lacks %q:\n%s", s, role)
 			}
 		}
-		if failed := rows[2]; !strings.Contains(failed, "<td>Unknown</td>") || !strings.Contains(failed, "wrong password") {
-			t.Errorf("the failed sign-in row names no unknown actor:\n%s", failed)
+		if failed := rows[2]; !strings.Contains(failed, "<td>Not signed in<br><small class=\"muted actor-as\">as bea@acme.test</small></td>") || !strings.Contains(failed, "wrong password") {
+			t.Errorf("the failed sign-in row does not name its actor as not signed in, as the attempted user:\n%s", failed)
 		}
 	})
 }
@@ -310,4 +310,46 @@ func TestBadActivityFiltersAreRefusedBesideTheirField(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A failed sign-in or a rejected code names no signed-in actor: it reads
+// "Not signed in", as the user whose email was typed. The Portal column is
+// there only once the account has a portal.
+func TestActivityNamesWhoASignInAttemptWasForAndShowsPortalsOnlyWithPortals(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a, admin, org, _ := signedInAdmin(t, d)
+		e := enableMFA(t, a, admin)
+		c := a.NewClient()
+		passwordStep(t, c, "admin@acme.test")
+		if status, _, _ := c.PostForm(t, "/login/mfa", url.Values{"code": {wrongCode(a, e)}}); status == http.StatusSeeOther {
+			t.Fatal("a wrong code signed in")
+		}
+		_, _, page := admin.Get(t, "/account/activity")
+		rows := activityRows(t, page)
+		if len(rows) == 0 || !strings.Contains(rows[0], "MFA code rejected") {
+			t.Fatalf("the newest event is not the rejected code:\n%s", strings.Join(rows, "\n"))
+		}
+		if !strings.Contains(rows[0], "<td>Not signed in<br><small class=\"muted actor-as\">as admin@acme.test</small></td>") {
+			t.Errorf("the rejected code's actor:\n%s", rows[0])
+		}
+		if strings.Contains(page, `<th scope="col">Portal</th>`) || strings.Contains(page, `class="portal"`) {
+			t.Error("the Portal column shows in an account without portals")
+		}
+		newPortal(t, a, admin, org, false)
+		if _, _, page := admin.Get(t, "/account/activity"); !strings.Contains(page, `<th scope="col">Portal</th>`) {
+			t.Error("the Portal column is missing in an account with a portal")
+		}
+	})
+}
+
+// wrongCode is a six-digit code the app shows at none of the steps the
+// server accepts now.
+func wrongCode(a *testenv.TestApp, e enrolled) string {
+	for _, c := range []string{"000000", "111111", "222222", "333333"} {
+		if c != e.code(a, -30*time.Second) && c != e.code(a, 0) && c != e.code(a, 30*time.Second) {
+			return c
+		}
+	}
+	panic("unreachable")
 }

@@ -51,7 +51,7 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
 	users, err := conn.Users(r.Context(), account, store.UserFilter{Offset: (n - 1) * 100, Limit: 100})
 	var counts store.UserCounts
 	if err == nil {
-		counts, err = conn.CountUsers(r.Context(), account, 0)
+		counts, err = conn.CountUsers(r.Context(), account, 0, s.now())
 	}
 	if err != nil {
 		s.error(w, r, err)

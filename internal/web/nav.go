@@ -19,6 +19,9 @@ const (
 	navAccountSettings nav = "account-settings"
 	navActivity        nav = "activity"
 	navSSO             nav = "sso"
+	// navCoverage is Account > MFA coverage, reached from Users and Client
+	// portals.
+	navCoverage nav = "coverage"
 
 	// navSettings is My Settings > Profile and password; navMFA is its
 	// other tab.
@@ -29,7 +32,7 @@ const (
 // Section is the top-level menu entry that holds the tab n.
 func (n nav) Section() nav {
 	switch n {
-	case navPortals, navAccountSettings, navActivity, navSSO:
+	case navPortals, navAccountSettings, navActivity, navSSO, navCoverage:
 		return navAccount
 	case navMFA:
 		return navSettings
@@ -50,6 +53,7 @@ func navFuncs() template.FuncMap {
 		"navAccountSettings": navAccountSettings,
 		"navActivity":        navActivity,
 		"navSSO":             navSSO,
+		"navCoverage":        navCoverage,
 		"navSettings":        navSettings,
 		"navMFA":             navMFA,
 	} {

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/padlock"
@@ -20,10 +22,12 @@ type portalsPage struct {
 	Organization  string // chosen organization id, on the New form
 	Name          string
 	RequireMFA    bool
+	GraceDays     string // as typed, so a mistyped number is shown again
 	userList
 	Emails string
 	Role   string
 	User   *padlock.User
+	Chase  chase
 }
 
 // newPortalFields is the New client portal form as submitted.
@@ -31,12 +35,28 @@ type newPortalFields struct {
 	Organization int64  `form:"organization" invalid:"Choose an organization."`
 	Name         string `form:"name"`
 	RequireMFA   bool   `form:"require_mfa"`
+	GraceDays    string `form:"grace_days"`
 }
 
 // portalFields is the Edit client portal form as submitted.
 type portalFields struct {
 	Name       string `form:"name"`
 	RequireMFA bool   `form:"require_mfa"`
+	GraceDays  string `form:"grace_days"`
+}
+
+// portalGraceDays reads the grace period of a portal form: empty is none,
+// anything but a whole number of days is a field error.
+func portalGraceDays(v string) (int, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 1_000_000 {
+		return 0, padlock.FieldError("grace_days", "Enter a whole number of days.")
+	}
+	return n, nil
 }
 
 // portalOf loads the {portal} of the path within the caller's account.
@@ -88,12 +108,14 @@ func (s *Server) portalCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	f := newPortalFields{}
 	err := decodeForm(r.PostForm, &f)
+	grace, graceErr := portalGraceDays(f.GraceDays)
+	err = cmp.Or(err, graceErr)
 	var portal *padlock.Portal
 	if err == nil {
-		portal, err = s.admin.CreatePortal(r.Context(), s.actor(r), admin.PortalInput{OrganizationID: f.Organization, Name: f.Name, RequireMFA: f.RequireMFA})
+		portal, err = s.admin.CreatePortal(r.Context(), s.actor(r), admin.PortalInput{OrganizationID: f.Organization, Name: f.Name, RequireMFA: f.RequireMFA, GraceDays: grace})
 	}
 	if err != nil {
-		p := portalsPage{Page: s.page(w, r, "New client portal", navPortals), Name: f.Name, RequireMFA: f.RequireMFA}
+		p := portalsPage{Page: s.page(w, r, "New client portal", navPortals), Name: f.Name, RequireMFA: f.RequireMFA, GraceDays: f.GraceDays}
 		if f.Organization != 0 {
 			p.Organization = strconv.FormatInt(f.Organization, 10)
 		}
@@ -110,9 +132,10 @@ func (s *Server) portalEdit(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p := portalsPage{Page: s.page(w, r, "Edit client portal", navPortals), Portal: portal, Name: portal.Name, RequireMFA: portal.RequiresMFA()}
+	p := portalsPage{Page: s.page(w, r, "Edit client portal", navPortals), Portal: portal, Name: portal.Name, RequireMFA: portal.RequiresMFA(),
+		GraceDays: strconv.Itoa(portal.MFAGraceDays)}
 	if f := (portalFields{}); p.restore("", &f) {
-		p.Name, p.RequireMFA = f.Name, f.RequireMFA
+		p.Name, p.RequireMFA, p.GraceDays = f.Name, f.RequireMFA, f.GraceDays
 	}
 	s.renderPortalForm(w, r, &p, http.StatusOK)
 }
@@ -127,8 +150,12 @@ func (s *Server) portalUpdate(w http.ResponseWriter, r *http.Request) {
 	if !s.readForm(w, r, &f) {
 		return
 	}
-	if err := s.admin.UpdatePortal(r.Context(), s.actor(r), portal.ID, admin.PortalInput{Name: f.Name, RequireMFA: f.RequireMFA}); err != nil {
-		p := portalsPage{Page: s.page(w, r, "Edit client portal", navPortals), Portal: portal, Name: f.Name, RequireMFA: f.RequireMFA}
+	grace, err := portalGraceDays(f.GraceDays)
+	if err == nil {
+		err = s.admin.UpdatePortal(r.Context(), s.actor(r), portal.ID, admin.PortalInput{Name: f.Name, RequireMFA: f.RequireMFA, GraceDays: grace})
+	}
+	if err != nil {
+		p := portalsPage{Page: s.page(w, r, "Edit client portal", navPortals), Portal: portal, Name: f.Name, RequireMFA: f.RequireMFA, GraceDays: f.GraceDays}
 		s.renderPortalForm(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}
@@ -181,7 +208,7 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderPortalPage(w http.ResponseWriter, r *http.Request, p *portalsPage, status int) {
 	var err error
-	p.userList, err = s.listUsers(r, p.Portal.AccountID, p.Portal.ID, portalURL(p.Portal), portalURL(p.Portal)+"/users.csv")
+	p.userList, err = s.listUsers(r, portalList(p.Portal))
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -215,7 +242,7 @@ func (s *Server) portalUsersCSV(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	s.writeUsersCSV(w, r, "padlock-portal-users.csv", portal.AccountID, store.UserFilter{PortalID: portal.ID, MFA: mfaFilter(r)})
+	s.writeUsersCSV(w, r, "padlock-portal-users.csv", portalList(portal))
 }
 
 // portalUserOf loads the {id} user of the {portal} of the path.
@@ -247,6 +274,10 @@ func (s *Server) renderPortalUser(w http.ResponseWriter, r *http.Request, page s
 		return
 	}
 	p := portalsPage{Page: s.page(w, r, u.DisplayName(), navPortals), Portal: portal, User: u}
+	if p.Chase, err = s.chaseOf(r, u, portalList(portal), true); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, page, p)
 }
 

@@ -30,7 +30,8 @@ type pages struct {
 
 func parsePages(a *Assets) (*pages, error) { return parseTemplates(templateFiles, a) }
 
-// parseTemplates parses each page of fsys's templates/ with its layout.html.
+// parseTemplates parses each page of fsys's templates/ with its layout.html
+// and the shared fragments of templates/parts/.
 // Besides syntax, a page fails to load when it names a permission padlock
 // does not have.
 func parseTemplates(fsys fs.FS, a *Assets) (*pages, error) {
@@ -47,25 +48,27 @@ func parseTemplates(fsys fs.FS, a *Assets) (*pages, error) {
 			return c != nil && c.User.Role.Can(padlock.Permission(p))
 		},
 		"roles": func() []padlock.Role { return padlock.Roles },
-		// plural picks the word that agrees with a count; ofCount says
-		// "1 of 3 users has".
-		"plural":  padlock.Plural,
-		"ofCount": padlock.OfCount,
 		"fields": func(prefix string, errs padlock.FieldErrors) formFields {
 			return formFields{Prefix: prefix, errs: errs}
 		},
 	}
 	maps.Copy(funcs, navFuncs())
+	maps.Copy(funcs, textFuncs())
 	names, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
 		return nil, err
+	}
+	// Fragments that several pages share, beside the layout's own.
+	shared := []string{"templates/layout.html"}
+	if parts, _ := fs.Glob(fsys, "templates/parts/*.html"); len(parts) > 0 {
+		shared = append(shared, "templates/parts/*.html")
 	}
 	p := &pages{byName: map[string]*template.Template{}}
 	for _, n := range names {
 		if n == "templates/layout.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", n)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, append(shared, n)...)
 		if err == nil {
 			err = checkPermissionNames(t)
 		}
@@ -101,8 +104,11 @@ type Page struct {
 	// Restricted is set while the caller may reach only enrollment: the
 	// layout then offers nothing but sign-out.
 	Restricted bool
-	// MFADeadline is set during a grace period, for the "Set up now" banner.
-	MFADeadline time.Time
+	// MFADeadline is set during a grace period, for the "Set up now" banner,
+	// with MFARequiredBy naming whose requirement it is: the account's, or
+	// a portal user's portal's.
+	MFADeadline   time.Time
+	MFARequiredBy string
 	// Notice is a warning above the page that is neither a success nor an
 	// error: a change that was not saved, a session that ended.
 	Notice string
@@ -130,7 +136,10 @@ func (p *Page) signedIn(c *auth.Current) {
 	}
 	p.Restricted = c.Step == padlock.StepEnroll || c.Step == padlock.StepChallenge
 	if c.Step == padlock.StepGrace {
-		p.MFADeadline = c.User.MFADeadline
+		p.MFADeadline, p.MFARequiredBy = c.User.MFADeadline, c.Account.Name
+		if c.Portal != nil {
+			p.MFARequiredBy = c.Portal.Name
+		}
 	}
 }
 

@@ -124,6 +124,10 @@ func (s *Server) accountRoutes() []route {
 		{method: "POST", path: "/account/users/{id}/resend", access: manageUsers, handler: s.userResend, form: "/account/users/{id}"},
 		{method: "GET", path: "/account/users/{id}/reset-mfa", access: manageUsers, handler: s.userResetMFAConfirm},
 		{method: "POST", path: "/account/users/{id}/reset-mfa", access: manageUsers, handler: s.userResetMFA, form: "/account/users/{id}/reset-mfa"},
+		{method: "POST", path: "/account/users/{id}/remind", access: manageUsers, handler: s.userRemind, form: "/account/users/{id}"},
+		{method: "POST", path: "/account/users/remind-all", access: manageUsers, handler: s.usersRemindAll, form: "/account/users"},
+		{method: "GET", path: "/account/coverage", access: manageUsers, handler: s.coverage},
+		{method: "GET", path: "/account/coverage.csv", access: manageUsers, handler: s.coverageCSV},
 
 		{method: "GET", path: "/account/settings", access: security, handler: s.accountSettings},
 		{method: "POST", path: "/account/settings/authentication", access: security, handler: s.accountSettingsSubmit, form: "/account/settings"},
@@ -155,6 +159,8 @@ func (s *Server) accountRoutes() []route {
 		{method: "GET", path: "/account/portals/{portal}/users/{id}", access: managePortals, handler: s.portalUser},
 		{method: "GET", path: "/account/portals/{portal}/users/{id}/reset-mfa", access: managePortals, handler: s.portalUserResetConfirm},
 		{method: "POST", path: "/account/portals/{portal}/users/{id}/reset-mfa", access: managePortals, handler: s.portalUserReset, form: "/account/portals/{portal}/users/{id}/reset-mfa"},
+		{method: "POST", path: "/account/portals/{portal}/users/{id}/remind", access: managePortals, handler: s.portalUserRemind, form: "/account/portals/{portal}/users/{id}"},
+		{method: "POST", path: "/account/portals/{portal}/remind-all", access: managePortals, handler: s.portalRemindAll, form: "/account/portals/{portal}"},
 
 		// JSON API.
 		{method: "GET", path: "/api/v1/me", access: SignedIn, handler: s.apiMe},

@@ -25,56 +25,124 @@ type userList struct {
 	Total   int // users matching the filter
 	WithMFA int // of the list's current users, how many have MFA
 	Counted int // the list's current (not deactivated) users
+	Overdue int // of the list's current users, how many are overdue
 	MFA     string
-	ListURL string // the list, for its filter
-	CSVURL  string // its CSV export
-	PrevURL string
-	NextURL string
+	Sort    string
+	// Required tells whether the list's requirement (the account's, or the
+	// portal's) is on: only then are deadlines shown, sorted by and
+	// filtered on.
+	Required bool
+	// GraceEnds is when the grace ends for the users who were there when
+	// MFA became required; zero while nothing is required.
+	GraceEnds time.Time
+	GraceDays int
+	Now       time.Time
+	ListURL   string // the list, for its filter
+	CSVURL    string // its CSV export
+	RemindURL string // where "Remind all without MFA" posts
+	PrevURL   string
+	NextURL   string
 }
+
+// userListOf says which users list a page shows and where its links lead.
+type userListOf struct {
+	AccountID, PortalID int64
+	// RequiredAt and GraceDays are the list's requirement: the account's
+	// for the staff, the portal's for its users.
+	RequiredAt                 time.Time
+	GraceDays                  int
+	ListURL, CSVURL, RemindURL string
+}
+
+// staffList is Account > Users of the account.
+func staffList(a *padlock.Account) userListOf {
+	return userListOf{AccountID: a.ID, RequiredAt: a.MFARequiredAt, GraceDays: a.MFAGraceDays,
+		ListURL: "/account/users", CSVURL: "/account/users.csv", RemindURL: "/account/users/remind-all"}
+}
+
+// portalList is the users list of a portal.
+func portalList(p *padlock.Portal) userListOf {
+	u := portalURL(p)
+	return userListOf{AccountID: p.AccountID, PortalID: p.ID, RequiredAt: p.MFARequiredAt, GraceDays: p.MFAGraceDays,
+		ListURL: u, CSVURL: u + "/users.csv", RemindURL: u + "/remind-all"}
+}
+
+// now is the services' clock, the one a test moves.
+func (s *Server) now() time.Time { return s.auth.Now().Truncate(time.Second) }
 
 // mfaFilter reads the users list's MFA filter; anything unknown is "all".
 func mfaFilter(r *http.Request) store.MFAFilter {
 	switch f := store.MFAFilter(r.URL.Query().Get("mfa")); f {
-	case store.MFASetUp, store.MFANotSet:
+	case store.MFASetUp, store.MFANotSet, store.MFAOverdue:
 		return f
 	}
 	return store.MFAAny
 }
 
-// pageKey reads a page link's key, the user's id and email as "id:email".
-// Anything malformed is no key, which shows the first page.
-func pageKey(v string) store.UserKey {
-	id, email, _ := strings.Cut(v, ":")
-	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil || n <= 0 || email == "" || len(email) > 320 || !utf8.ValidString(email) {
-		return store.UserKey{}
+// listSort reads the users list's order; anything unknown is by email, and
+// so is the deadline while nothing is required.
+func listSort(r *http.Request, required bool) store.UserSort {
+	if required && r.URL.Query().Get("sort") == string(store.SortDeadline) {
+		return store.SortDeadline
 	}
-	return store.UserKey{ID: n, Email: email}
+	return store.SortEmail
 }
 
-// listUsers reads the page of the account's staff (portalID 0) or of one
-// portal's users that the request's filter and page key ask for. A key that
-// is malformed, or leads off either end of the list, gives the first page.
-func (s *Server) listUsers(r *http.Request, accountID, portalID int64, listURL, csvURL string) (userList, error) {
-	l := userList{MFA: string(mfaFilter(r)), ListURL: listURL, CSVURL: csvURL}
-	f := store.UserFilter{PortalID: portalID, MFA: mfaFilter(r), Limit: usersPerPage + 1}
-	if after, before := pageKey(r.URL.Query().Get("after")), pageKey(r.URL.Query().Get("before")); after.ID == 0 || before.ID == 0 {
+// pageKey reads a page link's key, the user's id and the value the list is
+// sorted by: "id:email", or "id:deadline" in Unix seconds. Anything
+// malformed is no key, which shows the first page.
+func pageKey(v string, sort store.UserSort) store.UserKey {
+	id, value, _ := strings.Cut(v, ":")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 {
+		return store.UserKey{}
+	}
+	if sort == store.SortDeadline {
+		d, err := strconv.ParseInt(value, 10, 64)
+		if err != nil || d < 0 {
+			return store.UserKey{}
+		}
+		return store.UserKey{ID: n, Deadline: d}
+	}
+	if value == "" || len(value) > 320 || !utf8.ValidString(value) {
+		return store.UserKey{}
+	}
+	return store.UserKey{ID: n, Email: value}
+}
+
+// listUsers reads the page of the account's staff or of one portal's users
+// that the request's filter, order and page key ask for. A key that is
+// malformed, or leads off either end of the list, gives the first page.
+func (s *Server) listUsers(r *http.Request, of userListOf) (userList, error) {
+	required := !of.RequiredAt.IsZero()
+	l := userList{MFA: string(mfaFilter(r)), Required: required, GraceDays: of.GraceDays, Now: s.now(),
+		ListURL: of.ListURL, CSVURL: of.CSVURL, RemindURL: of.RemindURL}
+	l.GraceEnds = padlock.GraceEnds(of.RequiredAt, of.GraceDays)
+	f := store.UserFilter{PortalID: of.PortalID, MFA: mfaFilter(r), Now: l.Now, Sort: listSort(r, required), Limit: usersPerPage + 1}
+	l.Sort = string(f.Sort)
+	if after, before := pageKey(r.URL.Query().Get("after"), f.Sort), pageKey(r.URL.Query().Get("before"), f.Sort); after.ID == 0 || before.ID == 0 {
 		f.After, f.Before = after, before
 	}
 	conn := s.db.Conn()
-	users, err := conn.Users(r.Context(), accountID, f)
+	counts, err := conn.CountUsers(r.Context(), of.AccountID, of.PortalID, l.Now)
+	if err != nil {
+		return l, err
+	}
+	if !required {
+		counts.Overdue = 0 // no deadline applies
+	}
+	l.Total, l.WithMFA, l.Counted, l.Overdue = counts.Matching(f.MFA), counts.CurrentWithMFA, counts.Current, counts.Overdue
+	if f.MFA == store.MFAOverdue && !required {
+		return l, nil
+	}
+	users, err := conn.Users(r.Context(), of.AccountID, f)
 	if err == nil && (f.After.ID != 0 && len(users) == 0 || f.Before.ID != 0 && len(users) <= usersPerPage) {
 		f.After, f.Before = store.UserKey{}, store.UserKey{}
-		users, err = conn.Users(r.Context(), accountID, f)
+		users, err = conn.Users(r.Context(), of.AccountID, f)
 	}
 	if err != nil {
 		return l, err
 	}
-	counts, err := conn.CountUsers(r.Context(), accountID, portalID)
-	if err != nil {
-		return l, err
-	}
-	l.Total, l.WithMFA, l.Counted = counts.Matching(f.MFA), counts.CurrentWithMFA, counts.Current
 	hasPrev, hasNext := f.After.ID != 0, len(users) > usersPerPage
 	if f.Before.ID != 0 {
 		users, hasPrev, hasNext = users[1:], true, true
@@ -83,37 +151,94 @@ func (s *Server) listUsers(r *http.Request, accountID, portalID int64, listURL, 
 	}
 	l.Users = users
 	if hasPrev {
-		l.PrevURL = l.pageURL("before", users[0])
+		l.PrevURL = l.pageURL("before", f.Sort.KeyOf(users[0]))
 	}
 	if hasNext {
-		l.NextURL = l.pageURL("after", users[len(users)-1])
+		l.NextURL = l.pageURL("after", f.Sort.KeyOf(users[len(users)-1]))
 	}
 	return l, nil
 }
 
-// pageURL links to the page just after or just before the user.
-func (l *userList) pageURL(dir string, u *padlock.User) string {
-	v := url.Values{dir: {strconv.FormatInt(u.ID, 10) + ":" + u.Email}}
+// pageURL links to the page just after or just before the user with key k.
+func (l *userList) pageURL(dir string, k store.UserKey) string {
+	value := k.Email
+	if l.Sort == string(store.SortDeadline) {
+		value = strconv.FormatInt(k.Deadline, 10)
+	}
+	v := url.Values{dir: {strconv.FormatInt(k.ID, 10) + ":" + value}}
 	if l.MFA != "" {
 		v.Set("mfa", l.MFA)
+	}
+	if l.Sort != "" {
+		v.Set("sort", l.Sort)
 	}
 	return l.ListURL + "?" + v.Encode()
 }
 
-// writeUsersCSV streams a users list with MFA status and set-up date,
-// writing each row as it is read from the database.
-func (s *Server) writeUsersCSV(w http.ResponseWriter, r *http.Request, filename string, accountID int64, f store.UserFilter) {
+// Query is the list's filter and order as a query string, "" for none.
+func (l userList) Query() string {
+	v := url.Values{}
+	if l.MFA != "" {
+		v.Set("mfa", l.MFA)
+	}
+	if l.Sort != "" {
+		v.Set("sort", l.Sort)
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
+}
+
+// WithoutMFA counts the list's current users who have no MFA yet.
+func (l userList) WithoutMFA() int { return l.Counted - l.WithMFA }
+
+// MustSetUpBy is u's deadline when one applies to them: while the list
+// requires MFA, for a user without MFA who is not deactivated.
+func (l userList) MustSetUpBy(u *padlock.User) time.Time {
+	if !l.Required || u.HasMFA() || u.Status == padlock.StatusDeactivated {
+		return time.Time{}
+	}
+	if u.MFADeadline.IsZero() {
+		return l.GraceEnds // required from the start: 0 reads as "now"
+	}
+	return u.MFADeadline
+}
+
+// userDeadline is a row's "Must set up by" cell.
+type userDeadline struct {
+	At      time.Time // zero when no deadline applies
+	Overdue bool
+}
+
+// DeadlineOf is u's "Must set up by" cell.
+func (l userList) DeadlineOf(u *padlock.User) userDeadline {
+	return userDeadline{At: l.MustSetUpBy(u), Overdue: u.MFAOverdue(l.Required, l.Now)}
+}
+
+// writeUsersCSV streams a users list with MFA status, set-up date and
+// deadline, writing each row as it is read from the database, in the
+// filter and order of the list's page.
+func (s *Server) writeUsersCSV(w http.ResponseWriter, r *http.Request, filename string, of userListOf) {
+	required := !of.RequiredAt.IsZero()
+	l := userList{Required: required, GraceEnds: padlock.GraceEnds(of.RequiredAt, of.GraceDays), Now: s.now()}
+	f := store.UserFilter{PortalID: of.PortalID, MFA: mfaFilter(r), Now: l.Now, Sort: listSort(r, required)}
+	accountID := of.AccountID
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	h.Set("Cache-Control", "no-store")
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"name", "email", "role", "status", "mfa", "mfa_set_up", "last_sign_in"})
+	cw.Write([]string{"name", "email", "role", "status", "mfa", "mfa_set_up", "last_sign_in", "must_set_up_by"})
 	rows := 0
-	err := s.db.Conn().EachUser(r.Context(), accountID, f, func(u *padlock.User) error {
-		rows++
-		return cw.Write(usersCSVRow(u))
-	})
+	var err error
+	// While nothing is required no one is overdue: the header alone.
+	if f.MFA != store.MFAOverdue || required {
+		err = s.db.Conn().EachUser(r.Context(), accountID, f, func(u *padlock.User) error {
+			rows++
+			return cw.Write(usersCSVRow(u, l.MustSetUpBy(u)))
+		})
+	}
 	if err == nil {
 		cw.Flush()
 		err = cw.Error()
@@ -128,14 +253,18 @@ func (s *Server) writeUsersCSV(w http.ResponseWriter, r *http.Request, filename 
 	}
 }
 
-func usersCSVRow(u *padlock.User) []string {
-	mfa, since := "not set up", ""
+func usersCSVRow(u *padlock.User, deadline time.Time) []string {
+	mfa := "not set up"
 	if u.HasMFA() {
-		mfa, since = "set up", u.MFASince.UTC().Format(time.RFC3339)
+		mfa = "set up"
 	}
-	last := ""
-	if !u.LastSignIn.IsZero() {
-		last = u.LastSignIn.UTC().Format(time.RFC3339)
+	return csvSafe(u.Name, u.Email, u.Role.Label(), string(u.Status), mfa, csvTime(u.MFASince), csvTime(u.LastSignIn), csvTime(deadline))
+}
+
+// csvTime is a time in a CSV cell: RFC 3339 in UTC, "" for none.
+func csvTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
 	}
-	return csvSafe(u.Name, u.Email, u.Role.Label(), string(u.Status), mfa, since, last)
+	return t.UTC().Format(time.RFC3339)
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/padlock"
-	"github.com/padlock-mfa/padlock/internal/store"
 )
 
 type usersPage struct {
@@ -35,7 +34,7 @@ type roleFields struct {
 func (s *Server) users(w http.ResponseWriter, r *http.Request) {
 	p := usersPage{Page: s.page(w, r, "Users", navAccount)}
 	var err error
-	p.userList, err = s.listUsers(r, p.Current.User.AccountID, 0, "/account/users", "/account/users.csv")
+	p.userList, err = s.listUsers(r, staffList(p.Current.Account))
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -46,7 +45,7 @@ func (s *Server) users(w http.ResponseWriter, r *http.Request) {
 // usersCSV exports the (filtered) users list with each user's MFA status
 // and the date it was set up.
 func (s *Server) usersCSV(w http.ResponseWriter, r *http.Request) {
-	s.writeUsersCSV(w, r, "padlock-users.csv", currentFrom(r.Context()).User.AccountID, store.UserFilter{MFA: mfaFilter(r)})
+	s.writeUsersCSV(w, r, "padlock-users.csv", staffList(currentFrom(r.Context()).Account))
 }
 
 func (s *Server) userNew(w http.ResponseWriter, r *http.Request) {
@@ -102,6 +101,7 @@ type userEditPage struct {
 	CanManage     bool
 	CanResetMFA   bool
 	InviteExpires time.Time
+	Chase         chase
 }
 
 func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) {
@@ -123,6 +123,10 @@ func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) {
 	p.Assignable = p.Current.User.Role.AssignableRoles()
 	if u.Status == padlock.StatusInvited {
 		p.InviteExpires, _ = s.db.Conn().PendingInvitation(r.Context(), u.ID)
+	}
+	if p.Chase, err = s.chaseOf(r, u, staffList(p.Current.Account), p.CanManage); err != nil {
+		s.error(w, r, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "user_edit", p)
 }
