@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
@@ -18,9 +19,8 @@ type SignedIn struct {
 
 // signedInQuery reads the four in one statement, so a page costs one round
 // trip and one parse, whatever it shows.
-var signedInQuery = `SELECT ` + qualify("s", sessionFields) + `, ` + userFields + `, ` + qualify("a", accountColumns) + `,
-	COALESCE(p.id, 0), COALESCE(p.account_id, 0), COALESCE(p.organization_id, 0), COALESCE(p.name, ''),
-	COALESCE(p.mfa_required_at, 0), COALESCE(p.created_at, 0)
+var signedInQuery = `SELECT ` + qualify("s", sessionFields) + `, ` + userFields + `, ` + qualify("a", accountColumns) + `, ` +
+	orZero("p", portalColumns, "name") + `
 	FROM sessions s
 	JOIN users ON users.id = s.user_id
 	LEFT JOIN totp_factors f ON f.user_id = users.id
@@ -65,6 +65,22 @@ func qualify(alias, columns string) string {
 	parts := strings.Split(columns, ",")
 	for i, c := range parts {
 		parts[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// orZero is qualify for a table on the optional side of a LEFT JOIN: each
+// column reads as its zero value when there is no row, ” for the text
+// columns named and 0 for the others.
+func orZero(alias, columns string, text ...string) string {
+	parts := strings.Split(columns, ",")
+	for i, c := range parts {
+		c = strings.TrimSpace(c)
+		zero := "0"
+		if slices.Contains(text, c) {
+			zero = "''"
+		}
+		parts[i] = "COALESCE(" + alias + "." + c + ", " + zero + ")"
 	}
 	return strings.Join(parts, ", ")
 }
