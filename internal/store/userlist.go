@@ -55,9 +55,9 @@ func (f UserFilter) query(accountID int64) (string, []any) {
 	}
 	switch f.MFA {
 	case MFASetUp:
-		b.WriteString(` AND f.user_id IS NOT NULL`)
+		b.WriteString(` AND ` + hasFactor)
 	case MFANotSet:
-		b.WriteString(` AND f.user_id IS NULL`)
+		b.WriteString(` AND NOT ` + hasFactor)
 	}
 	order := ` ORDER BY users.email, users.id`
 	switch {
@@ -152,8 +152,8 @@ func (c UserCounts) Matching(f MFAFilter) int {
 // with and without MFA, in one pass over the list's index.
 func (q *Queries) CountUsers(ctx context.Context, accountID, portalID int64) (UserCounts, error) {
 	var c UserCounts
-	query := `SELECT COUNT(*), COUNT(f.user_id),
-		COUNT(CASE WHEN users.status <> $2 THEN 1 END), COUNT(CASE WHEN users.status <> $2 THEN f.user_id END)
+	query := `SELECT COUNT(*), COUNT(CASE WHEN ` + hasFactor + ` THEN 1 END),
+		COUNT(CASE WHEN users.status <> $2 THEN 1 END), COUNT(CASE WHEN users.status <> $2 AND ` + hasFactor + ` THEN 1 END)
 		FROM users LEFT JOIN totp_factors f ON f.user_id = users.id WHERE users.account_id = $1`
 	args := []any{accountID, string(padlock.StatusDeactivated)}
 	if portalID == 0 {
@@ -179,7 +179,7 @@ func (q *Queries) MFACoverage(ctx context.Context, accountID, portalID int64) (w
 // accountID 0 lists every account's staff, for `padlock user list --no-mfa`.
 func (q *Queries) UsersWithoutMFA(ctx context.Context, accountID, portalID int64) ([]*padlock.User, error) {
 	return q.queryUsers(ctx, userSelect+` WHERE ($1 = 0 OR users.account_id = $1)
-		AND (($2 = 0 AND users.portal_id IS NULL) OR users.portal_id = $2) AND users.status = $3 AND f.user_id IS NULL
+		AND (($2 = 0 AND users.portal_id IS NULL) OR users.portal_id = $2) AND users.status = $3 AND NOT `+hasFactor+`
 		ORDER BY users.account_id, users.email`, accountID, portalID, string(padlock.StatusActive))
 }
 
