@@ -176,6 +176,9 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, c *Current, nam
 	if name, err = padlock.NormalizePasskeyName(name); err != nil {
 		return nil, false, err
 	}
+	if strings.TrimSpace(response) == "" { // no JavaScript, or the prompt was cancelled: the challenge stays
+		return nil, false, padlock.FieldError("credential", "Your browser did not create a passkey. Passkeys need JavaScript; try again, or use another browser.")
+	}
 	var outcome error
 	err = s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		creds, err := tx.LockUser(ctx, c.User.ID)
@@ -319,6 +322,9 @@ func (s *Service) RenamePasskey(ctx context.Context, c *Current, id int64, name,
 // current code or recovery code too; the recovery codes and the sign-ins
 // waiting for a second step go with it.
 func (s *Service) RemovePasskey(ctx context.Context, c *Current, id int64, password, code, address string) error {
+	if _, err := s.DB.Conn().Passkey(ctx, c.User.ID, id); err != nil {
+		return err // another user's passkey is not found, whatever the password
+	}
 	if err := s.confirmPassword(ctx, c.User.ID, password, "password"); err != nil {
 		return err
 	}
