@@ -127,6 +127,11 @@ func (a *App) build(o options) error {
 	hasher := auth.NewHasher(o.hashParams, cfg.HashConcurrency, cfg.HashQueue)
 	ac := auth.DefaultConfig()
 	ac.BaseURL, ac.SessionIdle, ac.SessionLifetime, ac.InvitationTTL = cfg.BaseURL, cfg.SessionIdle, cfg.SessionLifetime, cfg.InvitationTTL
+	if id, origin, ok := cfg.WebAuthnRP(); ok {
+		ac.RPID, ac.RPOrigin = id, origin
+	} else {
+		a.Logger.Info("passkeys are unavailable: the base URL's host is an IP address", "base_url", cfg.BaseURL)
+	}
 	sealer, err := mfa.NewSealer(a.SecretKey)
 	if err != nil {
 		return err

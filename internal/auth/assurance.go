@@ -104,6 +104,8 @@ func methodText(first padlock.FirstStep, proved padlock.Proof) string {
 		return how + " and " + MethodTOTP
 	case padlock.ProofRecovery:
 		return how + " and " + MethodRecovery
+	case padlock.ProofWebAuthn:
+		return how + " and " + MethodPasskey
 	case padlock.ProofEnrolled:
 		return how + ", then MFA set up"
 	case padlock.ProofIDP:

@@ -38,7 +38,7 @@ func (s *Service) CompleteMFA(ctx context.Context, c *Current, code, address str
 		proof, err := s.checkSecondFactor(ctx, tx, creds.User.ID, code, q.Now)
 		switch {
 		case err == ErrWrongCode:
-			over, err := s.countWrongCode(ctx, tx, q, creds.User, sess, address)
+			over, err := s.countWrongAnswer(ctx, tx, q, creds.User, sess, address, "wrong code")
 			outcome = ErrWrongCode
 			if over {
 				outcome = ErrChallengeOver
@@ -88,16 +88,17 @@ func (s *Service) lockChallenge(ctx context.Context, tx *store.Queries, c *Curre
 	return nil, nil, err
 }
 
-// countWrongCode counts a wrong code against the sign-in and the user, in
-// the transaction that checked it, and tells whether the sign-in is over:
-// thrown away at the fifth wrong code, or by the user's lockout.
-func (s *Service) countWrongCode(ctx context.Context, tx *store.Queries, q *MailQueue, u *padlock.User, sess *padlock.Session, address string) (over bool, err error) {
+// countWrongAnswer counts a wrong code or a refused passkey against the
+// sign-in and the user, in the transaction that checked it, and tells
+// whether the sign-in is over: thrown away at the fifth wrong answer, or by
+// the user's lockout.
+func (s *Service) countWrongAnswer(ctx context.Context, tx *store.Queries, q *MailQueue, u *padlock.User, sess *padlock.Session, address, what string) (over bool, err error) {
 	n, err := tx.RecordMFAFailure(ctx, sess.ID)
 	if err != nil {
 		return false, err
 	}
 	a := Actor{Address: address}
-	if err := tx.RecordEvent(ctx, Event(u.AccountID, a, padlock.EventMFAFailed, u.ID, fmt.Sprintf("wrong code (%d of %d)", n, padlock.MaxMFAFailures), q.Now)); err != nil {
+	if err := tx.RecordEvent(ctx, Event(u.AccountID, a, padlock.EventMFAFailed, u.ID, fmt.Sprintf("%s (%d of %d)", what, n, padlock.MaxMFAFailures), q.Now)); err != nil {
 		return false, err
 	}
 	if n == 1 {

@@ -49,10 +49,23 @@ func (e *Enrollment) SecretGroups() string {
 
 // BeginEnrollment starts an enrollment for a user without MFA, with a new
 // secret that belongs to this session alone. Until confirmed it counts for
-// nothing. A user who has MFA moves it with ReplaceFactor instead.
+// nothing. A user who has an app moves it with ReplaceFactor instead; one
+// who has only passkeys adds an app with AddApp.
 func (s *Service) BeginEnrollment(ctx context.Context, c *Current) error {
-	if c.User.HasMFA() {
+	if c.User.HasTOTP() {
 		return padlock.FieldError("move_password", "Confirm your password and a current code to move MFA to a new phone.")
+	}
+	if c.User.HasMFA() {
+		return padlock.FieldError("app_password", "Confirm your password to add an authenticator app.")
+	}
+	return s.DB.Conn().SaveEnrollment(ctx, c.Session.ID, c.User.ID, s.Sealer.Seal(c.User.ID, purposeTOTP, mfa.NewSecret()), s.now())
+}
+
+// AddApp starts an enrollment of an authenticator app for a user whose
+// factors are passkeys. It needs the password, as adding a passkey does.
+func (s *Service) AddApp(ctx context.Context, c *Current, password string) error {
+	if err := s.confirmPassword(ctx, c.User.ID, password, "app_password"); err != nil {
+		return err
 	}
 	return s.DB.Conn().SaveEnrollment(ctx, c.Session.ID, c.User.ID, s.Sealer.Seal(c.User.ID, purposeTOTP, mfa.NewSecret()), s.now())
 }
@@ -188,7 +201,7 @@ func (s *Service) activateFactor(ctx context.Context, tx *store.Queries, userID,
 // provedItself tells whether a session proved a factor of Padlock's own
 // (not the identity provider's, which the account may stop accepting).
 func provedItself(sess *padlock.Session) bool {
-	return sess.Proved == padlock.ProofTOTP || sess.Proved == padlock.ProofRecovery || sess.Proved == padlock.ProofEnrolled
+	return sess.Proved == padlock.ProofTOTP || sess.Proved == padlock.ProofRecovery || sess.Proved == padlock.ProofWebAuthn || sess.Proved == padlock.ProofEnrolled
 }
 
 // newRecoveryCodes replaces the user's codes and keeps the new ones, sealed,

@@ -11,25 +11,46 @@ import (
 	"github.com/padlock-mfa/padlock/internal/store"
 )
 
-// MFAStatus is what My Settings > MFA shows.
+// MFAStatus is what My Settings > MFA shows: the user's factors.
 type MFAStatus struct {
-	Enabled   bool
+	Enabled   bool // any factor
+	App       bool // an authenticator app
 	Since     time.Time
+	AppUsed   time.Time // when its last accepted code was current
+	Passkeys  []*padlock.Passkey
 	CodesLeft int
+	// PasskeysAvailable tells whether this server can add passkeys.
+	PasskeysAvailable bool
+}
+
+// LastFactor tells whether one factor is all the user has.
+func (st *MFAStatus) LastFactor() bool {
+	n := len(st.Passkeys)
+	if st.App {
+		n++
+	}
+	return n == 1
 }
 
 // MFAStatus reads the user's factors from the database.
 func (s *Service) MFAStatus(ctx context.Context, userID int64) (*MFAStatus, error) {
 	conn := s.DB.Conn()
-	st := &MFAStatus{}
+	st := &MFAStatus{PasskeysAvailable: s.rp != nil}
 	f, err := conn.TOTP(ctx, userID)
 	switch {
 	case errors.Is(err, padlock.ErrNotFound):
-		return st, nil
 	case err != nil:
 		return nil, err
+	default:
+		st.App, st.Since, st.AppUsed = true, f.ConfirmedAt, time.Unix(f.LastStep*30, 0)
 	}
-	st.Enabled, st.Since = true, f.ConfirmedAt
+	if st.Passkeys, err = conn.Passkeys(ctx, userID); err != nil {
+		return nil, err
+	}
+	st.Enabled = st.App || len(st.Passkeys) > 0
+	if !st.Enabled {
+		return st, nil
+	}
 	if st.CodesLeft, err = conn.RecoveryCodesLeft(ctx, userID); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-webauthn/webauthn/webauthn"
+
 	"github.com/padlock-mfa/padlock/internal/mfa"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
@@ -23,6 +25,9 @@ type Config struct {
 	SetupTTL         time.Duration
 	LockoutThreshold int
 	LockoutDuration  time.Duration
+	// RPID and RPOrigin are the WebAuthn relying party (config.WebAuthnRP);
+	// empty RPID leaves passkeys unavailable.
+	RPID, RPOrigin string
 }
 
 // DefaultConfig returns the defaults that README.md and docs/ADMIN_GUIDE.md
@@ -57,12 +62,19 @@ type Service struct {
 	// MailQueued is called after a transaction that queued email commits,
 	// to wake the delivery worker. May be nil.
 	MailQueued func()
+	rp         *webauthn.WebAuthn // nil without a relying party
 }
 
 // NewService returns a Service that tells the time with now: the node's one
 // clock, which tests move by hand.
 func NewService(db *store.DB, h *Hasher, sealer *mfa.Sealer, cfg Config, logger *slog.Logger, now func() time.Time) *Service {
-	return &Service{DB: db, Hasher: h, Sealer: sealer, Config: cfg, Now: now, Logger: logger}
+	s := &Service{DB: db, Hasher: h, Sealer: sealer, Config: cfg, Now: now, Logger: logger}
+	rp, err := newRelyingParty(cfg)
+	if err != nil {
+		logger.Warn("passkeys are unavailable", "rp_id", cfg.RPID, "err", err)
+	}
+	s.rp = rp
+	return s
 }
 
 func (s *Service) now() time.Time { return s.Now().Truncate(time.Second) }

@@ -213,6 +213,21 @@ func DecodeSecretKey(s string) ([]byte, error) {
 // Secure flag and the __Host- prefix of cookies.
 func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
 
+// WebAuthnRP is the WebAuthn relying party that passkeys are bound to: its
+// ID is the host name of the base URL (no port), its origin the base URL's
+// scheme, host and port. A passkey works only under the ID it was made for,
+// so changing the base URL's host name later makes every registered passkey
+// unusable (users sign in with their app or a recovery code and add them
+// again). ok is false when the host is an IP address, which WebAuthn does
+// not accept: passkeys are then unavailable.
+func (c *Config) WebAuthnRP() (id, origin string, ok bool) {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || u.Hostname() == "" || net.ParseIP(u.Hostname()) != nil {
+		return "", "", false
+	}
+	return strings.ToLower(u.Hostname()), u.Scheme + "://" + strings.ToLower(u.Host), true
+}
+
 type stringValue string
 
 func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }

@@ -195,3 +195,22 @@ func TestTheREADMEDescribesEverySettingWithTheDefaultsOfTheCode(t *testing.T) {
 		t.Errorf("the README gives PADLOCK_SHUTDOWN_TIMEOUT the default %q; the code uses %v", strings.TrimSpace(row[2]), d.ShutdownTimeout)
 	}
 }
+
+func TestWebAuthnRPComesFromTheBaseURL(t *testing.T) {
+	for _, tc := range []struct {
+		base, id, origin string
+		ok               bool
+	}{
+		{"https://padlock.example.com", "padlock.example.com", "https://padlock.example.com", true},
+		{"https://Padlock.Example.com:8443/", "padlock.example.com", "https://padlock.example.com:8443", true},
+		{"http://localhost:8080", "localhost", "http://localhost:8080", true},
+		{"http://127.0.0.1:8080", "", "", false},
+		{"http://[::1]:8080", "", "", false},
+	} {
+		c := Config{BaseURL: tc.base}
+		id, origin, ok := c.WebAuthnRP()
+		if id != tc.id || origin != tc.origin || ok != tc.ok {
+			t.Errorf("%s: got %q %q %v, want %q %q %v", tc.base, id, origin, ok, tc.id, tc.origin, tc.ok)
+		}
+	}
+}

@@ -53,6 +53,8 @@ var tourSkips = map[string]string{
 	"GET /settings/mfa/recovery-codes.txt":        "a text file download",
 	"GET /portal/settings/mfa/recovery-codes.txt": "a text file download",
 	"GET /account/portals/{portal}/users.csv":     "a CSV download",
+	"GET /settings/mfa/passkeys/new":              "only after the password, on a node with a host name; passkey_browser_test.go opens it",
+	"GET /portal/settings/mfa/passkeys/new":       "only after the password, on a node with a host name; passkey_browser_test.go opens it",
 }
 
 // tourStop is one page of the tour.

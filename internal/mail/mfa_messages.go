@@ -62,3 +62,18 @@ If this wasn't you, change your password right away and tell your
 administrator.
 `}
 }
+
+// PasskeyAdded tells a user that a passkey or security key can now be used
+// for their sign-in.
+func PasskeyAdded(to, name string, at time.Time) padlock.Mail {
+	return notice(to, "A passkey was added to your Padlock sign-in", fmt.Sprintf(
+		`A passkey or security key named %q was added to your Padlock sign-in
+on %s. It can now be used after your password.`, name, formatTime(at)))
+}
+
+// PasskeyRemoved tells a user that a passkey no longer signs them in.
+func PasskeyRemoved(to, name string, at time.Time) padlock.Mail {
+	return notice(to, "A passkey was removed from your Padlock sign-in", fmt.Sprintf(
+		`The passkey or security key named %q was removed from your Padlock
+sign-in on %s. It no longer works for your sign-in.`, name, formatTime(at)))
+}

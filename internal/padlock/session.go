@@ -36,6 +36,7 @@ const (
 	ProofNone     Proof = ""
 	ProofTOTP     Proof = "totp"
 	ProofRecovery Proof = "recovery"
+	ProofWebAuthn Proof = "webauthn" // a passkey or security key answered this session's challenge
 	ProofIDP      Proof = "idp"      // MFA at the identity provider, counted while the account accepts its context
 	ProofEnrolled Proof = "enrolled" // a factor this session set up and confirmed
 )

@@ -32,16 +32,38 @@ type User struct {
 	// CredentialVersion changes whenever the password changes or MFA is
 	// reset; sessions bound to an older version are void.
 	CredentialVersion int64
-	// MFASince is when the user's authenticator app was confirmed; zero
-	// without one. Read with the user on every request, never cached.
+	// MFASince is when the user's first factor still held was added (the
+	// authenticator app or a passkey); zero without any. Read with the user
+	// on every request, never cached.
 	MFASince time.Time
+	// TOTPSince is when the authenticator app was confirmed; PasskeySince
+	// when the oldest passkey or security key still held was added. Zero
+	// for none.
+	TOTPSince, PasskeySince time.Time
 	// MFADeadline is when the account's MFA requirement starts to apply to
 	// this user (the end of any grace period).
 	MFADeadline time.Time
 }
 
-// HasMFA reports whether the user has a confirmed second factor.
+// HasMFA reports whether the user has a confirmed second factor of any
+// kind: an authenticator app or a passkey.
 func (u *User) HasMFA() bool { return !u.MFASince.IsZero() }
+
+// HasTOTP reports whether the user has a confirmed authenticator app.
+func (u *User) HasTOTP() bool { return !u.TOTPSince.IsZero() }
+
+// HasPasskey reports whether the user has at least one passkey or
+// security key.
+func (u *User) HasPasskey() bool { return !u.PasskeySince.IsZero() }
+
+// SetFactors sets the factor times read with the user, and MFASince as
+// the earlier of them.
+func (u *User) SetFactors(totp, passkey time.Time) {
+	u.TOTPSince, u.PasskeySince, u.MFASince = totp, passkey, totp
+	if !passkey.IsZero() && (totp.IsZero() || passkey.Before(totp)) {
+		u.MFASince = passkey
+	}
+}
 
 // DisplayName is the name, or the email for a user who has not set one.
 func (u *User) DisplayName() string {

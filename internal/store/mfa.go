@@ -72,10 +72,13 @@ func (q *Queries) AdvanceTOTPStep(ctx context.Context, userID, step int64) (bool
 	return n == 1, err
 }
 
-// DeleteFactors removes every factor, recovery code and enrollment of a user.
+// DeleteFactors removes every factor (the app and every passkey), recovery
+// code, enrollment and WebAuthn challenge of a user.
 func (q *Queries) DeleteFactors(ctx context.Context, userID int64) error {
 	for _, stmt := range []string{
 		`DELETE FROM totp_factors WHERE user_id = $1`,
+		`DELETE FROM webauthn_credentials WHERE user_id = $1`,
+		`DELETE FROM webauthn_challenges WHERE user_id = $1`,
 		`DELETE FROM recovery_codes WHERE user_id = $1`,
 		`DELETE FROM recovery_reveals WHERE user_id = $1`,
 		`DELETE FROM mfa_enrollments WHERE user_id = $1`,
@@ -85,6 +88,12 @@ func (q *Queries) DeleteFactors(ctx context.Context, userID int64) error {
 		}
 	}
 	return nil
+}
+
+// DeleteTOTP removes the user's authenticator app only.
+func (q *Queries) DeleteTOTP(ctx context.Context, userID int64) error {
+	_, err := q.exec(ctx, `DELETE FROM totp_factors WHERE user_id = $1`, userID)
+	return err
 }
 
 // ReplaceRecoveryCodes voids the user's codes and stores a new set of hashes.

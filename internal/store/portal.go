@@ -55,7 +55,8 @@ type PortalSummary struct {
 func (q *Queries) Portals(ctx context.Context, accountID int64) ([]PortalSummary, error) {
 	rows, err := q.sql.QueryContext(ctx, `SELECT p.id, p.account_id, p.organization_id, p.name, p.mfa_required_at, p.mfa_grace_days, p.created_at, o.name,
 			(SELECT COUNT(*) FROM users u WHERE u.portal_id = p.id AND u.status <> $2),
-			(SELECT COUNT(*) FROM users u JOIN totp_factors f ON f.user_id = u.id WHERE u.portal_id = p.id AND u.status <> $2)
+			(SELECT COUNT(*) FROM users LEFT JOIN totp_factors f ON f.user_id = users.id
+				WHERE users.portal_id = p.id AND users.status <> $2 AND `+hasFactor+`)
 		FROM portals p JOIN organizations o ON o.id = p.organization_id
 		WHERE p.account_id = $1 ORDER BY o.name`, accountID, string(padlock.StatusDeactivated))
 	if err != nil {

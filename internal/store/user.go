@@ -9,13 +9,18 @@ import (
 	"github.com/padlock-mfa/padlock/internal/padlock"
 )
 
-// userSelect reads users with their factor's confirmation time, so "has
-// MFA" is always as fresh as the row it is read with.
+// userSelect reads users with their factors' times (the app's
+// confirmation, the oldest passkey's creation, by index in the same
+// statement), so "has MFA" is always as fresh as the row it is read with.
 const (
 	userFields = `users.id, users.account_id, COALESCE(users.portal_id, 0), users.email, users.name, users.role, users.status,
-	users.credential_version, users.last_sign_in_at, users.created_at, users.mfa_deadline, COALESCE(f.confirmed_at, 0)`
+	users.credential_version, users.last_sign_in_at, users.created_at, users.mfa_deadline, COALESCE(f.confirmed_at, 0),
+	COALESCE((SELECT MIN(w.created_at) FROM webauthn_credentials w WHERE w.user_id = users.id), 0)`
 	userFrom   = ` FROM users LEFT JOIN totp_factors f ON f.user_id = users.id`
 	userSelect = `SELECT ` + userFields + userFrom
+	// hasFactor is true for a user (joined with totp_factors f as in
+	// userFrom) who owns any confirmed factor.
+	hasFactor = `(f.user_id IS NOT NULL OR EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id))`
 )
 
 func scanUser(row interface{ Scan(...any) error }) (*padlock.User, error) {
@@ -23,12 +28,14 @@ func scanUser(row interface{ Scan(...any) error }) (*padlock.User, error) {
 		u                           padlock.User
 		role, status                string
 		last, at, deadline, mfaFrom int64
+		passkeyFrom                 int64
 	)
-	if err := row.Scan(&u.ID, &u.AccountID, &u.PortalID, &u.Email, &u.Name, &role, &status, &u.CredentialVersion, &last, &at, &deadline, &mfaFrom); err != nil {
+	if err := row.Scan(&u.ID, &u.AccountID, &u.PortalID, &u.Email, &u.Name, &role, &status, &u.CredentialVersion, &last, &at, &deadline, &mfaFrom, &passkeyFrom); err != nil {
 		return nil, notFound(err)
 	}
 	u.Role, u.Status, u.CreatedAt = padlock.Role(role), padlock.UserStatus(status), time.Unix(at, 0)
-	u.LastSignIn, u.MFASince, u.MFADeadline = unixOrZero(last), unixOrZero(mfaFrom), unixOrZero(deadline)
+	u.LastSignIn, u.MFADeadline = unixOrZero(last), unixOrZero(deadline)
+	u.SetFactors(unixOrZero(mfaFrom), unixOrZero(passkeyFrom))
 	return &u, nil
 }
 

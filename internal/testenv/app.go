@@ -4,11 +4,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -57,6 +59,10 @@ type Options struct {
 	Clock *Clock
 	// BaseURL is the node's public URL; empty is its own http address.
 	BaseURL string
+	// Localhost makes the public URL http://localhost:PORT (and URL with
+	// it), so the node has a host name for passkeys: WebAuthn refuses IP
+	// addresses.
+	Localhost bool
 	// DBTimeout bounds each request's database work; zero keeps the
 	// default.
 	DBTimeout time.Duration
@@ -110,6 +116,9 @@ func StartApp(t testing.TB, d string, o Options) *TestApp {
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	cfg.Listen = srv.Listener.Addr().String()
+	if o.Localhost {
+		cfg.BaseURL = "http://localhost:" + strconv.Itoa(srv.Listener.Addr().(*net.TCPAddr).Port)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +137,11 @@ func StartApp(t testing.TB, d string, o Options) *TestApp {
 	srv.Config.Handler = a.Web
 	srv.Start()
 	t.Cleanup(func() { srv.Close(); a.Close() })
-	return &TestApp{App: a, URL: srv.URL, SMTP: o.SMTP, Clock: o.Clock, Log: logBuf}
+	u := srv.URL
+	if o.Localhost {
+		u = cfg.BaseURL
+	}
+	return &TestApp{App: a, URL: u, SMTP: o.SMTP, Clock: o.Clock, Log: logBuf}
 }
 
 // testLogWriter shows server logs with -v when PADLOCK_TEST_LOG is set.

@@ -10,6 +10,9 @@ import (
 type challengePage struct {
 	Page
 	Next string
+	// PasskeyOptions are the options of this session's passkey challenge,
+	// for the script; empty for a user without passkeys.
+	PasskeyOptions string
 }
 
 // challengeFields is the MFA code form of a pending sign-in as submitted.
@@ -22,7 +25,19 @@ type challengeFields struct {
 func (s *Server) challengeForm(w http.ResponseWriter, r *http.Request) {
 	p := challengePage{Page: s.page(w, r, "MFA code", navNone), Next: safeNext(r, r.URL.Query().Get("next"))}
 	p.Notice = s.heldNotice(r, p.Current, heldNoticeChallenge)
-	s.render(w, r, http.StatusOK, "mfa_challenge", p)
+	s.renderChallenge(w, r, &p, http.StatusOK)
+}
+
+// renderChallenge shows the challenge with a fresh passkey challenge for a
+// user who has passkeys (each showing replaces the last one).
+func (s *Server) renderChallenge(w http.ResponseWriter, r *http.Request, p *challengePage, status int) {
+	opts, err := s.auth.BeginPasskeyChallenge(r.Context(), currentFrom(r.Context()))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p.PasskeyOptions = opts
+	s.render(w, r, status, "mfa_challenge", p)
 }
 
 // challengeSubmit checks the code; on success the pending session is
@@ -33,8 +48,12 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := currentFrom(r.Context())
-	next := safeNext(r, f.Next)
 	res, err := s.auth.CompleteMFA(r.Context(), c, f.Code, s.clientAddress(r))
+	s.challengeOutcome(w, r, res, err, safeNext(r, f.Next))
+}
+
+// challengeOutcome answers a second step, by code or by passkey.
+func (s *Server) challengeOutcome(w http.ResponseWriter, r *http.Request, res *auth.SignedIn, err error, next string) {
 	if err == auth.ErrChallengeOver {
 		s.clearSessionCookie(w, r)
 		s.setFlashError(w, padlock.ErrorMessage(err))
@@ -43,7 +62,7 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		p := challengePage{Page: s.page(w, r, "MFA code", navNone), Next: next}
-		s.render(w, r, s.formError(r, &p.Page, err), "mfa_challenge", p)
+		s.renderChallenge(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}
 	s.setSessionCookie(w, r, res.Token)

@@ -177,7 +177,7 @@ func TestAnEnrollmentOnlySessionReachesOnlyEnrollment(t *testing.T) {
 				if status != http.StatusUnauthorized {
 					t.Errorf("%s %s: %d, want 401", r.Method, r.Path, status)
 				}
-			case r.Path == "/login/mfa":
+			case r.Access.String() == "challenge":
 				if status != http.StatusSeeOther || loc != "/" {
 					t.Errorf("%s %s: %d %q", r.Method, r.Path, status, loc)
 				}

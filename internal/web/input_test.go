@@ -36,6 +36,7 @@ var needsState = map[string]bool{
 	"/login/mfa":                       true, // a pending sign-in (mfa_test.go)
 	"/settings/mfa/recovery-codes":     true, // codes not yet acknowledged
 	"/settings/mfa/recovery-codes.txt": true,
+	"/settings/mfa/passkeys/new":       true, // a registration after the password (passkey_test.go)
 }
 
 // Every screen renders for an Administrator: a broken template fails here.

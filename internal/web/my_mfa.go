@@ -67,13 +67,19 @@ func (s *Server) loadMFAStatus(w http.ResponseWriter, r *http.Request, p *myMFAP
 func (s *Server) myMFAEnroll(w http.ResponseWriter, r *http.Request) {
 	c := currentFrom(r.Context())
 	var err error
-	if c.User.HasMFA() {
-		f := proofFields{}
+	f := proofFields{}
+	switch {
+	case c.User.HasTOTP(): // moving to a new phone
 		if !s.readForm(w, r, &f) {
 			return
 		}
 		err = s.auth.ReplaceFactor(r.Context(), c, f.Password, f.Code, s.clientAddress(r))
-	} else {
+	case c.User.HasMFA(): // adding an app beside passkeys
+		if !s.readForm(w, r, &f) {
+			return
+		}
+		err = s.auth.AddApp(r.Context(), c, f.Password)
+	default:
 		err = s.auth.BeginEnrollment(r.Context(), c)
 	}
 	if err != nil {

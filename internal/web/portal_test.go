@@ -274,7 +274,7 @@ func TestPendingPortalSessionsReachOnlyTheirNextStep(t *testing.T) {
 				want string
 				ok   func(string) bool
 			}{
-				{pending, "/portal/login/mfa", func(p string) bool { return p == "/portal/login/mfa" }},
+				{pending, "/portal/login/mfa", func(p string) bool { return r.Access.String() == "challenge" }},
 				{held, "/portal/settings/mfa/enroll", func(p string) bool { return r.Access.String() == "enrollment" }},
 			} {
 				if tc.ok(r.Path) {
@@ -284,7 +284,7 @@ func TestPendingPortalSessionsReachOnlyTheirNextStep(t *testing.T) {
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 				req.Header.Set("Origin", a.URL)
 				status, loc, _ := tc.c.Do(t, req)
-				if r.Path == "/portal/login/mfa" && tc.c == held {
+				if r.Access.String() == "challenge" && tc.c == held {
 					tc.want = "/portal/"
 				}
 				if status != http.StatusSeeOther || !strings.HasPrefix(loc, tc.want) {

@@ -52,6 +52,7 @@ func (s *Server) signInRoutes() []route {
 		{method: "POST", path: "/logout", access: AnySession, handler: s.signOut},
 		{method: "GET", path: "/login/mfa", access: Challenge, handler: s.challengeForm},
 		{method: "POST", path: "/login/mfa", access: Challenge, handler: s.challengeSubmit},
+		{method: "POST", path: "/login/mfa/passkey", access: Challenge, handler: s.challengePasskeySubmit},
 		{method: "GET", path: "/forgot", access: Public, handler: s.forgotForm},
 		{method: "POST", path: "/forgot", access: Public, handler: s.forgotSubmit},
 		{method: "GET", path: "/reset/{token}", access: Public, handler: s.resetForm},
@@ -73,6 +74,11 @@ func (s *Server) signInRoutes() []route {
 		{method: "POST", path: "/settings/mfa/recovery-codes/saved", access: Enrollment, handler: s.myRecoveryCodesSaved},
 		{method: "POST", path: "/settings/mfa/recovery-codes/regenerate", access: SignedIn, handler: s.myRecoveryCodesRegenerate, form: "/settings/mfa"},
 		{method: "POST", path: "/settings/mfa/disable", access: SignedIn, handler: s.myMFADisable, form: "/settings/mfa"},
+		{method: "POST", path: "/settings/mfa/passkeys/begin", access: SignedIn, handler: s.myPasskeyBegin},
+		{method: "GET", path: "/settings/mfa/passkeys/new", access: SignedIn, handler: s.myPasskeyNew},
+		{method: "POST", path: "/settings/mfa/passkeys", access: SignedIn, handler: s.myPasskeyCreate},
+		{method: "POST", path: "/settings/mfa/passkeys/{id}/rename", access: SignedIn, handler: s.myPasskeyRename},
+		{method: "POST", path: "/settings/mfa/passkeys/{id}/remove", access: SignedIn, handler: s.myPasskeyRemove},
 	}
 }
 

@@ -1,0 +1,120 @@
+package e2e
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	cdpwebauthn "github.com/chromedp/cdproto/webauthn"
+	"github.com/chromedp/chromedp"
+
+	"github.com/padlock-mfa/padlock/internal/testenv"
+)
+
+// TestAddAPasskeySignInWithItAndRemoveIt registers a passkey from My
+// Settings > MFA with Chromium's virtual authenticator (a security key that
+// answers at once), signs out, signs in with the password and the passkey
+// as the second step, and removes it again.
+func TestAddAPasskeySignInWithItAndRemoveIt(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		// A host name, not an IP address: WebAuthn refuses those.
+		a := testenv.StartApp(t, d, testenv.Options{Localhost: true})
+		t.Cleanup(func() {
+			if t.Failed() {
+				t.Logf("server log:\n%s", a.Log)
+			}
+		})
+		a.CreateAccount(t, "Acme IT", adminEmail)
+		p := startBrowser(t, a.URL)
+		p.virtualAuthenticator()
+
+		p.step("sign in with the password")
+		signIn(p, adminEmail)
+		p.expectPath("/organizations")
+
+		p.step("add a passkey after the password")
+		p.open("/settings/mfa")
+		p.toggle("#add-passkey-summary")
+		p.fill("#add_password", testenv.Password)
+		p.click("#add-passkey")
+		p.expectPath("/settings/mfa/passkeys/new")
+		p.fill("#name", "Virtual key")
+		p.toggle("#create-passkey")
+		p.waitPath("/settings/mfa/recovery-codes")
+		p.waitText("main h1", "Your recovery codes")
+		codes := p.texts("#recovery-codes li")
+		if len(codes) != 10 {
+			p.fatalf("%d recovery codes after the first passkey", len(codes))
+		}
+		p.click("#codes-saved")
+		p.expectPath("/settings/mfa")
+		p.waitText("main", "Virtual key")
+
+		p.step("sign out and sign in with the password and the passkey")
+		p.click("#sign-out")
+		p.expectPath("/login")
+		signIn(p, adminEmail)
+		p.expectPath("/login/mfa")
+		p.waitText("#passkey-form", "Use your authenticator app")
+		p.toggle("#use-passkey")
+		p.waitPath("/organizations")
+		expectSignedIn(p)
+
+		p.step("remove the passkey, the last factor, with a recovery code")
+		admin, err := a.DB.Conn().CredentialsByEmail(context.Background(), adminEmail)
+		if err != nil {
+			p.fatalf("read the administrator: %v", err)
+		}
+		passkeys, err := a.DB.Conn().Passkeys(context.Background(), admin.User.ID)
+		if err != nil || len(passkeys) != 1 || passkeys[0].LastUsedAt.IsZero() {
+			p.fatalf("stored passkeys: %v %+v", err, passkeys)
+		}
+		id := strconv.FormatInt(passkeys[0].ID, 10)
+		p.open("/settings/mfa")
+		p.toggle("#passkey-" + id + "-title + p + details + details summary")
+		p.fill("#remove"+id+"_password", testenv.Password)
+		p.fill("#remove"+id+"_code", codes[0])
+		p.click("#remove-" + id)
+		p.expectPath("/settings/mfa")
+		p.waitText("#flash", "Passkey removed")
+		p.waitText("main", "MFA is off")
+	})
+}
+
+// virtualAuthenticator gives the tab a CTAP2 security key with user
+// verification that answers without a touch.
+func (p *page) virtualAuthenticator() {
+	p.t.Helper()
+	p.do("add a virtual authenticator", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, cdpwebauthn.Enable, cdpwebauthn.EnableParams{}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, t, cdpwebauthn.AddVirtualAuthenticator, cdpwebauthn.AddVirtualAuthenticatorParams{
+			Options: &cdpwebauthn.VirtualAuthenticatorOptions{
+				Protocol: cdpwebauthn.AuthenticatorProtocolCtap2, Ctap2version: cdpwebauthn.Ctap2versionCtap21,
+				Transport: cdpwebauthn.AuthenticatorTransportUsb, HasResidentKey: true, HasUserVerification: true,
+				IsUserVerified: true, AutomaticPresenceSimulation: true,
+			}})
+		return err
+	}))
+}
+
+// waitPath waits for the browser to land on path, for pages that a script
+// submits once the authenticator has answered.
+func (p *page) waitPath(path string) {
+	p.t.Helper()
+	deadline := time.Now().Add(stepTimeout)
+	for {
+		loc := run(p, "read the location", chromedp.Location())
+		if u, err := url.Parse(loc); err == nil && u.Path == path {
+			return
+		}
+		if time.Now().After(deadline) {
+			p.fatalf("want to be on %s, but the browser shows %s", path, loc)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
