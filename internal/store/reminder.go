@@ -44,7 +44,7 @@ func (l ReminderList) where(args []any) (string, []any) {
 		b.WriteString(` AND users.portal_id = ` + arg(l.PortalID))
 	}
 	b.WriteString(` AND users.status = ` + arg(string(padlock.StatusActive)) +
-		` AND NOT EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = users.id)`+
+		` AND NOT EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = users.id)` +
 		` AND NOT EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id)`)
 	if l.Roles != nil {
 		marks := make([]string, len(l.Roles))

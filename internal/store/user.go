@@ -21,6 +21,9 @@ const (
 	// hasFactor is true for a user (joined with totp_factors f as in
 	// userFrom) who owns any confirmed factor.
 	hasFactor = `(f.user_id IS NOT NULL OR EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id))`
+	// noFactor is NOT hasFactor, written as the planner reads best: the
+	// app's absence as a plain IS NULL on the join.
+	noFactor = `(f.user_id IS NULL AND NOT EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id))`
 )
 
 func scanUser(row interface{ Scan(...any) error }) (*padlock.User, error) {

@@ -87,9 +87,9 @@ func (f UserFilter) query(accountID int64) (string, []any) {
 	case MFASetUp:
 		b.WriteString(` AND ` + hasFactor)
 	case MFANotSet:
-		b.WriteString(` AND NOT ` + hasFactor)
+		b.WriteString(` AND ` + noFactor)
 	case MFAOverdue:
-		b.WriteString(` AND NOT ` + hasFactor + ` AND users.status <> ` + arg(string(padlock.StatusDeactivated)) +
+		b.WriteString(` AND ` + noFactor + ` AND users.status <> ` + arg(string(padlock.StatusDeactivated)) +
 			` AND users.mfa_deadline <= ` + arg(f.Now.Unix()))
 	}
 	column := `users.email`
@@ -199,7 +199,7 @@ func (c UserCounts) Matching(f MFAFilter) int {
 // status and $3 the time deadlines are compared with.
 const userCounts = `COUNT(*), COUNT(CASE WHEN ` + hasFactor + ` THEN 1 END),
 	COUNT(CASE WHEN users.status <> $2 THEN 1 END), COUNT(CASE WHEN users.status <> $2 AND ` + hasFactor + ` THEN 1 END),
-	COUNT(CASE WHEN users.status <> $2 AND NOT ` + hasFactor + ` AND users.mfa_deadline <= $3 THEN 1 END)`
+	COUNT(CASE WHEN users.status <> $2 AND ` + noFactor + ` AND users.mfa_deadline <= $3 THEN 1 END)`
 
 func (c *UserCounts) fields() []any {
 	return []any{&c.All, &c.WithMFA, &c.Current, &c.CurrentWithMFA, &c.Overdue}
@@ -234,7 +234,7 @@ func (q *Queries) MFACoverage(ctx context.Context, accountID, portalID int64) (w
 // accountID 0 lists every account's staff, for `padlock user list --no-mfa`.
 func (q *Queries) UsersWithoutMFA(ctx context.Context, accountID, portalID int64) ([]*padlock.User, error) {
 	return q.queryUsers(ctx, userSelect+` WHERE ($1 = 0 OR users.account_id = $1)
-		AND (($2 = 0 AND users.portal_id IS NULL) OR users.portal_id = $2) AND users.status = $3 AND NOT `+hasFactor+`
+		AND (($2 = 0 AND users.portal_id IS NULL) OR users.portal_id = $2) AND users.status = $3 AND `+noFactor+`
 		ORDER BY users.account_id, users.email`, accountID, portalID, string(padlock.StatusActive))
 }
 
