@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"testing"
 
 	"github.com/chromedp/chromedp"
 )
@@ -85,37 +84,28 @@ func (p *page) overflowing() *overflow {
 	return run(p, "measure the page's width", chromedp.Evaluate[*overflow](measureOverflow))
 }
 
-// TestEveryPageFitsAPhone opens every page of the tour on a phone's screen
-// and fails for each one wider than the screen, naming the element that
-// sticks out. Where the page has a folded menu, it is opened and measured
-// too: every link and Sign out must be on the screen.
-func TestEveryPageFitsAPhone(t *testing.T) {
-	t.Parallel()
-	a := startNode(t, "sqlite")
-	p := startBrowser(t, a.URL)
-	p.asPhone()
-	n := runTour(t, p, a, func(name string) {
-		if o := p.overflowing(); o != nil {
-			t.Errorf("%s (%s): %s", name, p.path(), o)
-		}
-		if keepPages {
-			p.keep("phone " + name)
-		}
-		if !p.visible("header details > summary") {
-			return
-		}
-		p.toggle("header details > summary")
-		if o := p.overflowing(); o != nil {
-			t.Errorf("%s (%s), menu open: %s", name, p.path(), o)
-		}
-		if off := p.offScreen("header nav a, header nav button"); len(off) > 0 {
-			t.Errorf("%s (%s), menu open: off the screen: %s", name, p.path(), strings.Join(off, ", "))
-		}
-		if keepPages {
-			p.keep("phone " + name + " menu")
-		}
-	})
-	t.Logf("%d pages measured on a %d px screen", n, phoneWidth)
+// checkFitsThePhone fails the test when the page the tab shows on a
+// phone's screen is wider than the screen, naming the element that sticks
+// out. Where the page has a folded menu, it is opened and measured too:
+// every link and Sign out must be on the screen.
+func (p *page) checkFitsThePhone(name string) {
+	p.t.Helper()
+	if o := p.overflowing(); o != nil {
+		p.t.Errorf("%s (%s): %s", name, p.path(), o)
+	}
+	if !p.visible("header details > summary") {
+		return
+	}
+	p.toggle("header details > summary")
+	if o := p.overflowing(); o != nil {
+		p.t.Errorf("%s (%s), menu open: %s", name, p.path(), o)
+	}
+	if off := p.offScreen("header nav a, header nav button"); len(off) > 0 {
+		p.t.Errorf("%s (%s), menu open: off the screen: %s", name, p.path(), strings.Join(off, ", "))
+	}
+	if keepPages {
+		p.keep("phone " + name + " menu")
+	}
 }
 
 // offScreen lists the elements matching sel that are shown but not wholly

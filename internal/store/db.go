@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -34,9 +33,8 @@ type DB struct {
 	// schemaErr is told when a statement names a table or column the
 	// database lacks; see OnSchemaError.
 	schemaErr atomic.Pointer[func()]
-	// prepared holds the statements every request runs, parsed once per
-	// connection instead of once per request (see Queries.hot).
-	prepared sync.Map // query text → *sql.Stmt
+	// statements are SQLite's prepared statements (statements.go).
+	statements statementCache
 }
 
 // Open connects to the database named by databaseURL: a postgres:// URL
@@ -182,16 +180,27 @@ type checked struct {
 }
 
 func (c checked) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if stmt := c.statement(ctx, query); stmt != nil {
+		res, err := stmt.ExecContext(ctx, args...)
+		return res, c.db.check(err)
+	}
 	res, err := c.q.ExecContext(ctx, query, args...)
 	return res, c.db.check(err)
 }
 
 func (c checked) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if stmt := c.statement(ctx, query); stmt != nil {
+		rows, err := stmt.QueryContext(ctx, args...)
+		return rows, c.db.check(err)
+	}
 	rows, err := c.q.QueryContext(ctx, query, args...)
 	return rows, c.db.check(err)
 }
 
 func (c checked) QueryRowContext(ctx context.Context, query string, args ...any) checkedRow {
+	if stmt := c.statement(ctx, query); stmt != nil {
+		return checkedRow{row: stmt.QueryRowContext(ctx, args...), db: c.db}
+	}
 	return checkedRow{row: c.q.QueryRowContext(ctx, query, args...), db: c.db}
 }
 
@@ -229,39 +238,6 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Queries) error) error {
 		return fmt.Errorf("store: commit: %w", db.check(err))
 	}
 	return nil
-}
-
-// hot runs a one-row query that every request runs. On SQLite, on the
-// pool, it runs as a prepared statement, which SQLite would otherwise parse
-// each time; PostgreSQL's driver already keeps a prepared statement per
-// connection for every query. Inside a transaction it runs as any other.
-func (q *Queries) hot(ctx context.Context, query string, args ...any) checkedRow {
-	db, ok := q.sql.q.(*sql.DB)
-	if !ok || q.sql.db.dialect != SQLite {
-		return q.sql.QueryRowContext(ctx, query, args...)
-	}
-	stmt, err := q.sql.db.statement(ctx, db, query)
-	if err != nil {
-		return q.sql.QueryRowContext(ctx, query, args...)
-	}
-	return checkedRow{row: stmt.QueryRowContext(ctx, args...), db: q.sql.db}
-}
-
-// statement returns the prepared statement of query, preparing it on first
-// use. database/sql prepares it again on each connection that runs it.
-func (db *DB) statement(ctx context.Context, pool *sql.DB, query string) (*sql.Stmt, error) {
-	if s, ok := db.prepared.Load(query); ok {
-		return s.(*sql.Stmt), nil
-	}
-	s, err := pool.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if prev, loaded := db.prepared.LoadOrStore(query, s); loaded {
-		s.Close()
-		return prev.(*sql.Stmt), nil
-	}
-	return s, nil
 }
 
 func (q *Queries) exec(ctx context.Context, query string, args ...any) (int64, error) {

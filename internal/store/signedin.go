@@ -31,7 +31,7 @@ var signedInQuery = `SELECT ` + qualify("s", sessionFields) + `, ` + userFields 
 // SignedInByTokenHash returns the session stored under the hash with its
 // user, account and portal; padlock.ErrNotFound when there is none.
 func (q *Queries) SignedInByTokenHash(ctx context.Context, tokenHash []byte) (*SignedIn, error) {
-	row := q.hot(ctx, signedInQuery, tokenHash)
+	row := q.sql.QueryRowContext(ctx, signedInQuery, tokenHash)
 	var (
 		out SignedIn
 		err error

@@ -76,6 +76,9 @@ type Options struct {
 	ProductionHashes bool
 }
 
+// TestDBMaxConns is the PostgreSQL pool of a test node or test store.
+const TestDBMaxConns = 6
+
 // CheapHashParams are argon2id parameters for tests: the same algorithm
 // and format as production, at the smallest cost argon2 allows.
 var CheapHashParams = auth.HashParams{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
@@ -111,6 +114,10 @@ func StartApp(t testing.TB, d string, o Options) *TestApp {
 	}
 	cfg.SMTPURL = o.SMTP.URL()
 	cfg.HashConcurrency, cfg.HashQueue = 4, 64
+	// Many nodes run at once in a test process, beside other test
+	// processes, on one PostgreSQL server with its default of 100
+	// connections: a few each is enough for what one test sends.
+	cfg.DBMaxConns = TestDBMaxConns
 	if o.DBTimeout > 0 {
 		cfg.DBTimeout = o.DBTimeout
 	}

@@ -14,6 +14,7 @@ import (
 	"maps"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/auth"
@@ -28,7 +29,26 @@ type pages struct {
 	byName map[string]*template.Template
 }
 
-func parsePages(a *Assets) (*pages, error) { return parseTemplates(templateFiles, a) }
+// The embedded pages are parsed once per process, for the embedded assets:
+// parsing is most of what starting a server costs, and the parsed pages
+// are safe to execute from any number of servers at once.
+func parsePages(a *Assets) (*pages, error) {
+	embeddedPages.once.Do(func() {
+		embeddedPages.assets = a
+		embeddedPages.pages, embeddedPages.err = parseTemplates(templateFiles, a)
+	})
+	if embeddedPages.assets != a {
+		return parseTemplates(templateFiles, a) // other assets: pages of their own
+	}
+	return embeddedPages.pages, embeddedPages.err
+}
+
+var embeddedPages struct {
+	once   sync.Once
+	pages  *pages
+	assets *Assets
+	err    error
+}
 
 // parseTemplates parses each page of fsys's templates/ with its layout.html
 // and the shared fragments of templates/parts/.
