@@ -17,6 +17,7 @@ const (
 // installation: set up the account, invite a colleague, and the colleague
 // joins, signs in and signs out.
 func TestSetupInviteAndSignInInABrowser(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := startNode(t, d)
 		admin := startBrowser(t, a.URL)
@@ -88,6 +89,7 @@ func TestSetupInviteAndSignInInABrowser(t *testing.T) {
 // TestFormErrorsAppearBesideTheirFields checks that a refused form says what
 // is wrong next to each field, where a screen reader also finds it.
 func TestFormErrorsAppearBesideTheirFields(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := startNode(t, d)
 		p := startBrowser(t, a.URL)

@@ -17,6 +17,7 @@ import (
 // it up at sign-in, and when that user is locked out the Administrator resets
 // their MFA from the Edit User screen.
 func TestTheAdministratorRequiresMFAAndResetsALiteUser(t *testing.T) {
+	t.Parallel()
 	const liteEmail = "lin@example.com"
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := startNode(t, d)

@@ -17,6 +17,7 @@ import (
 // change was not saved; after enrollment the Editor is back on the form
 // with what they typed, and it is saved when they press Save again.
 func TestADraftSurvivesTheRequirementArrivingMidEdit(t *testing.T) {
+	t.Parallel()
 	const editorEmail = "eve@example.com"
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := startNode(t, d)

@@ -21,6 +21,7 @@ const challengeForm = `main form[action="/login/mfa"]`
 // Settings, as a person with an authenticator app would, then signs in once
 // with a code from the app and once with a recovery code.
 func TestEnableMFAAndSignInWithACodeAndARecoveryCode(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := startNode(t, d)
 		a.CreateAccount(t, "Acme IT", adminEmail)
@@ -89,6 +90,7 @@ func TestEnableMFAAndSignInWithACodeAndARecoveryCode(t *testing.T) {
 // TestAWrongMFACodeShowsTheClockHint checks that a refused code says, next
 // to the field, what usually went wrong and the way out.
 func TestAWrongMFACodeShowsTheClockHint(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := startNode(t, d)
 		a.CreateAccount(t, "Acme IT", adminEmail)

@@ -398,6 +398,7 @@ func (p *page) visible(sel string) bool {
 // GET route is opened by a stop or skipped with a reason, and every stop
 // and skip names a route that exists.
 func TestTheTourOpensEveryPage(t *testing.T) {
+	t.Parallel()
 	a := testenv.StartApp(t, "sqlite", testenv.Options{})
 	table := map[string]bool{}
 	for _, r := range a.Web.RouteTable() {

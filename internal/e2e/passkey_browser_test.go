@@ -19,6 +19,7 @@ import (
 // answers at once), signs out, signs in with the password and the passkey
 // as the second step, and removes it again.
 func TestAddAPasskeySignInWithItAndRemoveIt(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		// A host name, not an IP address: WebAuthn refuses those.
 		a := testenv.StartApp(t, d, testenv.Options{Localhost: true})

@@ -15,6 +15,7 @@ import (
 // document and nothing else; once the Administrator unticks the requirement,
 // the client turns MFA off and signs in with the password alone.
 func TestAClientPortalThatRequiresMFA(t *testing.T) {
+	t.Parallel()
 	const clientEmail = "peter@initech.example"
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := startNode(t, d)

@@ -15,6 +15,7 @@ import (
 // a browser drops: the browser must ask no other host for anything and end
 // signed in on Padlock.
 func TestSigningInWithAControlCharacterInNextStaysOnPadlock(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := startNode(t, d)
 		a.CreateAccount(t, "Acme IT", adminEmail)

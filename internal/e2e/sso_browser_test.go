@@ -18,6 +18,7 @@ import (
 // do), and is then held at enrollment like after a password, until MFA is
 // set up.
 func TestSSOSignInThenForcedEnrollment(t *testing.T) {
+	t.Parallel()
 	const liteEmail = "lin@example.com"
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := startNode(t, d)
