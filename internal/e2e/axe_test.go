@@ -96,36 +96,49 @@ var axeScreens = []struct {
 // the menu is opened and measured too: every link and Sign out on screen.
 func TestEveryPageFitsAPhoneWithoutAccessibilityViolations(t *testing.T) {
 	t.Parallel()
+	script := readAxeCore(t)
+	a := startNode(t, "sqlite")
+	p := startBrowser(t, a.URL)
+	n := runTour(t, p, a, func(name string) { p.checkPageOnEveryScreen(name, script) })
+	t.Logf("%d pages checked by axe-core on %d screens and measured on a %d px screen", n, len(axeScreens), phoneWidth)
+}
+
+// checkPageOnEveryScreen runs axe-core on the page the tab shows on each
+// of axeScreens and measures it on the phone's, failing the test for each
+// violation and overflow; it leaves the tab on a laptop's light screen.
+func (p *page) checkPageOnEveryScreen(name string, axeCore []byte) {
+	p.t.Helper()
+	for _, screen := range axeScreens {
+		if screen.phone {
+			p.asPhone()
+		} else {
+			p.asLaptop()
+		}
+		p.colorScheme(screen.scheme)
+		kind, values := "tag", axeTags
+		if screen.scheme == "dark" {
+			kind, values = "rule", axeColourRules
+		}
+		for _, v := range p.axe(string(axeCore), kind, values) {
+			p.t.Errorf("%s (%s) on a %s: %s", name, p.path(), screen.name, v)
+		}
+		if keepPages {
+			p.keep(screen.name + " " + name)
+		}
+	}
+	p.checkFitsThePhone(name) // the phone's screen is the last
+	p.asLaptop()
+	p.colorScheme("light")
+}
+
+// readAxeCore reads the vendored axe-core script.
+func readAxeCore(t *testing.T) []byte {
+	t.Helper()
 	script, err := os.ReadFile(filepath.FromSlash(axeScript))
 	if err != nil {
 		t.Fatalf("read axe-core (run testdata/axe/update.sh): %v", err)
 	}
-	a := startNode(t, "sqlite")
-	p := startBrowser(t, a.URL)
-	n := runTour(t, p, a, func(name string) {
-		for _, screen := range axeScreens {
-			if screen.phone {
-				p.asPhone()
-			} else {
-				p.asLaptop()
-			}
-			p.colorScheme(screen.scheme)
-			kind, values := "tag", axeTags
-			if screen.scheme == "dark" {
-				kind, values = "rule", axeColourRules
-			}
-			for _, v := range p.axe(string(script), kind, values) {
-				t.Errorf("%s (%s) on a %s: %s", name, p.path(), screen.name, v)
-			}
-			if keepPages {
-				p.keep(screen.name + " " + name)
-			}
-		}
-		p.checkFitsThePhone(name) // the phone's screen is the last
-		p.asLaptop()
-		p.colorScheme("light")
-	})
-	t.Logf("%d pages checked by axe-core on %d screens and measured on a %d px screen", n, len(axeScreens), phoneWidth)
+	return script
 }
 
 func (v axeViolation) String() string {
