@@ -63,8 +63,8 @@ func (s *Service) BeginEnrollment(ctx context.Context, c *Current) error {
 
 // AddApp starts an enrollment of an authenticator app for a user whose
 // factors are passkeys. It needs the password, as adding a passkey does.
-func (s *Service) AddApp(ctx context.Context, c *Current, password string) error {
-	if err := s.confirmPassword(ctx, c.User.ID, password, "app_password"); err != nil {
+func (s *Service) AddApp(ctx context.Context, c *Current, password, address string) error {
+	if err := s.confirmPassword(ctx, c, password, "app_password", wrongPassword, address); err != nil {
 		return err
 	}
 	return s.DB.Conn().SaveEnrollment(ctx, c.Session.ID, c.User.ID, s.Sealer.Seal(c.User.ID, purposeTOTP, mfa.NewSecret()), s.now())

@@ -58,26 +58,45 @@ func (s *Service) MFAStatus(ctx context.Context, userID int64) (*MFAStatus, erro
 }
 
 // confirmPassword checks the user's own password, for changes that a
-// session alone may not make.
-func (s *Service) confirmPassword(ctx context.Context, userID int64, password, field string) error {
-	stored, err := s.DB.Conn().PasswordHash(ctx, userID)
+// session alone may not make. A wrong password counts toward the user's
+// lock as a failed sign-in does, so a borrowed session cannot guess the
+// password without end; wrong is the message beside the field.
+func (s *Service) confirmPassword(ctx context.Context, c *Current, password, field, wrong, address string) error {
+	creds, err := s.DB.Conn().CredentialsByEmail(ctx, c.User.Email)
 	if err != nil {
 		return err
 	}
-	if ok, _, err := s.Hasher.Verify(ctx, stored, password); err != nil {
-		return err
-	} else if !ok {
-		return padlock.FieldError(field, "Your password is not correct.")
+	// While the user is locked no password is checked here, the right one
+	// included: guessing on would otherwise go on past the lock.
+	if creds.LockedUntil.After(s.now()) {
+		return padlock.FieldError(field, "Too many wrong passwords: your account is locked for now. Use the link we emailed you, or try again later.")
 	}
-	return nil
+	if ok, _, err := s.Hasher.Verify(ctx, creds.PasswordHash, password); err != nil || ok {
+		return err
+	}
+	err = s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
+		if _, err := tx.LockUser(ctx, c.User.ID); err != nil {
+			return err
+		}
+		_, err := s.countFailure(ctx, tx, q, c.User, address, q.Now)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return padlock.FieldError(field, wrong)
 }
+
+// wrongPassword is what a form that asks for the password says when it is
+// not the user's.
+const wrongPassword = "Your password is not correct."
 
 // withPasswordAndCode runs change in one transaction with the user's row
 // held, after checking the user's password and a current second factor (a
 // code from the app or an unused recovery code, used up by the check). The
 // form's fields are named prefix+"password" and prefix+"code".
 func (s *Service) withPasswordAndCode(ctx context.Context, c *Current, password, code, prefix, address string, change func(*store.Queries, *MailQueue) error) error {
-	if err := s.confirmPassword(ctx, c.User.ID, password, prefix+"password"); err != nil {
+	if err := s.confirmPassword(ctx, c, password, prefix+"password", wrongPassword, address); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {

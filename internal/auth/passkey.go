@@ -121,11 +121,11 @@ func readCeremony(data []byte) (*ceremony, error) {
 // BeginPasskeyRegistration starts adding a passkey, after the user confirms
 // their password: a registration challenge for this session alone, valid
 // for a few minutes, excluding the credentials the user already has.
-func (s *Service) BeginPasskeyRegistration(ctx context.Context, c *Current, password string) error {
+func (s *Service) BeginPasskeyRegistration(ctx context.Context, c *Current, password, address string) error {
 	if s.rp == nil {
 		return ErrPasskeysOff
 	}
-	if err := s.confirmPassword(ctx, c.User.ID, password, "add_password"); err != nil {
+	if err := s.confirmPassword(ctx, c, password, "add_password", wrongPassword, address); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
@@ -325,7 +325,7 @@ func (s *Service) RemovePasskey(ctx context.Context, c *Current, id int64, passw
 	if _, err := s.DB.Conn().Passkey(ctx, c.User.ID, id); err != nil {
 		return err // another user's passkey is not found, whatever the password
 	}
-	if err := s.confirmPassword(ctx, c.User.ID, password, "password"); err != nil {
+	if err := s.confirmPassword(ctx, c, password, "password", wrongPassword, address); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
@@ -408,6 +408,18 @@ func (s *Service) BeginPasskeyChallenge(ctx context.Context, c *Current) (string
 	}
 	var options string
 	err := s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
+		// Showing the page again (a reload, a second tab, a wrong code)
+		// keeps the challenge the browser may be answering already.
+		if data, err := tx.WebAuthnChallenge(ctx, c.Session.ID, store.ChallengeLogin, q.Now); err == nil {
+			cer, err := readCeremony(data)
+			if err != nil {
+				return err
+			}
+			options = string(cer.Options)
+			return nil
+		} else if !errors.Is(err, padlock.ErrNotFound) {
+			return err
+		}
 		creds, err := tx.Passkeys(ctx, c.User.ID)
 		if err != nil || len(creds) == 0 {
 			return err
@@ -458,6 +470,12 @@ func (s *Service) CompletePasskey(ctx context.Context, c *Current, response, add
 		if err != nil {
 			return err
 		}
+		if p == nil && why == noChallenge {
+			// Nothing was checked, so nothing was guessed: an answer to a
+			// challenge already used or expired is refused, not counted.
+			outcome = ErrPasskeyRefused
+			return nil
+		}
 		if p == nil {
 			over, err := s.countWrongAnswer(ctx, tx, q, u, sess, address, "passkey refused: "+why)
 			outcome = ErrPasskeyRefused
@@ -466,10 +484,9 @@ func (s *Service) CompletePasskey(ctx context.Context, c *Current, response, add
 			}
 			return err
 		}
-		if _, err := tx.DeleteSession(ctx, sess.ID); err != nil {
-			return err
-		}
-		if out, err = s.beginSession(ctx, tx, sessionStart{user: u, first: sess.FirstStep, proved: padlock.ProofWebAuthn, address: address, replaces: sess}, q.Now); err != nil {
+		// As after a code: the new session takes over a form the pending
+		// one held.
+		if out, err = s.replaceSession(ctx, tx, sessionStart{user: u, first: sess.FirstStep, proved: padlock.ProofWebAuthn, address: address, replaces: sess}, q.Now); err != nil {
 			return err
 		}
 		return tx.RecordEvent(ctx, Event(u.AccountID, Actor{User: u, Address: address}, padlock.EventPasskeyUsed, u.ID, p.Name, q.Now))
@@ -483,12 +500,16 @@ func (s *Service) CompletePasskey(ctx context.Context, c *Current, response, add
 	return out, nil
 }
 
+// noChallenge is why an answer is refused when the session has no
+// unexpired challenge to answer.
+const noChallenge = "no challenge (used or expired)"
+
 // checkPasskey uses up the session's challenge and verifies the answer. It
 // returns the passkey that answered, or nil and why not.
 func (s *Service) checkPasskey(ctx context.Context, tx *store.Queries, q *MailQueue, u *padlock.User, sess *padlock.Session, response, address string) (*padlock.Passkey, string, error) {
 	data, err := tx.TakeWebAuthnChallenge(ctx, sess.ID, u.ID, store.ChallengeLogin, q.Now)
 	if errors.Is(err, padlock.ErrNotFound) {
-		return nil, "no challenge (used or expired)", nil
+		return nil, noChallenge, nil
 	} else if err != nil {
 		return nil, "", err
 	}

@@ -105,16 +105,8 @@ func (s *Service) replacePassword(ctx context.Context, tx *store.Queries, q *Mai
 // ChangePassword is My Settings > Password: the current password is checked
 // and every other session of the user ends.
 func (s *Service) ChangePassword(ctx context.Context, c *Current, current, next, address string) error {
-	stored, err := s.DB.Conn().PasswordHash(ctx, c.User.ID)
-	if err != nil {
+	if err := s.confirmPassword(ctx, c, current, "current", "Your current password is not correct.", address); err != nil {
 		return err
-	}
-	ok, _, err := s.Hasher.Verify(ctx, stored, current)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return padlock.FieldError("current", "Your current password is not correct.")
 	}
 	if err := CheckPassword("password", next, c.User.Name, c.User.Email); err != nil {
 		return err

@@ -78,7 +78,7 @@ func (s *Server) myMFAEnroll(w http.ResponseWriter, r *http.Request) {
 		if !s.readForm(w, r, &f) {
 			return
 		}
-		err = s.auth.AddApp(r.Context(), c, f.Password)
+		err = s.auth.AddApp(r.Context(), c, f.Password, s.clientAddress(r))
 	default:
 		err = s.auth.BeginEnrollment(r.Context(), c)
 	}

@@ -36,7 +36,7 @@ func (s *Server) myPasskeyBegin(w http.ResponseWriter, r *http.Request) {
 	if !s.readForm(w, r, &f) {
 		return
 	}
-	if err := s.auth.BeginPasskeyRegistration(r.Context(), currentFrom(r.Context()), f.Password); err != nil {
+	if err := s.auth.BeginPasskeyRegistration(r.Context(), currentFrom(r.Context()), f.Password, s.clientAddress(r)); err != nil {
 		s.mfaSettingsError(w, r, err)
 		return
 	}

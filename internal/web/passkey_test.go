@@ -325,3 +325,78 @@ func TestResetMFARemovesPasskeys(t *testing.T) {
 		}
 	})
 }
+
+// A borrowed session cannot guess the password on the forms that ask for
+// it: wrong passwords there count toward the user's lock as wrong sign-ins
+// do, and while the user is locked not even the right password is taken.
+func TestWrongPasswordsOnSettingsFormsLockTheUser(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a, c, _ := passkeyNode(t, d)
+		id := userID(t, a, "admin@acme.test")
+		for i := 1; i <= 10; i++ {
+			if status, _, _ := c.PostForm(t, "/settings/mfa/passkeys/begin", url.Values{"password": {"not-the-password"}}); status != http.StatusUnprocessableEntity {
+				t.Fatalf("wrong password %d: %d, want 422", i, status)
+			}
+		}
+		if n := countEvents(t, a, id, padlock.EventLockout); n != 1 {
+			t.Fatalf("%d lockout events after ten wrong passwords, want 1", n)
+		}
+		a.DeliverMail(t)
+		if n := countMails(a, "admin@acme.test", "locked"); n != 1 {
+			t.Errorf("%d unlock mails, want 1", n)
+		}
+		status, loc, body := c.PostForm(t, "/settings/mfa/passkeys/begin", url.Values{"password": {testenv.Password}})
+		if status != http.StatusUnprocessableEntity || loc != "" || !strings.Contains(body, "locked") {
+			t.Fatalf("the right password while locked: %d %q, want 422 saying the account is locked", status, loc)
+		}
+		if status, _, _ := c.PostForm(t, "/settings/password", url.Values{"current": {testenv.Password}, "password": {"another-long-passphrase-42"}}); status != http.StatusUnprocessableEntity {
+			t.Fatalf("changing the password while locked: %d, want 422", status)
+		}
+	})
+}
+
+// A form held while the second step was pending is given back after a
+// passkey answers that step, as after a code.
+func TestAHeldFormComesBackAfterAPasskeySecondStep(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		_, c, au := passkeyNode(t, d)
+		key, _ := addPasskey(t, c, au, "Laptop")
+		recoveryCodesOnPage(t, c)
+		c.PostForm(t, "/logout", nil)
+		passwordStep(t, c, "admin@acme.test")
+
+		status, loc, _ := c.PostForm(t, "/organizations", url.Values{"name": {"Initech held"}})
+		if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/login/mfa") {
+			t.Fatalf("a form sent before the second step: %d %q", status, loc)
+		}
+		answer := challengeAnswer(t, c, au, key)
+		status, loc, _ = c.PostForm(t, "/login/mfa/passkey", url.Values{"credential": {answer}, "next": {"/organizations/new"}})
+		if status != http.StatusSeeOther || loc != "/organizations/new" {
+			t.Fatalf("after the passkey: %d %q, want the held form's page", status, loc)
+		}
+		if _, _, body := c.Get(t, loc); !strings.Contains(body, "Initech held") {
+			t.Errorf("the held form was not given back after the passkey")
+		}
+	})
+}
+
+// Showing the challenge page again (a reload, a second tab, an error)
+// keeps the challenge a browser may be answering: the first page's answer
+// still signs in.
+func TestReloadingTheChallengeKeepsThePasskeyChallenge(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		_, c, au := passkeyNode(t, d)
+		key, _ := addPasskey(t, c, au, "Laptop")
+		recoveryCodesOnPage(t, c)
+		c.PostForm(t, "/logout", nil)
+		passwordStep(t, c, "admin@acme.test")
+		answer := challengeAnswer(t, c, au, key)
+		c.Get(t, "/login/mfa") // shown again before the answer arrives
+		if status, loc := postPasskey(t, c, answer); status != http.StatusSeeOther || loc != "/organizations" {
+			t.Fatalf("the answer to the first showing: %d %q, want signed in", status, loc)
+		}
+	})
+}
