@@ -14,10 +14,13 @@ import (
 // its staff. The user is told by email of what changes their access.
 
 // portalUser loads a user of one portal of the actor's account, with the
-// portal: another account's, another portal's or a staff user is "not
-// found".
+// portal, holding the account's row as every change of membership does:
+// another account's, another portal's or a staff user is "not found".
 func portalUser(ctx context.Context, tx *store.Queries, actor auth.Actor, portalID, userID int64) (*padlock.Portal, *padlock.User, error) {
 	if err := mayManagePortals(actor); err != nil {
+		return nil, nil, err
+	}
+	if err := tx.LockAccount(ctx, actor.User.AccountID); err != nil {
 		return nil, nil, err
 	}
 	p, err := tx.Portal(ctx, actor.User.AccountID, portalID)
