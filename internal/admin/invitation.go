@@ -150,14 +150,20 @@ func (s *Service) ResendInvitation(ctx context.Context, actor auth.Actor, userID
 		if err != nil {
 			return err
 		}
-		if u.Status != padlock.StatusInvited {
-			return padlock.Errorf(padlock.ECONFLICT, "%s has already accepted the invitation.", u.Email)
-		}
-		inv, err := auth.InvitationTo(ctx, tx, u.AccountID, u.PortalID)
-		if err != nil {
-			return err
-		}
-		inv.User = u
-		return s.sendInvitation(ctx, tx, q, inv, actor)
+		return s.resendInvitation(ctx, tx, q, u, actor)
 	})
+}
+
+// resendInvitation sends invited user u a new link to their account or
+// portal.
+func (s *Service) resendInvitation(ctx context.Context, tx *store.Queries, q *auth.MailQueue, u *padlock.User, actor auth.Actor) error {
+	if u.Status != padlock.StatusInvited {
+		return padlock.Errorf(padlock.ECONFLICT, "%s has already accepted the invitation.", u.Email)
+	}
+	inv, err := auth.InvitationTo(ctx, tx, u.AccountID, u.PortalID)
+	if err != nil {
+		return err
+	}
+	inv.User = u
+	return s.sendInvitation(ctx, tx, q, inv, actor)
 }

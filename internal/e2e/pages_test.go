@@ -212,6 +212,7 @@ func tourLegs() []tourLeg {
 				{name: "delete client portal", route: "GET /account/portals/{portal}/delete", path: portalPath("/delete")},
 				{name: "portal user", route: "GET /account/portals/{portal}/users/{id}", path: func(d *tourData) string { return portalPath("/users/" + itoa(d.clientID))(d) }},
 				{name: "reset a portal user's MFA", route: "GET /account/portals/{portal}/users/{id}/reset-mfa", path: func(d *tourData) string { return portalPath("/users/" + itoa(d.clientID) + "/reset-mfa")(d) }},
+				{name: "delete a portal user", route: "GET /account/portals/{portal}/users/{id}/delete", path: func(d *tourData) string { return portalPath("/users/" + itoa(d.clientID) + "/delete")(d) }},
 				stopAt("my settings", "GET /settings"),
 				stopAt("MFA on", "GET /settings/mfa"),
 				{name: "no such page, signed in", path: fixed("/organizations/no-such-page"), status: 404},

@@ -17,6 +17,7 @@ const (
 	EventRoleChanged              = "role_changed"
 	EventDeactivated              = "user_deactivated"
 	EventReactivated              = "user_reactivated"
+	EventUserDeleted              = "user_deleted"
 	EventAccountCreated           = "account_created"
 	EventNameChanged              = "name_changed"
 	EventMFAEnabled               = "mfa_enabled"

@@ -22,7 +22,7 @@ func (q *Queries) RecordEvent(ctx context.Context, e padlock.Event) error {
 
 // Events returns an account's newest events first, at most limit.
 func (q *Queries) Events(ctx context.Context, accountID int64, limit int) ([]padlock.Event, error) {
-	rows, err := q.sql.QueryContext(ctx, `SELECT id, account_id, actor_id, target_id, kind, detail, address, created_at
+	rows, err := q.sql.QueryContext(ctx, `SELECT id, account_id, portal_id, actor_id, target_id, kind, detail, address, created_at
 		FROM audit_events WHERE account_id = $1 ORDER BY id DESC LIMIT $2`, accountID, limit)
 	if err != nil {
 		return nil, err
@@ -34,7 +34,7 @@ func (q *Queries) Events(ctx context.Context, accountID int64, limit int) ([]pad
 			e  padlock.Event
 			at int64
 		)
-		if err := rows.Scan(&e.ID, &e.AccountID, &e.ActorID, &e.TargetID, &e.Kind, &e.Detail, &e.Address, &at); err != nil {
+		if err := rows.Scan(&e.ID, &e.AccountID, &e.PortalID, &e.ActorID, &e.TargetID, &e.Kind, &e.Detail, &e.Address, &at); err != nil {
 			return nil, err
 		}
 		e.At = time.Unix(at, 0)

@@ -232,6 +232,12 @@ func (q *Queries) SetUserStatus(ctx context.Context, accountID, userID int64, st
 	return q.execOne(ctx, `UPDATE users SET status = $3 WHERE account_id = $1 AND id = $2`, accountID, userID, string(status))
 }
 
+// DeletePortalUser removes a user of one portal of the account and, by
+// cascade, their sessions, tokens and factors; their audit events stay.
+func (q *Queries) DeletePortalUser(ctx context.Context, accountID, portalID, userID int64) error {
+	return q.execOne(ctx, `DELETE FROM users WHERE account_id = $1 AND portal_id = $2 AND id = $3`, accountID, portalID, userID)
+}
+
 // CountAdministrators counts the active Administrators of an account, so the
 // last one cannot be demoted or deactivated.
 func (q *Queries) CountAdministrators(ctx context.Context, accountID int64) (int, error) {

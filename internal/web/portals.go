@@ -273,7 +273,10 @@ func (s *Server) renderPortalUser(w http.ResponseWriter, r *http.Request, page s
 		s.error(w, r, err)
 		return
 	}
-	p := portalsPage{Page: s.page(w, r, u.DisplayName(), navPortals), Portal: portal, User: u}
+	p := portalsPage{Page: s.page(w, r, u.DisplayName(), navPortals), Portal: portal, User: u, Role: string(u.Role)}
+	if f := (roleFields{}); p.restore(portalUserURL(portal, u)+"/role", &f) {
+		p.Role = f.Role
+	}
 	if p.Chase, err = s.chaseOf(r, u, portalList(portal), true); err != nil {
 		s.error(w, r, err)
 		return
@@ -291,5 +294,5 @@ func (s *Server) portalUserReset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setFlash(w, "MFA reset. "+u.Email+" was signed out everywhere and will set MFA up again at their next sign-in if MFA is required of them.")
-	redirect(w, r, portalURL(portal)+"/users/"+strconv.FormatInt(u.ID, 10))
+	redirect(w, r, portalUserURL(portal, u))
 }

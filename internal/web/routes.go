@@ -166,6 +166,12 @@ func (s *Server) accountRoutes() []route {
 		{method: "GET", path: "/account/portals/{portal}/users/{id}/reset-mfa", access: managePortals, handler: s.portalUserResetConfirm},
 		{method: "POST", path: "/account/portals/{portal}/users/{id}/reset-mfa", access: managePortals, handler: s.portalUserReset, form: "/account/portals/{portal}/users/{id}/reset-mfa"},
 		{method: "POST", path: "/account/portals/{portal}/users/{id}/remind", access: managePortals, handler: s.portalUserRemind, form: "/account/portals/{portal}/users/{id}"},
+		{method: "POST", path: "/account/portals/{portal}/users/{id}/role", access: managePortals, handler: s.portalUserRoleSubmit, form: "/account/portals/{portal}/users/{id}"},
+		{method: "POST", path: "/account/portals/{portal}/users/{id}/deactivate", access: managePortals, handler: s.portalUserDeactivate, form: "/account/portals/{portal}/users/{id}"},
+		{method: "POST", path: "/account/portals/{portal}/users/{id}/reactivate", access: managePortals, handler: s.portalUserReactivate, form: "/account/portals/{portal}/users/{id}"},
+		{method: "POST", path: "/account/portals/{portal}/users/{id}/resend", access: managePortals, handler: s.portalUserResend, form: "/account/portals/{portal}/users/{id}"},
+		{method: "GET", path: "/account/portals/{portal}/users/{id}/delete", access: managePortals, handler: s.portalUserDeleteConfirm},
+		{method: "POST", path: "/account/portals/{portal}/users/{id}/delete", access: managePortals, handler: s.portalUserDelete, form: "/account/portals/{portal}/users/{id}/delete"},
 		{method: "POST", path: "/account/portals/{portal}/remind-all", access: managePortals, handler: s.portalRemindAll, form: "/account/portals/{portal}"},
 
 		// JSON API.
