@@ -72,31 +72,26 @@ func (c *Client) follow(ctx context.Context, path, session string) (Response, er
 // judgePage sets the outcome from a page load and reports whether the
 // sign-in goes on: the page must answer 200.
 func (a *Attempt) judgePage(r Response, err error, page string) bool {
-	a.Status = r.Status
-	switch {
-	case err != nil:
-		a.Outcome, a.Err = Transport, err
-	case r.Status == http.StatusServiceUnavailable:
-		a.Outcome = Refused
-	case r.Status != http.StatusOK:
-		a.Outcome, a.Err = Failed, statusError(page, r, http.StatusOK)
-	default:
-		return true
-	}
-	return false
+	return a.judgeAs(r, err, page, http.StatusOK, r.Status == http.StatusOK)
 }
 
-// judge sets the outcome from one step's answer and reports whether the
-// sign-in goes on.
+// judge sets the outcome from a form's answer and reports whether the
+// sign-in goes on: a 303 with a new session cookie.
 func (a *Attempt) judge(r Response, err error, step string) bool {
+	return a.judgeAs(r, err, step, http.StatusSeeOther, r.Status == http.StatusSeeOther && r.Session != "")
+}
+
+// judgeAs sets the outcome of one request whose answer was as wanted, or
+// not: no answer, a refusal (503), or another answer than want.
+func (a *Attempt) judgeAs(r Response, err error, step string, want int, wanted bool) bool {
 	a.Status = r.Status
 	switch {
 	case err != nil:
 		a.Outcome, a.Err = Transport, err
 	case r.Status == http.StatusServiceUnavailable:
 		a.Outcome = Refused
-	case r.Status != http.StatusSeeOther || r.Session == "":
-		a.Outcome, a.Err = Failed, statusError(step, r, http.StatusSeeOther)
+	case !wanted:
+		a.Outcome, a.Err = Failed, statusError(step, r, want)
 	default:
 		return true
 	}
