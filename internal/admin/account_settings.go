@@ -85,13 +85,7 @@ func mayChangeSettings(actor auth.Actor, acct *padlock.Account, in AuthSettings)
 	if actor.User.Role == padlock.RoleAdministrator {
 		return nil
 	}
-	fe := padlock.FieldErrors{}
-	if !in.RequireMFA && acct.RequiresMFA() {
-		fe.Add("require_mfa", "Only an Administrator may turn off the MFA requirement.")
-	}
-	if in.RequireMFA && acct.RequiresMFA() && in.GraceDays > acct.MFAGraceDays {
-		fe.Add("grace_days", fmt.Sprintf("Only an Administrator may lengthen the grace period (now %s).", days(acct.MFAGraceDays)))
-	}
+	fe := requirementLoosened(acct.RequiresMFA(), acct.MFAGraceDays, in.RequireMFA, in.GraceDays)
 	if in.SessionIdle > acct.SessionIdle {
 		fe.Add("session_idle", fmt.Sprintf("Only an Administrator may lengthen the idle timeout (now %d minutes).", int(acct.SessionIdle/time.Minute)))
 	}

@@ -126,14 +126,21 @@ func mayChangePortal(actor auth.Actor, p *padlock.Portal, in PortalInput) error 
 	if actor.User.Role == padlock.RoleAdministrator {
 		return nil
 	}
+	return requirementLoosened(p.RequiresMFA(), p.MFAGraceDays, in.RequireMFA, in.GraceDays).Forbidden()
+}
+
+// requirementLoosened lists what a change of a requirement (the account's
+// or a portal's) does that only an Administrator may do: turn it off, or
+// lengthen its grace period.
+func requirementLoosened(required bool, graceDays int, requireNext bool, graceNext int) padlock.FieldErrors {
 	fe := padlock.FieldErrors{}
-	if !in.RequireMFA && p.RequiresMFA() {
+	if !requireNext && required {
 		fe.Add("require_mfa", "Only an Administrator may turn off the MFA requirement.")
 	}
-	if in.RequireMFA && p.RequiresMFA() && in.GraceDays > p.MFAGraceDays {
-		fe.Add("grace_days", fmt.Sprintf("Only an Administrator may lengthen the grace period (now %s).", days(p.MFAGraceDays)))
+	if requireNext && required && graceNext > graceDays {
+		fe.Add("grace_days", fmt.Sprintf("Only an Administrator may lengthen the grace period (now %s).", days(graceDays)))
 	}
-	return fe.Forbidden()
+	return fe
 }
 
 func (s *Service) noticePortalUsers(ctx context.Context, tx *store.Queries, q *auth.MailQueue, p *padlock.Portal) error {

@@ -67,15 +67,8 @@ func (s *Service) ReactivatePortalUser(ctx context.Context, actor auth.Actor, po
 		if err != nil || u.Status != padlock.StatusDeactivated {
 			return err
 		}
-		hash, err := tx.PasswordHash(ctx, u.ID)
+		status, err := reactivate(ctx, tx, u)
 		if err != nil {
-			return err
-		}
-		status := padlock.StatusActive
-		if hash == "" {
-			status = padlock.StatusInvited
-		}
-		if err := tx.SetUserStatus(ctx, u.AccountID, u.ID, status); err != nil {
 			return err
 		}
 		if status == padlock.StatusActive {

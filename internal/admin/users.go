@@ -110,17 +110,24 @@ func (s *Service) Reactivate(ctx context.Context, actor auth.Actor, userID int64
 		if u.Status != padlock.StatusDeactivated {
 			return nil
 		}
-		hash, err := tx.PasswordHash(ctx, u.ID)
-		if err != nil {
-			return err
-		}
-		status := padlock.StatusActive
-		if hash == "" {
-			status = padlock.StatusInvited
-		}
-		if err := tx.SetUserStatus(ctx, u.AccountID, u.ID, status); err != nil {
+		if _, err := reactivate(ctx, tx, u); err != nil {
 			return err
 		}
 		return tx.RecordEvent(ctx, auth.Event(u.AccountID, actor, padlock.EventReactivated, u.ID, "", q.Now))
 	})
+}
+
+// reactivate lets a deactivated user in again: active when they had joined
+// (they have a password), invited again when they never accepted their
+// invitation. It returns the status they now have.
+func reactivate(ctx context.Context, tx *store.Queries, u *padlock.User) (padlock.UserStatus, error) {
+	hash, err := tx.PasswordHash(ctx, u.ID)
+	if err != nil {
+		return "", err
+	}
+	status := padlock.StatusActive
+	if hash == "" {
+		status = padlock.StatusInvited
+	}
+	return status, tx.SetUserStatus(ctx, u.AccountID, u.ID, status)
 }
