@@ -95,13 +95,16 @@ func (l *signInRecord) runWhile(t *testing.T, workers int, during func()) {
 // the balancer's 502 (up to 3 times), and one the node refused with 503
 // after a short wait, as a client told Retry-After would; then it records
 // the outcome. Attempts cut short by the end of the load count for nothing.
+// A retry starts afresh with a code not used yet: the attempt may have got
+// as far as using its code before the answer was lost (on the page the
+// sign-in lands on, say).
 func (l *signInRecord) signIn(ctx context.Context) {
-	u, step, err := l.keys.Take(ctx)
-	if err != nil {
-		return
-	}
 	var a loadtest.Attempt
 	for try, busy := 0, 0; try < 4 && busy < 50; {
+		u, step, err := l.keys.Take(ctx)
+		if err != nil {
+			return
+		}
 		if a = loadtest.SignIn(ctx, l.client, u, step); ctx.Err() != nil {
 			return
 		}
