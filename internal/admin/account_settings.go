@@ -142,20 +142,32 @@ func (s *Service) applyAuthSettings(ctx context.Context, tx *store.Queries, q *a
 
 // noticeUsersWithoutMFA emails everyone the new requirement will stop.
 func (s *Service) noticeUsersWithoutMFA(ctx context.Context, tx *store.Queries, q *auth.MailQueue, actor auth.Actor, acct *padlock.Account) error {
-	users, err := tx.UsersWithoutMFA(ctx, acct.ID, 0)
+	n, err := s.noticeRequirement(ctx, tx, q, acct.ID, 0, acct.Name, acct.MFARequiredAt, acct.MFAGraceDays)
 	if err != nil {
 		return err
 	}
+	return tx.RecordEvent(ctx, auth.Event(acct.ID, actor, padlock.EventEnforcementNotice, 0, "emailed "+padlock.Count(n, "user", "users")+" without MFA", q.Now))
+}
+
+// noticeRequirement emails each user without MFA of the account's staff
+// (portalID 0) or of a portal that the requirement named by name, on since
+// requiredAt, now applies to them, with their deadline when there is a
+// grace period. It returns how many it emailed.
+func (s *Service) noticeRequirement(ctx context.Context, tx *store.Queries, q *auth.MailQueue, accountID, portalID int64, name string, requiredAt time.Time, graceDays int) (int, error) {
+	users, err := tx.UsersWithoutMFA(ctx, accountID, portalID)
+	if err != nil {
+		return 0, err
+	}
 	for _, u := range users {
 		deadline := time.Time{}
-		if acct.MFAGraceDays > 0 {
-			deadline = padlock.MFADeadline(acct.MFARequiredAt, u.CreatedAt, acct.MFAGraceDays)
+		if graceDays > 0 {
+			deadline = padlock.MFADeadline(requiredAt, u.CreatedAt, graceDays)
 		}
-		if err := q.Add(mail.MFARequiredNotice(u.Email, acct.Name, deadline, s.link(u, "/login"))); err != nil {
-			return err
+		if err := q.Add(mail.MFARequiredNotice(u.Email, name, deadline, s.link(u, "/login"))); err != nil {
+			return 0, err
 		}
 	}
-	return tx.RecordEvent(ctx, auth.Event(acct.ID, actor, padlock.EventEnforcementNotice, 0, "emailed "+padlock.Count(len(users), "user", "users")+" without MFA", q.Now))
+	return len(users), nil
 }
 
 func graceText(days int) string {
@@ -166,9 +178,4 @@ func graceText(days int) string {
 }
 
 // days is a number of days as a sentence says it: "1 day", "7 days".
-func days(n int) string {
-	if n == 1 {
-		return "1 day"
-	}
-	return fmt.Sprintf("%d days", n)
-}
+func days(n int) string { return padlock.Count(n, "day", "days") }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/auth"
-	"github.com/padlock-mfa/padlock/internal/mail"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
 )
@@ -144,20 +143,8 @@ func requirementLoosened(required bool, graceDays int, requireNext bool, graceNe
 }
 
 func (s *Service) noticePortalUsers(ctx context.Context, tx *store.Queries, q *auth.MailQueue, p *padlock.Portal) error {
-	users, err := tx.UsersWithoutMFA(ctx, p.AccountID, p.ID)
-	if err != nil {
-		return err
-	}
-	for _, u := range users {
-		deadline := time.Time{}
-		if p.MFAGraceDays > 0 {
-			deadline = padlock.MFADeadline(p.MFARequiredAt, u.CreatedAt, p.MFAGraceDays)
-		}
-		if err := q.Add(mail.MFARequiredNotice(u.Email, p.Name, deadline, s.link(u, "/login"))); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := s.noticeRequirement(ctx, tx, q, p.AccountID, p.ID, p.Name, p.MFARequiredAt, p.MFAGraceDays)
+	return err
 }
 
 // DeletePortal removes a portal with its users: their sessions end on every

@@ -77,6 +77,17 @@ func postPasskey(t *testing.T, c *testenv.Client, answer string) (int, string) {
 	return status, loc
 }
 
+// atPasskeyChallenge gives the signed-in administrator a passkey, signs
+// out and signs in again with the password, up to the second step.
+func atPasskeyChallenge(t *testing.T, c *testenv.Client, au *webauthntest.Authenticator) *webauthntest.Key {
+	t.Helper()
+	key, _ := addPasskey(t, c, au, "Laptop")
+	recoveryCodesOnPage(t, c)
+	c.PostForm(t, "/logout", nil)
+	passwordStep(t, c, "admin@acme.test")
+	return key
+}
+
 func recoveryCodesOnPage(t *testing.T, c *testenv.Client) []string {
 	t.Helper()
 	_, _, body := c.Get(t, "/settings/mfa/recovery-codes")
@@ -362,10 +373,7 @@ func TestAHeldFormComesBackAfterAPasskeySecondStep(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		_, c, au := passkeyNode(t, d)
-		key, _ := addPasskey(t, c, au, "Laptop")
-		recoveryCodesOnPage(t, c)
-		c.PostForm(t, "/logout", nil)
-		passwordStep(t, c, "admin@acme.test")
+		key := atPasskeyChallenge(t, c, au)
 
 		status, loc, _ := c.PostForm(t, "/organizations", url.Values{"name": {"Initech held"}})
 		if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/login/mfa") {
@@ -389,10 +397,7 @@ func TestReloadingTheChallengeKeepsThePasskeyChallenge(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		_, c, au := passkeyNode(t, d)
-		key, _ := addPasskey(t, c, au, "Laptop")
-		recoveryCodesOnPage(t, c)
-		c.PostForm(t, "/logout", nil)
-		passwordStep(t, c, "admin@acme.test")
+		key := atPasskeyChallenge(t, c, au)
 		answer := challengeAnswer(t, c, au, key)
 		c.Get(t, "/login/mfa") // shown again before the answer arrives
 		if status, loc := postPasskey(t, c, answer); status != http.StatusSeeOther || loc != "/organizations" {
