@@ -145,8 +145,12 @@ func openSQLite(path string) (*sql.DB, error) {
 // Dialect tells which database this is.
 func (db *DB) Dialect() Dialect { return db.dialect }
 
-// Close releases the connections.
-func (db *DB) Close() error { return db.sql.Close() }
+// Close waits for the statements being prepared in the background, then
+// releases the connections.
+func (db *DB) Close() error {
+	db.statements.close()
+	return db.sql.Close()
+}
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.check(db.sql.PingContext(ctx)) }

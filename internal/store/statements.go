@@ -25,6 +25,15 @@ type statementCache struct {
 	prepared sync.Map // query text → *sql.Stmt
 	warming  sync.Map // query text → true, while it is being prepared
 	size     atomic.Int64
+
+	// Close waits for the preparations still running, so that no
+	// connection is opened or closed after it returns (on SQLite that
+	// would touch files in a data directory the caller may be removing).
+	mu      sync.Mutex
+	closed  bool
+	running sync.WaitGroup
+	stop    context.CancelFunc
+	stopped context.Context
 }
 
 // statement returns the prepared statement to run query with, or nil to
@@ -75,15 +84,38 @@ func (db *DB) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
 
 // warm prepares query in the background, once at a time.
 func (db *DB) warm(query string) {
-	if _, busy := db.statements.warming.LoadOrStore(query, true); busy {
+	c := &db.statements
+	if _, busy := c.warming.LoadOrStore(query, true); busy {
 		return
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		c.warming.Delete(query)
+		return
+	}
+	if c.stopped == nil {
+		c.stopped, c.stop = context.WithCancel(context.Background())
+	}
+	c.running.Add(1)
 	go func() {
-		defer db.statements.warming.Delete(query)
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer c.running.Done()
+		defer c.warming.Delete(query)
+		ctx, cancel := context.WithTimeout(c.stopped, 5*time.Second)
 		defer cancel()
 		db.prepare(ctx, query) // a failure leaves the query to run as text
 	}()
+}
+
+// close stops new preparations and waits for running ones.
+func (c *statementCache) close() {
+	c.mu.Lock()
+	c.closed = true
+	if c.stop != nil {
+		c.stop()
+	}
+	c.mu.Unlock()
+	c.running.Wait()
 }
 
 var errCacheFull = errors.New("store: the statement cache is full")
