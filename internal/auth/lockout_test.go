@@ -46,7 +46,7 @@ func TestTenFailuresLockTheUserAndSendOneUnlockEmail(t *testing.T) {
 		}
 		failSignIns(t, a.Auth, user, 3) // attempts while locked send nothing more
 		a.DeliverMail(t)                // every mail those attempts queued
-		msg := a.SMTP.WaitFor(t, user, "locked", 10*time.Second)
+		msg := a.SMTP.WaitFor(t, user, "locked")
 		if !strings.Contains(msg.Body, "/unlock/") {
 			t.Errorf("the unlock email has no link:\n%s", msg.Body)
 		}

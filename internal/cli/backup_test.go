@@ -84,7 +84,7 @@ func resetToken(t *testing.T, a *testenv.TestApp, email string) string {
 	if err := a.Auth.RequestPasswordReset(t.Context(), email, "test"); err != nil {
 		t.Fatal(err)
 	}
-	return testenv.LinkToken(t, a.SMTP.WaitFor(t, email, "Reset", 10*time.Second).Body, "/reset/")
+	return testenv.LinkToken(t, a.SMTP.WaitFor(t, email, "Reset").Body, "/reset/")
 }
 
 // writeLoad commits an organization and its document in one transaction,

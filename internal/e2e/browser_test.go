@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/padlock-mfa/padlock/internal/testenv"
 )
@@ -57,7 +56,7 @@ func TestSetupInviteAndSignInInABrowser(t *testing.T) {
 		// The invitee uses their own browser: no cookies from the admin.
 		invitee := admin.newWindow()
 		invitee.step("accept the invitation")
-		mail := a.SMTP.WaitFor(t, inviteeEmail, "invited", 10*time.Second)
+		mail := a.SMTP.WaitFor(t, inviteeEmail, "invited")
 		invitee.open("/invitation/" + testenv.LinkToken(t, mail.Body, a.URL+"/invitation/"))
 		invitee.waitText("main h1", "Join Acme IT")
 		invitee.fill("#name", "Grace Hopper")

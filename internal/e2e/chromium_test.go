@@ -20,12 +20,14 @@ import (
 )
 
 const (
-	// stepTimeout bounds one action, so a missing element fails within
-	// seconds and names the step; a test has no budget of its own beyond
-	// its steps, so a slow machine slows it down without failing it.
-	stepTimeout = 15 * time.Second
+	// stepTimeout bounds one action, so a missing element fails and names
+	// the step; a test has no budget of its own beyond its steps. A step
+	// takes well under a second on a quiet machine; the bound is a minute
+	// because a machine whose cores are busy with other work can starve
+	// the browser for many seconds, and only a broken page should fail.
+	stepTimeout = time.Minute
 	// startTimeout bounds Chromium's start-up.
-	startTimeout = 30 * time.Second
+	startTimeout = time.Minute
 )
 
 // page is a browser tab pointed at one Padlock node. Its methods act as a

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/auth"
@@ -69,7 +68,7 @@ func invite(t *testing.T, a *testenv.TestApp, by *padlock.User, portalID int64, 
 	if _, err := a.Admin.Invite(context.Background(), auth.Actor{User: by}, portalID, []string{email}, role); err != nil {
 		t.Fatalf("invite %s: %v", email, err)
 	}
-	msg := a.SMTP.WaitFor(t, email, "invited", 10*time.Second)
+	msg := a.SMTP.WaitFor(t, email, "invited")
 	return testenv.LinkToken(t, msg.Body, a.URL+prefix)
 }
 
@@ -90,7 +89,7 @@ func resetToken(t *testing.T, a *testenv.TestApp, email, prefix string) string {
 	if err := a.Auth.RequestPasswordReset(context.Background(), email, "test"); err != nil {
 		t.Fatal(err)
 	}
-	msg := a.SMTP.WaitFor(t, email, "Reset your", 10*time.Second)
+	msg := a.SMTP.WaitFor(t, email, "Reset your")
 	return testenv.LinkToken(t, msg.Body, a.URL+prefix)
 }
 
@@ -101,6 +100,6 @@ func lockOut(t *testing.T, a *testenv.TestApp, sf padlock.Surface, email, prefix
 	for range a.Auth.Config.LockoutThreshold {
 		a.Auth.SignInTo(context.Background(), sf, email, "not-the-password", "test")
 	}
-	msg := a.SMTP.WaitFor(t, email, "was locked", 10*time.Second)
+	msg := a.SMTP.WaitFor(t, email, "was locked")
 	return testenv.LinkToken(t, msg.Body, a.URL+prefix)
 }

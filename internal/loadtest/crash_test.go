@@ -27,7 +27,8 @@ import (
 // write that was acknowledged, whole, and passes its consistency checks.
 func TestAcknowledgedWritesSurviveAKill(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
-		cfg := loadtest.NodeConfig{DataDir: t.TempDir(), DatabaseURL: testenv.DatabaseURL(t, store.Dialect(d)), SecretKey: newSecretKey()}
+		cfg := loadtest.NodeConfig{DataDir: t.TempDir(), DatabaseURL: testenv.DatabaseURL(t, store.Dialect(d)), SecretKey: newSecretKey(),
+			Extra: []string{"PADLOCK_DB_TIMEOUT=" + testenv.TestDBTimeout.String()}}
 		cfg.LogPath = filepath.Join(cfg.DataDir, "node.log")
 		createAccount(t, cfg)
 		node := startPadlock(t, cfg)

@@ -45,7 +45,9 @@ func closedLoop(ctx context.Context, workers int, d time.Duration, limit int64, 
 // that are not sent and are counted as dropped. It returns when every call
 // has finished.
 func openLoop(ctx context.Context, perSecond float64, d time.Duration, maxInFlight int, do func(ctx context.Context)) (sent, dropped int64) {
-	n := int64(perSecond * d.Seconds())
+	// At least one call: a rate measured on a starved machine can be so low
+	// that a short phase would otherwise send nothing and measure nothing.
+	n := max(1, int64(perSecond*d.Seconds()))
 	interval := time.Duration(float64(time.Second) / perSecond)
 	slots := make(chan struct{}, maxInFlight)
 	var wg sync.WaitGroup

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	padmail "github.com/padlock-mfa/padlock/internal/mail"
 	"github.com/padlock-mfa/padlock/internal/testenv"
@@ -70,7 +69,7 @@ func TestSMTPSenderSend(t *testing.T) {
 			if err := s.Send(context.Background(), m, nil); err != nil {
 				t.Fatalf("Send: %v", err)
 			}
-			got := srv.WaitFor(t, "ada@example.com", "locked", time.Second)
+			got := srv.WaitFor(t, "ada@example.com", "locked")
 			if got.User != tt.wantUser || got.Body != m.Body {
 				t.Errorf("user %q, body %q; want %q, %q", got.User, got.Body, tt.wantUser, m.Body)
 			}

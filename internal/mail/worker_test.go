@@ -50,7 +50,7 @@ func TestWorkerDeliversQueuedMail(t *testing.T) {
 				if n := deliverDue(t, w); n != 1 {
 					t.Fatalf("sent %d, want 1", n)
 				}
-				got := srv.WaitFor(t, tt.mail.To, tt.wantSubject, time.Second)
+				got := srv.WaitFor(t, tt.mail.To, tt.wantSubject)
 				checkReceived(t, got, tt.mail, tt.wantSubject)
 				if n := deliverDue(t, w); n != 0 {
 					t.Errorf("a second pass sent %d, want 0", n)
@@ -238,7 +238,7 @@ func TestWakeDeliversWithoutWaitingForThePoll(t *testing.T) {
 		<-firstPass // the first pass has read the clock: it claims as of start
 		clock.Advance(time.Minute)
 		w.Wake()
-		srv.WaitFor(t, "ada@example.com", "password was changed", 5*time.Second)
+		srv.WaitFor(t, "ada@example.com", "password was changed")
 		cancel()
 		<-done
 	})

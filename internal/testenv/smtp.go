@@ -141,11 +141,16 @@ func (s *SMTPServer) waitIfHeld() {
 	}
 }
 
+// MailWait is how long WaitFor waits for a message: a mail that should come
+// comes in milliseconds on a quiet machine, but the worker may be starved
+// for seconds on a loaded one, and only a missing mail should fail a test.
+const MailWait = 2 * time.Minute
+
 // WaitFor returns the first message to the recipient whose subject contains
-// subjectContains, failing the test if none arrives within timeout.
-func (s *SMTPServer) WaitFor(t testing.TB, to, subjectContains string, timeout time.Duration) ReceivedMail {
+// subjectContains, failing the test if none arrives within MailWait.
+func (s *SMTPServer) WaitFor(t testing.TB, to, subjectContains string) ReceivedMail {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
+	deadline := time.Now().Add(MailWait)
 	for {
 		for _, m := range s.Messages() {
 			if m.sentTo(to) && strings.Contains(m.Subject, subjectContains) {
@@ -153,7 +158,7 @@ func (s *SMTPServer) WaitFor(t testing.TB, to, subjectContains string, timeout t
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("smtp: no mail to %s with subject containing %q within %v", to, subjectContains, timeout)
+			t.Fatalf("smtp: no mail to %s with subject containing %q within %v", to, subjectContains, MailWait)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

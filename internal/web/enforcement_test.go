@@ -75,7 +75,7 @@ func TestARequiredAccountWalksAUserWithoutMFAThroughEnrollment(t *testing.T) {
 		if status, body := requireMFA(t, admin, true, "0"); status != http.StatusSeeOther {
 			t.Fatalf("require MFA: %d\n%s", status, body)
 		}
-		a.SMTP.WaitFor(t, "lite@acme.test", "now requires MFA", 10*time.Second)
+		a.SMTP.WaitFor(t, "lite@acme.test", "now requires MFA")
 		acct, _ := a.DB.Conn().Account(t.Context(), 1)
 		if !acct.RequiresMFA() {
 			t.Fatal("not saved")
@@ -217,7 +217,7 @@ func TestAGracePeriodShowsABannerUntilTheDeadline(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, admin, _ := enforcingAccount(t, d)
 		requireMFA(t, admin, true, "7")
-		msg := a.SMTP.WaitFor(t, "lite@acme.test", "now requires MFA", 10*time.Second)
+		msg := a.SMTP.WaitFor(t, "lite@acme.test", "now requires MFA")
 		if !strings.Contains(msg.Body, "before") {
 			t.Fatalf("the notice does not give the deadline:\n%s", msg.Body)
 		}
@@ -291,7 +291,7 @@ func TestResetAndInvitationPathsEndInTheSameStateMachine(t *testing.T) {
 		t.Run("a password reset", func(t *testing.T) {
 			c := a.NewClient()
 			c.PostForm(t, "/forgot", url.Values{"email": {"lite@acme.test"}})
-			token := testenv.LinkToken(t, a.SMTP.WaitFor(t, "lite@acme.test", "Reset", 10*time.Second).Body, "/reset/")
+			token := testenv.LinkToken(t, a.SMTP.WaitFor(t, "lite@acme.test", "Reset").Body, "/reset/")
 			status, loc, _ := c.PostForm(t, "/reset/"+token, url.Values{"password": {"meadow-lantern-orbit-quartz"}})
 			if status != http.StatusSeeOther || loc != "/login" || c.CookieValue("padlock_session") != "" {
 				t.Fatalf("reset: %d %q", status, loc)
@@ -303,7 +303,7 @@ func TestResetAndInvitationPathsEndInTheSameStateMachine(t *testing.T) {
 		})
 		t.Run("an invitation", func(t *testing.T) {
 			admin.PostForm(t, "/account/users", url.Values{"emails": {"new@acme.test"}, "role": {"lite"}})
-			token := testenv.LinkToken(t, a.SMTP.WaitFor(t, "new@acme.test", "invit", 10*time.Second).Body, "/invitation/")
+			token := testenv.LinkToken(t, a.SMTP.WaitFor(t, "new@acme.test", "invit").Body, "/invitation/")
 			c := a.NewClient()
 			status, loc, _ := c.PostForm(t, "/invitation/"+token, url.Values{"name": {"New"}, "password": {testenv.Password}})
 			if status != http.StatusSeeOther || loc != "/login" || c.CookieValue("padlock_session") != "" {
@@ -339,7 +339,7 @@ func TestResetMFAEndsSessionsAndForcesEnrollmentAgain(t *testing.T) {
 		if status, _, _ := lite.Get(t, "/organizations"); status != http.StatusSeeOther {
 			t.Fatalf("the user's session survived the reset: %d", status)
 		}
-		a.SMTP.WaitFor(t, "lite@acme.test", "MFA was reset", 10*time.Second)
+		a.SMTP.WaitFor(t, "lite@acme.test", "MFA was reset")
 		_, _, body := admin.Get(t, "/account/users")
 		if !strings.Contains(body, "1 of 2 users has MFA") {
 			t.Fatal("the padlock did not open")

@@ -89,7 +89,7 @@ func TestEnablingMFAThenSigningInWithACodeAndWithARecoveryCode(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a, c, e := signedInWithMFA(t, d)
-		a.SMTP.WaitFor(t, "admin@acme.test", "MFA is now on", 10*time.Second)
+		a.SMTP.WaitFor(t, "admin@acme.test", "MFA is now on")
 		if status, loc, _ := c.Get(t, "/settings/mfa/recovery-codes"); status != http.StatusSeeOther || loc != "/settings/mfa" {
 			t.Fatalf("recovery codes shown again after saving: %d", status)
 		}
@@ -268,7 +268,7 @@ func TestFiveWrongCodesEndThePendingSignInAndCountTowardLockout(t *testing.T) {
 		if status, loc, _ := c.PostForm(t, "/login/mfa", url.Values{"code": {"000000"}}); status != http.StatusSeeOther || loc != "/login" {
 			t.Fatalf("fifth wrong code: %d %q, want the pending sign-in thrown away", status, loc)
 		}
-		a.SMTP.WaitFor(t, "admin@acme.test", "Someone entered your Padlock password", 10*time.Second)
+		a.SMTP.WaitFor(t, "admin@acme.test", "Someone entered your Padlock password")
 		if status, _, _ := c.PostForm(t, "/login/mfa", url.Values{"code": {e.code(a, 0)}}); status == http.StatusSeeOther && c.CookieValue("padlock_session") != "" {
 			t.Fatal("the discarded pending sign-in still accepted a code")
 		}
@@ -277,7 +277,7 @@ func TestFiveWrongCodesEndThePendingSignInAndCountTowardLockout(t *testing.T) {
 		for i := 0; i < 5; i++ {
 			c.PostForm(t, "/login/mfa", url.Values{"code": {"000000"}})
 		}
-		a.SMTP.WaitFor(t, "admin@acme.test", "locked", 10*time.Second)
+		a.SMTP.WaitFor(t, "admin@acme.test", "locked")
 		if status, _, _ := c.PostForm(t, "/login", url.Values{"email": {"admin@acme.test"}, "password": {testenv.Password}}); status != http.StatusUnauthorized {
 			t.Fatalf("sign-in after 10 second-factor failures: %d, want locked", status)
 		}
@@ -298,7 +298,7 @@ func TestAPendingSignInExpiresAfterTenMinutesAndWithAPasswordChange(t *testing.T
 		passwordStep(t, c, "admin@acme.test")
 		other := a.NewClient()
 		other.PostForm(t, "/forgot", url.Values{"email": {"admin@acme.test"}})
-		token := testenv.LinkToken(t, a.SMTP.WaitFor(t, "admin@acme.test", "Reset", 10*time.Second).Body, "/reset/")
+		token := testenv.LinkToken(t, a.SMTP.WaitFor(t, "admin@acme.test", "Reset").Body, "/reset/")
 		other.PostForm(t, "/reset/"+token, url.Values{"password": {"lantern-meadow-orbit-fig"}})
 		a.Clock.Advance(30 * time.Second)
 		if status, loc, _ := c.PostForm(t, "/login/mfa", url.Values{"code": {e.code(a, 0)}}); status != http.StatusSeeOther || loc == "/" {
@@ -320,7 +320,7 @@ func TestDisablingMFANeedsThePasswordAndACode(t *testing.T) {
 		if status, _, _ := c.PostForm(t, "/settings/mfa/disable", url.Values{"password": {testenv.Password}, "code": {e.code(a, 0)}}); status != http.StatusSeeOther {
 			t.Fatalf("disable: %d", status)
 		}
-		a.SMTP.WaitFor(t, "admin@acme.test", "MFA was turned off", 10*time.Second)
+		a.SMTP.WaitFor(t, "admin@acme.test", "MFA was turned off")
 		c.PostForm(t, "/logout", nil)
 		c.SignIn(t, "admin@acme.test", testenv.Password) // no challenge any more
 	})
@@ -337,7 +337,7 @@ func TestRegeneratingRecoveryCodesVoidsTheOldSet(t *testing.T) {
 	if status != 200 || strings.Count(file, "-") < 10 {
 		t.Fatalf("download: %d\n%s", status, file)
 	}
-	a.SMTP.WaitFor(t, "admin@acme.test", "New Padlock recovery codes", 10*time.Second)
+	a.SMTP.WaitFor(t, "admin@acme.test", "New Padlock recovery codes")
 	c.PostForm(t, "/logout", nil)
 	passwordStep(t, c, "admin@acme.test")
 	if status, _, _ := c.PostForm(t, "/login/mfa", url.Values{"code": {e.codes[0]}}); status != http.StatusUnprocessableEntity {

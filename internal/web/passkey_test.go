@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/testenv"
@@ -112,7 +111,7 @@ func TestAPasskeyIsAFactorFromAddingItToSigningInToRemovingIt(t *testing.T) {
 			t.Fatalf("a first passkey leads to %q, want the new recovery codes", loc)
 		}
 		codes := recoveryCodesOnPage(t, c)
-		a.SMTP.WaitFor(t, "admin@acme.test", "A passkey was added", 10*time.Second)
+		a.SMTP.WaitFor(t, "admin@acme.test", "A passkey was added")
 		if u, err := a.DB.Conn().UserByID(t.Context(), id); err != nil || !u.HasMFA() || u.HasTOTP() {
 			t.Fatalf("after adding a passkey: has MFA %v, app %v (%v)", u.HasMFA(), u.HasTOTP(), err)
 		}
@@ -150,7 +149,7 @@ func TestAPasskeyIsAFactorFromAddingItToSigningInToRemovingIt(t *testing.T) {
 		if status, _, body := c.PostForm(t, "/settings/mfa/passkeys/"+pk+"/remove", url.Values{"password": {testenv.Password}, "code": {codes[0]}}); status != http.StatusSeeOther {
 			t.Fatalf("remove with a recovery code: %d\n%.400s", status, body)
 		}
-		a.SMTP.WaitFor(t, "admin@acme.test", "A passkey was removed", 10*time.Second)
+		a.SMTP.WaitFor(t, "admin@acme.test", "A passkey was removed")
 		if u, _ := a.DB.Conn().UserByID(t.Context(), id); u.HasMFA() {
 			t.Fatal("MFA still on after the last passkey was removed")
 		}

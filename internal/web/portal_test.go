@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/testenv"
@@ -46,7 +45,7 @@ func invitePortalUser(t *testing.T, a *testenv.TestApp, admin *testenv.Client, p
 	if status != http.StatusSeeOther {
 		t.Fatalf("invite portal user: %d\n%.400s", status, body)
 	}
-	msg := a.SMTP.WaitFor(t, email, "invit", 10*time.Second)
+	msg := a.SMTP.WaitFor(t, email, "invit")
 	if !strings.Contains(msg.Body, "/portal/invitation/") {
 		t.Fatalf("the invitation does not lead to the portal:\n%s", msg.Body)
 	}

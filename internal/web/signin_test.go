@@ -188,7 +188,7 @@ func TestLockoutAfterTenFailuresEmailsAnUnlockLink(t *testing.T) {
 		if status, _, _ := c.PostForm(t, "/login", url.Values{"email": {"admin@acme.test"}, "password": {testenv.Password}}); status != 401 {
 			t.Fatalf("the right password worked while locked: %d", status)
 		}
-		msg := a.SMTP.WaitFor(t, "admin@acme.test", "locked", 10*time.Second)
+		msg := a.SMTP.WaitFor(t, "admin@acme.test", "locked")
 		token := testenv.LinkToken(t, msg.Body, "/unlock/")
 		if status, _, _ := c.Get(t, "/unlock/"+token); status != 200 {
 			t.Fatalf("unlock page: %d", status)

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
@@ -74,7 +73,7 @@ func inviteToken(t *testing.T, a *testenv.TestApp, c *testenv.Client, path, emai
 	if status, _, body := c.PostForm(t, path, url.Values{"emails": {email}, "role": {role}}); status != http.StatusSeeOther {
 		t.Fatalf("invite %s: %d\n%.300s", email, status, body)
 	}
-	return testenv.LinkToken(t, a.SMTP.WaitFor(t, email, "invit", 10*time.Second).Body, prefix)
+	return testenv.LinkToken(t, a.SMTP.WaitFor(t, email, "invit").Body, prefix)
 }
 
 func TestBadBytesInAnyTextFieldAreRefusedBesideTheFieldOnBothDatabases(t *testing.T) {
