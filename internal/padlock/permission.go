@@ -16,6 +16,10 @@ const (
 	// PermManagePortals covers client portals: creating, editing, deleting,
 	// inviting portal users and resetting their MFA.
 	PermManagePortals Permission = "manage_portals"
+	// PermManagePortalUsers is the portal administrator's: on their own
+	// portal's pages, its users (invite, deactivate, reactivate, resend an
+	// invitation, reset MFA) and its activity. Nothing of the account.
+	PermManagePortalUsers Permission = "manage_portal_users"
 	// PermManageOrganizations covers adding client organizations.
 	PermManageOrganizations Permission = "manage_organizations"
 	PermViewDocuments       Permission = "view_documents"
@@ -27,7 +31,7 @@ const (
 // Permissions lists every permission, for whoever names one by its string
 // (the web templates) and must check that it exists.
 var Permissions = []Permission{
-	PermManageUsers, PermManageSecurity, PermManageSSO, PermManagePortals, PermManageOrganizations,
+	PermManageUsers, PermManageSecurity, PermManageSSO, PermManagePortals, PermManagePortalUsers, PermManageOrganizations,
 	PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments,
 }
 
@@ -38,6 +42,8 @@ var permissions = map[Role][]Permission{
 	RoleCreator:       {PermViewDocuments, PermCreateDocuments, PermEditDocuments},
 	RoleReadOnly:      {PermViewDocuments},
 	RoleLite:          {PermViewDocuments},
+	// A portal role: a portal Editor's documents, and its portal's users.
+	RolePortalAdministrator: {PermManagePortalUsers, PermViewDocuments, PermCreateDocuments, PermEditDocuments, PermDeleteDocuments},
 }
 
 // Can reports whether the role grants the permission.
@@ -64,8 +70,12 @@ func (r Role) Permit(p Permission) error {
 
 // CanManage reports whether a user with role r may invite, edit or
 // deactivate a user with role target: an Administrator anyone, a Manager
-// only users of lower rank (never an Administrator).
+// only users of lower rank (never an Administrator). Only account roles are
+// given to staff: a portal role such as Portal administrator is never.
 func (r Role) CanManage(target Role) bool {
+	if !target.IsAccountRole() {
+		return false
+	}
 	switch r {
 	case RoleAdministrator:
 		return true

@@ -11,22 +11,24 @@ import (
 func TestPermissionTable(t *testing.T) {
 	want := []struct {
 		perm  Permission
-		roles [6]bool // Administrator, Manager, Editor, Creator, Read-only, Lite
+		roles [7]bool // Administrator, Manager, Editor, Creator, Read-only, Lite | Portal administrator
 	}{
-		{PermManageUsers, [6]bool{Y, Y, N, N, N, N}},
-		{PermManageSecurity, [6]bool{Y, Y, N, N, N, N}},
-		{PermManageSSO, [6]bool{Y, N, N, N, N, N}},
-		{PermManagePortals, [6]bool{Y, Y, N, N, N, N}},
-		{PermManageOrganizations, [6]bool{Y, Y, N, N, N, N}},
-		{PermViewDocuments, [6]bool{Y, Y, Y, Y, Y, Y}},
-		{PermCreateDocuments, [6]bool{Y, Y, Y, Y, N, N}},
-		{PermEditDocuments, [6]bool{Y, Y, Y, Y, N, N}},
-		{PermDeleteDocuments, [6]bool{Y, Y, Y, N, N, N}},
+		{PermManageUsers, [7]bool{Y, Y, N, N, N, N, N}},
+		{PermManageSecurity, [7]bool{Y, Y, N, N, N, N, N}},
+		{PermManageSSO, [7]bool{Y, N, N, N, N, N, N}},
+		{PermManagePortals, [7]bool{Y, Y, N, N, N, N, N}},
+		{PermManagePortalUsers, [7]bool{N, N, N, N, N, N, Y}},
+		{PermManageOrganizations, [7]bool{Y, Y, N, N, N, N, N}},
+		{PermViewDocuments, [7]bool{Y, Y, Y, Y, Y, Y, Y}},
+		{PermCreateDocuments, [7]bool{Y, Y, Y, Y, N, N, Y}},
+		{PermEditDocuments, [7]bool{Y, Y, Y, Y, N, N, Y}},
+		{PermDeleteDocuments, [7]bool{Y, Y, Y, N, N, N, Y}},
 	}
+	roles := append(slices.Clone(Roles), RolePortalAdministrator)
 	var listed []Permission
 	for _, row := range want {
 		listed = append(listed, row.perm)
-		for i, r := range Roles {
+		for i, r := range roles {
 			if got := r.Can(row.perm); got != row.roles[i] {
 				t.Errorf("%s.Can(%s) = %v, want %v", r, row.perm, got, row.roles[i])
 			}
@@ -37,6 +39,51 @@ func TestPermissionTable(t *testing.T) {
 	}
 	if !slices.Equal(listed, Permissions) {
 		t.Errorf("the table has rows %v, Permissions lists %v", listed, Permissions)
+	}
+}
+
+// TestThePortalAdministratorIsNeverAStaffRole: no staff role may give it,
+// and the account's role names do not include it.
+func TestThePortalAdministratorIsNeverAStaffRole(t *testing.T) {
+	if RolePortalAdministrator.IsAccountRole() || slices.Contains(Roles, RolePortalAdministrator) {
+		t.Fatal("Portal administrator is an account role")
+	}
+	if _, err := ParseRole(string(RolePortalAdministrator)); err == nil {
+		t.Error("ParseRole accepts portal_administrator")
+	}
+	for _, r := range append(slices.Clone(Roles), RolePortalAdministrator) {
+		if r.CanManage(RolePortalAdministrator) || slices.Contains(r.AssignableRoles(), RolePortalAdministrator) {
+			t.Errorf("%s may give a staff member the Portal administrator role", r)
+		}
+	}
+}
+
+func TestAssignablePortalRoles(t *testing.T) {
+	cases := []struct {
+		name string
+		role Role
+		want []Role
+	}{
+		{"an Administrator gives every portal role", RoleAdministrator, []Role{RolePortalAdministrator, RoleEditor, RoleCreator, RoleLite}},
+		{"a Manager gives every portal role", RoleManager, []Role{RolePortalAdministrator, RoleEditor, RoleCreator, RoleLite}},
+		{"a portal administrator gives all but their own", RolePortalAdministrator, []Role{RoleEditor, RoleCreator, RoleLite}},
+		{"an Editor gives none", RoleEditor, nil},
+		{"a Lite user gives none", RoleLite, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.role.AssignablePortalRoles(); !slices.Equal(got, tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+	for _, in := range []string{"administrator", "manager", "read_only", "", "Portal administrator"} {
+		if _, err := ParsePortalRole(in); err == nil {
+			t.Errorf("ParsePortalRole accepts %q", in)
+		}
+	}
+	if r, err := ParsePortalRole("portal_administrator"); err != nil || r != RolePortalAdministrator {
+		t.Errorf("ParsePortalRole(portal_administrator) = %v, %v", r, err)
 	}
 }
 

@@ -27,8 +27,33 @@ func (p *Portal) GraceEnds() time.Time { return GraceEnds(p.MFARequiredAt, p.MFA
 
 // PortalRoles are the roles a portal user may have: Lite users view the
 // documents shared with the portal; Creators and Editors may also add and
-// edit documents of their organization.
-var PortalRoles = []Role{RoleEditor, RoleCreator, RoleLite}
+// edit documents of their organization; a Portal administrator, whom only
+// the MSP's staff appoint, also manages the portal's users.
+var PortalRoles = []Role{RolePortalAdministrator, RoleEditor, RoleCreator, RoleLite}
+
+// ParsePortalRole turns a submitted portal role name into a Role; an
+// account-only role is as unknown as any other name.
+func ParsePortalRole(s string) (Role, error) {
+	for _, r := range PortalRoles {
+		if string(r) == s {
+			return r, nil
+		}
+	}
+	return "", Errorf(EINVALID, "unknown portal role %q", s)
+}
+
+// AssignablePortalRoles lists the portal roles r may give to a portal user:
+// every one for the staff who manage portals, all but Portal administrator
+// for a portal administrator, none for anyone else.
+func (r Role) AssignablePortalRoles() []Role {
+	switch {
+	case r.Can(PermManagePortals):
+		return PortalRoles
+	case r.Can(PermManagePortalUsers):
+		return PortalRoles[1:]
+	}
+	return nil
+}
 
 // IsPortalRole reports whether r may be given to a portal user.
 func (r Role) IsPortalRole() bool {

@@ -13,6 +13,9 @@ const (
 	RoleCreator       Role = "creator"
 	RoleReadOnly      Role = "read_only"
 	RoleLite          Role = "lite"
+	// RolePortalAdministrator is a portal role only: a person at the client
+	// who manages the portal's own users. It is never an account role.
+	RolePortalAdministrator Role = "portal_administrator"
 )
 
 // Roles lists the account roles from the highest rank to the lowest.
@@ -43,6 +46,8 @@ func (r Role) Label() string {
 		return "Read-only"
 	case RoleLite:
 		return "Lite"
+	case RolePortalAdministrator:
+		return "Portal administrator"
 	}
 	return fmt.Sprintf("Unknown (%s)", string(r))
 }
@@ -55,6 +60,10 @@ func (r Role) rank() int {
 	}
 	return len(Roles)
 }
+
+// IsAccountRole reports whether r may be given to a member of the account's
+// staff.
+func (r Role) IsAccountRole() bool { return r.rank() < len(Roles) }
 
 // Outranks reports whether r is strictly above other.
 func (r Role) Outranks(other Role) bool { return r.rank() < other.rank() }
