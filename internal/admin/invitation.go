@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,18 +75,22 @@ func (s *Service) Invite(ctx context.Context, actor auth.Actor, portalID int64, 
 
 // mayInvite checks the actor's role: Administrators and Managers invite
 // staff of lower rank to the account (an Administrator anyone), and people
-// at the client to a portal with a portal role.
+// at the client to a portal with a portal role; a portal administrator
+// invites to their own portal only, as Editor, Creator or Lite.
 func mayInvite(actor auth.Actor, portalID int64, role padlock.Role) error {
 	if portalID != 0 {
-		if err := mayManagePortals(actor); err != nil {
+		if err := mayManagePortalUsers(actor, portalID); err != nil {
 			return err
 		}
-		if !role.IsPortalRole() {
-			return padlock.FieldError("role", "Choose Editor, Creator or Lite.")
+		if !slices.Contains(actor.User.Role.AssignablePortalRoles(), role) {
+			if isPortalAdmin(actor) {
+				return padlock.FieldError("role", "Choose Editor, Creator or Lite.")
+			}
+			return padlock.FieldError("role", "Choose Portal administrator, Editor, Creator or Lite.")
 		}
 		return nil
 	}
-	if !actor.User.Role.Can(padlock.PermManageUsers) || !actor.User.Role.CanManage(role) {
+	if actor.User.IsPortalUser() || !actor.User.Role.Can(padlock.PermManageUsers) || !actor.User.Role.CanManage(role) {
 		return padlock.FieldError("role", "You may not invite users with this role.")
 	}
 	return nil

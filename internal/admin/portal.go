@@ -166,13 +166,11 @@ func (s *Service) DeletePortal(ctx context.Context, actor auth.Actor, portalID i
 }
 
 // ResetPortalUserMFA is Reset MFA on a portal user's Edit page:
-// Administrators and Managers may reset any portal user.
+// Administrators and Managers may reset any portal user, the portal's own
+// administrator any other user of their portal but another administrator.
 func (s *Service) ResetPortalUserMFA(ctx context.Context, actor auth.Actor, portalID, userID int64) error {
-	if err := mayManagePortals(actor); err != nil {
-		return err
-	}
 	return s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
-		u, err := tx.PortalUser(ctx, actor.User.AccountID, portalID, userID)
+		_, u, err := managedPortalUser(ctx, tx, actor, portalID, userID)
 		if err != nil {
 			return err
 		}

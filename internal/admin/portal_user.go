@@ -11,7 +11,9 @@ import (
 
 // The lifecycle of a portal user, for the account's Administrators and
 // Managers, as Deactivate, Reactivate, SetRole and ResendInvitation are for
-// its staff. The user is told by email of what changes their access.
+// its staff. The user is told by email of what changes their access. The
+// portal's own administrator may deactivate, reactivate and re-invite its
+// other users (portal_admin.go); roles and deletion stay with the staff.
 
 // portalUser loads a user of one portal of the actor's account, with the
 // portal, holding the account's row as every change of membership does:
@@ -36,7 +38,7 @@ func portalUser(ctx context.Context, tx *store.Queries, actor auth.Actor, portal
 // told by email.
 func (s *Service) DeactivatePortalUser(ctx context.Context, actor auth.Actor, portalID, userID int64) error {
 	return s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
-		p, u, err := portalUser(ctx, tx, actor, portalID, userID)
+		p, u, err := managedPortalUser(ctx, tx, actor, portalID, userID)
 		if err != nil || u.Status == padlock.StatusDeactivated {
 			return err
 		}
@@ -63,7 +65,7 @@ func (s *Service) DeactivatePortalUser(ctx context.Context, actor auth.Actor, po
 // "invited" and needs a new link (ResendPortalInvitation).
 func (s *Service) ReactivatePortalUser(ctx context.Context, actor auth.Actor, portalID, userID int64) error {
 	return s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
-		p, u, err := portalUser(ctx, tx, actor, portalID, userID)
+		p, u, err := managedPortalUser(ctx, tx, actor, portalID, userID)
 		if err != nil || u.Status != padlock.StatusDeactivated {
 			return err
 		}
@@ -83,7 +85,7 @@ func (s *Service) ReactivatePortalUser(ctx context.Context, actor auth.Actor, po
 // SetPortalUserRole gives a portal user another portal role and tells them.
 func (s *Service) SetPortalUserRole(ctx context.Context, actor auth.Actor, portalID, userID int64, role padlock.Role) error {
 	if !role.IsPortalRole() {
-		return padlock.FieldError("role", "Choose Editor, Creator or Lite.")
+		return padlock.FieldError("role", "Choose Portal administrator, Editor, Creator or Lite.")
 	}
 	return s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
 		p, u, err := portalUser(ctx, tx, actor, portalID, userID)
@@ -104,7 +106,7 @@ func (s *Service) SetPortalUserRole(ctx context.Context, actor auth.Actor, porta
 // sends a new one.
 func (s *Service) ResendPortalInvitation(ctx context.Context, actor auth.Actor, portalID, userID int64) error {
 	return s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
-		_, u, err := portalUser(ctx, tx, actor, portalID, userID)
+		_, u, err := managedPortalUser(ctx, tx, actor, portalID, userID)
 		if err != nil {
 			return err
 		}

@@ -46,9 +46,9 @@ func (s *Server) portalUserRoleSubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.readForm(w, r, &f) {
 		return
 	}
-	role, err := padlock.ParseRole(f.Role)
+	role, err := padlock.ParsePortalRole(f.Role)
 	if err != nil {
-		err = padlock.FieldError("role", "Choose Editor, Creator or Lite.")
+		err = padlock.FieldError("role", "Choose Portal administrator, Editor, Creator or Lite.")
 	} else {
 		err = s.admin.SetPortalUserRole(r.Context(), s.actor(r), portal.ID, u.ID, role)
 	}

@@ -226,7 +226,7 @@ func (s *Server) portalInvite(w http.ResponseWriter, r *http.Request) {
 	if !s.readForm(w, r, &f) {
 		return
 	}
-	invited, err := s.invite(r, f, portal.ID, "Choose Editor, Creator or Lite.")
+	invited, err := s.invite(r, f, portal.ID, "Choose Portal administrator, Editor, Creator or Lite.")
 	if err != nil {
 		p := portalsPage{Page: s.page(w, r, portal.Name, navPortals), Portal: portal, Emails: f.Emails, Role: f.Role}
 		s.renderPortalPage(w, r, &p, s.formError(r, &p.Page, err))

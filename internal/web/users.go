@@ -82,7 +82,11 @@ func (s *Server) invite(r *http.Request, f inviteFields, portalID int64, badRole
 	if err != nil {
 		return 0, err
 	}
-	role, err := padlock.ParseRole(f.Role)
+	parse := padlock.ParseRole
+	if portalID != 0 {
+		parse = padlock.ParsePortalRole
+	}
+	role, err := parse(f.Role)
 	if err != nil {
 		return 0, padlock.FieldError("role", badRole)
 	}
