@@ -33,9 +33,10 @@ func mayManagePortalUsers(actor auth.Actor, portalID int64) error {
 	return nil
 }
 
-// portalAdminMayActOn refuses a portal administrator's action on themselves
-// or on another portal administrator: those are for the MSP's staff.
-func portalAdminMayActOn(actor auth.Actor, u *padlock.User) error {
+// PortalAdminMayActOn refuses a portal administrator's action on themselves
+// or on another portal administrator: those are for the MSP's staff. The
+// web pages ask it too, to offer only the actions that would be taken.
+func PortalAdminMayActOn(actor auth.Actor, u *padlock.User) error {
 	switch {
 	case !isPortalAdmin(actor):
 		return nil
@@ -65,5 +66,5 @@ func managedPortalUser(ctx context.Context, tx *store.Queries, actor auth.Actor,
 	if err != nil {
 		return nil, nil, err
 	}
-	return p, u, portalAdminMayActOn(actor, u)
+	return p, u, PortalAdminMayActOn(actor, u)
 }

@@ -13,6 +13,9 @@ import (
 type ActivityFilter struct {
 	Kinds  []string // any of these kinds; empty means every kind
 	UserID int64    // events with this user as actor or target; 0 means anyone
+	// PortalID keeps the events attributed to one portal; 0 means every
+	// event of the account.
+	PortalID int64
 	// From and To are UTC days, both included: events from the start of
 	// From's day to the end of To's. A zero time leaves that end open.
 	From, To time.Time
@@ -79,6 +82,9 @@ func activityQuery(accountID int64, f ActivityFilter) (string, []any) {
 			marks[i] = arg(k)
 		}
 		b.WriteString(` AND e.kind IN (` + strings.Join(marks, ", ") + `)`)
+	}
+	if f.PortalID != 0 {
+		b.WriteString(` AND e.portal_id = ` + arg(f.PortalID))
 	}
 	if f.UserID != 0 {
 		p := arg(f.UserID)

@@ -26,7 +26,8 @@ type activityPage struct {
 	Category, User, From, To string
 	Rows                     []activityRow
 	NewestURL, OlderURL      string // empty when there is no such page
-	CSVURL                   string
+	CSVURL                   string // "" on the portal, which has no export
+	ListURL                  string // the page itself: the account's or the portal's
 	// ShowPortal shows the Portal column: the account has portals, or a
 	// row belongs to one that was deleted.
 	ShowPortal bool
@@ -62,17 +63,17 @@ func (s *Server) activity(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(entries) > activityPerPage {
 		entries = entries[:activityPerPage]
-		p.OlderURL = "/account/activity?" + p.query(entries[len(entries)-1].ID)
+		p.OlderURL = p.ListURL + "?" + p.query(entries[len(entries)-1].ID)
 	}
 	if f.BeforeID != 0 {
-		p.NewestURL = "/account/activity?" + p.query(0)
+		p.NewestURL = p.ListURL + "?" + p.query(0)
 	}
 	for _, e := range entries {
 		row := newActivityRow(e)
 		p.Rows = append(p.Rows, row)
 		p.ShowPortal = p.ShowPortal || row.Portal != ""
 	}
-	if !p.ShowPortal {
+	if !p.ShowPortal && p.Current.Portal == nil {
 		if p.ShowPortal, err = s.db.Conn().HasPortals(r.Context(), p.Current.User.AccountID); err != nil {
 			s.error(w, r, err)
 			return
@@ -123,8 +124,14 @@ func (s *Server) activityCSV(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// activityPage is Account > Activity, or on the portal its administrator's
+// Activity, which shows only the events attributed to their portal.
 func (s *Server) activityPage(w http.ResponseWriter, r *http.Request) activityPage {
-	return activityPage{Page: s.page(w, r, "Activity", navActivity), Categories: padlock.EventCategories}
+	p := activityPage{Page: s.page(w, r, "Activity", navActivity), Categories: padlock.EventCategories, ListURL: "/account/activity"}
+	if p.Current.Portal != nil {
+		p.Nav, p.ListURL = navClientActivity, "/portal/activity"
+	}
+	return p
 }
 
 // activityFilter reads the filter from the query string into p and returns
@@ -133,11 +140,15 @@ func (s *Server) activityFilter(r *http.Request, p *activityPage) (store.Activit
 	q := r.URL.Query()
 	p.Category, p.User = q.Get("category"), strings.TrimSpace(q.Get("user"))
 	p.From, p.To = strings.TrimSpace(q.Get("from")), strings.TrimSpace(q.Get("to"))
-	p.CSVURL = "/account/activity.csv?" + p.query(0)
 	var (
 		f    store.ActivityFilter
 		errs = padlock.FieldErrors{}
 	)
+	if portal := p.Current.Portal; portal != nil {
+		f.PortalID = portal.ID
+	} else {
+		p.CSVURL = "/account/activity.csv?" + p.query(0)
+	}
 	if p.Category != "" {
 		if f.Kinds = padlock.KindsOf(p.Category); f.Kinds == nil {
 			errs.Add("category", "Choose a category from the list.")
@@ -179,14 +190,16 @@ func parseActivityDate(errs *padlock.FieldErrors, field, v string) time.Time {
 }
 
 // activityUser finds the user of the caller's account with the email. A user
-// of another account is as unknown as no user at all.
+// of another account, or for a portal's administrator anyone but a user of
+// their portal, is as unknown as no user at all.
 func (s *Server) activityUser(r *http.Request, email string) (int64, error) {
 	email, err := padlock.NormalizeEmail(email)
 	if err != nil {
 		return 0, padlock.FieldError("user", padlock.ErrorMessage(err))
 	}
 	c, err := s.db.Conn().CredentialsByEmail(r.Context(), email)
-	if padlock.ErrorCode(err) == padlock.ENOTFOUND || err == nil && c.User.AccountID != currentFrom(r.Context()).User.AccountID {
+	me := currentFrom(r.Context()).User
+	if padlock.ErrorCode(err) == padlock.ENOTFOUND || err == nil && (c.User.AccountID != me.AccountID || me.IsPortalUser() && c.User.PortalID != me.PortalID) {
 		return 0, padlock.FieldError("user", "No user of this account has this email address.")
 	}
 	if err != nil {

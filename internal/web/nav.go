@@ -10,7 +10,12 @@ type nav string
 const (
 	navNone          nav = "" // pages outside the menus: sign-in, setup, errors
 	navOrganizations nav = "organizations"
-	navDocuments     nav = "documents" // the portal's only section
+	navDocuments     nav = "documents" // the portal's documents
+
+	// navClientUsers is the portal's Users, for its administrator, the
+	// section's first tab; navClientActivity is its other.
+	navClientUsers    nav = "client-users"
+	navClientActivity nav = "client-activity"
 
 	// navAccount is Account > Users, the section's first tab; the other
 	// Account tabs follow.
@@ -36,6 +41,8 @@ func (n nav) Section() nav {
 		return navAccount
 	case navMFA:
 		return navSettings
+	case navClientActivity:
+		return navClientUsers
 	}
 	return n
 }
@@ -48,6 +55,8 @@ func navFuncs() template.FuncMap {
 	for name, n := range map[string]nav{
 		"navOrganizations":   navOrganizations,
 		"navDocuments":       navDocuments,
+		"navClientUsers":     navClientUsers,
+		"navClientActivity":  navClientActivity,
 		"navAccount":         navAccount,
 		"navPortals":         navPortals,
 		"navAccountSettings": navAccountSettings,

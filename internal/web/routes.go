@@ -181,12 +181,14 @@ func (s *Server) accountRoutes() []route {
 }
 
 // portalRoutes are the client portal's own pages: the documents of its
-// organization that are shared with it.
+// organization that are shared with it, and for its administrator its users
+// and activity.
 func (s *Server) portalRoutes() []route {
 	var (
-		view   = Permitted(padlock.PermViewDocuments)
-		create = Permitted(padlock.PermCreateDocuments)
-		edit   = Permitted(padlock.PermEditDocuments)
+		view    = Permitted(padlock.PermViewDocuments)
+		create  = Permitted(padlock.PermCreateDocuments)
+		edit    = Permitted(padlock.PermEditDocuments)
+		clients = Permitted(padlock.PermManagePortalUsers)
 	)
 	return []route{
 		{method: "GET", path: "/{$}", access: view, handler: s.portalDocuments},
@@ -195,6 +197,19 @@ func (s *Server) portalRoutes() []route {
 		{method: "GET", path: "/documents/{doc}", access: view, handler: s.portalDocument},
 		{method: "GET", path: "/documents/{doc}/edit", access: edit, handler: s.portalDocumentEdit},
 		{method: "POST", path: "/documents/{doc}", access: edit, handler: s.portalDocumentUpdate, form: "/documents/{doc}/edit"},
+
+		// The portal's own administrator (portal_admin.go): always their
+		// own portal, taken from the session.
+		{method: "GET", path: "/users", access: clients, handler: s.clientUsers},
+		{method: "GET", path: "/users.csv", access: clients, handler: s.clientUsersCSV},
+		{method: "POST", path: "/users", access: clients, handler: s.clientInvite, form: "/users"},
+		{method: "GET", path: "/users/{id}", access: clients, handler: s.clientUser},
+		{method: "POST", path: "/users/{id}/deactivate", access: clients, handler: s.clientUserDeactivate, form: "/users/{id}"},
+		{method: "POST", path: "/users/{id}/reactivate", access: clients, handler: s.clientUserReactivate, form: "/users/{id}"},
+		{method: "POST", path: "/users/{id}/resend", access: clients, handler: s.clientUserResend, form: "/users/{id}"},
+		{method: "GET", path: "/users/{id}/reset-mfa", access: clients, handler: s.clientUserResetConfirm},
+		{method: "POST", path: "/users/{id}/reset-mfa", access: clients, handler: s.clientUserReset, form: "/users/{id}/reset-mfa"},
+		{method: "GET", path: "/activity", access: clients, handler: s.activity},
 	}
 }
 
