@@ -35,6 +35,7 @@ const (
 	tourClient     = "peter.gibbons@initech.example"
 	tourClientLock = "milton.waddams@initech.example"
 	tourClientNew  = "samir.nagheenanajar@initech.example"
+	tourClientBoss = "joanna.administrator@initech.example"
 )
 
 // tourSkips are the GET routes the tour does not open, with the reason.
@@ -53,6 +54,7 @@ var tourSkips = map[string]string{
 	"GET /settings/mfa/recovery-codes.txt":        "a text file download",
 	"GET /portal/settings/mfa/recovery-codes.txt": "a text file download",
 	"GET /account/portals/{portal}/users.csv":     "a CSV download",
+	"GET /portal/users.csv":                       "a CSV download",
 	"GET /settings/mfa/passkeys/new":              "only after the password, on a node with a host name; passkey_browser_test.go opens it",
 	"GET /portal/settings/mfa/passkeys/new":       "only after the password, on a node with a host name; passkey_browser_test.go opens it",
 }
@@ -291,6 +293,23 @@ func tourLegs() []tourLeg {
 				tr.p.expectPath("/portal/login/mfa")
 			},
 			stops: []tourStop{stopAt("MFA code", "GET /portal/login/mfa")},
+		},
+		{
+			who: "portal administrator with MFA",
+			enter: func(tr *tour) {
+				signOut(tr.p)
+				signInToPortal(tr.p, tourClientBoss)
+				tr.p.expectPath("/portal/settings/mfa/enroll")
+				tr.confirmEnrollment(tourClientBoss, "/portal")
+				tr.p.click("#codes-saved")
+				tr.p.expectPath("/portal/settings/mfa")
+			},
+			stops: []tourStop{
+				stopAt("users", "GET /portal/users"),
+				{name: "user", route: "GET /portal/users/{id}", path: func(d *tourData) string { return "/portal/users/" + itoa(d.clientID) }},
+				{name: "reset a user's MFA", route: "GET /portal/users/{id}/reset-mfa", path: func(d *tourData) string { return "/portal/users/" + itoa(d.clientID) + "/reset-mfa" }},
+				stopAt("activity", "GET /portal/activity"),
+			},
 		},
 	}
 }

@@ -46,6 +46,7 @@ func seedTour(tr *tour) {
 	d.portalID = portal.ID
 	d.clientID = joinPortal(t, a, admin0, portal.ID, tourClient, padlock.RoleEditor).ID
 	joinPortal(t, a, admin0, portal.ID, tourClientLock, padlock.RoleLite)
+	joinPortal(t, a, admin0, portal.ID, tourClientBoss, padlock.RolePortalAdministrator)
 	d.portalInviteTok = invite(t, a, admin0, portal.ID, tourClientNew, padlock.RoleLite, "/portal/invitation/")
 
 	idp := connectSSO(t, a, admin0, "example.com")
