@@ -16,6 +16,8 @@ func TestEveryTabBelongsToItsTopLevelSection(t *testing.T) {
 		navCoverage:        navAccount,
 		navSettings:        navSettings,
 		navMFA:             navSettings,
+		navClientUsers:     navClientUsers,
+		navClientActivity:  navClientUsers,
 	} {
 		if got := tab.Section(); got != section {
 			t.Errorf("%q is in %q, want %q", tab, got, section)
