@@ -174,6 +174,11 @@ func TestAPortalAdminDeactivatesReactivatesAndResetsMFAAuditedAndEmailed(t *test
 		if status, _, _ := f.bossClient.Get(t, "/portal/activity?user="+url.QueryEscape(f.lite.Email)); status != http.StatusOK {
 			t.Errorf("filtering by the portal's user: %d", status)
 		}
+		for _, q := range []string{"before=abc", "before=-5", "category=nope", "from=yesterday"} {
+			if status, _, _ := f.bossClient.Get(t, "/portal/activity?"+q); status != http.StatusUnprocessableEntity {
+				t.Errorf("/portal/activity?%s: %d, want 422", q, status)
+			}
+		}
 	})
 }
 
