@@ -302,7 +302,7 @@ func tourLegs() []tourLeg {
 				tr.p.expectPath("/portal/settings/mfa/enroll")
 				tr.confirmEnrollment(tourClientBoss, "/portal")
 				tr.p.click("#codes-saved")
-				tr.p.expectPath("/portal/settings/mfa")
+				tr.p.expectPath("/portal/")
 			},
 			stops: []tourStop{
 				stopAt("users", "GET /portal/users"),
