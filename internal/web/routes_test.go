@@ -78,3 +78,32 @@ func TestEveryPermissionRouteRefusesARoleWithoutIt(t *testing.T) {
 		}
 	})
 }
+
+// Walks the portal's table as each portal role, Portal administrator
+// included: a route needing a permission the role lacks answers 403, and one
+// it has never does.
+func TestEveryPortalPermissionRouteFollowsThePortalRoles(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a, admin, org, _ := signedInAdmin(t, d)
+		p := newPortal(t, a, admin, org, false)
+		for _, role := range padlock.PortalRoles {
+			email := strings.ReplaceAll(string(role), "_", "-") + "@initech.test"
+			invitePortalUser(t, a, admin, p, email, role)
+			c := a.NewClient()
+			portalSignIn(t, c, email)
+			for _, r := range a.Web.RouteTable() {
+				if r.Surface != padlock.SurfacePortal || r.Permission() == "" {
+					continue
+				}
+				req, _ := http.NewRequest(r.Method, a.URL+samplePath(r.Path), strings.NewReader(""))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set("Origin", a.URL)
+				status, _, _ := c.Do(t, req)
+				if refused := status == http.StatusForbidden; refused == role.Can(r.Permission()) {
+					t.Errorf("%s %s as %s: status %d", r.Method, r.Path, role.Label(), status)
+				}
+			}
+		}
+	})
+}
