@@ -354,3 +354,30 @@ func TestPortalAdminIsNeverAStaffRole(t *testing.T) {
 		post(t, admin, page+"/role", url.Values{"role": {"lite"}}, http.StatusSeeOther)
 	})
 }
+
+// The portal's requirement holds its administrator like anyone, and their
+// Users page shows deadlines and who is overdue, as the staff's does.
+func TestAPortalAdminIsHeldToThePortalsRequirementAndSeesWhoIsOverdue(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		f := newClientAdmin(t, d)
+		form := url.Values{"name": {f.p.Name}, "require_mfa": {"on"}, "grace_days": {"0"}}
+		post(t, f.staff, fmt.Sprintf("/account/portals/%d", f.p.ID), form, http.StatusSeeOther)
+		if status, loc, _ := f.bossClient.Get(t, "/portal/users"); status != http.StatusSeeOther || !strings.HasPrefix(loc, "/portal/settings/mfa/enroll") {
+			t.Fatalf("a portal administrator without MFA reached Users: %d %q", status, loc)
+		}
+		enrollThroughForcedScreens(t, f.a, f.bossClient, "/portal/users")
+		status, _, body := f.bossClient.Get(t, "/portal/users")
+		if status != http.StatusOK {
+			t.Fatalf("Users after enrolling: %d", status)
+		}
+		for _, want := range []string{"Must set up by", `id="overdue-count"`, "MFA required", `class="badge overdue"`, `class="padlock closed"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the Users page lacks %q", want)
+			}
+		}
+		if strings.Contains(body, `id="remind-all"`) {
+			t.Error("the portal administrator is offered reminders, which stay with the MSP")
+		}
+	})
+}
