@@ -89,6 +89,7 @@ type tourData struct {
 	admin                            *padlock.User
 	editorID, clientID               int64
 	orgID, docID, portalID           int64
+	apiKeyID                         int64
 	ssoID                            string
 	resetToken, portalResetToken     string
 	unlockToken, portalUnlockToken   string
@@ -200,6 +201,14 @@ func tourLegs() []tourLeg {
 				stopAt("account settings, MFA required with a grace period", "GET /account/settings"),
 				stopAt("activity", "GET /account/activity"),
 				stopAt("single sign-on", "GET /account/settings/sso"),
+				stopAt("API keys", "GET /account/api-keys"),
+				{name: "a new API key, shown once", route: "POST /account/api-keys", via: func(tr *tour) {
+					tr.p.fill("#name", "monitoring-coverage-check")
+					tr.p.fill("#code", freshCode(tr.a, tr.d.secrets[tourAdmin]))
+					tr.p.click("#create-api-key")
+					tr.p.waitText("#new-key", "copy your key now")
+				}},
+				{name: "revoke an API key", route: "GET /account/api-keys/{id}/revoke", path: func(d *tourData) string { return "/account/api-keys/" + itoa(d.apiKeyID) + "/revoke" }},
 				{name: "SSO connection test", route: "POST /sso/{id}/acs", via: func(tr *tour) {
 					tr.p.click("#sso-test")
 					tr.p.waitText("main h1", "SSO connection test")

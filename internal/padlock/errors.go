@@ -17,6 +17,12 @@ const (
 	EFORBIDDEN    = "forbidden"
 	EUNAVAILABLE  = "unavailable"
 	EINTERNAL     = "internal"
+	// EBADREQUEST is a request that cannot be read at all (malformed JSON).
+	EBADREQUEST = "bad_request"
+	// ERATELIMITED is a caller over its request limit; retry later.
+	ERATELIMITED = "rate_limited"
+	// EREADONLYKEY refuses a change asked with a read-only API key.
+	EREADONLYKEY = "read_only_key"
 )
 
 // Error is the one error a user may see: a code, a message, and the form

@@ -48,7 +48,7 @@ func (q *Queries) Activity(ctx context.Context, accountID int64, f ActivityFilte
 			at int64
 		)
 		if err := rows.Scan(&e.ID, &e.AccountID, &e.ActorID, &e.TargetID, &e.Kind, &e.Detail, &e.Address, &at,
-			&e.ActorName, &e.ActorEmail, &e.TargetName, &e.TargetEmail, &e.PortalID, &e.PortalName); err != nil {
+			&e.ActorName, &e.ActorEmail, &e.TargetName, &e.TargetEmail, &e.PortalID, &e.PortalName, &e.ActorLabel); err != nil {
 			return nil, err
 		}
 		e.At = time.Unix(at, 0)
@@ -67,7 +67,7 @@ func activityQuery(accountID int64, f ActivityFilter) (string, []any) {
 		return "$" + strconv.Itoa(len(args))
 	}
 	b.WriteString(`SELECT e.id, e.account_id, e.actor_id, e.target_id, e.kind, e.detail, e.address, e.created_at,
-		COALESCE(a.name, ''), COALESCE(a.email, ''), COALESCE(t.name, ''), COALESCE(t.email, ''), e.portal_id, COALESCE(p.name, '')
+		COALESCE(a.name, ''), COALESCE(a.email, ''), COALESCE(t.name, ''), COALESCE(t.email, ''), e.portal_id, COALESCE(p.name, ''), e.actor_label
 		FROM audit_events e
 		LEFT JOIN users a ON a.id = e.actor_id AND a.account_id = e.account_id
 		LEFT JOIN users t ON t.id = e.target_id AND t.account_id = e.account_id

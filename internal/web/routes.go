@@ -145,6 +145,11 @@ func (s *Server) accountRoutes() []route {
 		{method: "POST", path: "/account/settings/sso/options", access: manageSSO, handler: s.ssoOptionsSubmit, form: "/account/settings/sso"},
 		{method: "POST", path: "/account/settings/sso/test", access: manageSSO, handler: s.ssoTestStart, form: "/account/settings/sso"},
 
+		{method: "GET", path: "/account/api-keys", access: manageSSO, handler: s.apiKeys},
+		{method: "POST", path: "/account/api-keys", access: manageSSO, handler: s.apiKeyCreate, form: "/account/api-keys"},
+		{method: "GET", path: "/account/api-keys/{id}/revoke", access: manageSSO, handler: s.apiKeyRevokeConfirm},
+		{method: "POST", path: "/account/api-keys/{id}/revoke", access: manageSSO, handler: s.apiKeyRevoke, form: "/account/api-keys/{id}/revoke"},
+
 		// Single sign-on (SAML), public: the IdP's responses come without a
 		// session, and the ACS is exempt from the cross-origin check (sso.go).
 		{method: "POST", path: "/sso", access: Public, handler: s.ssoByEmail},
