@@ -50,6 +50,11 @@ var tourSkips = map[string]string{
 	"GET /sso/{id}/metadata":                      "SAML metadata (XML) for the identity provider",
 	"GET /api/v1/me":                              "JSON API",
 	"GET /api/v1/users":                           "JSON API",
+	"GET /api/v1/users/{id}":                      "JSON API",
+	"GET /api/v1/coverage":                        "JSON API",
+	"GET /api/v1/portals":                         "JSON API",
+	"GET /api/v1/portals/{portal}/users":          "JSON API",
+	"GET /api/v1/openapi.json":                    "the API's OpenAPI document (JSON)",
 	"GET /settings/mfa/recovery-codes.txt":        "a text file download",
 	"GET /portal/settings/mfa/recovery-codes.txt": "a text file download",
 	"GET /account/portals/{portal}/users.csv":     "a CSV download",
@@ -201,6 +206,11 @@ func tourLegs() []tourLeg {
 				stopAt("account settings, MFA required with a grace period", "GET /account/settings"),
 				stopAt("activity", "GET /account/activity"),
 				stopAt("single sign-on", "GET /account/settings/sso"),
+				{name: "SSO connection test", route: "POST /sso/{id}/acs", via: func(tr *tour) {
+					tr.p.click("#sso-test")
+					tr.p.waitText("main h1", "SSO connection test")
+					tr.p.expectPath("/sso/" + tr.d.ssoID + "/acs")
+				}},
 				stopAt("API keys", "GET /account/api-keys"),
 				{name: "a new API key, shown once", route: "POST /account/api-keys", via: func(tr *tour) {
 					tr.p.fill("#name", "monitoring-coverage-check")
@@ -209,11 +219,6 @@ func tourLegs() []tourLeg {
 					tr.p.waitText("#new-key", "copy your key now")
 				}},
 				{name: "revoke an API key", route: "GET /account/api-keys/{id}/revoke", path: func(d *tourData) string { return "/account/api-keys/" + itoa(d.apiKeyID) + "/revoke" }},
-				{name: "SSO connection test", route: "POST /sso/{id}/acs", via: func(tr *tour) {
-					tr.p.click("#sso-test")
-					tr.p.waitText("main h1", "SSO connection test")
-					tr.p.expectPath("/sso/" + tr.d.ssoID + "/acs")
-				}},
 				stopAt("client portals", "GET /account/portals"),
 				stopAt("new client portal", "GET /account/portals/new"),
 				{name: "client portal", route: "GET /account/portals/{portal}", path: portalPath("")},

@@ -74,6 +74,9 @@ type Options struct {
 	// node uses CheapHashParams, which keeps the suite fast. The sign-in
 	// path is the same either way.
 	ProductionHashes bool
+	// APIRateLimit is the node's PADLOCK_API_RATE_LIMIT; zero keeps the
+	// default.
+	APIRateLimit int
 }
 
 // TestDBMaxConns is the PostgreSQL pool of a test node or test store.
@@ -120,6 +123,9 @@ func StartApp(t testing.TB, d string, o Options) *TestApp {
 	cfg.DBMaxConns = TestDBMaxConns
 	if o.DBTimeout > 0 {
 		cfg.DBTimeout = o.DBTimeout
+	}
+	if o.APIRateLimit > 0 {
+		cfg.APIRateLimit = o.APIRateLimit
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	cfg.Listen = srv.Listener.Addr().String()

@@ -125,7 +125,7 @@ func TestMalformedRequestsAreRefusedWithoutA500(t *testing.T) {
 		{"an id that overflows", "GET", "/organizations/99999999999999999999999", "", http.StatusNotFound},
 		{"an unknown path", "GET", "/no/such/page", "", http.StatusNotFound},
 		{"a wrong method", "DELETE", "/organizations", "", http.StatusMethodNotAllowed},
-		{"an API page that is not a number", "GET", "/api/v1/users?page=x", "", http.StatusUnprocessableEntity},
+		{"an API page size that is not a number", "GET", "/api/v1/users?limit=x", "", http.StatusUnprocessableEntity},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -179,9 +179,16 @@ func (s *Server) accountRoutes() []route {
 		{method: "POST", path: "/account/portals/{portal}/users/{id}/delete", access: managePortals, handler: s.portalUserDelete, form: "/account/portals/{portal}/users/{id}/delete"},
 		{method: "POST", path: "/account/portals/{portal}/remind-all", access: managePortals, handler: s.portalRemindAll, form: "/account/portals/{portal}"},
 
-		// JSON API.
-		{method: "GET", path: "/api/v1/me", access: SignedIn, handler: s.apiMe},
-		{method: "GET", path: "/api/v1/users", access: manageUsers, handler: s.apiUsers},
+		// JSON API (docs/API.md): API keys or the browser's session.
+		{method: "GET", path: "/api/v1/openapi.json", access: Public, handler: s.apiOpenAPI},
+		{method: "GET", path: "/api/v1/me", access: API(""), handler: s.apiMe},
+		{method: "GET", path: "/api/v1/users", access: API(padlock.PermManageUsers), handler: s.apiUsers},
+		{method: "GET", path: "/api/v1/users/{id}", access: API(padlock.PermManageUsers), handler: s.apiUser},
+		{method: "POST", path: "/api/v1/users/{id}/reset-mfa", access: API(padlock.PermManageUsers), handler: s.apiUserResetMFA},
+		{method: "GET", path: "/api/v1/coverage", access: API(padlock.PermManagePortals), handler: s.apiCoverage},
+		{method: "GET", path: "/api/v1/portals", access: API(padlock.PermManagePortals), handler: s.apiPortals},
+		{method: "GET", path: "/api/v1/portals/{portal}/users", access: API(padlock.PermManagePortals), handler: s.apiPortalUsers},
+		{method: "POST", path: "/api/v1/portals/{portal}/users/{id}/reset-mfa", access: API(padlock.PermManagePortals), handler: s.apiPortalUserResetMFA},
 	}
 }
 

@@ -1,0 +1,149 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
+)
+
+// apiRequirement is an account's or a portal's MFA requirement.
+type apiRequirement struct {
+	Required   bool       `json:"required"`
+	RequiredAt *time.Time `json:"required_at"`
+	GraceDays  int        `json:"grace_days"`
+	// GraceEnds is when the grace ends for the users who were there when
+	// it was turned on; later users get grace_days from when they joined.
+	GraceEnds *time.Time `json:"grace_ends"`
+}
+
+func requirementOf(requiredAt time.Time, graceDays int) apiRequirement {
+	return apiRequirement{Required: !requiredAt.IsZero(), RequiredAt: timeOrNull(requiredAt), GraceDays: graceDays,
+		GraceEnds: timeOrNull(padlock.GraceEnds(requiredAt, graceDays))}
+}
+
+type apiPortal struct {
+	ID             int64          `json:"id"`
+	Name           string         `json:"name"`
+	OrganizationID int64          `json:"organization_id"`
+	Organization   string         `json:"organization"`
+	MFA            apiRequirement `json:"mfa"`
+	Users          int            `json:"users"`
+	UsersWithMFA   int            `json:"users_with_mfa"`
+	CreatedAt      time.Time      `json:"created_at"`
+}
+
+// apiPortals lists the account's client portals, by organization.
+func (s *Server) apiPortals(w http.ResponseWriter, r *http.Request) {
+	if _, err := apiQuery(r); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	list, err := s.db.Conn().Portals(r.Context(), currentFrom(r.Context()).Account.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	out := make([]apiPortal, 0, len(list))
+	for _, p := range list {
+		out = append(out, apiPortal{ID: p.ID, Name: p.Name, OrganizationID: p.OrganizationID, Organization: p.Organization,
+			MFA: requirementOf(p.MFARequiredAt, p.MFAGraceDays), Users: p.Users, UsersWithMFA: p.WithMFA, CreatedAt: p.CreatedAt.UTC()})
+	}
+	writeJSON(w, http.StatusOK, apiList("portals", out, ""))
+}
+
+// apiPortalUsers lists one portal's users, filtered and paged like the
+// staff.
+func (s *Server) apiPortalUsers(w http.ResponseWriter, r *http.Request) {
+	portal, err := s.portalOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	f, err := userListQuery(r, padlock.PortalRoles)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	f.PortalID, f.Now = portal.ID, s.now()
+	users, err := s.db.Conn().Users(r.Context(), portal.AccountID, f)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	users, next := pageOfUsers(f, users)
+	out := make([]apiUser, 0, len(users))
+	for _, u := range users {
+		out = append(out, toAPIUserWith(u, portal.RequiresMFA(), f.Now))
+	}
+	writeJSON(w, http.StatusOK, apiList("users", out, next))
+}
+
+// apiPortalUserResetMFA is Reset MFA of a portal user, through the same
+// service as the portal user's page.
+func (s *Server) apiPortalUserResetMFA(w http.ResponseWriter, r *http.Request) {
+	portal, err := s.portalOf(r)
+	var id int64
+	if err == nil {
+		id, err = pathID(r, "id")
+	}
+	if err == nil {
+		err = s.admin.ResetPortalUserMFA(r.Context(), s.actor(r), portal.ID, id)
+	}
+	var u *padlock.User
+	if err == nil {
+		u, err = s.db.Conn().PortalUser(r.Context(), portal.AccountID, portal.ID, id)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]apiUser{"user": toAPIUserWith(u, portal.RequiresMFA(), s.now())})
+}
+
+// apiCoverageList is the MFA coverage of one list: the staff, or a portal.
+type apiCoverageList struct {
+	Kind       string         `json:"kind"` // "account" or "portal"
+	PortalID   *int64         `json:"portal_id"`
+	Name       string         `json:"name"`
+	MFA        apiRequirement `json:"mfa"`
+	Users      int            `json:"users"`
+	WithMFA    int            `json:"with_mfa"`
+	WithoutMFA int            `json:"without_mfa"`
+	Overdue    int            `json:"overdue"`
+}
+
+func coverageOf(kind string, portalID *int64, name string, requiredAt time.Time, grace int, c store.UserCounts) apiCoverageList {
+	out := apiCoverageList{Kind: kind, PortalID: portalID, Name: name, MFA: requirementOf(requiredAt, grace),
+		Users: c.Current, WithMFA: c.CurrentWithMFA, WithoutMFA: c.Current - c.CurrentWithMFA}
+	if !requiredAt.IsZero() {
+		out.Overdue = c.Overdue
+	}
+	return out
+}
+
+// apiCoverage is Account > MFA coverage: the staff, then each portal by
+// organization, deactivated users not counted.
+func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) {
+	if _, err := apiQuery(r); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	acct, conn := currentFrom(r.Context()).Account, s.db.Conn()
+	counts, err := conn.Coverage(r.Context(), acct.ID, s.now())
+	var portals []store.PortalSummary
+	if err == nil {
+		portals, err = conn.Portals(r.Context(), acct.ID)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	lists := []apiCoverageList{coverageOf("account", nil, acct.Name, acct.MFARequiredAt, acct.MFAGraceDays, counts[0])}
+	for _, p := range portals {
+		id := p.ID
+		lists = append(lists, coverageOf("portal", &id, p.Name, p.MFARequiredAt, p.MFAGraceDays, counts[p.ID]))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"lists": lists})
+}
