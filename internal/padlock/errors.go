@@ -23,6 +23,9 @@ const (
 	ERATELIMITED = "rate_limited"
 	// EREADONLYKEY refuses a change asked with a read-only API key.
 	EREADONLYKEY = "read_only_key"
+	// EKEYNOMFA refuses what needs the caller's own MFA (requiring MFA of
+	// everyone) when the caller is an API key, which has none.
+	EKEYNOMFA = "api_key_has_no_mfa"
 )
 
 // Error is the one error a user may see: a code, a message, and the form

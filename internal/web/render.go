@@ -238,7 +238,7 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case padlock.EUNAUTHORIZED:
 		return http.StatusUnauthorized
-	case padlock.EFORBIDDEN, padlock.EREADONLYKEY:
+	case padlock.EFORBIDDEN, padlock.EREADONLYKEY, padlock.EKEYNOMFA:
 		return http.StatusForbidden
 	case padlock.EBADREQUEST:
 		return http.StatusBadRequest

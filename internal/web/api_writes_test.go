@@ -1,0 +1,142 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
+	"github.com/padlock-mfa/padlock/internal/testenv"
+)
+
+// A key has no MFA of its own, so it cannot be the one who turns the
+// requirement on (the screen refuses an Administrator without MFA the
+// same way); what it may change, it changes through the same service.
+func TestAKeyCannotTurnOnRequireMFAButMayChangeTheRest(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		x := newAPIAccount(t, d)
+		ans := x.call(t, x.readWrite, "PATCH", "/api/v1/settings", `{"require_mfa": true}`)
+		if ans.status != http.StatusForbidden || ans.errorCode(t) != padlock.EKEYNOMFA || !strings.Contains(ans.body, `"field":"require_mfa"`) {
+			t.Fatalf("a key turning the requirement on: %d %s", ans.status, ans.body)
+		}
+		var got struct {
+			Settings struct {
+				MFA struct {
+					Required  bool
+					GraceDays int `json:"grace_days"`
+				}
+				SessionIdleMinutes int `json:"session_idle_minutes"`
+			}
+		}
+		x.call(t, x.readOnly, "GET", "/api/v1/settings", "").json(t, &got)
+		if got.Settings.MFA.Required {
+			t.Fatal("the requirement was turned on by a key")
+		}
+		requireMFA(t, x.admin, true, "7") // an Administrator with MFA may
+		ans = x.call(t, x.readWrite, "PATCH", "/api/v1/settings", `{"require_mfa": true, "grace_days": 3, "session_idle_minutes": 60}`)
+		ans.json(t, &got)
+		if ans.status != http.StatusOK || !got.Settings.MFA.Required || got.Settings.MFA.GraceDays != 3 || got.Settings.SessionIdleMinutes != 60 {
+			t.Fatalf("a key keeping it on, with a shorter grace: %d %s", ans.status, ans.body)
+		}
+		events, _ := x.a.DB.Conn().Activity(t.Context(), adminOf(t, x).AccountID, store.ActivityFilter{Kinds: []string{padlock.EventMFAGraceChanged}})
+		if len(events) != 1 || events[0].ActorLabel != "API key: nightly-report" {
+			t.Fatalf("the grace change is not audited with the key's name: %+v", events)
+		}
+		if ans := x.call(t, x.readWrite, "PATCH", "/api/v1/settings", `{"grace_days": 91}`); ans.status != http.StatusUnprocessableEntity || !strings.Contains(ans.body, `"field":"grace_days"`) {
+			t.Fatalf("a grace beyond 90 days: %d %s", ans.status, ans.body)
+		}
+	})
+}
+
+func TestAPIBodiesMustBeTheDocumentedJSON(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		x := newAPIAccount(t, d)
+		lite := x.a.AddUser(t, adminOf(t, x), "lite@acme.test", padlock.RoleLite)
+		user := "/api/v1/users/" + itoa(lite.ID)
+		for _, tc := range []struct {
+			name, method, path, body string
+			status                   int
+			field                    string
+		}{
+			{"an unknown field", "PATCH", "/api/v1/settings", `{"require_mfa": false, "mfa_level": "high"}`, 422, "mfa_level"},
+			{"a string for a boolean", "PATCH", "/api/v1/settings", `{"require_mfa": "yes"}`, 422, "require_mfa"},
+			{"a number too large for its field", "PATCH", "/api/v1/settings", `{"grace_days": 1e30}`, 422, "grace_days"},
+			{"a fraction for whole days", "PATCH", "/api/v1/settings", `{"grace_days": 1.5}`, 422, "grace_days"},
+			{"malformed JSON", "PATCH", "/api/v1/settings", `{"grace_days": `, 400, ""},
+			{"an array for the object", "PATCH", "/api/v1/settings", `[1, 2]`, 400, ""},
+			{"two objects", "PATCH", "/api/v1/settings", `{} {}`, 400, ""},
+			{"an empty change", "PATCH", user, `{}`, 422, ""},
+			{"an unknown role", "PATCH", user, `{"role": "owner"}`, 422, "role"},
+			{"an unknown status", "PATCH", user, `{"status": "invited"}`, 422, "status"},
+			{"a number for a role", "PATCH", user, `{"role": 3}`, 422, "role"},
+			{"an invitation without addresses", "POST", "/api/v1/users", `{"emails": [], "role": "lite"}`, 422, "emails"},
+			{"an invitation to a bad address", "POST", "/api/v1/users", `{"emails": ["not an address"], "role": "lite"}`, 422, "emails"},
+			{"an invitation with a string for the list", "POST", "/api/v1/users", `{"emails": "a@b.test", "role": "lite"}`, 422, "emails"},
+			{"an invitation with an unknown role", "POST", "/api/v1/users", `{"emails": ["a@b.test"], "role": "owner"}`, 422, "role"},
+		} {
+			ans := x.call(t, x.readWrite, tc.method, tc.path, tc.body)
+			code := padlock.EINVALID
+			if tc.status == 400 {
+				code = padlock.EBADREQUEST
+			}
+			if ans.status != tc.status || ans.errorCode(t) != code || tc.field != "" && !strings.Contains(ans.body, `"field":"`+tc.field+`"`) {
+				t.Errorf("%s: %d %s", tc.name, ans.status, ans.body)
+			}
+		}
+		req, _ := http.NewRequest("PATCH", x.a.URL+"/api/v1/settings", strings.NewReader(`{"grace_days": 1}`))
+		req.Header.Set("X-Api-Key", x.readWrite)
+		req.Header.Set("Content-Type", "text/plain")
+		if ans := doAPI(t, req); ans.status != http.StatusBadRequest {
+			t.Errorf("a body that is not JSON by its type: %d", ans.status)
+		}
+	})
+}
+
+func TestAKeyManagesUsersThroughTheScreensRules(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		x := newAPIAccount(t, d)
+		lite := x.a.AddUser(t, adminOf(t, x), "lite@acme.test", padlock.RoleLite)
+		session := x.a.NewClient()
+		session.SignIn(t, "lite@acme.test", testenv.Password)
+		path := "/api/v1/users/" + itoa(lite.ID)
+
+		var one struct{ User struct{ Role, Status string } }
+		ans := x.call(t, x.readWrite, "PATCH", path, `{"role": "editor"}`)
+		ans.json(t, &one)
+		if ans.status != http.StatusOK || one.User.Role != "editor" {
+			t.Fatalf("role: %d %s", ans.status, ans.body)
+		}
+		ans = x.call(t, x.readWrite, "PATCH", path, `{"status": "deactivated"}`)
+		ans.json(t, &one)
+		if ans.status != http.StatusOK || one.User.Status != "deactivated" {
+			t.Fatalf("deactivate: %d %s", ans.status, ans.body)
+		}
+		if status, _, _ := session.Get(t, "/organizations"); status != http.StatusSeeOther {
+			t.Fatalf("the deactivated user's session survived: %d", status)
+		}
+		if ans := x.call(t, x.readWrite, "PATCH", path, `{"status": "active"}`); ans.status != http.StatusOK || !strings.Contains(ans.body, `"status":"active"`) {
+			t.Fatalf("reactivate: %d %s", ans.status, ans.body)
+		}
+		admin := "/api/v1/users/" + itoa(adminOf(t, x).ID)
+		if ans := x.call(t, x.readWrite, "PATCH", admin, `{"role": "lite"}`); ans.status != http.StatusConflict {
+			t.Fatalf("demoting the last Administrator: %d %s", ans.status, ans.body)
+		}
+		if ans := x.call(t, x.readWrite, "POST", "/api/v1/users", `{"emails": ["new@acme.test"], "role": "creator"}`); ans.status != http.StatusAccepted || !strings.Contains(ans.body, `"invited":1`) {
+			t.Fatalf("invite: %d %s", ans.status, ans.body)
+		}
+		x.a.SMTP.WaitFor(t, "new@acme.test", "invit", 10e9)
+		events, _ := x.a.DB.Conn().Activity(t.Context(), lite.AccountID, store.ActivityFilter{Kinds: padlock.KindsOf("users")})
+		for _, e := range events {
+			if e.Kind != padlock.EventAccountCreated && e.Kind != padlock.EventInviteAccepted && e.ActorID == 0 && e.ActorLabel != "API key: nightly-report" {
+				t.Errorf("%s not audited with the key's name: %+v", e.Kind, e)
+			}
+		}
+		if ans := x.call(t, x.readOnly, "PATCH", path, `{"role": "lite"}`); ans.status != http.StatusForbidden || ans.errorCode(t) != padlock.EREADONLYKEY {
+			t.Fatalf("a read-only key: %d", ans.status)
+		}
+	})
+}
