@@ -52,6 +52,8 @@ var tourSkips = map[string]string{
 	"GET /api/v1/users":                           "JSON API",
 	"GET /api/v1/users/{id}":                      "JSON API",
 	"GET /api/v1/coverage":                        "JSON API",
+	"GET /api/v1/activity":                        "JSON API",
+	"GET /api/v1/settings":                        "JSON API",
 	"GET /api/v1/portals":                         "JSON API",
 	"GET /api/v1/portals/{portal}/users":          "JSON API",
 	"GET /api/v1/openapi.json":                    "the API's OpenAPI document (JSON)",

@@ -19,7 +19,12 @@ type ActivityFilter struct {
 	// BeforeID pages by key: only events older than this one (id < BeforeID),
 	// so every page is as fast as the first. 0 starts at the newest.
 	BeforeID int64
-	Limit    int // 0 means every matching event
+	// AfterID reads forward instead, oldest first: only events newer than
+	// this one (id > AfterID; 0 from the first), for a feed that picks up
+	// where it left off (the API's activity).
+	AfterID int64
+	Forward bool
+	Limit   int // 0 means every matching event
 }
 
 // ActivityEntry is an event with the names of its actor and target. The
@@ -93,7 +98,11 @@ func activityQuery(accountID int64, f ActivityFilter) (string, []any) {
 	if f.BeforeID != 0 {
 		b.WriteString(` AND e.id < ` + arg(f.BeforeID))
 	}
-	b.WriteString(` ORDER BY e.id DESC`)
+	if f.Forward {
+		b.WriteString(` AND e.id > ` + arg(f.AfterID) + ` ORDER BY e.id`)
+	} else {
+		b.WriteString(` ORDER BY e.id DESC`)
+	}
 	if f.Limit > 0 {
 		b.WriteString(` LIMIT ` + arg(f.Limit))
 	}

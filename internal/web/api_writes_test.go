@@ -140,3 +140,70 @@ func TestAKeyManagesUsersThroughTheScreensRules(t *testing.T) {
 		}
 	})
 }
+
+// The activity feed reads forward from a cursor: a SIEM polling with the
+// last cursor gets each event once, in order, and the key's own changes
+// name it as the actor.
+func TestTheActivityFeedPicksUpWhereItLeftOff(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		x := newAPIAccount(t, d)
+		type page struct {
+			Events []struct {
+				ID          int64
+				Kind, Actor string
+			}
+			NextCursor string `json:"next_cursor"`
+			More       bool
+		}
+		var seen []int64
+		cursor := ""
+		read := func(t *testing.T, query string) page {
+			t.Helper()
+			var p page
+			ans := x.call(t, x.readOnly, "GET", "/api/v1/activity?limit=2"+query+"&cursor="+cursor, "")
+			if ans.status != http.StatusOK {
+				t.Fatalf("%d %s", ans.status, ans.body)
+			}
+			ans.json(t, &p)
+			for _, e := range p.Events {
+				seen = append(seen, e.ID)
+			}
+			cursor = p.NextCursor
+			return p
+		}
+		for p := read(t, ""); p.More; p = read(t, "") {
+		}
+		before := len(seen)
+		if before < 4 {
+			t.Fatalf("the events so far: %v", seen)
+		}
+		for i := 1; i < len(seen); i++ {
+			if seen[i] <= seen[i-1] {
+				t.Fatalf("not oldest first, or repeated: %v", seen)
+			}
+		}
+		if p := read(t, ""); len(p.Events) != 0 || p.More {
+			t.Fatalf("nothing new, but: %+v", p)
+		}
+		x.a.AddUser(t, adminOf(t, x), "lite@acme.test", padlock.RoleLite)
+		x.call(t, x.readWrite, "PATCH", "/api/v1/users/"+itoa(userID(t, x.a, "lite@acme.test")), `{"role": "editor"}`)
+		var kinds, actors []string
+		for p := read(t, "&category=users"); ; p = read(t, "&category=users") {
+			for _, e := range p.Events {
+				kinds, actors = append(kinds, e.Kind), append(actors, e.Actor)
+			}
+			if !p.More {
+				break
+			}
+		}
+		if strings.Join(kinds, " ") != "user_invited invitation_accepted role_changed" || actors[2] != "API key: nightly-report" {
+			t.Fatalf("the new user events: %v by %v", kinds, actors)
+		}
+		for name, q := range map[string]string{"an unknown category": "?category=nope", "a day that is not one": "?from=yesterday", "a bad cursor": "?cursor=!!"} {
+			if ans := x.call(t, x.readOnly, "GET", "/api/v1/activity"+q, ""); ans.status != http.StatusUnprocessableEntity {
+				t.Errorf("%s: %d", name, ans.status)
+			}
+		}
+	})
+}

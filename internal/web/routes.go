@@ -189,6 +189,7 @@ func (s *Server) accountRoutes() []route {
 		{method: "POST", path: "/api/v1/users/{id}/reset-mfa", access: API(padlock.PermManageUsers), handler: s.apiUserResetMFA},
 		{method: "GET", path: "/api/v1/settings", access: API(padlock.PermManageSecurity), handler: s.apiSettings},
 		{method: "PATCH", path: "/api/v1/settings", access: API(padlock.PermManageSecurity), handler: s.apiSettingsUpdate},
+		{method: "GET", path: "/api/v1/activity", access: API(padlock.PermManageSecurity), handler: s.apiActivity},
 		{method: "GET", path: "/api/v1/coverage", access: API(padlock.PermManagePortals), handler: s.apiCoverage},
 		{method: "GET", path: "/api/v1/portals", access: API(padlock.PermManagePortals), handler: s.apiPortals},
 		{method: "GET", path: "/api/v1/portals/{portal}/users", access: API(padlock.PermManagePortals), handler: s.apiPortalUsers},
