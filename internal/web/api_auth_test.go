@@ -172,3 +172,72 @@ func TestAKeysRequestsAreLimitedAcrossNodes(t *testing.T) {
 		t.Fatalf("in the next window: %d, remaining %q", ans.status, ans.header.Get("RateLimit-Remaining"))
 	}
 }
+
+// A key's last use is recorded to the minute: a request moves it only when
+// it is a minute old, so a busy script does not rewrite it every time.
+func TestAKeysLastUseIsRecordedAtMostOnceAMinute(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		x := newAPIAccount(t, d)
+		lastUsed := func() time.Time {
+			keys, _ := allKeys(t, x.a)
+			for _, k := range keys {
+				if k.Name == "dashboard" {
+					return k.LastUsedAt
+				}
+			}
+			t.Fatal("no key")
+			return time.Time{}
+		}
+		if !lastUsed().IsZero() {
+			t.Fatal("used before any request")
+		}
+		x.call(t, x.readOnly, "GET", "/api/v1/me", "")
+		first := lastUsed()
+		if !first.Equal(x.a.Clock.Now()) {
+			t.Fatalf("last used %v, want %v", first, x.a.Clock.Now())
+		}
+		x.a.Clock.Advance(59 * time.Second)
+		x.call(t, x.readOnly, "GET", "/api/v1/me", "")
+		if !lastUsed().Equal(first) {
+			t.Fatal("moved within the minute")
+		}
+		x.a.Clock.Advance(time.Second)
+		x.call(t, x.readOnly, "GET", "/api/v1/me", "")
+		if !lastUsed().Equal(x.a.Clock.Now()) {
+			t.Fatal("not moved after a minute")
+		}
+		if _, _, list := x.admin.Get(t, "/account/api-keys"); !strings.Contains(list, x.a.Clock.Now().UTC().Format("2 Jan 2006 15:04 UTC")) {
+			t.Fatal("the list does not show the last use")
+		}
+	})
+}
+
+// A Manager's session on the API meets the rules of the screens: the
+// Manager may reset a Lite user's MFA, not an Administrator's.
+func TestAManagersSessionOnTheAPIKeepsTheScreensRules(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a := testenv.StartApp(t, d, testenv.Options{})
+		admin0 := a.CreateAccount(t, "Acme IT", "admin@acme.test")
+		a.AddUser(t, admin0, "max@acme.test", padlock.RoleManager)
+		lite := a.AddUser(t, admin0, "lite@acme.test", padlock.RoleLite)
+		c := a.NewClient()
+		c.SignIn(t, "max@acme.test", testenv.Password)
+		post := func(path string) int {
+			req, _ := http.NewRequest("POST", a.URL+path, nil)
+			req.Header.Set("Origin", a.URL)
+			status, _, _ := c.Do(t, req)
+			return status
+		}
+		if status := post("/api/v1/users/" + itoa(admin0.ID) + "/reset-mfa"); status != http.StatusForbidden {
+			t.Fatalf("a Manager resetting an Administrator: %d", status)
+		}
+		if status := post("/api/v1/users/" + itoa(lite.ID) + "/reset-mfa"); status != http.StatusOK {
+			t.Fatalf("a Manager resetting a Lite user: %d", status)
+		}
+		if status, _, _ := c.Get(t, "/account/api-keys"); status != http.StatusForbidden {
+			t.Fatalf("a Manager on API keys: %d", status)
+		}
+	})
+}
