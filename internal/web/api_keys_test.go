@@ -167,3 +167,19 @@ func TestRevokingAKeyAsksFirstAndIsAudited(t *testing.T) {
 		}
 	})
 }
+
+// seedAPIKey stores a key of the user's account, made by them, and returns
+// its id: for tests of pages that need a key to show, whoever signs in.
+func seedAPIKey(t *testing.T, a *testenv.TestApp, email string) int64 {
+	t.Helper()
+	c, err := a.DB.Conn().CredentialsByEmail(t.Context(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := &padlock.APIKey{AccountID: c.User.AccountID, Name: "seeded-" + itoa(time.Now().UnixNano()), Prefix: "pdk_seeded00",
+		Access: padlock.APIRead, CreatedBy: c.User.ID, CreatedAt: a.Clock.Now()}
+	if err := a.DB.Conn().CreateAPIKey(t.Context(), k, []byte(k.Name)); err != nil {
+		t.Fatal(err)
+	}
+	return k.ID
+}

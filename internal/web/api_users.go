@@ -80,14 +80,17 @@ type apiUserChange struct {
 // as the Edit user page, with their checks (a Manager changes only users
 // below them; the account keeps an active Administrator).
 func (s *Server) apiUserUpdate(w http.ResponseWriter, r *http.Request) {
+	// The user first: another account's id is not found, whatever the body.
+	u, err := s.apiUserOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	var in apiUserChange
 	if !s.readJSON(w, r, &in) {
 		return
 	}
-	u, err := s.apiUserOf(r)
-	if err == nil {
-		err = s.changeUser(r, u.ID, in)
-	}
+	err = s.changeUser(r, u.ID, in)
 	if err == nil {
 		u, err = s.apiUserOf(r)
 	}

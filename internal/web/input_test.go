@@ -52,6 +52,7 @@ func TestEveryPageRendersForAnAdministrator(t *testing.T) {
 		}
 		path := strings.ReplaceAll(r.Path, "{$}", "")
 		path = strings.ReplaceAll(path, "{portal}/users/{id}", "{portal}/users/"+fmt.Sprint(portalUser.ID)) // a portal user
+		path = strings.ReplaceAll(path, "api-keys/{id}", "api-keys/"+fmt.Sprint(seedAPIKey(t, a, "admin@acme.test")))
 		for k, v := range ids {
 			path = strings.ReplaceAll(path, k, v)
 		}
