@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/testenv"
 )
@@ -93,4 +94,9 @@ func newAPIAccount(t *testing.T, d string) *apiAccount {
 func (x *apiAccount) call(t *testing.T, key, method, path, body string) apiAnswer {
 	t.Helper()
 	return callAPI(t, x.a.URL, key, method, path, body)
+}
+
+// adminPortalInput is a portal of the organization that requires nothing.
+func adminPortalInput(orgID int64) admin.PortalInput {
+	return admin.PortalInput{OrganizationID: orgID, Name: "Client portal"}
 }

@@ -191,9 +191,23 @@ func TestAKeyOfAnotherAccountOpensNothingOfThisOne(t *testing.T) {
 			fmt.Sprintf("GET /api/v1/portals/%d/users", portal.ID),
 			fmt.Sprintf("POST /api/v1/portals/%d/users/%d/reset-mfa", portal.ID, client),
 			fmt.Sprintf("GET /api/v1/users/%d", client),
+			fmt.Sprintf("PATCH /api/v1/users/%d", admin0.ID),
+			fmt.Sprintf("GET /api/v1/portals/%d", portal.ID),
+			fmt.Sprintf("PATCH /api/v1/portals/%d", portal.ID),
+			fmt.Sprintf("POST /api/v1/portals/%d/users", portal.ID),
 		} {
 			method, p, _ := strings.Cut(path, " ")
-			if ans := x.call(t, beta, method, p, ""); ans.status != http.StatusNotFound {
+			body := ""
+			switch method {
+			case "PATCH":
+				body = `{"role": "lite", "require_mfa": false}`
+			case "POST":
+				body = `{"emails": ["spy@beta.test"], "role": "lite"}`
+			}
+			if strings.HasPrefix(p, "/api/v1/portals/") && method == "PATCH" {
+				body = `{"require_mfa": false}`
+			}
+			if ans := x.call(t, beta, method, p, body); ans.status != http.StatusNotFound {
 				t.Errorf("%s with Beta's key: %d %s", path, ans.status, ans.body)
 			}
 		}

@@ -207,3 +207,59 @@ func TestTheActivityFeedPicksUpWhereItLeftOff(t *testing.T) {
 		}
 	})
 }
+
+// A portal's requirement asks nothing of the caller's own MFA, so a key may
+// turn it on: the portal's users get their deadline and the notice, as
+// from the Edit page.
+func TestAKeyRequiresMFAForAPortalAndInvitesItsUsers(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		x := newAPIAccount(t, d)
+		admin0 := adminOf(t, x)
+		org, _ := x.a.Docs.CreateOrganization(t.Context(), actor(admin0), "Initech")
+		var p struct {
+			Portal struct {
+				ID  int64
+				MFA struct {
+					Required  bool
+					GraceDays int `json:"grace_days"`
+				}
+			}
+		}
+		portal, err := x.a.Admin.CreatePortal(t.Context(), actor(admin0), adminPortalInput(org.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/api/v1/portals/" + itoa(portal.ID)
+		ans := x.call(t, x.readWrite, "POST", path+"/users", `{"emails": ["a@initech.test", "b@initech.test"], "role": "lite"}`)
+		if ans.status != http.StatusAccepted || !strings.Contains(ans.body, `"invited":2`) {
+			t.Fatalf("invite: %d %s", ans.status, ans.body)
+		}
+		if ans := x.call(t, x.readWrite, "POST", path+"/users", `{"emails": ["c@initech.test"], "role": "manager"}`); ans.status != http.StatusUnprocessableEntity {
+			t.Fatalf("a staff role in a portal: %d %s", ans.status, ans.body)
+		}
+		ans = x.call(t, x.readWrite, "PATCH", path, `{"require_mfa": true, "grace_days": 5}`)
+		ans.json(t, &p)
+		if ans.status != http.StatusOK || !p.Portal.MFA.Required || p.Portal.MFA.GraceDays != 5 {
+			t.Fatalf("require MFA for the portal: %d %s", ans.status, ans.body)
+		}
+		var l apiUserList
+		x.call(t, x.readOnly, "GET", path+"/users?mfa=not_set_up", "").json(t, &l)
+		if len(l.Users) != 2 || l.Users[0].MFA.Deadline == nil || !l.Users[0].MFA.Required {
+			t.Fatalf("the portal's users: %+v", l)
+		}
+		for name, body := range map[string]string{
+			"an unknown field": `{"require": true}`,
+			"a long grace":     `{"grace_days": 400}`,
+			"an empty name":    `{"name": " "}`,
+		} {
+			if ans := x.call(t, x.readWrite, "PATCH", path, body); ans.status != http.StatusUnprocessableEntity {
+				t.Errorf("%s: %d %s", name, ans.status, ans.body)
+			}
+		}
+		x.call(t, x.readOnly, "GET", path, "").json(t, &p)
+		if p.Portal.MFA.GraceDays != 5 {
+			t.Fatalf("a refused change was saved: %+v", p)
+		}
+	})
+}

@@ -192,7 +192,10 @@ func (s *Server) accountRoutes() []route {
 		{method: "GET", path: "/api/v1/activity", access: API(padlock.PermManageSecurity), handler: s.apiActivity},
 		{method: "GET", path: "/api/v1/coverage", access: API(padlock.PermManagePortals), handler: s.apiCoverage},
 		{method: "GET", path: "/api/v1/portals", access: API(padlock.PermManagePortals), handler: s.apiPortals},
+		{method: "GET", path: "/api/v1/portals/{portal}", access: API(padlock.PermManagePortals), handler: s.apiPortal},
+		{method: "PATCH", path: "/api/v1/portals/{portal}", access: API(padlock.PermManagePortals), handler: s.apiPortalUpdate},
 		{method: "GET", path: "/api/v1/portals/{portal}/users", access: API(padlock.PermManagePortals), handler: s.apiPortalUsers},
+		{method: "POST", path: "/api/v1/portals/{portal}/users", access: API(padlock.PermManagePortals), handler: s.apiPortalInvite},
 		{method: "POST", path: "/api/v1/portals/{portal}/users/{id}/reset-mfa", access: API(padlock.PermManagePortals), handler: s.apiPortalUserResetMFA},
 	}
 }
