@@ -113,12 +113,20 @@ type apiCoverageList struct {
 	Users      int            `json:"users"`
 	WithMFA    int            `json:"with_mfa"`
 	WithoutMFA int            `json:"without_mfa"`
-	Overdue    int            `json:"overdue"`
+	// ByFactor counts the users with each kind of factor (a user with both
+	// counts in both).
+	ByFactor apiFactorCounts `json:"by_factor"`
+	Overdue  int             `json:"overdue"`
 }
 
-func coverageOf(kind string, portalID *int64, name string, requiredAt time.Time, grace int, c store.UserCounts) apiCoverageList {
+type apiFactorCounts struct {
+	TOTP    int `json:"totp"`
+	Passkey int `json:"passkey"`
+}
+
+func coverageOf(kind string, portalID *int64, name string, requiredAt time.Time, grace int, c store.UserCounts, f store.FactorCounts) apiCoverageList {
 	out := apiCoverageList{Kind: kind, PortalID: portalID, Name: name, MFA: requirementOf(requiredAt, grace),
-		Users: c.Current, WithMFA: c.CurrentWithMFA, WithoutMFA: c.Current - c.CurrentWithMFA}
+		Users: c.Current, WithMFA: c.CurrentWithMFA, WithoutMFA: c.Current - c.CurrentWithMFA, ByFactor: apiFactorCounts{f.TOTP, f.Passkey}}
 	if !requiredAt.IsZero() {
 		out.Overdue = c.Overdue
 	}
@@ -134,7 +142,13 @@ func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) {
 	}
 	acct, conn := currentFrom(r.Context()).Account, s.db.Conn()
 	counts, err := conn.Coverage(r.Context(), acct.ID, s.now())
-	var portals []store.PortalSummary
+	var (
+		factors map[int64]store.FactorCounts
+		portals []store.PortalSummary
+	)
+	if err == nil {
+		factors, err = conn.FactorCoverage(r.Context(), acct.ID)
+	}
 	if err == nil {
 		portals, err = conn.Portals(r.Context(), acct.ID)
 	}
@@ -142,10 +156,10 @@ func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	lists := []apiCoverageList{coverageOf("account", nil, acct.Name, acct.MFARequiredAt, acct.MFAGraceDays, counts[0])}
+	lists := []apiCoverageList{coverageOf("account", nil, acct.Name, acct.MFARequiredAt, acct.MFAGraceDays, counts[0], factors[0])}
 	for _, p := range portals {
 		id := p.ID
-		lists = append(lists, coverageOf("portal", &id, p.Name, p.MFARequiredAt, p.MFAGraceDays, counts[p.ID]))
+		lists = append(lists, coverageOf("portal", &id, p.Name, p.MFARequiredAt, p.MFAGraceDays, counts[p.ID], factors[p.ID]))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"lists": lists})
 }

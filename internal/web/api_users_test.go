@@ -249,8 +249,9 @@ func TestTheCoverageAndPortalEndpointsCountEveryList(t *testing.T) {
 				Kind       string
 				PortalID   *int64 `json:"portal_id"`
 				Users      int
-				WithMFA    int `json:"with_mfa"`
-				WithoutMFA int `json:"without_mfa"`
+				WithMFA    int                         `json:"with_mfa"`
+				WithoutMFA int                         `json:"without_mfa"`
+				ByFactor   struct{ TOTP, Passkey int } `json:"by_factor"`
 				MFA        struct {
 					Required  bool
 					GraceDays int `json:"grace_days"`
@@ -262,7 +263,7 @@ func TestTheCoverageAndPortalEndpointsCountEveryList(t *testing.T) {
 			t.Fatalf("coverage: %+v", cov)
 		}
 		acct, p := cov.Lists[0], cov.Lists[1]
-		if acct.Kind != "account" || acct.Users != 2 || acct.WithMFA != 1 || acct.WithoutMFA != 1 || acct.MFA.Required {
+		if acct.Kind != "account" || acct.Users != 2 || acct.WithMFA != 1 || acct.WithoutMFA != 1 || acct.MFA.Required || acct.ByFactor.TOTP != 1 || acct.ByFactor.Passkey != 0 {
 			t.Errorf("the staff: %+v", acct)
 		}
 		if p.Kind != "portal" || *p.PortalID != portal.ID || p.Users != 2 || p.WithoutMFA != 2 || !p.MFA.Required || p.MFA.GraceDays != 3 {
