@@ -55,6 +55,8 @@ var tourSkips = map[string]string{
 	"GET /api/v1/activity":                        "JSON API",
 	"GET /api/v1/settings":                        "JSON API",
 	"GET /api/v1/portals":                         "JSON API",
+	"GET /api/v1/organizations":                   "JSON API",
+	"GET /api/v1/organizations/{org}":             "JSON API",
 	"GET /api/v1/portals/{portal}/users":          "JSON API",
 	"GET /api/v1/portals/{portal}":                "JSON API",
 	"GET /api/v1/openapi.json":                    "the API's OpenAPI document (JSON)",

@@ -263,3 +263,74 @@ func TestAKeyRequiresMFAForAPortalAndInvitesItsUsers(t *testing.T) {
 		}
 	})
 }
+
+// A script can onboard a client: add the organization and open its portal
+// requiring MFA, each audited with the key's name; another account's
+// organizations stay out of reach.
+func TestAKeyAddsAnOrganizationAndOpensItsPortal(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		x := newAPIAccount(t, d)
+		var one struct {
+			Organization struct {
+				ID   int64
+				Name string
+			}
+		}
+		ans := x.call(t, x.readWrite, "POST", "/api/v1/organizations", `{"name": "Initech"}`)
+		ans.json(t, &one)
+		if ans.status != http.StatusCreated || one.Organization.Name != "Initech" {
+			t.Fatalf("create: %d %s", ans.status, ans.body)
+		}
+		x.call(t, x.readWrite, "POST", "/api/v1/organizations", `{"name": "Globex"}`)
+		var page struct {
+			Organizations []struct{ Name string }
+			NextCursor    *string `json:"next_cursor"`
+		}
+		x.call(t, x.readOnly, "GET", "/api/v1/organizations?limit=1", "").json(t, &page)
+		if len(page.Organizations) != 1 || page.Organizations[0].Name != "Globex" || page.NextCursor == nil {
+			t.Fatalf("first page: %+v", page)
+		}
+		x.call(t, x.readOnly, "GET", "/api/v1/organizations?limit=1&cursor="+*page.NextCursor, "").json(t, &page)
+		if len(page.Organizations) != 1 || page.Organizations[0].Name != "Initech" || page.NextCursor != nil {
+			t.Fatalf("second page: %+v", page)
+		}
+		org := itoa(one.Organization.ID)
+		ans = x.call(t, x.readWrite, "POST", "/api/v1/portals", `{"organization_id": `+org+`, "name": "Initech portal", "require_mfa": true, "grace_days": 7}`)
+		if ans.status != http.StatusCreated || !strings.Contains(ans.body, `"required":true`) {
+			t.Fatalf("open the portal: %d %s", ans.status, ans.body)
+		}
+		if ans := x.call(t, x.readWrite, "POST", "/api/v1/portals", `{"organization_id": `+org+`, "name": "Second portal"}`); ans.status != http.StatusConflict {
+			t.Fatalf("a second portal for the organization: %d %s", ans.status, ans.body)
+		}
+		events, _ := x.a.DB.Conn().Activity(t.Context(), adminOf(t, x).AccountID, store.ActivityFilter{Kinds: []string{padlock.EventOrganizationCreated, padlock.EventPortalCreated}})
+		if len(events) != 3 {
+			t.Fatalf("events: %+v", events)
+		}
+		for _, e := range events {
+			if e.ActorLabel != "API key: nightly-report" {
+				t.Errorf("%s not audited with the key's name: %+v", e.Kind, e)
+			}
+		}
+
+		x.a.CreateAccount(t, "Beta IT", "admin@beta.test")
+		bc := x.a.NewClient()
+		bc.SignIn(t, "admin@beta.test", testenv.Password)
+		enableMFA(t, x.a, bc)
+		beta := createKey(t, bc, "beta-sync", padlock.APIReadWrite, "")
+		if ans := x.call(t, beta, "GET", "/api/v1/organizations/"+org, ""); ans.status != http.StatusNotFound {
+			t.Errorf("another account's organization: %d", ans.status)
+		}
+		if ans := x.call(t, beta, "POST", "/api/v1/portals", `{"organization_id": `+org+`, "name": "Spy portal"}`); ans.status != http.StatusUnprocessableEntity || !strings.Contains(ans.body, `"field":"organization_id"`) {
+			t.Errorf("a portal for another account's organization: %d %s", ans.status, ans.body)
+		}
+		if ans := x.call(t, beta, "GET", "/api/v1/organizations", ""); strings.Contains(ans.body, "Initech") {
+			t.Errorf("another account's organizations listed: %s", ans.body)
+		}
+		for name, body := range map[string]string{"an empty name": `{"name": ""}`, "a name of markup": `{"name": "<b>x</b>\u0000"}`, "a number for a name": `{"name": 5}`} {
+			if ans := x.call(t, x.readWrite, "POST", "/api/v1/organizations", body); ans.status != http.StatusUnprocessableEntity {
+				t.Errorf("%s: %d %s", name, ans.status, ans.body)
+			}
+		}
+	})
+}
