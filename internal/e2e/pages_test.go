@@ -59,6 +59,7 @@ var tourSkips = map[string]string{
 	"GET /api/v1/organizations/{org}":             "JSON API",
 	"GET /api/v1/portals/{portal}/users":          "JSON API",
 	"GET /api/v1/portals/{portal}":                "JSON API",
+	"GET /api/v1/portals/{portal}/users/{id}":     "JSON API",
 	"GET /api/v1/openapi.json":                    "the API's OpenAPI document (JSON)",
 	"GET /settings/mfa/recovery-codes.txt":        "a text file download",
 	"GET /portal/settings/mfa/recovery-codes.txt": "a text file download",

@@ -260,3 +260,73 @@ func (s *Server) apiPortalInvite(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusAccepted, map[string]int{"invited": n})
 }
+
+// apiPortalUserOf reads the {portal} and {id} of the path: a user of one of
+// the account's portals.
+func (s *Server) apiPortalUserOf(r *http.Request) (*padlock.Portal, *padlock.User, error) {
+	p, err := s.portalOf(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.db.Conn().PortalUser(r.Context(), p.AccountID, p.ID, id)
+	return p, u, err
+}
+
+func (s *Server) apiPortalUser(w http.ResponseWriter, r *http.Request) {
+	p, u, err := s.apiPortalUserOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]apiUser{"user": toAPIUserWith(u, p.RequiresMFA(), s.now())})
+}
+
+// apiPortalUserUpdate changes a portal user's portal role or status
+// through the same services as the portal user's page (each tells the user
+// by email where it changes their access).
+func (s *Server) apiPortalUserUpdate(w http.ResponseWriter, r *http.Request) {
+	p, u, err := s.apiPortalUserOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var in apiUserChange
+	if !s.readJSON(w, r, &in) {
+		return
+	}
+	if err := s.changePortalUser(r, p.ID, u.ID, in); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.apiPortalUser(w, r)
+}
+
+func (s *Server) changePortalUser(r *http.Request, portalID, id int64, in apiUserChange) error {
+	ctx, actor := r.Context(), s.actor(r)
+	if in.Role == nil && in.Status == nil {
+		return padlock.Errorf(padlock.EINVALID, "Send a role, a status or both.")
+	}
+	if in.Role != nil {
+		role, err := padlock.ParseRole(*in.Role)
+		if err != nil || !role.IsPortalRole() {
+			return padlock.FieldError("role", "Must be one of: editor, creator, lite.")
+		}
+		if err := s.admin.SetPortalUserRole(ctx, actor, portalID, id, role); err != nil {
+			return err
+		}
+	}
+	if in.Status == nil {
+		return nil
+	}
+	switch padlock.UserStatus(*in.Status) {
+	case padlock.StatusActive:
+		return s.admin.ReactivatePortalUser(ctx, actor, portalID, id)
+	case padlock.StatusDeactivated:
+		return s.admin.DeactivatePortalUser(ctx, actor, portalID, id)
+	}
+	return padlock.FieldError("status", "Must be active or deactivated.")
+}

@@ -334,3 +334,37 @@ func TestAKeyAddsAnOrganizationAndOpensItsPortal(t *testing.T) {
 		}
 	})
 }
+
+func TestAKeyChangesAPortalUsersRoleAndAccess(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		x := newAPIAccount(t, d)
+		admin0 := adminOf(t, x)
+		org, _ := x.a.Docs.CreateOrganization(t.Context(), actor(admin0), "Initech")
+		portal, err := x.a.Admin.CreatePortal(t.Context(), actor(admin0), adminPortalInput(org.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x.a.Admin.Invite(t.Context(), actor(admin0), portal.ID, []string{"client@initech.test"}, padlock.RoleLite)
+		path := "/api/v1/portals/" + itoa(portal.ID) + "/users/" + itoa(userID(t, x.a, "client@initech.test"))
+		var one struct{ User struct{ Role, Status string } }
+		ans := x.call(t, x.readWrite, "PATCH", path, `{"role": "editor", "status": "deactivated"}`)
+		ans.json(t, &one)
+		if ans.status != http.StatusOK || one.User.Role != "editor" || one.User.Status != "deactivated" {
+			t.Fatalf("change: %d %s", ans.status, ans.body)
+		}
+		x.call(t, x.readOnly, "GET", path, "").json(t, &one)
+		if one.User.Role != "editor" {
+			t.Fatalf("get: %+v", one)
+		}
+		for name, body := range map[string]string{"a staff role": `{"role": "manager"}`, "an unknown status": `{"status": "gone"}`, "nothing": `{}`} {
+			if ans := x.call(t, x.readWrite, "PATCH", path, body); ans.status != http.StatusUnprocessableEntity {
+				t.Errorf("%s: %d %s", name, ans.status, ans.body)
+			}
+		}
+		staff := "/api/v1/portals/" + itoa(portal.ID) + "/users/" + itoa(admin0.ID)
+		if ans := x.call(t, x.readWrite, "PATCH", staff, `{"role": "lite"}`); ans.status != http.StatusNotFound {
+			t.Errorf("a member of the staff as a portal user: %d", ans.status)
+		}
+	})
+}

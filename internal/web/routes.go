@@ -200,6 +200,8 @@ func (s *Server) accountRoutes() []route {
 		{method: "PATCH", path: "/api/v1/portals/{portal}", access: API(padlock.PermManagePortals), handler: s.apiPortalUpdate},
 		{method: "GET", path: "/api/v1/portals/{portal}/users", access: API(padlock.PermManagePortals), handler: s.apiPortalUsers},
 		{method: "POST", path: "/api/v1/portals/{portal}/users", access: API(padlock.PermManagePortals), handler: s.apiPortalInvite},
+		{method: "GET", path: "/api/v1/portals/{portal}/users/{id}", access: API(padlock.PermManagePortals), handler: s.apiPortalUser},
+		{method: "PATCH", path: "/api/v1/portals/{portal}/users/{id}", access: API(padlock.PermManagePortals), handler: s.apiPortalUserUpdate},
 		{method: "POST", path: "/api/v1/portals/{portal}/users/{id}/reset-mfa", access: API(padlock.PermManagePortals), handler: s.apiPortalUserResetMFA},
 	}
 }
