@@ -43,6 +43,12 @@ func (in AuthSettings) validate() error {
 // none: they would be the first one sent to enrollment.
 var ErrSetUpYourOwnMFA = padlock.FieldError("require_mfa", "Set up MFA for yourself before you require it of everyone.")
 
+// ErrKeyCannotRequireMFA refuses to turn the requirement on for an API key:
+// the rule above asks the one who turns it on to have MFA, and a key has
+// none. Keeping it on, or changing its grace, is open to a key.
+var ErrKeyCannotRequireMFA = padlock.FieldError("require_mfa",
+	"An API key cannot turn on \"Require MFA\": it has no MFA of its own. An Administrator with MFA turns it on under Account > Settings.").WithCode(padlock.EKEYNOMFA)
+
 // SaveAuthSettings stores the account's MFA requirement, grace period and
 // session limits. Turning the requirement on stores every user's deadline
 // and emails each user without MFA; changing the grace recomputes the
@@ -66,6 +72,9 @@ func (s *Service) SaveAuthSettings(ctx context.Context, actor auth.Actor, in Aut
 			return err
 		}
 		if in.RequireMFA && !acct.RequiresMFA() {
+			if actor.Key != nil {
+				return ErrKeyCannotRequireMFA
+			}
 			me, err := tx.UserByID(ctx, actor.User.ID)
 			if err != nil {
 				return err

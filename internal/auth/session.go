@@ -26,6 +26,9 @@ type Current struct {
 	// Step is what the session may do now, decided by padlock.NextStep for
 	// this request.
 	Step padlock.Step
+	// APIKey is set, and Session nil, for a request made with an API key;
+	// User is then the key's principal (KeyPrincipal).
+	APIKey *padlock.APIKey
 }
 
 // Place names where the caller signs in: their portal, or their account. It

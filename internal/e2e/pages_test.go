@@ -50,6 +50,17 @@ var tourSkips = map[string]string{
 	"GET /sso/{id}/metadata":                      "SAML metadata (XML) for the identity provider",
 	"GET /api/v1/me":                              "JSON API",
 	"GET /api/v1/users":                           "JSON API",
+	"GET /api/v1/users/{id}":                      "JSON API",
+	"GET /api/v1/coverage":                        "JSON API",
+	"GET /api/v1/activity":                        "JSON API",
+	"GET /api/v1/settings":                        "JSON API",
+	"GET /api/v1/portals":                         "JSON API",
+	"GET /api/v1/organizations":                   "JSON API",
+	"GET /api/v1/organizations/{org}":             "JSON API",
+	"GET /api/v1/portals/{portal}/users":          "JSON API",
+	"GET /api/v1/portals/{portal}":                "JSON API",
+	"GET /api/v1/portals/{portal}/users/{id}":     "JSON API",
+	"GET /api/v1/openapi.json":                    "the API's OpenAPI document (JSON)",
 	"GET /settings/mfa/recovery-codes.txt":        "a text file download",
 	"GET /portal/settings/mfa/recovery-codes.txt": "a text file download",
 	"GET /account/portals/{portal}/users.csv":     "a CSV download",
@@ -89,6 +100,7 @@ type tourData struct {
 	admin                            *padlock.User
 	editorID, clientID               int64
 	orgID, docID, portalID           int64
+	apiKeyID                         int64
 	ssoID                            string
 	resetToken, portalResetToken     string
 	unlockToken, portalUnlockToken   string
@@ -205,6 +217,14 @@ func tourLegs() []tourLeg {
 					tr.p.waitText("main h1", "SSO connection test")
 					tr.p.expectPath("/sso/" + tr.d.ssoID + "/acs")
 				}},
+				stopAt("API keys", "GET /account/api-keys"),
+				{name: "a new API key, shown once", route: "POST /account/api-keys", via: func(tr *tour) {
+					tr.p.fill("#name", "monitoring-coverage-check")
+					tr.p.fill("#code", freshCode(tr.a, tr.d.secrets[tourAdmin]))
+					tr.p.click("#create-api-key")
+					tr.p.waitText("#new-key", "copy your key now")
+				}},
+				{name: "revoke an API key", route: "GET /account/api-keys/{id}/revoke", path: func(d *tourData) string { return "/account/api-keys/" + itoa(d.apiKeyID) + "/revoke" }},
 				stopAt("client portals", "GET /account/portals"),
 				stopAt("new client portal", "GET /account/portals/new"),
 				{name: "client portal", route: "GET /account/portals/{portal}", path: portalPath("")},

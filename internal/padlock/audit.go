@@ -46,6 +46,8 @@ const (
 	EventDocumentDeleted          = "document_deleted"
 	EventDocumentShared           = "document_shared"
 	EventDocumentUnshared         = "document_unshared"
+	EventAPIKeyCreated            = "api_key_created"
+	EventAPIKeyRevoked            = "api_key_revoked"
 )
 
 // Event is one entry of the audit log. ActorID and TargetID are zero when
@@ -56,11 +58,14 @@ type Event struct {
 	AccountID int64
 	PortalID  int64 // set for events of a portal's users
 	ActorID   int64
-	TargetID  int64
-	Kind      string
-	Detail    string
-	Address   string
-	At        time.Time
+	// ActorLabel names an actor that is not a user (an API key), when
+	// ActorID is zero.
+	ActorLabel string
+	TargetID   int64
+	Kind       string
+	Detail     string
+	Address    string
+	At         time.Time
 }
 
 // Mail is one outgoing message, queued with the change that causes it.

@@ -23,6 +23,12 @@ const (
 	MFAOverdue MFAFilter = "overdue"
 )
 
+// Factor types a users list may be narrowed to.
+const (
+	FactorTOTP    = "totp"
+	FactorPasskey = "passkey"
+)
+
 // UserSort is the order of a users list; each pages by a key of its own.
 type UserSort string
 
@@ -56,10 +62,15 @@ func (s UserSort) KeyOf(u *padlock.User) UserKey {
 // (at most one), never by counting rows from the start; Offset serves only
 // the JSON API's numbered pages. Limit 0 means every matching user.
 type UserFilter struct {
-	PortalID      int64
-	MFA           MFAFilter
-	Now           time.Time // what MFAOverdue compares deadlines with
-	Sort          UserSort
+	PortalID int64
+	MFA      MFAFilter
+	Now      time.Time // what MFAOverdue compares deadlines with
+	Sort     UserSort
+	// Role, Status and Factor narrow the list further (the API's filters);
+	// empty means any. Factor is "totp" or "passkey".
+	Role          padlock.Role
+	Status        padlock.UserStatus
+	Factor        string
 	After, Before UserKey
 	Offset, Limit int
 }
@@ -91,6 +102,18 @@ func (f UserFilter) query(accountID int64) (string, []any) {
 	case MFAOverdue:
 		b.WriteString(` AND ` + noFactor + ` AND users.status <> ` + arg(string(padlock.StatusDeactivated)) +
 			` AND users.mfa_deadline <= ` + arg(f.Now.Unix()))
+	}
+	if f.Role != "" {
+		b.WriteString(` AND users.role = ` + arg(string(f.Role)))
+	}
+	if f.Status != "" {
+		b.WriteString(` AND users.status = ` + arg(string(f.Status)))
+	}
+	switch f.Factor {
+	case FactorTOTP:
+		b.WriteString(` AND f.user_id IS NOT NULL`)
+	case FactorPasskey:
+		b.WriteString(` AND EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id)`)
 	}
 	column := `users.email`
 	var after, before any = f.After.Email, f.Before.Email

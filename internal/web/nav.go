@@ -19,6 +19,7 @@ const (
 	navAccountSettings nav = "account-settings"
 	navActivity        nav = "activity"
 	navSSO             nav = "sso"
+	navAPIKeys         nav = "api-keys"
 	// navCoverage is Account > MFA coverage, reached from Users and Client
 	// portals.
 	navCoverage nav = "coverage"
@@ -32,7 +33,7 @@ const (
 // Section is the top-level menu entry that holds the tab n.
 func (n nav) Section() nav {
 	switch n {
-	case navPortals, navAccountSettings, navActivity, navSSO, navCoverage:
+	case navPortals, navAccountSettings, navActivity, navSSO, navAPIKeys, navCoverage:
 		return navAccount
 	case navMFA:
 		return navSettings
@@ -53,6 +54,7 @@ func navFuncs() template.FuncMap {
 		"navAccountSettings": navAccountSettings,
 		"navActivity":        navActivity,
 		"navSSO":             navSSO,
+		"navAPIKeys":         navAPIKeys,
 		"navCoverage":        navCoverage,
 		"navSettings":        navSettings,
 		"navMFA":             navMFA,

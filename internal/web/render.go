@@ -238,8 +238,12 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case padlock.EUNAUTHORIZED:
 		return http.StatusUnauthorized
-	case padlock.EFORBIDDEN:
+	case padlock.EFORBIDDEN, padlock.EREADONLYKEY, padlock.EKEYNOMFA:
 		return http.StatusForbidden
+	case padlock.EBADREQUEST:
+		return http.StatusBadRequest
+	case padlock.ERATELIMITED:
+		return http.StatusTooManyRequests
 	case padlock.ECONFLICT:
 		return http.StatusConflict
 	case padlock.EUNAVAILABLE:
@@ -266,7 +270,7 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	if isAPI(r) {
-		writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": padlock.ErrorMessage(err)}})
+		writeAPIError(w, status, err)
 		return
 	}
 	s.renderError(w, r, status, padlock.ErrorMessage(err))
@@ -281,7 +285,7 @@ const retryAfter = "5"
 func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, message string) {
 	w.Header().Set("Retry-After", retryAfter)
 	if isAPI(r) {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": map[string]string{"code": padlock.EUNAVAILABLE, "message": message}})
+		writeAPIError(w, http.StatusServiceUnavailable, &padlock.Error{Code: padlock.EUNAVAILABLE, Message: message})
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -318,7 +322,7 @@ func (s *Server) unavailablePage(base, message string) string {
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, message string) {
 	if isAPI(r) {
-		writeJSON(w, status, map[string]any{"error": map[string]string{"code": http.StatusText(status), "message": message}})
+		writeAPIError(w, status, &padlock.Error{Code: codeOfStatus(status), Message: message})
 		return
 	}
 	p := Page{Base: surfaceOf(r).Prefix(), Title: http.StatusText(status), Error: message}

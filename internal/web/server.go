@@ -32,6 +32,9 @@ type Options struct {
 	// DBTimeout bounds each request's database work: past it the request
 	// ends in 503. Zero means config.Default's 5 seconds.
 	DBTimeout time.Duration
+	// APIRateLimit is how many requests one API key may make per
+	// RateWindow, across every node; zero means DefaultAPIRateLimit.
+	APIRateLimit int
 }
 
 // Server holds what the handlers need; one per process (tests start two).
