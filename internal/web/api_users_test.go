@@ -148,7 +148,7 @@ func TestResettingMFAByAPIIsTheScreensResetAuditedWithTheKeysName(t *testing.T) 
 		if status, _, _ := lite.Get(t, "/organizations"); status != http.StatusSeeOther {
 			t.Fatalf("the user's session survived the reset: %d", status)
 		}
-		x.a.SMTP.WaitFor(t, "lite@acme.test", "MFA", 10e9)
+		x.a.SMTP.WaitFor(t, "lite@acme.test", "MFA")
 		_, _, activity := x.admin.Get(t, "/account/activity?category=mfa")
 		if !strings.Contains(activity, "API key: nightly-report") {
 			t.Fatalf("Activity does not name the key:\n%s", between(activity, "<main", "</main>"))
