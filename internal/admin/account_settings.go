@@ -13,8 +13,11 @@ import (
 
 // AuthSettings is Account > Settings > Authentication.
 type AuthSettings struct {
-	RequireMFA      bool
-	GraceDays       int
+	RequireMFA bool
+	// PhishingResistant is the strict level: only passkeys and security
+	// keys (or identity-provider MFA listed as phishing-resistant) meet it.
+	PhishingResistant bool
+	GraceDays         int
 	SessionIdle     time.Duration
 	SessionLifetime time.Duration
 }
@@ -43,6 +46,10 @@ func (in AuthSettings) validate() error {
 // none: they would be the first one sent to enrollment.
 var ErrSetUpYourOwnMFA = padlock.FieldError("require_mfa", "Set up MFA for yourself before you require it of everyone.")
 
+// ErrAddYourOwnPasskey refuses to require phishing-resistant MFA of others
+// by someone without a passkey: they would be held at enrollment too.
+var ErrAddYourOwnPasskey = padlock.FieldError("mfa_level", "Add a passkey or security key for yourself before you require one of everyone.")
+
 // SaveAuthSettings stores the account's MFA requirement, grace period and
 // session limits. Turning the requirement on stores every user's deadline
 // and emails each user without MFA; changing the grace recomputes the
@@ -65,14 +72,15 @@ func (s *Service) SaveAuthSettings(ctx context.Context, actor auth.Actor, in Aut
 		if err := mayChangeSettings(actor, acct, in); err != nil {
 			return err
 		}
-		if in.RequireMFA && !acct.RequiresMFA() {
-			me, err := tx.UserByID(ctx, actor.User.ID)
-			if err != nil {
-				return err
-			}
-			if !me.HasMFA() {
-				return ErrSetUpYourOwnMFA
-			}
+		me, err := tx.UserByID(ctx, actor.User.ID)
+		if err != nil {
+			return err
+		}
+		if in.RequireMFA && !acct.RequiresMFA() && !me.HasMFA() {
+			return ErrSetUpYourOwnMFA
+		}
+		if in.RequireMFA && in.PhishingResistant && !acct.RequiresPhishingResistant() && !me.HasPasskey() {
+			return ErrAddYourOwnPasskey
 		}
 		return s.applyAuthSettings(ctx, tx, q, actor, acct, in)
 	})
@@ -85,7 +93,7 @@ func mayChangeSettings(actor auth.Actor, acct *padlock.Account, in AuthSettings)
 	if actor.User.Role == padlock.RoleAdministrator {
 		return nil
 	}
-	fe := requirementLoosened(acct.RequiresMFA(), acct.MFAGraceDays, in.RequireMFA, in.GraceDays)
+	fe := requirementLoosened(acct.Requirement(), in.RequireMFA, in.PhishingResistant, in.GraceDays)
 	if in.SessionIdle > acct.SessionIdle {
 		fe.Add("session_idle", fmt.Sprintf("Only an Administrator may lengthen the idle timeout (now %d minutes).", int(acct.SessionIdle/time.Minute)))
 	}
@@ -101,6 +109,12 @@ func (s *Service) applyAuthSettings(ctx context.Context, tx *store.Queries, q *a
 	}
 	was := *acct
 	acct.MFAGraceDays, acct.SessionIdle, acct.SessionLifetime = in.GraceDays, in.SessionIdle, in.SessionLifetime
+	acct.MFAStrictAt = padlock.NextStrictAt(was.MFAStrictAt, in.RequireMFA, in.PhishingResistant, q.Now)
+	if acct.MFAStrictAt.IsZero() != was.MFAStrictAt.IsZero() && in.RequireMFA {
+		if err := record(padlock.EventMFALevelChanged, levelText(acct.Requirement())); err != nil {
+			return err
+		}
+	}
 	switch {
 	case in.RequireMFA && !was.RequiresMFA():
 		acct.MFARequiredAt = q.Now
@@ -168,6 +182,14 @@ func (s *Service) noticeRequirement(ctx context.Context, tx *store.Queries, q *a
 		}
 	}
 	return len(users), nil
+}
+
+// levelText names a requirement's level for the audit log.
+func levelText(r padlock.Requirement) string {
+	if r.Strict() {
+		return "phishing-resistant MFA only (passkeys or security keys)"
+	}
+	return "any MFA"
 }
 
 func graceText(days int) string {

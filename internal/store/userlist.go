@@ -21,6 +21,9 @@ const (
 	// UserFilter.Now) without MFA, deactivated users left out. Whether the
 	// list's requirement is on is the caller's to check.
 	MFAOverdue MFAFilter = "overdue"
+	// MFANoPasskey lists the users without a phishing-resistant factor
+	// (no passkey or security key), whatever else they have.
+	MFANoPasskey MFAFilter = "no_passkey"
 )
 
 // UserSort is the order of a users list; each pages by a key of its own.
@@ -88,6 +91,8 @@ func (f UserFilter) query(accountID int64) (string, []any) {
 		b.WriteString(` AND ` + hasFactor)
 	case MFANotSet:
 		b.WriteString(` AND ` + noFactor)
+	case MFANoPasskey:
+		b.WriteString(` AND ` + noPasskey)
 	case MFAOverdue:
 		b.WriteString(` AND ` + noFactor + ` AND users.status <> ` + arg(string(padlock.StatusDeactivated)) +
 			` AND users.mfa_deadline <= ` + arg(f.Now.Unix()))
