@@ -18,8 +18,8 @@ type AuthSettings struct {
 	// keys (or identity-provider MFA listed as phishing-resistant) meet it.
 	PhishingResistant bool
 	GraceDays         int
-	SessionIdle     time.Duration
-	SessionLifetime time.Duration
+	SessionIdle       time.Duration
+	SessionLifetime   time.Duration
 }
 
 // Limits of the session settings an administrator may choose.

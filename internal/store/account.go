@@ -23,7 +23,7 @@ const accountColumns = `id, name, session_idle_seconds, session_lifetime_seconds
 
 func scanAccount(row interface{ Scan(...any) error }) (*padlock.Account, error) {
 	var (
-		a                         padlock.Account
+		a                                 padlock.Account
 		idle, life, cre, required, strict int64
 	)
 	if err := row.Scan(&a.ID, &a.Name, &idle, &life, &cre, &required, &a.MFAGraceDays, &strict); err != nil {

@@ -22,7 +22,7 @@ const portalColumns = `id, account_id, organization_id, name, mfa_required_at, m
 
 func scanPortal(row interface{ Scan(...any) error }) (*padlock.Portal, error) {
 	var (
-		p             padlock.Portal
+		p                     padlock.Portal
 		required, cre, strict int64
 	)
 	if err := row.Scan(&p.ID, &p.AccountID, &p.OrganizationID, &p.Name, &required, &p.MFAGraceDays, &cre, &strict); err != nil {
@@ -66,7 +66,7 @@ func (q *Queries) Portals(ctx context.Context, accountID int64) ([]PortalSummary
 	var out []PortalSummary
 	for rows.Next() {
 		var (
-			s             PortalSummary
+			s                     PortalSummary
 			required, cre, strict int64
 		)
 		if err := rows.Scan(&s.ID, &s.AccountID, &s.OrganizationID, &s.Name, &required, &s.MFAGraceDays, &cre, &strict, &s.Organization, &s.Users, &s.WithMFA); err != nil {

@@ -23,9 +23,9 @@ const ssoColumns = `account_id, public_id, enabled, idp_entity_id, idp_sso_url, 
 
 func scanSSO(row interface{ Scan(...any) error }) (*SSORecord, error) {
 	var (
-		r               SSORecord
+		r                      SSORecord
 		contexts, role, strong string
-		tested, updated int64
+		tested, updated        int64
 	)
 	err := row.Scan(&r.AccountID, &r.PublicID, &r.Enabled, &r.IDPEntityID, &r.IDPSSOURL, &r.IDPCertificates, &r.IDPMetadataURL, &r.IDPMetadataXML,
 		&r.SPCertificate, &r.SPKeySealed, &r.AcceptIDPMFA, &contexts, &r.AllowIDPInitiated, &r.JIT, &role, &r.Enforce, &tested, &updated, &strong)
