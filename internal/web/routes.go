@@ -49,6 +49,8 @@ func (s *Server) signInRoutes() []route {
 	return []route{
 		{method: "GET", path: "/login", access: Public, handler: s.signInForm},
 		{method: "POST", path: "/login", access: Public, handler: s.signInSubmit},
+		{method: "POST", path: "/login/passkey/begin", access: Public, handler: s.passkeySignInBegin, form: "/login"},
+		{method: "POST", path: "/login/passkey", access: Public, handler: s.passkeySignInSubmit, form: "/login"},
 		{method: "POST", path: "/logout", access: AnySession, handler: s.signOut},
 		{method: "GET", path: "/login/mfa", access: Challenge, handler: s.challengeForm},
 		{method: "POST", path: "/login/mfa", access: Challenge, handler: s.challengeSubmit},
