@@ -231,3 +231,39 @@ func TestOnlyAnAdministratorLowersTheStrictLevel(t *testing.T) {
 		}
 	})
 }
+
+// A user who has a passkey but proves only a recovery code, once the strict
+// level applies, is asked for the passkey and offered nothing else.
+func TestTheStrictLevelAsksAUserWithAPasskeyForIt(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		_, c, au := passkeyNode(t, d)
+		key, _ := addPasskey(t, c, au, "Laptop")
+		codes := recoveryCodesOnPage(t, c)
+		if status, body := requireStrict(t, c, padlock.MFALevelPhishingResistant, "0"); status != http.StatusSeeOther {
+			t.Fatalf("require phishing-resistant MFA: %d\n%.600s", status, between(body, "<main", "</main>"))
+		}
+		c.PostForm(t, "/logout", nil)
+		passwordStep(t, c, "admin@acme.test")
+		if status, loc, _ := c.PostForm(t, "/login/mfa", url.Values{"code": {codes[0]}}); status != http.StatusSeeOther {
+			t.Fatalf("recovery code: %d %q", status, loc)
+		}
+		if status, loc, _ := c.Get(t, "/settings"); status != http.StatusSeeOther || !strings.HasPrefix(loc, "/login/mfa") {
+			t.Fatalf("after a recovery code at the strict level: %d %q", status, loc)
+		}
+		status, _, body := c.Get(t, "/login/mfa")
+		if status != http.StatusOK || !strings.Contains(body, `id="passkey-required"`) || strings.Contains(body, `name="code"`) {
+			t.Fatalf("the challenge after a recovery code: %d\n%.800s", status, between(body, "<main", "</main>"))
+		}
+		answer, err := au.Get(pageOptions(t, body), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status, loc := postPasskey(t, c, answer); status != http.StatusSeeOther || loc != "/organizations" {
+			t.Fatalf("the passkey after a recovery code: %d %q", status, loc)
+		}
+		if status, _, _ := c.Get(t, "/settings"); status != http.StatusOK {
+			t.Fatalf("after the passkey: %d", status)
+		}
+	})
+}
