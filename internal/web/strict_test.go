@@ -267,3 +267,60 @@ func TestTheStrictLevelAsksAUserWithAPasskeyForIt(t *testing.T) {
 		}
 	})
 }
+
+// At the strict level identity-provider MFA counts only for the contexts
+// the account lists as phishing-resistant, read again at every click.
+func TestIDPMFAMeetsTheStrictLevelOnlyForContextsListedAsPhishingResistant(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		s, _ := mfaAccount(t, d)
+		a := s.a
+		accept := url.Values{"enabled": {"on"}, "jit_role": {"lite"}, "accept_idp_mfa": {"on"}, "mfa_contexts": {mfaContext}}
+		s.saveOptions(t, accept)
+		acct, err := a.DB.Conn().Account(t.Context(), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A grace for those with an app (the Administrator), none left for
+		// the Lite user without MFA, whose deadline passed already.
+		acct.MFAStrictAt, acct.MFAGraceDays = a.Clock.Now(), 7
+		if err := a.DB.Conn().SaveAuthenticationSettings(t.Context(), acct); err != nil {
+			t.Fatal(err)
+		}
+		if status, _ := s.postOptions(t, url.Values{"enabled": {"on"}, "jit_role": {"lite"}, "accept_idp_mfa": {"on"}, "mfa_contexts": {mfaContext},
+			"strong_contexts": {"urn:example:not-accepted"}}); status != http.StatusUnprocessableEntity {
+			t.Fatalf("a phishing-resistant context that is not accepted: %d", status)
+		}
+		// IdP MFA of a context not listed is a weaker factor: the strict
+		// level's grace, then enrollment of a passkey.
+		s.idp.SignInAs("lite@acme.test", mfaContext)
+		c := a.NewClient()
+		s.signIn(t, c, "/organizations")
+		if status, _, body := c.Get(t, "/organizations"); status != http.StatusOK || !strings.Contains(body, "requires a passkey or security key") {
+			t.Fatalf("IdP MFA not listed, during the grace: %d", status)
+		}
+		a.Clock.Advance(7*24*time.Hour + time.Second)
+		if status, loc, _ := c.Get(t, "/organizations"); status != http.StatusSeeOther || !strings.HasPrefix(loc, "/settings/mfa/enroll") {
+			t.Fatalf("IdP MFA not listed, after the grace: %d %q", status, loc)
+		}
+		setStrong := func(contexts ...string) {
+			t.Helper()
+			cfg, err := a.DB.Conn().SSOConfig(t.Context(), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.PhishingResistantContexts = contexts
+			if err := a.DB.Conn().SaveSSOOptions(t.Context(), &cfg.SSOConfig, a.Clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		setStrong(mfaContext)
+		if status, _, _ := c.Get(t, "/organizations"); status != http.StatusOK {
+			t.Fatalf("once the context is listed as phishing-resistant: %d", status)
+		}
+		setStrong()
+		if status, loc, _ := c.Get(t, "/organizations"); status != http.StatusSeeOther || !strings.HasPrefix(loc, "/settings/mfa/enroll") {
+			t.Fatalf("once the context is no longer listed: %d %q", status, loc)
+		}
+	})
+}
