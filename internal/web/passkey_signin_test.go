@@ -250,3 +250,35 @@ func TestThePasskeySignInRoutesArePublicOnBothSurfacesInEveryState(t *testing.T)
 		t.Fatalf("without a session: %d %q", status, loc)
 	}
 }
+
+// While SSO is enforced a passkey does not open a way around the identity
+// provider: only break-glass users may sign in with one, as with a password.
+func TestSSOEnforcementRefusesAPasskeySignInButToBreakGlassUsers(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a := testenv.StartApp(t, d, testenv.Options{Localhost: true})
+		s := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
+		s.addUser(t, "editor@acme.test", padlock.RoleEditor)
+		au := webauthntest.New(a.URL)
+		editor := a.NewClient()
+		editor.SignIn(t, "editor@acme.test", testenv.Password)
+		editorKey, _ := addPasskey(t, editor, au, "Editor key")
+		adminKey, _ := addPasskey(t, s.admin, au, "Admin key")
+		recoveryCodesOnPage(t, s.admin)
+		s.idp.SignInAs("admin@acme.test", "")
+		if !strings.Contains(s.testConnection(t), "The connection works") {
+			t.Fatal("test connection failed")
+		}
+		s.saveOptions(t, url.Values{"enabled": {"on"}, "jit_role": {"lite"}, "enforce": {"on"}, "break_glass": {"admin@acme.test"}, "domains": {"acme.test"}})
+
+		if status, _ := passkeySignIn(t, a.NewClient(), au, editorKey, ""); status != http.StatusUnauthorized {
+			t.Fatalf("a passkey while SSO is enforced: %d", status)
+		}
+		if e := s.lastEvent(t, padlock.EventSignInFailed); e == nil || e.Detail != "passkey sign-in refused: SSO is enforced" {
+			t.Fatalf("event: %+v", e)
+		}
+		if status, loc := passkeySignIn(t, a.NewClient(), au, adminKey, ""); status != http.StatusSeeOther || loc != "/settings" {
+			t.Fatalf("a break-glass user's passkey: %d %q", status, loc)
+		}
+	})
+}
