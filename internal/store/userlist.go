@@ -185,6 +185,9 @@ type UserCounts struct {
 	// Overdue counts the current users without MFA whose deadline is past
 	// (whether a requirement is on is for the caller to say).
 	Overdue int
+	// WithPasskey and CurrentWithPasskey count the users (all, and not
+	// deactivated) who own a phishing-resistant factor.
+	WithPasskey, CurrentWithPasskey int
 }
 
 // Matching is the number of users the MFA filter lists.
@@ -196,6 +199,8 @@ func (c UserCounts) Matching(f MFAFilter) int {
 		return c.All - c.WithMFA
 	case MFAOverdue:
 		return c.Overdue
+	case MFANoPasskey:
+		return c.All - c.WithPasskey
 	}
 	return c.All
 }
@@ -204,10 +209,11 @@ func (c UserCounts) Matching(f MFAFilter) int {
 // status and $3 the time deadlines are compared with.
 const userCounts = `COUNT(*), COUNT(CASE WHEN ` + hasFactor + ` THEN 1 END),
 	COUNT(CASE WHEN users.status <> $2 THEN 1 END), COUNT(CASE WHEN users.status <> $2 AND ` + hasFactor + ` THEN 1 END),
-	COUNT(CASE WHEN users.status <> $2 AND ` + noFactor + ` AND users.mfa_deadline <= $3 THEN 1 END)`
+	COUNT(CASE WHEN users.status <> $2 AND ` + noFactor + ` AND users.mfa_deadline <= $3 THEN 1 END),
+	COUNT(CASE WHEN NOT ` + noPasskey + ` THEN 1 END), COUNT(CASE WHEN users.status <> $2 AND NOT ` + noPasskey + ` THEN 1 END)`
 
 func (c *UserCounts) fields() []any {
-	return []any{&c.All, &c.WithMFA, &c.Current, &c.CurrentWithMFA, &c.Overdue}
+	return []any{&c.All, &c.WithMFA, &c.Current, &c.CurrentWithMFA, &c.Overdue, &c.WithPasskey, &c.CurrentWithPasskey}
 }
 
 // CountUsers counts an account's staff (portalID 0) or one portal's users,

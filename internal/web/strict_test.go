@@ -98,6 +98,9 @@ func TestTheStrictLevelHoldsAStaffUserWithOnlyAnAppAtAPasskeyAfterTheGrace(t *te
 		if !strings.Contains(list, "lite@acme.test") || strings.Contains(list, "admin@acme.test") || !strings.Contains(list, `<small class="factor">App</small>`) {
 			t.Fatalf("the filter without a phishing-resistant factor:\n%s", between(list, "<tbody>", "</tbody>"))
 		}
+		if _, _, cov := admin.Get(t, "/account/coverage"); !strings.Contains(cov, `<span class="passkeys">1 with a passkey</span>`) {
+			t.Errorf("coverage does not count the one user with a passkey:\n%s", between(cov, "<tbody>", "</tbody>"))
+		}
 		// During the grace the app still signs in, with a banner.
 		lite = a.NewClient()
 		signInWithApp(t, a, lite, "", "lite@acme.test", app)
