@@ -142,16 +142,24 @@ func (s *Service) applyAuthSettings(ctx context.Context, tx *store.Queries, q *a
 	// Deadlines move only when the grace itself is set or changed: a save
 	// that changes neither gives no one a new grace period.
 	turnedOn := in.RequireMFA && !was.RequiresMFA()
-	if !turnedOn && !(in.RequireMFA && was.MFAGraceDays != in.GraceDays) {
-		return nil
+	if turnedOn || (in.RequireMFA && was.MFAGraceDays != in.GraceDays) {
+		if err := tx.RecomputeMFADeadlines(ctx, acct.ID, acct.MFARequiredAt, acct.MFAGraceDays); err != nil {
+			return err
+		}
 	}
-	if err := tx.RecomputeMFADeadlines(ctx, acct.ID, acct.MFARequiredAt, acct.MFAGraceDays); err != nil {
-		return err
+	switch {
+	case !acct.MFAStrictAt.IsZero() && was.MFAStrictAt.IsZero():
+		// Raising the level tells everyone without a passkey, with their
+		// deadline; it says all the notice of the requirement would.
+		n, err := s.noticePasskeyRequirement(ctx, tx, q, acct.ID, 0, acct.Name, acct.Requirement())
+		if err != nil {
+			return err
+		}
+		return record(padlock.EventEnforcementNotice, "emailed "+padlock.Count(n, "user", "users")+" without a passkey")
+	case turnedOn:
+		return s.noticeUsersWithoutMFA(ctx, tx, q, actor, acct)
 	}
-	if !turnedOn {
-		return nil
-	}
-	return s.noticeUsersWithoutMFA(ctx, tx, q, actor, acct)
+	return nil
 }
 
 // noticeUsersWithoutMFA emails everyone the new requirement will stop.
@@ -161,6 +169,31 @@ func (s *Service) noticeUsersWithoutMFA(ctx context.Context, tx *store.Queries, 
 		return err
 	}
 	return tx.RecordEvent(ctx, auth.Event(acct.ID, actor, padlock.EventEnforcementNotice, 0, "emailed "+padlock.Count(n, "user", "users")+" without MFA", q.Now))
+}
+
+// noticePasskeyRequirement emails each active user without a passkey of the
+// staff (portalID 0) or of a portal that its requirement, named by name, now
+// accepts only phishing-resistant MFA, with their deadline: the strict
+// level's grace for a user with an app, their own deadline for one without
+// MFA. It returns how many it emailed.
+func (s *Service) noticePasskeyRequirement(ctx context.Context, tx *store.Queries, q *auth.MailQueue, accountID, portalID int64, name string, r padlock.Requirement) (int, error) {
+	users, err := tx.UsersWithoutPasskey(ctx, accountID, portalID)
+	if err != nil {
+		return 0, err
+	}
+	for _, u := range users {
+		deadline := u.MFADeadline
+		if u.HasMFA() {
+			deadline = padlock.MFADeadline(r.StrictAt, u.CreatedAt, r.GraceDays)
+		}
+		if !deadline.After(q.Now) {
+			deadline = time.Time{}
+		}
+		if err := q.Add(mail.PasskeyRequiredNotice(u.Email, name, deadline, s.link(u, "/login"))); err != nil {
+			return 0, err
+		}
+	}
+	return len(users), nil
 }
 
 // noticeRequirement emails each user without MFA of the account's staff

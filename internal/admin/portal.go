@@ -110,16 +110,19 @@ func (s *Service) UpdatePortal(ctx context.Context, actor auth.Actor, portalID i
 		}
 		// As for the account, deadlines move only when the grace is set or
 		// changed while required.
-		if !turnedOn && !(in.RequireMFA && was.MFAGraceDays != in.GraceDays) {
-			return nil
+		if turnedOn || (in.RequireMFA && was.MFAGraceDays != in.GraceDays) {
+			if err := tx.RecomputePortalMFADeadlines(ctx, p.ID, p.MFARequiredAt, p.MFAGraceDays); err != nil {
+				return err
+			}
 		}
-		if err := tx.RecomputePortalMFADeadlines(ctx, p.ID, p.MFARequiredAt, p.MFAGraceDays); err != nil {
+		switch {
+		case !p.MFAStrictAt.IsZero() && was.MFAStrictAt.IsZero():
+			_, err := s.noticePasskeyRequirement(ctx, tx, q, p.AccountID, p.ID, p.Name, p.Requirement())
 			return err
+		case turnedOn:
+			return s.noticePortalUsers(ctx, tx, q, p)
 		}
-		if !turnedOn {
-			return nil
-		}
-		return s.noticePortalUsers(ctx, tx, q, p)
+		return nil
 	})
 }
 

@@ -249,6 +249,15 @@ func (q *Queries) UsersWithoutMFA(ctx context.Context, accountID, portalID int64
 		ORDER BY users.account_id, users.email`, accountID, portalID, string(padlock.StatusActive))
 }
 
+// UsersWithoutPasskey lists the active users without a phishing-resistant
+// factor of an account's staff (portalID 0) or of one portal, for the
+// notice of a phishing-resistant requirement.
+func (q *Queries) UsersWithoutPasskey(ctx context.Context, accountID, portalID int64) ([]*padlock.User, error) {
+	return q.queryUsers(ctx, userSelect+` WHERE users.account_id = $1
+		AND (($2 = 0 AND users.portal_id IS NULL) OR users.portal_id = $2) AND users.status = $3 AND `+noPasskey+`
+		ORDER BY users.email`, accountID, portalID, string(padlock.StatusActive))
+}
+
 // RecomputeMFADeadlines stores every user's deadline for a requirement
 // turned on at requiredAt with graceDays: the grace runs from requiredAt or
 // from when the user joined, whichever is later. Shortening the grace takes

@@ -94,6 +94,10 @@ func TestTheStrictLevelHoldsAStaffUserWithOnlyAnAppAtAPasskeyAfterTheGrace(t *te
 		if status, body := requireStrict(t, admin, padlock.MFALevelPhishingResistant, "2"); status != http.StatusSeeOther {
 			t.Fatalf("require phishing-resistant MFA: %d\n%.800s", status, body)
 		}
+		notice := a.SMTP.WaitFor(t, "lite@acme.test", "now requires a passkey", 10*time.Second)
+		if !strings.Contains(notice.Body, "before "+mailTime(a.Clock.Now().Add(2*24*time.Hour))) {
+			t.Errorf("the notice does not give the strict level's deadline:\n%s", notice.Body)
+		}
 		_, _, list := admin.Get(t, "/account/users?mfa=no_passkey")
 		if !strings.Contains(list, "lite@acme.test") || strings.Contains(list, "admin@acme.test") || !strings.Contains(list, `<small class="factor">App</small>`) {
 			t.Fatalf("the filter without a phishing-resistant factor:\n%s", between(list, "<tbody>", "</tbody>"))
@@ -163,6 +167,7 @@ func TestTheStrictLevelOfAPortalHoldsAPortalUserWithOnlyAnApp(t *testing.T) {
 		if status, _, body := admin.PostForm(t, fmt.Sprintf("/account/portals/%d", p.ID), form); status != http.StatusSeeOther {
 			t.Fatalf("portal at the strict level: %d\n%.600s", status, body)
 		}
+		a.SMTP.WaitFor(t, "client@initech.test", p.Name+" now requires a passkey", 10*time.Second)
 		if status, loc, _ := c.Get(t, "/portal/"); status != http.StatusSeeOther || loc != "/portal/settings/mfa/enroll?next=%2Fportal%2F" {
 			t.Fatalf("the portal user's session after the change: %d %q", status, loc)
 		}
