@@ -40,6 +40,18 @@ func (c *Current) Place() string {
 	return c.Account.Name
 }
 
+// Requirement is the MFA requirement that applies to the caller: their
+// portal's for a portal user, their account's for the staff.
+func (c *Current) Requirement() padlock.Requirement {
+	if !c.User.IsPortalUser() {
+		return c.Account.Requirement()
+	}
+	if c.Portal == nil {
+		return padlock.Requirement{}
+	}
+	return c.Portal.Requirement()
+}
+
 // Authenticate returns the live session named by token. Expired, idle or
 // orphaned sessions are deleted and reported as ErrNoSession.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Current, error) {

@@ -312,6 +312,16 @@ func tourLegs() []tourLeg {
 			},
 			stops: []tourStop{stopAt("MFA code", "GET /portal/login/mfa")},
 		},
+		{
+			who: "portal user with only an app, held at adding a passkey",
+			enter: func(tr *tour) {
+				tr.requirePasskeysOfThePortal()
+				tr.p.fill("#code", freshCode(tr.a, tr.d.secrets[tourClient]))
+				tr.p.submit(`main form[action="/portal/login/mfa"]`)
+				tr.p.expectPath("/portal/settings/mfa/enroll")
+			},
+			stops: []tourStop{stopAt("add a passkey to continue", "GET /portal/settings/mfa/enroll")},
+		},
 	}
 }
 
@@ -395,6 +405,20 @@ func (tr *tour) requireMFAWithGrace() {
 	})
 	if err != nil {
 		tr.t.Fatalf("require MFA: %v", err)
+	}
+}
+
+// requirePasskeysOfThePortal raises the portal's requirement to
+// phishing-resistant MFA only, without grace.
+func (tr *tour) requirePasskeysOfThePortal() {
+	tr.t.Helper()
+	p, err := tr.a.DB.Conn().PortalByID(context.Background(), tr.d.portalID)
+	if err == nil {
+		err = tr.a.Admin.UpdatePortal(context.Background(), auth.Actor{User: tr.d.admin, Address: "test"}, p.ID,
+			admin.PortalInput{Name: p.Name, RequireMFA: true, PhishingResistant: true})
+	}
+	if err != nil {
+		tr.t.Fatalf("require passkeys of the portal: %v", err)
 	}
 }
 

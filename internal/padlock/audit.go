@@ -33,6 +33,7 @@ const (
 	EventMFARequiredOn            = "mfa_required_on"
 	EventMFARequiredOff           = "mfa_required_off"
 	EventMFAGraceChanged          = "mfa_grace_changed"
+	EventMFALevelChanged          = "mfa_level_changed" // any MFA ↔ phishing-resistant only
 	EventSessionLimits            = "session_limits_changed"
 	EventMFAReset                 = "mfa_reset"
 	EventEnforcementNotice        = "mfa_enforcement_notice"

@@ -14,15 +14,37 @@ import (
 type apiRequirement struct {
 	Required   bool       `json:"required"`
 	RequiredAt *time.Time `json:"required_at"`
-	GraceDays  int        `json:"grace_days"`
+	// Level is "any" (any MFA) or "phishing_resistant" (passkeys and
+	// security keys only).
+	Level     string `json:"level"`
+	GraceDays int    `json:"grace_days"`
 	// GraceEnds is when the grace ends for the users who were there when
 	// it was turned on; later users get grace_days from when they joined.
 	GraceEnds *time.Time `json:"grace_ends"`
 }
 
-func requirementOf(requiredAt time.Time, graceDays int) apiRequirement {
-	return apiRequirement{Required: !requiredAt.IsZero(), RequiredAt: timeOrNull(requiredAt), GraceDays: graceDays,
-		GraceEnds: timeOrNull(padlock.GraceEnds(requiredAt, graceDays))}
+func requirementOf(r padlock.Requirement) apiRequirement {
+	level := padlock.MFALevelAny
+	if r.Strict() {
+		level = padlock.MFALevelPhishingResistant
+	}
+	return apiRequirement{Required: !r.RequiredAt.IsZero(), RequiredAt: timeOrNull(r.RequiredAt), Level: level, GraceDays: r.GraceDays,
+		GraceEnds: timeOrNull(padlock.GraceEnds(r.RequiredAt, r.GraceDays))}
+}
+
+// apiLevel reads an optional level sent to the API into strict, which keeps
+// its value when none is sent.
+func apiLevel(level *string, strict *bool) error {
+	switch {
+	case level == nil:
+	case *level == padlock.MFALevelAny:
+		*strict = false
+	case *level == padlock.MFALevelPhishingResistant:
+		*strict = true
+	default:
+		return padlock.FieldError("mfa_level", `Choose "any" or "phishing_resistant".`)
+	}
+	return nil
 }
 
 type apiPortal struct {
@@ -50,7 +72,7 @@ func (s *Server) apiPortals(w http.ResponseWriter, r *http.Request) {
 	out := make([]apiPortal, 0, len(list))
 	for _, p := range list {
 		out = append(out, apiPortal{ID: p.ID, Name: p.Name, OrganizationID: p.OrganizationID, Organization: p.Organization,
-			MFA: requirementOf(p.MFARequiredAt, p.MFAGraceDays), Users: p.Users, UsersWithMFA: p.WithMFA, CreatedAt: p.CreatedAt.UTC()})
+			MFA: requirementOf(p.Requirement()), Users: p.Users, UsersWithMFA: p.WithMFA, CreatedAt: p.CreatedAt.UTC()})
 	}
 	writeJSON(w, http.StatusOK, apiList("portals", out, ""))
 }
@@ -124,8 +146,9 @@ type apiFactorCounts struct {
 	Passkey int `json:"passkey"`
 }
 
-func coverageOf(kind string, portalID *int64, name string, requiredAt time.Time, grace int, c store.UserCounts, f store.FactorCounts) apiCoverageList {
-	out := apiCoverageList{Kind: kind, PortalID: portalID, Name: name, MFA: requirementOf(requiredAt, grace),
+func coverageOf(kind string, portalID *int64, name string, req padlock.Requirement, c store.UserCounts, f store.FactorCounts) apiCoverageList {
+	requiredAt := req.RequiredAt
+	out := apiCoverageList{Kind: kind, PortalID: portalID, Name: name, MFA: requirementOf(req),
 		Users: c.Current, WithMFA: c.CurrentWithMFA, WithoutMFA: c.Current - c.CurrentWithMFA, ByFactor: apiFactorCounts{f.TOTP, f.Passkey}}
 	if !requiredAt.IsZero() {
 		out.Overdue = c.Overdue
@@ -156,10 +179,10 @@ func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	lists := []apiCoverageList{coverageOf("account", nil, acct.Name, acct.MFARequiredAt, acct.MFAGraceDays, counts[0], factors[0])}
+	lists := []apiCoverageList{coverageOf("account", nil, acct.Name, acct.Requirement(), counts[0], factors[0])}
 	for _, p := range portals {
 		id := p.ID
-		lists = append(lists, coverageOf("portal", &id, p.Name, p.MFARequiredAt, p.MFAGraceDays, counts[p.ID], factors[p.ID]))
+		lists = append(lists, coverageOf("portal", &id, p.Name, p.Requirement(), counts[p.ID], factors[p.ID]))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"lists": lists})
 }
@@ -178,7 +201,7 @@ func (s *Server) apiPortalByID(r *http.Request) (apiPortal, error) {
 	for _, x := range list {
 		if x.ID == p.ID {
 			return apiPortal{ID: x.ID, Name: x.Name, OrganizationID: x.OrganizationID, Organization: x.Organization,
-				MFA: requirementOf(x.MFARequiredAt, x.MFAGraceDays), Users: x.Users, UsersWithMFA: x.WithMFA, CreatedAt: x.CreatedAt.UTC()}, nil
+				MFA: requirementOf(x.Requirement()), Users: x.Users, UsersWithMFA: x.WithMFA, CreatedAt: x.CreatedAt.UTC()}, nil
 		}
 	}
 	return apiPortal{}, padlock.ErrNotFound
@@ -198,6 +221,7 @@ func (s *Server) apiPortal(w http.ResponseWriter, r *http.Request) {
 type apiPortalChange struct {
 	Name       *string `json:"name"`
 	RequireMFA *bool   `json:"require_mfa"`
+	MFALevel   *string `json:"mfa_level"`
 	GraceDays  *int    `json:"grace_days"`
 }
 
@@ -216,7 +240,11 @@ func (s *Server) apiPortalUpdate(w http.ResponseWriter, r *http.Request) {
 	if !s.readJSON(w, r, &in) {
 		return
 	}
-	out := admin.PortalInput{Name: p.Name, RequireMFA: p.RequiresMFA(), GraceDays: p.MFAGraceDays}
+	out := admin.PortalInput{Name: p.Name, RequireMFA: p.RequiresMFA(), PhishingResistant: p.RequiresPhishingResistant(), GraceDays: p.MFAGraceDays}
+	if err := apiLevel(in.MFALevel, &out.PhishingResistant); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	if in.Name != nil {
 		out.Name = *in.Name
 	}

@@ -17,7 +17,7 @@ type apiSettings struct {
 }
 
 func settingsOf(a *padlock.Account) apiSettings {
-	return apiSettings{MFA: requirementOf(a.MFARequiredAt, a.MFAGraceDays),
+	return apiSettings{MFA: requirementOf(a.Requirement()),
 		SessionIdleMinutes: int(a.SessionIdle / time.Minute), SessionLifetimeHours: int(a.SessionLifetime / time.Hour)}
 }
 
@@ -32,22 +32,29 @@ func (s *Server) apiSettings(w http.ResponseWriter, r *http.Request) {
 // apiSettingsChange is what PATCH /api/v1/settings may send; a field left
 // out keeps its value.
 type apiSettingsChange struct {
-	RequireMFA           *bool `json:"require_mfa"`
-	GraceDays            *int  `json:"grace_days"`
-	SessionIdleMinutes   *int  `json:"session_idle_minutes"`
-	SessionLifetimeHours *int  `json:"session_lifetime_hours"`
+	RequireMFA           *bool   `json:"require_mfa"`
+	MFALevel             *string `json:"mfa_level"`
+	GraceDays            *int    `json:"grace_days"`
+	SessionIdleMinutes   *int    `json:"session_idle_minutes"`
+	SessionLifetimeHours *int    `json:"session_lifetime_hours"`
 }
 
 // apiSettingsUpdate changes the settings through the same service as the
 // screen: the same limits, a Manager only tightening, and turning the
-// requirement on refused to a key (admin.ErrKeyCannotRequireMFA).
+// requirement on, or raising it to phishing-resistant MFA, refused to a key
+// (admin.ErrKeyCannotRequireMFA). A level left out keeps its value.
 func (s *Server) apiSettingsUpdate(w http.ResponseWriter, r *http.Request) {
 	var in apiSettingsChange
 	if !s.readJSON(w, r, &in) {
 		return
 	}
 	a := currentFrom(r.Context()).Account
-	out := admin.AuthSettings{RequireMFA: a.RequiresMFA(), GraceDays: a.MFAGraceDays, SessionIdle: a.SessionIdle, SessionLifetime: a.SessionLifetime}
+	out := admin.AuthSettings{RequireMFA: a.RequiresMFA(), PhishingResistant: a.RequiresPhishingResistant(), GraceDays: a.MFAGraceDays,
+		SessionIdle: a.SessionIdle, SessionLifetime: a.SessionLifetime}
+	if err := apiLevel(in.MFALevel, &out.PhishingResistant); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	if in.RequireMFA != nil {
 		out.RequireMFA = *in.RequireMFA
 	}

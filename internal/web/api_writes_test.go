@@ -368,3 +368,51 @@ func TestAKeyChangesAPortalUsersRoleAndAccess(t *testing.T) {
 		}
 	})
 }
+
+// A requirement's level is kept when a change leaves it out: a key that
+// shortens the grace of a portal requiring phishing-resistant MFA does not
+// lower it. A key may raise a portal's level (it asks nothing of the
+// caller) but not the account's, which it has no passkey to meet.
+func TestAKeyKeepsARequirementsLevelItWasNotAskedToChange(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		x := newAPIAccount(t, d)
+		admin0 := adminOf(t, x)
+		org, _ := x.a.Docs.CreateOrganization(t.Context(), actor(admin0), "Initech")
+		portal, err := x.a.Admin.CreatePortal(t.Context(), actor(admin0), adminPortalInput(org.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/api/v1/portals/" + itoa(portal.ID)
+		var p struct {
+			Portal struct {
+				MFA struct {
+					Required  bool
+					Level     string
+					GraceDays int `json:"grace_days"`
+				}
+			}
+		}
+		ans := x.call(t, x.readWrite, "PATCH", path, `{"require_mfa": true, "mfa_level": "phishing_resistant", "grace_days": 7}`)
+		if ans.json(t, &p); ans.status != http.StatusOK || p.Portal.MFA.Level != padlock.MFALevelPhishingResistant {
+			t.Fatalf("a key raising a portal's level: %d %s", ans.status, ans.body)
+		}
+		ans = x.call(t, x.readWrite, "PATCH", path, `{"grace_days": 3}`)
+		if ans.json(t, &p); ans.status != http.StatusOK || p.Portal.MFA.Level != padlock.MFALevelPhishingResistant || p.Portal.MFA.GraceDays != 3 {
+			t.Fatalf("a shorter grace lowered the level or was not kept: %d %s", ans.status, ans.body)
+		}
+		if ans := x.call(t, x.readWrite, "PATCH", path, `{"mfa_level": "strongest"}`); ans.status != http.StatusUnprocessableEntity || !strings.Contains(ans.body, `"field":"mfa_level"`) {
+			t.Fatalf("an unknown level: %d %s", ans.status, ans.body)
+		}
+
+		requireMFA(t, x.admin, true, "7")
+		ans = x.call(t, x.readWrite, "PATCH", "/api/v1/settings", `{"mfa_level": "phishing_resistant"}`)
+		if ans.status != http.StatusForbidden || ans.errorCode(t) != padlock.EKEYNOMFA {
+			t.Fatalf("a key raising the account's level: %d %s", ans.status, ans.body)
+		}
+		var s struct{ Settings struct{ MFA struct{ Level string } } }
+		if x.call(t, x.readOnly, "GET", "/api/v1/settings", "").json(t, &s); s.Settings.MFA.Level != padlock.MFALevelAny {
+			t.Fatalf("the account's level after the refusal: %q", s.Settings.MFA.Level)
+		}
+	})
+}

@@ -129,6 +129,10 @@ type Page struct {
 	// a portal user's portal's.
 	MFADeadline   time.Time
 	MFARequiredBy string
+	// PasskeyRequired tells that the requirement is phishing-resistant MFA
+	// only: the banner asks for a passkey, and MFADeadline is the strict
+	// level's deadline for a user who has an app.
+	PasskeyRequired bool
 	// Notice is a warning above the page that is neither a success nor an
 	// error: a change that was not saved, a session that ended.
 	Notice string
@@ -159,6 +163,12 @@ func (p *Page) signedIn(c *auth.Current) {
 		p.MFADeadline, p.MFARequiredBy = c.User.MFADeadline, c.Account.Name
 		if c.Portal != nil {
 			p.MFARequiredBy = c.Portal.Name
+		}
+		if r := c.Requirement(); r.Strict() {
+			p.PasskeyRequired = true
+			if c.User.HasMFA() {
+				p.MFADeadline = padlock.MFADeadline(r.StrictAt, c.User.CreatedAt, r.GraceDays)
+			}
 		}
 	}
 }

@@ -49,6 +49,8 @@ func (s *Server) signInRoutes() []route {
 	return []route{
 		{method: "GET", path: "/login", access: Public, handler: s.signInForm},
 		{method: "POST", path: "/login", access: Public, handler: s.signInSubmit},
+		{method: "POST", path: "/login/passkey/begin", access: Public, handler: s.passkeySignInBegin, form: "/login"},
+		{method: "POST", path: "/login/passkey", access: Public, handler: s.passkeySignInSubmit, form: "/login"},
 		{method: "POST", path: "/logout", access: AnySession, handler: s.signOut},
 		{method: "GET", path: "/login/mfa", access: Challenge, handler: s.challengeForm},
 		{method: "POST", path: "/login/mfa", access: Challenge, handler: s.challengeSubmit},
@@ -74,9 +76,9 @@ func (s *Server) signInRoutes() []route {
 		{method: "POST", path: "/settings/mfa/recovery-codes/saved", access: Enrollment, handler: s.myRecoveryCodesSaved},
 		{method: "POST", path: "/settings/mfa/recovery-codes/regenerate", access: SignedIn, handler: s.myRecoveryCodesRegenerate, form: "/settings/mfa"},
 		{method: "POST", path: "/settings/mfa/disable", access: SignedIn, handler: s.myMFADisable, form: "/settings/mfa"},
-		{method: "POST", path: "/settings/mfa/passkeys/begin", access: SignedIn, handler: s.myPasskeyBegin, form: "/settings/mfa"},
-		{method: "GET", path: "/settings/mfa/passkeys/new", access: SignedIn, handler: s.myPasskeyNew},
-		{method: "POST", path: "/settings/mfa/passkeys", access: SignedIn, handler: s.myPasskeyCreate, form: "/settings/mfa"},
+		{method: "POST", path: "/settings/mfa/passkeys/begin", access: Enrollment, handler: s.myPasskeyBegin, form: "/settings/mfa"},
+		{method: "GET", path: "/settings/mfa/passkeys/new", access: Enrollment, handler: s.myPasskeyNew},
+		{method: "POST", path: "/settings/mfa/passkeys", access: Enrollment, handler: s.myPasskeyCreate, form: "/settings/mfa"},
 		{method: "POST", path: "/settings/mfa/passkeys/{id}/rename", access: SignedIn, handler: s.myPasskeyRename, form: "/settings/mfa"},
 		{method: "POST", path: "/settings/mfa/passkeys/{id}/remove", access: SignedIn, handler: s.myPasskeyRemove, form: "/settings/mfa"},
 	}
