@@ -410,7 +410,9 @@ func TestAKeyKeepsARequirementsLevelItWasNotAskedToChange(t *testing.T) {
 		if ans.status != http.StatusForbidden || ans.errorCode(t) != padlock.EKEYNOMFA {
 			t.Fatalf("a key raising the account's level: %d %s", ans.status, ans.body)
 		}
-		var s struct{ Settings struct{ MFA struct{ Level string } } }
+		var s struct {
+			Settings struct{ MFA struct{ Level string } }
+		}
 		if x.call(t, x.readOnly, "GET", "/api/v1/settings", "").json(t, &s); s.Settings.MFA.Level != padlock.MFALevelAny {
 			t.Fatalf("the account's level after the refusal: %q", s.Settings.MFA.Level)
 		}
