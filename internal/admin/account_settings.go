@@ -13,10 +13,13 @@ import (
 
 // AuthSettings is Account > Settings > Authentication.
 type AuthSettings struct {
-	RequireMFA      bool
-	GraceDays       int
-	SessionIdle     time.Duration
-	SessionLifetime time.Duration
+	RequireMFA bool
+	// PhishingResistant is the strict level: only passkeys and security
+	// keys (or identity-provider MFA listed as phishing-resistant) meet it.
+	PhishingResistant bool
+	GraceDays         int
+	SessionIdle       time.Duration
+	SessionLifetime   time.Duration
 }
 
 // Limits of the session settings an administrator may choose.
@@ -43,6 +46,41 @@ func (in AuthSettings) validate() error {
 // none: they would be the first one sent to enrollment.
 var ErrSetUpYourOwnMFA = padlock.FieldError("require_mfa", "Set up MFA for yourself before you require it of everyone.")
 
+// ErrKeyCannotRequireMFA refuses to turn the requirement on, or raise it to
+// phishing-resistant MFA, for an API key: the rules below ask the one who
+// does it to meet the requirement first, and a key has no MFA at all.
+// Keeping it, or changing its grace, is open to a key.
+var ErrKeyCannotRequireMFA = padlock.FieldError("require_mfa",
+	"An API key cannot turn on or raise \"Require MFA\": it has no MFA of its own. An Administrator with MFA does it under Account > Settings.").WithCode(padlock.EKEYNOMFA)
+
+// ErrAddYourOwnPasskey refuses to require phishing-resistant MFA of others
+// by someone without a passkey: they would be held at enrollment too.
+var ErrAddYourOwnPasskey = padlock.FieldError("mfa_level", "Add a passkey or security key for yourself before you require one of everyone.")
+
+// mayRaise refuses to turn the requirement on, or raise it to phishing-
+// resistant MFA, to anyone who does not meet it already.
+func mayRaise(ctx context.Context, tx *store.Queries, actor auth.Actor, acct *padlock.Account, in AuthSettings) error {
+	turningOn := in.RequireMFA && !acct.RequiresMFA()
+	raising := in.RequireMFA && in.PhishingResistant && !acct.RequiresPhishingResistant()
+	if !turningOn && !raising {
+		return nil
+	}
+	if actor.Key != nil {
+		return ErrKeyCannotRequireMFA
+	}
+	me, err := tx.UserByID(ctx, actor.User.ID)
+	if err != nil {
+		return err
+	}
+	if turningOn && !me.HasMFA() {
+		return ErrSetUpYourOwnMFA
+	}
+	if raising && !me.HasPasskey() {
+		return ErrAddYourOwnPasskey
+	}
+	return nil
+}
+
 // SaveAuthSettings stores the account's MFA requirement, grace period and
 // session limits. Turning the requirement on stores every user's deadline
 // and emails each user without MFA; changing the grace recomputes the
@@ -65,14 +103,8 @@ func (s *Service) SaveAuthSettings(ctx context.Context, actor auth.Actor, in Aut
 		if err := mayChangeSettings(actor, acct, in); err != nil {
 			return err
 		}
-		if in.RequireMFA && !acct.RequiresMFA() {
-			me, err := tx.UserByID(ctx, actor.User.ID)
-			if err != nil {
-				return err
-			}
-			if !me.HasMFA() {
-				return ErrSetUpYourOwnMFA
-			}
+		if err := mayRaise(ctx, tx, actor, acct, in); err != nil {
+			return err
 		}
 		return s.applyAuthSettings(ctx, tx, q, actor, acct, in)
 	})
@@ -85,7 +117,7 @@ func mayChangeSettings(actor auth.Actor, acct *padlock.Account, in AuthSettings)
 	if actor.User.Role == padlock.RoleAdministrator {
 		return nil
 	}
-	fe := requirementLoosened(acct.RequiresMFA(), acct.MFAGraceDays, in.RequireMFA, in.GraceDays)
+	fe := requirementLoosened(acct.Requirement(), in.RequireMFA, in.PhishingResistant, in.GraceDays)
 	if in.SessionIdle > acct.SessionIdle {
 		fe.Add("session_idle", fmt.Sprintf("Only an Administrator may lengthen the idle timeout (now %d minutes).", int(acct.SessionIdle/time.Minute)))
 	}
@@ -101,6 +133,12 @@ func (s *Service) applyAuthSettings(ctx context.Context, tx *store.Queries, q *a
 	}
 	was := *acct
 	acct.MFAGraceDays, acct.SessionIdle, acct.SessionLifetime = in.GraceDays, in.SessionIdle, in.SessionLifetime
+	acct.MFAStrictAt = padlock.NextStrictAt(was.MFAStrictAt, in.RequireMFA, in.PhishingResistant, q.Now)
+	if acct.MFAStrictAt.IsZero() != was.MFAStrictAt.IsZero() && in.RequireMFA {
+		if err := record(padlock.EventMFALevelChanged, levelText(acct.Requirement())); err != nil {
+			return err
+		}
+	}
 	switch {
 	case in.RequireMFA && !was.RequiresMFA():
 		acct.MFARequiredAt = q.Now
@@ -128,16 +166,24 @@ func (s *Service) applyAuthSettings(ctx context.Context, tx *store.Queries, q *a
 	// Deadlines move only when the grace itself is set or changed: a save
 	// that changes neither gives no one a new grace period.
 	turnedOn := in.RequireMFA && !was.RequiresMFA()
-	if !turnedOn && !(in.RequireMFA && was.MFAGraceDays != in.GraceDays) {
-		return nil
+	if turnedOn || (in.RequireMFA && was.MFAGraceDays != in.GraceDays) {
+		if err := tx.RecomputeMFADeadlines(ctx, acct.ID, acct.MFARequiredAt, acct.MFAGraceDays); err != nil {
+			return err
+		}
 	}
-	if err := tx.RecomputeMFADeadlines(ctx, acct.ID, acct.MFARequiredAt, acct.MFAGraceDays); err != nil {
-		return err
+	switch {
+	case !acct.MFAStrictAt.IsZero() && was.MFAStrictAt.IsZero():
+		// Raising the level tells everyone without a passkey, with their
+		// deadline; it says all the notice of the requirement would.
+		n, err := s.noticePasskeyRequirement(ctx, tx, q, acct.ID, 0, acct.Name, acct.Requirement())
+		if err != nil {
+			return err
+		}
+		return record(padlock.EventEnforcementNotice, "emailed "+padlock.Count(n, "user", "users")+" without a passkey")
+	case turnedOn:
+		return s.noticeUsersWithoutMFA(ctx, tx, q, actor, acct)
 	}
-	if !turnedOn {
-		return nil
-	}
-	return s.noticeUsersWithoutMFA(ctx, tx, q, actor, acct)
+	return nil
 }
 
 // noticeUsersWithoutMFA emails everyone the new requirement will stop.
@@ -147,6 +193,31 @@ func (s *Service) noticeUsersWithoutMFA(ctx context.Context, tx *store.Queries, 
 		return err
 	}
 	return tx.RecordEvent(ctx, auth.Event(acct.ID, actor, padlock.EventEnforcementNotice, 0, "emailed "+padlock.Count(n, "user", "users")+" without MFA", q.Now))
+}
+
+// noticePasskeyRequirement emails each active user without a passkey of the
+// staff (portalID 0) or of a portal that its requirement, named by name, now
+// accepts only phishing-resistant MFA, with their deadline: the strict
+// level's grace for a user with an app, their own deadline for one without
+// MFA. It returns how many it emailed.
+func (s *Service) noticePasskeyRequirement(ctx context.Context, tx *store.Queries, q *auth.MailQueue, accountID, portalID int64, name string, r padlock.Requirement) (int, error) {
+	users, err := tx.UsersWithoutPasskey(ctx, accountID, portalID)
+	if err != nil {
+		return 0, err
+	}
+	for _, u := range users {
+		deadline := u.MFADeadline
+		if u.HasMFA() {
+			deadline = padlock.MFADeadline(r.StrictAt, u.CreatedAt, r.GraceDays)
+		}
+		if !deadline.After(q.Now) {
+			deadline = time.Time{}
+		}
+		if err := q.Add(mail.PasskeyRequiredNotice(u.Email, name, deadline, s.link(u, "/login"))); err != nil {
+			return 0, err
+		}
+	}
+	return len(users), nil
 }
 
 // noticeRequirement emails each user without MFA of the account's staff
@@ -168,6 +239,14 @@ func (s *Service) noticeRequirement(ctx context.Context, tx *store.Queries, q *a
 		}
 	}
 	return len(users), nil
+}
+
+// levelText names a requirement's level for the audit log.
+func levelText(r padlock.Requirement) string {
+	if r.Strict() {
+		return "phishing-resistant MFA only (passkeys or security keys)"
+	}
+	return "any MFA"
 }
 
 func graceText(days int) string {

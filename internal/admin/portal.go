@@ -15,6 +15,8 @@ type PortalInput struct {
 	OrganizationID int64 // at creation only
 	Name           string
 	RequireMFA     bool
+	// PhishingResistant is the strict level, as the account's.
+	PhishingResistant bool
 	// GraceDays gives the portal's users without MFA this long to set it
 	// up, as the account's grace period does.
 	GraceDays int
@@ -58,6 +60,7 @@ func (s *Service) CreatePortal(ctx context.Context, actor auth.Actor, in PortalI
 		p = &padlock.Portal{AccountID: actor.User.AccountID, OrganizationID: in.OrganizationID, Name: in.Name, MFAGraceDays: in.GraceDays, CreatedAt: q.Now}
 		if in.RequireMFA {
 			p.MFARequiredAt = q.Now
+			p.MFAStrictAt = padlock.NextStrictAt(time.Time{}, true, in.PhishingResistant, q.Now)
 		}
 		if err := tx.CreatePortal(ctx, p); err != nil {
 			return err
@@ -98,6 +101,7 @@ func (s *Service) UpdatePortal(ctx context.Context, actor auth.Actor, portalID i
 			p.MFARequiredAt = time.Time{}
 		}
 		p.Name, p.MFAGraceDays = in.Name, in.GraceDays
+		p.MFAStrictAt = padlock.NextStrictAt(was.MFAStrictAt, in.RequireMFA, in.PhishingResistant, q.Now)
 		if err := tx.UpdatePortal(ctx, p); err != nil {
 			return err
 		}
@@ -106,16 +110,19 @@ func (s *Service) UpdatePortal(ctx context.Context, actor auth.Actor, portalID i
 		}
 		// As for the account, deadlines move only when the grace is set or
 		// changed while required.
-		if !turnedOn && !(in.RequireMFA && was.MFAGraceDays != in.GraceDays) {
-			return nil
+		if turnedOn || (in.RequireMFA && was.MFAGraceDays != in.GraceDays) {
+			if err := tx.RecomputePortalMFADeadlines(ctx, p.ID, p.MFARequiredAt, p.MFAGraceDays); err != nil {
+				return err
+			}
 		}
-		if err := tx.RecomputePortalMFADeadlines(ctx, p.ID, p.MFARequiredAt, p.MFAGraceDays); err != nil {
+		switch {
+		case !p.MFAStrictAt.IsZero() && was.MFAStrictAt.IsZero():
+			_, err := s.noticePasskeyRequirement(ctx, tx, q, p.AccountID, p.ID, p.Name, p.Requirement())
 			return err
+		case turnedOn:
+			return s.noticePortalUsers(ctx, tx, q, p)
 		}
-		if !turnedOn {
-			return nil
-		}
-		return s.noticePortalUsers(ctx, tx, q, p)
+		return nil
 	})
 }
 
@@ -125,19 +132,24 @@ func mayChangePortal(actor auth.Actor, p *padlock.Portal, in PortalInput) error 
 	if actor.User.Role == padlock.RoleAdministrator {
 		return nil
 	}
-	return requirementLoosened(p.RequiresMFA(), p.MFAGraceDays, in.RequireMFA, in.GraceDays).Forbidden()
+	return requirementLoosened(p.Requirement(), in.RequireMFA, in.PhishingResistant, in.GraceDays).Forbidden()
 }
 
 // requirementLoosened lists what a change of a requirement (the account's
-// or a portal's) does that only an Administrator may do: turn it off, or
-// lengthen its grace period.
-func requirementLoosened(required bool, graceDays int, requireNext bool, graceNext int) padlock.FieldErrors {
+// or a portal's) does that only an Administrator may do: turn it off, lower
+// it from phishing-resistant MFA only to any MFA, or lengthen its grace
+// period.
+func requirementLoosened(was padlock.Requirement, requireNext, strictNext bool, graceNext int) padlock.FieldErrors {
 	fe := padlock.FieldErrors{}
+	required := !was.RequiredAt.IsZero()
 	if !requireNext && required {
 		fe.Add("require_mfa", "Only an Administrator may turn off the MFA requirement.")
 	}
-	if requireNext && required && graceNext > graceDays {
-		fe.Add("grace_days", fmt.Sprintf("Only an Administrator may lengthen the grace period (now %s).", days(graceDays)))
+	if requireNext && was.Strict() && !strictNext {
+		fe.Add("mfa_level", "Only an Administrator may accept any MFA again instead of phishing-resistant MFA only.")
+	}
+	if requireNext && required && graceNext > was.GraceDays {
+		fe.Add("grace_days", fmt.Sprintf("Only an Administrator may lengthen the grace period (now %s).", days(was.GraceDays)))
 	}
 	return fe
 }
@@ -186,11 +198,15 @@ func portalEvent(p *padlock.Portal, actor auth.Actor, kind, detail string, at ti
 
 // requirementText is a portal's requirement as its audit events tell it.
 func requirementText(p *padlock.Portal) string {
+	what := "; MFA required"
 	switch {
 	case !p.RequiresMFA():
 		return "; MFA not required"
-	case p.MFAGraceDays > 0:
-		return "; MFA required, " + graceText(p.MFAGraceDays)
+	case p.RequiresPhishingResistant():
+		what = "; phishing-resistant MFA required"
 	}
-	return "; MFA required"
+	if p.MFAGraceDays > 0 {
+		what += ", " + graceText(p.MFAGraceDays)
+	}
+	return what
 }

@@ -57,7 +57,7 @@ func (s *Service) resetMFA(ctx context.Context, tx *store.Queries, q *auth.MailQ
 		return err
 	}
 	detail := "by " + by
-	if actor.User != nil {
+	if actor.User != nil && actor.Key == nil {
 		detail = "by " + actor.User.Email
 	}
 	return tx.RecordEvent(ctx, auth.Event(u.AccountID, actor, padlock.EventMFAReset, u.ID, detail, q.Now))

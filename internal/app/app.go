@@ -159,7 +159,8 @@ func (a *App) build(o options) error {
 	a.SSO = sso.New(a.DB, a.Auth, cfg.BaseURL, a.Logger, o.now)
 
 	w, err := web.New(web.Options{DB: a.DB, Auth: a.Auth, Admin: a.Admin, Docs: a.Docs, Logger: a.Logger,
-		SecureCookies: cfg.SecureCookies(), TrustProxy: cfg.TrustProxy, SSO: a.SSO, DBTimeout: cfg.DBTimeout})
+		SecureCookies: cfg.SecureCookies(), TrustProxy: cfg.TrustProxy, SSO: a.SSO, DBTimeout: cfg.DBTimeout,
+		APIRateLimit: cfg.APIRateLimit})
 	if err != nil {
 		return err
 	}

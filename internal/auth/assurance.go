@@ -24,6 +24,9 @@ type sessionStart struct {
 	first   padlock.FirstStep
 	proved  padlock.Proof
 	address string
+	// idpStrong tells that the identity provider's MFA (ProofIDP) was of a
+	// context the account lists as phishing-resistant.
+	idpStrong bool
 	// replaces is the session this one takes over from, if any: one that
 	// was already full completed its sign-in before.
 	replaces *padlock.Session
@@ -41,7 +44,7 @@ func (s *Service) beginSession(ctx context.Context, tx *store.Queries, in sessio
 	}
 	// A sign-in bringing the identity provider's MFA was checked against the
 	// account's accepted contexts just before.
-	a.IDPMFAAccepted = in.proved == padlock.ProofIDP
+	a.IDPMFAAccepted, a.IDPPhishingResistant = in.proved == padlock.ProofIDP, in.proved == padlock.ProofIDP && in.idpStrong
 	step := padlock.NextStep(a)
 	acct, err := tx.Account(ctx, in.user.AccountID)
 	if err != nil {
@@ -96,8 +99,11 @@ func (s *Service) recordSignIn(ctx context.Context, tx *store.Queries, in sessio
 // methodText names how a sign-in was completed, for the audit log.
 func methodText(first padlock.FirstStep, proved padlock.Proof) string {
 	how := "password"
-	if first == padlock.FirstSSO {
+	switch first {
+	case padlock.FirstSSO:
 		how = "SSO"
+	case padlock.FirstPasskey:
+		return "passkey alone (user verified)"
 	}
 	switch proved {
 	case padlock.ProofTOTP:
@@ -108,6 +114,8 @@ func methodText(first padlock.FirstStep, proved padlock.Proof) string {
 		return how + " and " + MethodPasskey
 	case padlock.ProofEnrolled:
 		return how + ", then MFA set up"
+	case padlock.ProofEnrolledPasskey:
+		return how + ", then a passkey added"
 	case padlock.ProofIDP:
 		return "SSO with MFA at the identity provider"
 	}
@@ -115,31 +123,37 @@ func methodText(first padlock.FirstStep, proved padlock.Proof) string {
 }
 
 // assuranceOf gathers the decision's inputs for a user from stored data:
-// the requirement of their account or portal, their deadline and whether
-// they own a factor. IDPMFAAccepted is left to the caller.
+// the requirement of their account or portal, their deadlines and the
+// factors they own. The identity provider's fields are left to the caller.
 func assuranceOf(ctx context.Context, tx *store.Queries, u *padlock.User, proved padlock.Proof, now time.Time) (padlock.Assurance, error) {
-	required, err := requiredFor(ctx, tx, u)
+	r, err := requirementOf(ctx, tx, u)
 	if err != nil {
 		return padlock.Assurance{}, err
 	}
-	return padlock.Assurance{Required: required, Deadline: u.MFADeadline, HasFactor: u.HasMFA(), Proved: proved, Now: now}, nil
+	return r.AssuranceOf(u, proved, now), nil
 }
 
-// requiredFor is the requirement that applies to u: their portal's for a
+// requirementOf is the requirement that applies to u: their portal's for a
 // portal user, their account's for the staff.
-func requiredFor(ctx context.Context, db *store.Queries, u *padlock.User) (bool, error) {
+func requirementOf(ctx context.Context, db *store.Queries, u *padlock.User) (padlock.Requirement, error) {
 	if u.IsPortalUser() {
 		p, err := db.PortalByID(ctx, u.PortalID)
 		if err != nil {
-			return false, err
+			return padlock.Requirement{}, err
 		}
-		return p.RequiresMFA(), nil
+		return p.Requirement(), nil
 	}
 	acct, err := db.Account(ctx, u.AccountID)
 	if err != nil {
-		return false, err
+		return padlock.Requirement{}, err
 	}
-	return acct.RequiresMFA(), nil
+	return acct.Requirement(), nil
+}
+
+// requiredFor tells whether MFA is required of u.
+func requiredFor(ctx context.Context, db *store.Queries, u *padlock.User) (bool, error) {
+	r, err := requirementOf(ctx, db, u)
+	return !r.RequiredAt.IsZero(), err
 }
 
 // stepOf is the decision for a request of an open session, from the user,
@@ -147,36 +161,33 @@ func requiredFor(ctx context.Context, db *store.Queries, u *padlock.User) (bool,
 // only for a session whose proof is the identity provider's MFA, to check
 // the account still accepts it.
 func (s *Service) stepOf(ctx context.Context, c *Current, now time.Time) (padlock.Step, error) {
-	required := c.Account.RequiresMFA()
-	if c.User.IsPortalUser() {
-		required = c.Portal != nil && c.Portal.RequiresMFA()
-	}
-	a := padlock.Assurance{Required: required, Deadline: c.User.MFADeadline, HasFactor: c.User.HasMFA(), Proved: c.Session.Proved, Now: now}
+	a := c.Requirement().AssuranceOf(c.User, c.Session.Proved, now)
 	if a.Proved == padlock.ProofIDP {
-		ok, err := s.idpMFAAccepted(ctx, c)
+		ok, strong, err := s.idpMFAAccepted(ctx, c)
 		if err != nil {
 			return 0, err
 		}
-		a.IDPMFAAccepted = ok
+		a.IDPMFAAccepted, a.IDPPhishingResistant = ok, strong
 	}
 	return padlock.NextStep(a), nil
 }
 
 // idpMFAAccepted tells whether the account still accepts the context the
-// identity provider reported for this session.
-func (s *Service) idpMFAAccepted(ctx context.Context, c *Current) (bool, error) {
+// identity provider reported for this session, and whether it still lists
+// it as phishing-resistant.
+func (s *Service) idpMFAAccepted(ctx context.Context, c *Current) (accepted, strong bool, err error) {
 	conn := s.DB.Conn()
 	classRef, err := conn.SSOSessionContext(ctx, c.Session.ID)
 	if errors.Is(err, padlock.ErrNotFound) {
-		return false, nil
+		return false, false, nil
 	} else if err != nil {
-		return false, err
+		return false, false, err
 	}
 	cfg, err := conn.SSOConfig(ctx, c.Account.ID)
 	if errors.Is(err, padlock.ErrNotFound) {
-		return false, nil
+		return false, false, nil
 	} else if err != nil {
-		return false, err
+		return false, false, err
 	}
-	return cfg.AcceptsIDPMFA(classRef), nil
+	return cfg.AcceptsIDPMFA(classRef), cfg.IDPMFAPhishingResistant(classRef), nil
 }

@@ -201,7 +201,8 @@ func (s *Service) activateFactor(ctx context.Context, tx *store.Queries, userID,
 // provedItself tells whether a session proved a factor of Padlock's own
 // (not the identity provider's, which the account may stop accepting).
 func provedItself(sess *padlock.Session) bool {
-	return sess.Proved == padlock.ProofTOTP || sess.Proved == padlock.ProofRecovery || sess.Proved == padlock.ProofWebAuthn || sess.Proved == padlock.ProofEnrolled
+	return sess.Proved == padlock.ProofTOTP || sess.Proved == padlock.ProofRecovery || sess.Proved == padlock.ProofWebAuthn || sess.Proved == padlock.ProofEnrolled ||
+		sess.Proved == padlock.ProofEnrolledPasskey
 }
 
 // newRecoveryCodes replaces the user's codes and keeps the new ones, sealed,

@@ -24,7 +24,7 @@ func serviceWithKey(t *testing.T, db *store.DB, key string, clock *testenv.Clock
 		t.Fatal(err)
 	}
 	log := &testenv.SyncBuffer{}
-	svc := auth.NewService(db, auth.NewHasher(auth.DefaultHashParams, 4, 64), sealer, auth.DefaultConfig(), slog.New(slog.NewTextHandler(io.MultiWriter(log), nil)), clock.Now)
+	svc := auth.NewService(db, auth.NewHasher(testenv.CheapHashParams, 4, 64), sealer, auth.DefaultConfig(), slog.New(slog.NewTextHandler(io.MultiWriter(log), nil)), clock.Now)
 	return svc, log
 }
 

@@ -212,6 +212,17 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, c *Current, nam
 			if upgraded, err = s.firstFactor(ctx, tx, q, u, sess, address); err != nil {
 				return err
 			}
+		} else if !phishingResistant(sess.Proved) {
+			// A session that proved only an app now holds a passkey it
+			// registered: what a strict requirement waits for.
+			fresh, err := tx.UserByID(ctx, u.ID)
+			if err != nil {
+				return err
+			}
+			in := sessionStart{user: fresh, first: sess.FirstStep, proved: padlock.ProofEnrolledPasskey, address: address, replaces: sess}
+			if upgraded, err = s.replaceSession(ctx, tx, in, q.Now); err != nil {
+				return err
+			}
 		}
 		if err := q.Add(mail.PasskeyAdded(u.Email, name, q.Now)); err != nil {
 			return err
@@ -225,6 +236,12 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, c *Current, nam
 		return nil, false, err
 	}
 	return upgraded, first, nil
+}
+
+// phishingResistant tells whether a session's proof was bound to the site's
+// origin by the browser (identity-provider MFA is judged by its context).
+func phishingResistant(p padlock.Proof) bool {
+	return p == padlock.ProofWebAuthn || p == padlock.ProofEnrolledPasskey
 }
 
 func (s *Service) verifyRegistration(ctx context.Context, tx *store.Queries, u *padlock.User, data []byte, response string) (*padlock.Passkey, error) {
@@ -280,7 +297,7 @@ func (s *Service) firstFactor(ctx context.Context, tx *store.Queries, q *MailQue
 		if _, err := tx.DeleteSession(ctx, sess.ID); err != nil {
 			return nil, err
 		}
-		upgraded, err = s.beginSession(ctx, tx, sessionStart{user: fresh, first: sess.FirstStep, proved: padlock.ProofEnrolled, address: address, replaces: sess}, q.Now)
+		upgraded, err = s.beginSession(ctx, tx, sessionStart{user: fresh, first: sess.FirstStep, proved: padlock.ProofEnrolledPasskey, address: address, replaces: sess}, q.Now)
 		if err != nil {
 			return nil, err
 		}

@@ -126,10 +126,13 @@ func Link(base string, u *padlock.User, path string) string {
 	return strings.TrimRight(base, "/") + u.Surface().Prefix() + path
 }
 
-// Actor is who asks for a change, and from where.
+// Actor is who asks for a change, and from where. For a request made
+// with an API key, User is the key's principal (KeyPrincipal) and Key the
+// key, which the audit log names as the actor.
 type Actor struct {
 	User    *padlock.User
 	Address string
+	Key     *padlock.APIKey
 }
 
 func (a Actor) id() int64 {
@@ -142,5 +145,9 @@ func (a Actor) id() int64 {
 // Event is the audit event of a change the actor made in the account, at
 // the transaction's time.
 func Event(accountID int64, a Actor, kind string, target int64, detail string, at time.Time) padlock.Event {
-	return padlock.Event{AccountID: accountID, ActorID: a.id(), TargetID: target, Kind: kind, Detail: detail, Address: a.Address, At: at}
+	e := padlock.Event{AccountID: accountID, ActorID: a.id(), TargetID: target, Kind: kind, Detail: detail, Address: a.Address, At: at}
+	if a.Key != nil {
+		e.ActorLabel = a.Key.ActorLabel()
+	}
+	return e
 }

@@ -26,6 +26,9 @@ type Current struct {
 	// Step is what the session may do now, decided by padlock.NextStep for
 	// this request.
 	Step padlock.Step
+	// APIKey is set, and Session nil, for a request made with an API key;
+	// User is then the key's principal (KeyPrincipal).
+	APIKey *padlock.APIKey
 }
 
 // Place names where the caller signs in: their portal, or their account. It
@@ -35,6 +38,18 @@ func (c *Current) Place() string {
 		return c.Portal.Name
 	}
 	return c.Account.Name
+}
+
+// Requirement is the MFA requirement that applies to the caller: their
+// portal's for a portal user, their account's for the staff.
+func (c *Current) Requirement() padlock.Requirement {
+	if !c.User.IsPortalUser() {
+		return c.Account.Requirement()
+	}
+	if c.Portal == nil {
+		return padlock.Requirement{}
+	}
+	return c.Portal.Requirement()
 }
 
 // Authenticate returns the live session named by token. Expired, idle or

@@ -200,7 +200,7 @@ func TestASignInRacingAPasswordResetLeavesNoSession(t *testing.T) {
 		}
 		// Only one hash at a time; hold it so the sign-in stops after reading
 		// the old credentials, before it checks them.
-		svc.Hasher = auth.NewHasher(auth.DefaultHashParams, 1, 1)
+		svc.Hasher = auth.NewHasher(testenv.CheapHashParams, 1, 1)
 		release, err := svc.Hasher.HoldSlot(ctx)
 		if err != nil {
 			t.Fatal(err)

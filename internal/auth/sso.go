@@ -125,7 +125,7 @@ func (s *Service) ssoSession(ctx context.Context, tx *store.Queries, cfg *padloc
 	}
 	in := sessionStart{user: creds.User, first: padlock.FirstSSO, address: address}
 	if cfg.AcceptsIDPMFA(authnContext) {
-		in.proved = padlock.ProofIDP
+		in.proved, in.idpStrong = padlock.ProofIDP, cfg.IDPMFAPhishingResistant(authnContext)
 	}
 	out, err := s.beginSession(ctx, tx, in, now)
 	if err != nil {

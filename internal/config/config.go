@@ -41,6 +41,7 @@ type Config struct {
 	DBTimeout       time.Duration // PADLOCK_DB_TIMEOUT: longest a request waits on the database; then 503
 	DBMaxConns      int           // PADLOCK_DB_MAX_CONNS: PostgreSQL connections per node, open and idle
 	ShutdownTimeout time.Duration // PADLOCK_SHUTDOWN_TIMEOUT: how long requests in flight may finish on SIGTERM
+	APIRateLimit    int           // PADLOCK_API_RATE_LIMIT: requests per API key per 5 minutes, counted across nodes
 }
 
 // Default returns the settings used when nothing is configured.
@@ -59,6 +60,7 @@ func Default() Config {
 		DBTimeout:       5 * time.Second,
 		DBMaxConns:      32,
 		ShutdownTimeout: 20 * time.Second,
+		APIRateLimit:    3000,
 	}
 }
 
@@ -88,6 +90,7 @@ func (c *Config) settings() []setting {
 		{"PADLOCK_DB_TIMEOUT", "db-timeout", "longest a request may wait on the database; beyond it, 503", (*durationValue)(&c.DBTimeout)},
 		{"PADLOCK_DB_MAX_CONNS", "db-max-conns", "PostgreSQL connections a node keeps at most (open and idle)", (*intValue)(&c.DBMaxConns)},
 		{"PADLOCK_SHUTDOWN_TIMEOUT", "shutdown-timeout", "how long requests in flight may finish after SIGTERM before they are cut off", (*durationValue)(&c.ShutdownTimeout)},
+		{"PADLOCK_API_RATE_LIMIT", "api-rate-limit", "requests one API key may make per 5 minutes, across every node; beyond it, 429", (*intValue)(&c.APIRateLimit)},
 	}
 }
 
@@ -190,6 +193,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout < 0 || c.ShutdownTimeout > 10*time.Minute {
 		bad("PADLOCK_SHUTDOWN_TIMEOUT", "must be between 0s and 10m")
+	}
+	if c.APIRateLimit < 1 || c.APIRateLimit > 1_000_000 {
+		bad("PADLOCK_API_RATE_LIMIT", "must be between 1 and 1000000")
 	}
 	if c.SecretKey != "" {
 		if _, err := DecodeSecretKey(c.SecretKey); err != nil {

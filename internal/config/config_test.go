@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -190,6 +191,9 @@ func TestTheREADMEDescribesEverySettingWithTheDefaultsOfTheCode(t *testing.T) {
 		if row := rows[name]; row != nil && strings.TrimSpace(row[2]) != "number of CPUs" {
 			t.Errorf("the README gives %s the default %q; the code uses the number of CPUs", name, strings.TrimSpace(row[2]))
 		}
+	}
+	if row := rows["PADLOCK_API_RATE_LIMIT"]; row != nil && strings.TrimSpace(row[2]) != "`"+strconv.Itoa(d.APIRateLimit)+"`" {
+		t.Errorf("the README gives PADLOCK_API_RATE_LIMIT the default %q; the code uses %d", strings.TrimSpace(row[2]), d.APIRateLimit)
 	}
 	if row := rows["PADLOCK_SHUTDOWN_TIMEOUT"]; row != nil && strings.TrimSpace(row[2]) != "`"+d.ShutdownTimeout.String()+"`" {
 		t.Errorf("the README gives PADLOCK_SHUTDOWN_TIMEOUT the default %q; the code uses %v", strings.TrimSpace(row[2]), d.ShutdownTimeout)

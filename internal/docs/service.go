@@ -37,6 +37,7 @@ func permit(actor auth.Actor, p padlock.Permission) error {
 // event is an audit event of the actor's account; a portal user's event is
 // attributed to their portal, like every other event of a portal user.
 func event(actor auth.Actor, kind, detail string, at time.Time) padlock.Event {
-	return padlock.Event{AccountID: actor.User.AccountID, PortalID: actor.User.PortalID, ActorID: actor.User.ID,
-		Kind: kind, Detail: detail, Address: actor.Address, At: at}
+	e := auth.Event(actor.User.AccountID, actor, kind, 0, detail, at)
+	e.PortalID = actor.User.PortalID
+	return e
 }

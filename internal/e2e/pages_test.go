@@ -51,6 +51,17 @@ var tourSkips = map[string]string{
 	"GET /sso/{id}/metadata":                      "SAML metadata (XML) for the identity provider",
 	"GET /api/v1/me":                              "JSON API",
 	"GET /api/v1/users":                           "JSON API",
+	"GET /api/v1/users/{id}":                      "JSON API",
+	"GET /api/v1/coverage":                        "JSON API",
+	"GET /api/v1/activity":                        "JSON API",
+	"GET /api/v1/settings":                        "JSON API",
+	"GET /api/v1/portals":                         "JSON API",
+	"GET /api/v1/organizations":                   "JSON API",
+	"GET /api/v1/organizations/{org}":             "JSON API",
+	"GET /api/v1/portals/{portal}/users":          "JSON API",
+	"GET /api/v1/portals/{portal}":                "JSON API",
+	"GET /api/v1/portals/{portal}/users/{id}":     "JSON API",
+	"GET /api/v1/openapi.json":                    "the API's OpenAPI document (JSON)",
 	"GET /settings/mfa/recovery-codes.txt":        "a text file download",
 	"GET /portal/settings/mfa/recovery-codes.txt": "a text file download",
 	"GET /account/portals/{portal}/users.csv":     "a CSV download",
@@ -91,6 +102,7 @@ type tourData struct {
 	admin                            *padlock.User
 	editorID, clientID               int64
 	orgID, docID, portalID           int64
+	apiKeyID                         int64
 	ssoID                            string
 	resetToken, portalResetToken     string
 	unlockToken, portalUnlockToken   string
@@ -207,6 +219,14 @@ func tourLegs() []tourLeg {
 					tr.p.waitText("main h1", "SSO connection test")
 					tr.p.expectPath("/sso/" + tr.d.ssoID + "/acs")
 				}},
+				stopAt("API keys", "GET /account/api-keys"),
+				{name: "a new API key, shown once", route: "POST /account/api-keys", via: func(tr *tour) {
+					tr.p.fill("#name", "monitoring-coverage-check")
+					tr.p.fill("#code", freshCode(tr.a, tr.d.secrets[tourAdmin]))
+					tr.p.click("#create-api-key")
+					tr.p.waitText("#new-key", "copy your key now")
+				}},
+				{name: "revoke an API key", route: "GET /account/api-keys/{id}/revoke", path: func(d *tourData) string { return "/account/api-keys/" + itoa(d.apiKeyID) + "/revoke" }},
 				stopAt("client portals", "GET /account/portals"),
 				stopAt("new client portal", "GET /account/portals/new"),
 				{name: "client portal", route: "GET /account/portals/{portal}", path: portalPath("")},
@@ -286,15 +306,6 @@ func tourLegs() []tourLeg {
 			},
 		},
 		{
-			who: "portal user at the MFA code screen",
-			enter: func(tr *tour) {
-				signOut(tr.p)
-				signInToPortal(tr.p, tourClient)
-				tr.p.expectPath("/portal/login/mfa")
-			},
-			stops: []tourStop{stopAt("MFA code", "GET /portal/login/mfa")},
-		},
-		{
 			who: "portal administrator with MFA",
 			enter: func(tr *tour) {
 				signOut(tr.p)
@@ -310,6 +321,25 @@ func tourLegs() []tourLeg {
 				{name: "reset a user's MFA", route: "GET /portal/users/{id}/reset-mfa", path: func(d *tourData) string { return "/portal/users/" + itoa(d.clientID) + "/reset-mfa" }},
 				stopAt("activity", "GET /portal/activity"),
 			},
+		},
+		{
+			who: "portal user at the MFA code screen",
+			enter: func(tr *tour) {
+				signOut(tr.p)
+				signInToPortal(tr.p, tourClient)
+				tr.p.expectPath("/portal/login/mfa")
+			},
+			stops: []tourStop{stopAt("MFA code", "GET /portal/login/mfa")},
+		},
+		{
+			who: "portal user with only an app, held at adding a passkey",
+			enter: func(tr *tour) {
+				tr.requirePasskeysOfThePortal()
+				tr.p.fill("#code", freshCode(tr.a, tr.d.secrets[tourClient]))
+				tr.p.submit(`main form[action="/portal/login/mfa"]`)
+				tr.p.expectPath("/portal/settings/mfa/enroll")
+			},
+			stops: []tourStop{stopAt("add a passkey to continue", "GET /portal/settings/mfa/enroll")},
 		},
 	}
 }
@@ -394,6 +424,20 @@ func (tr *tour) requireMFAWithGrace() {
 	})
 	if err != nil {
 		tr.t.Fatalf("require MFA: %v", err)
+	}
+}
+
+// requirePasskeysOfThePortal raises the portal's requirement to
+// phishing-resistant MFA only, without grace.
+func (tr *tour) requirePasskeysOfThePortal() {
+	tr.t.Helper()
+	p, err := tr.a.DB.Conn().PortalByID(context.Background(), tr.d.portalID)
+	if err == nil {
+		err = tr.a.Admin.UpdatePortal(context.Background(), auth.Actor{User: tr.d.admin, Address: "test"}, p.ID,
+			admin.PortalInput{Name: p.Name, RequireMFA: true, PhishingResistant: true})
+	}
+	if err != nil {
+		tr.t.Fatalf("require passkeys of the portal: %v", err)
 	}
 }
 

@@ -17,7 +17,8 @@ import (
 // TestAddAPasskeySignInWithItAndRemoveIt registers a passkey from My
 // Settings > MFA with Chromium's virtual authenticator (a security key that
 // answers at once), signs out, signs in with the password and the passkey
-// as the second step, and removes it again.
+// as the second step, then with the passkey alone (a discoverable
+// credential, the user verified), and removes it again.
 func TestAddAPasskeySignInWithItAndRemoveIt(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
@@ -72,6 +73,15 @@ func TestAddAPasskeySignInWithItAndRemoveIt(t *testing.T) {
 		p.waitText("#passkey-form", "Use your authenticator app")
 		check("second step with a passkey")
 		p.toggle("#use-passkey")
+		p.waitPath("/organizations")
+		expectSignedIn(p)
+
+		p.step("sign out and sign in with the passkey alone")
+		p.click("#sign-out")
+		p.expectPath("/login")
+		p.waitText("#passkey-signin", "Sign in with a passkey")
+		check("sign-in offering a passkey")
+		p.toggle("#passkey-signin-button")
 		p.waitPath("/organizations")
 		expectSignedIn(p)
 

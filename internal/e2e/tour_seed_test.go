@@ -57,6 +57,13 @@ func seedTour(tr *tour) {
 	}
 	d.ssoID = rec.PublicID
 
+	key := &padlock.APIKey{AccountID: admin0.AccountID, Name: "nightly MFA coverage report for every client portal", Prefix: "pdk_AbCdEfGh",
+		Access: padlock.APIRead, CreatedBy: admin0.ID, CreatedAt: a.Clock.Now(), ExpiresAt: a.Clock.Now().AddDate(0, 0, 90)}
+	if err := a.DB.Conn().CreateAPIKey(ctx, key, auth.HashToken("a key the tour never uses")); err != nil {
+		t.Fatal(err)
+	}
+	d.apiKeyID = key.ID
+
 	d.resetToken = resetToken(t, a, tourEditor, "/reset/")
 	d.portalResetToken = resetToken(t, a, tourClient, "/portal/reset/")
 	d.unlockToken = lockOut(t, a, padlock.SurfaceAccount, tourLocked, "/unlock/")

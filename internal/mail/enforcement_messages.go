@@ -26,6 +26,25 @@ Sign in: %s
 `, accountName, when, signInURL)}
 }
 
+// PasskeyRequiredNotice tells a user without a passkey that the account or
+// portal named now accepts only phishing-resistant MFA, and by when to add
+// one (zero: at the next sign-in).
+func PasskeyRequiredNotice(to, name string, deadline time.Time, signInURL string) padlock.Mail {
+	when := "The next time you sign in, Padlock will ask you to add one."
+	if !deadline.IsZero() {
+		when = fmt.Sprintf("Add one any time before %s from My Settings > MFA; until then your\nauthenticator app keeps working, and after that Padlock will ask for a\npasskey when you sign in.", formatTime(deadline))
+	}
+	return padlock.Mail{To: to, Subject: fmt.Sprintf("%s now requires a passkey or security key on Padlock", name), Body: fmt.Sprintf(`Hello,
+
+%s now requires phishing-resistant MFA: a passkey (on your phone,
+computer or password manager) or a security key. An authenticator app alone
+is no longer enough.
+%s
+
+Sign in: %s
+`, name, when, signInURL)}
+}
+
 // MFAResetNotice tells a user that an administrator removed their factors.
 func MFAResetNotice(to, by string, at time.Time) padlock.Mail {
 	return notice(to, "Your Padlock MFA was reset", fmt.Sprintf(

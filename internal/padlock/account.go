@@ -13,6 +13,9 @@ type Account struct {
 	// MFARequiredAt is when "Require MFA for access to this account" was
 	// turned on; zero while it is off.
 	MFARequiredAt time.Time
+	// MFAStrictAt is when the requirement was raised to phishing-resistant
+	// MFA only (passkeys or security keys); zero at the level "any MFA".
+	MFAStrictAt time.Time
 	// MFAGraceDays gives users without MFA this long before they must set
 	// it up (0: from their next sign-in).
 	MFAGraceDays int

@@ -16,13 +16,14 @@ var EventCategories = []Category{
 	{Name: "lockout", Label: "Lockout", Kinds: []string{EventLockout}},
 	{Name: "mfa", Label: "MFA", Kinds: []string{EventMFAEnabled, EventMFADisabled, EventRecoveryCodesRegenerated, EventRecoveryCodeUsed, EventMFAReset,
 		EventPasskeyAdded, EventPasskeyRenamed, EventPasskeyRemoved, EventPasskeyUsed, EventPasskeyCloneWarning}},
-	{Name: "policy", Label: "Policy", Kinds: []string{EventMFARequiredOn, EventMFARequiredOff, EventMFAGraceChanged, EventSessionLimits, EventEnforcementNotice, EventMFAReminder}},
+	{Name: "policy", Label: "Policy", Kinds: []string{EventMFARequiredOn, EventMFARequiredOff, EventMFAGraceChanged, EventMFALevelChanged, EventSessionLimits, EventEnforcementNotice, EventMFAReminder}},
 	{Name: "users", Label: "Users", Kinds: []string{EventInvited, EventInviteAccepted, EventRoleChanged, EventDeactivated, EventReactivated, EventUserDeleted, EventAccountCreated, EventNameChanged}},
 	{Name: "password", Label: "Password", Kinds: []string{EventPasswordChanged, EventPasswordReset, EventPasswordResetRequested}},
 	{Name: "portals", Label: "Client portals", Kinds: []string{EventPortalCreated, EventPortalChanged, EventPortalDeleted}},
 	{Name: "organizations", Label: "Organizations", Kinds: []string{EventOrganizationCreated}},
 	{Name: "documents", Label: "Documents", Kinds: []string{EventDocumentCreated, EventDocumentEdited, EventDocumentDeleted, EventDocumentShared, EventDocumentUnshared}},
 	{Name: "sso", Label: "Single sign-on", Kinds: []string{EventSSOSignIn, EventSSOFailed, EventSSOSettings, EventSSOIDPChanged, EventSSOTested, EventSSOUserCreated}},
+	{Name: "api-keys", Label: "API keys", Kinds: []string{EventAPIKeyCreated, EventAPIKeyRevoked}},
 }
 
 // KindsOf returns the event kinds of the named category, nil for a name
@@ -78,6 +79,7 @@ var eventLabels = map[string]string{
 	EventMFARequiredOn:            "MFA required turned on",
 	EventMFARequiredOff:           "MFA required turned off",
 	EventMFAGraceChanged:          "MFA grace period changed",
+	EventMFALevelChanged:          "MFA level changed",
 	EventSessionLimits:            "Session limits changed",
 	EventEnforcementNotice:        "MFA enforcement notice sent",
 	EventMFAReminder:              "MFA reminder sent",
@@ -87,6 +89,8 @@ var eventLabels = map[string]string{
 	EventSSOIDPChanged:            "SSO identity provider changed",
 	EventSSOTested:                "SSO connection tested",
 	EventSSOUserCreated:           "User created by SSO",
+	EventAPIKeyCreated:            "API key created",
+	EventAPIKeyRevoked:            "API key revoked",
 }
 
 // EventLabel is an event kind as people read it; a kind without a label

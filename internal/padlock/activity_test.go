@@ -23,6 +23,7 @@ func TestActivityFilterShowsItsCategoriesInThisOrder(t *testing.T) {
 		{"organizations", "Organizations"},
 		{"documents", "Documents"},
 		{"sso", "Single sign-on"},
+		{"api-keys", "API keys"},
 	}
 	var got [][2]string
 	for _, c := range EventCategories {

@@ -33,6 +33,7 @@ const (
 	EventMFARequiredOn            = "mfa_required_on"
 	EventMFARequiredOff           = "mfa_required_off"
 	EventMFAGraceChanged          = "mfa_grace_changed"
+	EventMFALevelChanged          = "mfa_level_changed" // any MFA ↔ phishing-resistant only
 	EventSessionLimits            = "session_limits_changed"
 	EventMFAReset                 = "mfa_reset"
 	EventEnforcementNotice        = "mfa_enforcement_notice"
@@ -46,6 +47,8 @@ const (
 	EventDocumentDeleted          = "document_deleted"
 	EventDocumentShared           = "document_shared"
 	EventDocumentUnshared         = "document_unshared"
+	EventAPIKeyCreated            = "api_key_created"
+	EventAPIKeyRevoked            = "api_key_revoked"
 )
 
 // Event is one entry of the audit log. ActorID and TargetID are zero when
@@ -56,11 +59,14 @@ type Event struct {
 	AccountID int64
 	PortalID  int64 // set for events of a portal's users
 	ActorID   int64
-	TargetID  int64
-	Kind      string
-	Detail    string
-	Address   string
-	At        time.Time
+	// ActorLabel names an actor that is not a user (an API key), when
+	// ActorID is zero.
+	ActorLabel string
+	TargetID   int64
+	Kind       string
+	Detail     string
+	Address    string
+	At         time.Time
 }
 
 // Mail is one outgoing message, queued with the change that causes it.

@@ -17,6 +17,15 @@ const (
 	EFORBIDDEN    = "forbidden"
 	EUNAVAILABLE  = "unavailable"
 	EINTERNAL     = "internal"
+	// EBADREQUEST is a request that cannot be read at all (malformed JSON).
+	EBADREQUEST = "bad_request"
+	// ERATELIMITED is a caller over its request limit; retry later.
+	ERATELIMITED = "rate_limited"
+	// EREADONLYKEY refuses a change asked with a read-only API key.
+	EREADONLYKEY = "read_only_key"
+	// EKEYNOMFA refuses what needs the caller's own MFA (requiring MFA of
+	// everyone) when the caller is an API key, which has none.
+	EKEYNOMFA = "api_key_has_no_mfa"
 )
 
 // Error is the one error a user may see: a code, a message, and the form

@@ -35,7 +35,22 @@ type Assurance struct {
 	// IDPMFAAccepted tells whether the account accepts, now, the identity
 	// provider's MFA that a ProofIDP session brought.
 	IDPMFAAccepted bool
-	Now            time.Time
+	// PhishingResistant is the strict level of the requirement: only a
+	// passkey, a security key or identity-provider MFA of a context listed
+	// as phishing-resistant meets it.
+	PhishingResistant bool
+	// StrictDeadline is when the strict level applies to a user whose
+	// session proved a weaker factor: the grace counted from the switch to
+	// the strict level (or from joining).
+	StrictDeadline time.Time
+	// HasPhishingResistant tells whether the user owns a passkey or
+	// security key.
+	HasPhishingResistant bool
+	// IDPPhishingResistant tells whether the account lists the context of
+	// the identity provider's MFA a ProofIDP session brought as
+	// phishing-resistant.
+	IDPPhishingResistant bool
+	Now                  time.Time
 }
 
 // ProvedSecondFactor tells whether the session proved a second factor that
@@ -44,20 +59,46 @@ func (a Assurance) ProvedSecondFactor() bool {
 	return a.Proved != ProofNone && (a.Proved != ProofIDP || a.IDPMFAAccepted)
 }
 
+// ProvedPhishingResistant tells whether the session proved a second factor
+// bound to the site's origin: a passkey or security key, or identity-provider
+// MFA of a context the account lists as phishing-resistant.
+func (a Assurance) ProvedPhishingResistant() bool {
+	switch a.Proved {
+	case ProofWebAuthn, ProofEnrolledPasskey:
+		return true
+	case ProofIDP:
+		return a.IDPMFAAccepted && a.IDPPhishingResistant
+	}
+	return false
+}
+
 // NextStep is the MFA decision: every sign-in path and every request asks
 // it, and nothing else decides. A session that proved a second factor is
 // trusted; a user who owns a factor must prove it in this session; without
 // one, the requirement sends the user to enrollment once any grace is over.
+// At the strict level a weaker factor proved is trusted only until the
+// strict level's deadline; then a user with a passkey must prove it, and one
+// without must add one.
 func NextStep(a Assurance) Step {
+	strict := a.Required && a.PhishingResistant
+	proved := a.ProvedSecondFactor()
 	switch {
-	case a.ProvedSecondFactor():
+	case proved && (!strict || a.ProvedPhishingResistant()):
 		return StepFull
-	case a.HasFactor:
+	case !proved && a.HasFactor:
 		return StepChallenge
 	case !a.Required:
 		return StepFull
-	case a.Now.Before(a.Deadline):
+	}
+	deadline := a.Deadline
+	if proved { // a weaker factor, at the strict level
+		deadline = a.StrictDeadline
+	}
+	switch {
+	case a.Now.Before(deadline):
 		return StepGrace
+	case proved && a.HasPhishingResistant:
+		return StepChallenge
 	}
 	return StepEnroll
 }

@@ -10,23 +10,38 @@ import (
 
 // TestNextStepOverEveryCombination walks every combination of the inputs
 // and checks each against the rule stated independently: proof decides
-// first, then a factor the user owns, then the requirement and the clock.
+// first (at the strict level only a phishing-resistant one), then a factor
+// the user owns, then the requirement and the clock.
 func TestNextStepOverEveryCombination(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	deadlines := map[string]time.Time{"no deadline": {}, "deadline passed": now.Add(-time.Second), "deadline now": now, "deadline ahead": now.Add(time.Hour)}
-	proofs := []padlock.Proof{padlock.ProofNone, padlock.ProofTOTP, padlock.ProofRecovery, padlock.ProofIDP, padlock.ProofEnrolled}
-	for _, required := range []bool{false, true} {
+	strictDeadlines := map[string]time.Time{"strict deadline passed": now.Add(-time.Second), "strict deadline ahead": now.Add(time.Hour)}
+	proofs := []padlock.Proof{padlock.ProofNone, padlock.ProofTOTP, padlock.ProofRecovery, padlock.ProofWebAuthn, padlock.ProofIDP, padlock.ProofEnrolled, padlock.ProofEnrolledPasskey}
+	bools := []bool{false, true}
+	for _, required := range bools {
 		for dname, deadline := range deadlines {
-			for _, hasFactor := range []bool{false, true} {
-				for _, proof := range proofs {
-					for _, idpOK := range []bool{false, true} {
-						a := padlock.Assurance{Required: required, Deadline: deadline, HasFactor: hasFactor, Proved: proof, IDPMFAAccepted: idpOK, Now: now}
-						name := fmt.Sprintf("required=%v/%s/factor=%v/proved=%q/idp-accepted=%v", required, dname, hasFactor, proof, idpOK)
-						t.Run(name, func(t *testing.T) {
-							if got, want := padlock.NextStep(a), expectedStep(required, deadline.After(now), hasFactor, proof, idpOK); got != want {
-								t.Fatalf("got %v, want %v", got, want)
+			for sname, strictDeadline := range strictDeadlines {
+				for _, strict := range bools {
+					for _, hasFactor := range bools {
+						for _, hasPasskey := range bools {
+							if hasPasskey && !hasFactor {
+								continue // a passkey is a factor
 							}
-						})
+							for _, proof := range proofs {
+								for _, idpOK := range bools {
+									for _, idpStrong := range bools {
+										a := padlock.Assurance{Required: required, Deadline: deadline, HasFactor: hasFactor, Proved: proof, IDPMFAAccepted: idpOK, Now: now,
+											PhishingResistant: strict, StrictDeadline: strictDeadline, HasPhishingResistant: hasPasskey, IDPPhishingResistant: idpStrong}
+										name := fmt.Sprintf("required=%v/strict=%v/%s/%s/factor=%v/passkey=%v/proved=%q/idp-accepted=%v/idp-strong=%v",
+											required, strict, dname, sname, hasFactor, hasPasskey, proof, idpOK, idpStrong)
+										want := expectedStep(a)
+										if got := padlock.NextStep(a); got != want {
+											t.Errorf("%s: got %v, want %v", name, got, want)
+										}
+									}
+								}
+							}
+						}
 					}
 				}
 			}
@@ -34,19 +49,39 @@ func TestNextStepOverEveryCombination(t *testing.T) {
 	}
 }
 
-func expectedStep(required, graceLeft, hasFactor bool, proof padlock.Proof, idpOK bool) padlock.Step {
-	proved := proof == padlock.ProofTOTP || proof == padlock.ProofRecovery || proof == padlock.ProofEnrolled || (proof == padlock.ProofIDP && idpOK)
-	if proved {
+// expectedStep states the rule again, case by case, without NextStep's
+// code.
+func expectedStep(a padlock.Assurance) padlock.Step {
+	proof := a.Proved
+	idp := proof == padlock.ProofIDP && a.IDPMFAAccepted
+	proved := proof == padlock.ProofTOTP || proof == padlock.ProofRecovery || proof == padlock.ProofEnrolled ||
+		proof == padlock.ProofWebAuthn || proof == padlock.ProofEnrolledPasskey || idp
+	strong := proof == padlock.ProofWebAuthn || proof == padlock.ProofEnrolledPasskey || (idp && a.IDPPhishingResistant)
+	strict := a.Required && a.PhishingResistant
+	if proved && !strict {
 		return padlock.StepFull
 	}
-	if hasFactor {
+	if proved && strong {
+		return padlock.StepFull
+	}
+	if !proved && a.HasFactor {
 		return padlock.StepChallenge
 	}
-	if !required {
+	if !a.Required {
 		return padlock.StepFull
 	}
-	if graceLeft {
+	if !proved {
+		if a.Deadline.After(a.Now) {
+			return padlock.StepGrace
+		}
+		return padlock.StepEnroll
+	}
+	// Strict, and the session proved only a weaker factor.
+	if a.StrictDeadline.After(a.Now) {
 		return padlock.StepGrace
+	}
+	if a.HasPhishingResistant {
+		return padlock.StepChallenge
 	}
 	return padlock.StepEnroll
 }
@@ -66,6 +101,20 @@ func TestNextStepCases(t *testing.T) {
 		{"no requirement and no factor is full access", padlock.Assurance{Now: now}, padlock.StepFull},
 		{"a deadline ahead is grace", padlock.Assurance{Required: true, Deadline: now.Add(time.Minute), Now: now}, padlock.StepGrace},
 		{"a deadline reached is enrollment", padlock.Assurance{Required: true, Deadline: now, Now: now}, padlock.StepEnroll},
+		{"at the strict level an app proved after the deadline holds a user without a passkey at enrollment",
+			padlock.Assurance{Required: true, PhishingResistant: true, HasFactor: true, Proved: padlock.ProofTOTP, StrictDeadline: now, Now: now}, padlock.StepEnroll},
+		{"at the strict level an app still works during the grace, with a banner",
+			padlock.Assurance{Required: true, PhishingResistant: true, HasFactor: true, Proved: padlock.ProofTOTP, StrictDeadline: now.Add(time.Hour), Now: now}, padlock.StepGrace},
+		{"at the strict level a recovery code after the deadline asks for the user's passkey",
+			padlock.Assurance{Required: true, PhishingResistant: true, HasFactor: true, HasPhishingResistant: true, Proved: padlock.ProofRecovery, Now: now}, padlock.StepChallenge},
+		{"at the strict level a passkey is full access", padlock.Assurance{Required: true, PhishingResistant: true, HasFactor: true, HasPhishingResistant: true, Proved: padlock.ProofWebAuthn, Now: now}, padlock.StepFull},
+		{"at the strict level a passkey this session added is full access", padlock.Assurance{Required: true, PhishingResistant: true, HasFactor: true, HasPhishingResistant: true, Proved: padlock.ProofEnrolledPasskey, Now: now}, padlock.StepFull},
+		{"at the strict level an app this session set up is not enough after the deadline", padlock.Assurance{Required: true, PhishingResistant: true, HasFactor: true, Proved: padlock.ProofEnrolled, Now: now}, padlock.StepEnroll},
+		{"at the strict level identity-provider MFA not listed as phishing-resistant is not enough",
+			padlock.Assurance{Required: true, PhishingResistant: true, Proved: padlock.ProofIDP, IDPMFAAccepted: true, Now: now}, padlock.StepEnroll},
+		{"at the strict level identity-provider MFA listed as phishing-resistant is full access",
+			padlock.Assurance{Required: true, PhishingResistant: true, Proved: padlock.ProofIDP, IDPMFAAccepted: true, IDPPhishingResistant: true, Now: now}, padlock.StepFull},
+		{"the strict level without the requirement asks for nothing", padlock.Assurance{PhishingResistant: true, HasFactor: true, Proved: padlock.ProofTOTP, Now: now}, padlock.StepFull},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,6 +173,34 @@ func TestAGracePeriodEndsAtItsDeadline(t *testing.T) {
 				t.Fatalf("got %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// The strict level's deadline is counted from the switch to it (or from
+// joining), with the requirement's grace: a user who met "any MFA" with an
+// app gets the grace to add a passkey.
+func TestTheStrictLevelGivesItsOwnGrace(t *testing.T) {
+	on := time.Unix(1_800_000_000, 0)
+	strictAt := on.Add(30 * 24 * time.Hour)
+	r := padlock.Requirement{RequiredAt: on, StrictAt: strictAt, GraceDays: 7}
+	u := &padlock.User{CreatedAt: on.Add(-time.Hour), MFADeadline: on.Add(7 * 24 * time.Hour)}
+	u.SetFactors(on, time.Time{})
+	for _, tt := range []struct {
+		name string
+		now  time.Time
+		want padlock.Step
+	}{
+		{"an app works with a banner during the strict level's grace", strictAt.Add(7*24*time.Hour - time.Second), padlock.StepGrace},
+		{"after it the user must add a passkey", strictAt.Add(7 * 24 * time.Hour), padlock.StepEnroll},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := padlock.NextStep(r.AssuranceOf(u, padlock.ProofTOTP, tt.now)); got != tt.want {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+	if (padlock.Requirement{StrictAt: strictAt}).Strict() {
+		t.Error("a strict level without the requirement is strict")
 	}
 }
 

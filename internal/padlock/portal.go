@@ -12,6 +12,9 @@ type Portal struct {
 	// MFARequiredAt is when "Require MFA for access to this portal" was
 	// turned on; zero while it is off.
 	MFARequiredAt time.Time
+	// MFAStrictAt is when the requirement was raised to phishing-resistant
+	// MFA only; zero at the level "any MFA".
+	MFAStrictAt time.Time
 	// MFAGraceDays gives portal users without MFA this long before they
 	// must set it up (0: from their next sign-in), as the account's does.
 	MFAGraceDays int

@@ -24,6 +24,9 @@ type FirstStep string
 const (
 	FirstPassword FirstStep = "password"
 	FirstSSO      FirstStep = "sso"
+	// FirstPasskey is a sign-in with a discoverable passkey alone, the user
+	// verified by the authenticator: it proves ProofWebAuthn too.
+	FirstPasskey FirstStep = "passkey"
 )
 
 // Proof is the second factor a session proved itself. A user owning a
@@ -39,6 +42,9 @@ const (
 	ProofWebAuthn Proof = "webauthn" // a passkey or security key answered this session's challenge
 	ProofIDP      Proof = "idp"      // MFA at the identity provider, counted while the account accepts its context
 	ProofEnrolled Proof = "enrolled" // a factor this session set up and confirmed
+	// ProofEnrolledPasskey is a passkey or security key this session
+	// registered: phishing-resistant, where ProofEnrolled (an app) is not.
+	ProofEnrolledPasskey Proof = "enrolled_passkey"
 )
 
 // PendingLifetime bounds a sign-in waiting for its second step.

@@ -26,6 +26,9 @@ type SSOConfig struct {
 	// MFAContexts stand in for a Padlock factor.
 	AcceptIDPMFA bool
 	MFAContexts  []string
+	// PhishingResistantContexts are the accepted contexts whose MFA also
+	// counts as phishing-resistant (a FIDO key at the IdP, say).
+	PhishingResistantContexts []string
 	// AllowIDPInitiated accepts sign-ins started at the IdP (no request of
 	// ours to answer); they are still signed, timed and used once.
 	AllowIDPInitiated bool
@@ -57,6 +60,12 @@ func (c *SSOConfig) Enforced() bool { return c.Enabled && c.Enforce }
 // context satisfies the MFA requirement without a Padlock factor.
 func (c *SSOConfig) AcceptsIDPMFA(classRef string) bool {
 	return c.Enabled && c.AcceptIDPMFA && classRef != "" && slices.Contains(c.MFAContexts, classRef)
+}
+
+// IDPMFAPhishingResistant reports whether an accepted assertion with this
+// context also meets a phishing-resistant requirement.
+func (c *SSOConfig) IDPMFAPhishingResistant(classRef string) bool {
+	return c.AcceptsIDPMFA(classRef) && slices.Contains(c.PhishingResistantContexts, classRef)
 }
 
 // IsBreakGlass reports whether the user may still sign in with a password

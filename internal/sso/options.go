@@ -15,9 +15,12 @@ import (
 
 // OptionsInput is the "Sign-in options" form; lists are as typed.
 type OptionsInput struct {
-	Enabled           bool
-	AcceptIDPMFA      bool
-	MFAContexts       string
+	Enabled      bool
+	AcceptIDPMFA bool
+	MFAContexts  string
+	// StrongContexts are the accepted contexts that also count as
+	// phishing-resistant MFA.
+	StrongContexts    string
 	AllowIDPInitiated bool
 	JIT               bool
 	JITRole           string
@@ -80,6 +83,13 @@ func (s *Service) readOptions(ctx context.Context, tx *store.Queries, rec *store
 	if c.AcceptIDPMFA && len(c.MFAContexts) == 0 {
 		fe.Add("mfa_contexts", "List the AuthnContextClassRef values that mean MFA at your identity provider.")
 	}
+	c.PhishingResistantContexts = readClassRefs(in.StrongContexts, &fe)
+	for _, ref := range c.PhishingResistantContexts {
+		if !slices.Contains(c.MFAContexts, ref) {
+			fe.Add("strong_contexts", "List only values that are also in the list of values that mean MFA: "+ref+" is not.")
+			break
+		}
+	}
 	role, err := padlock.ParseRole(in.JITRole)
 	if err != nil || role == padlock.RoleAdministrator {
 		fe.Add("jit_role", "Choose a role other than Administrator.")
@@ -105,7 +115,7 @@ func (s *Service) readOptions(ctx context.Context, tx *store.Queries, rec *store
 // reporting every field at once.
 func checkOptionsText(in OptionsInput) error {
 	fe := padlock.FieldErrors{}
-	for name, value := range map[string]string{"mfa_contexts": in.MFAContexts, "break_glass": in.BreakGlass, "domains": in.Domains} {
+	for name, value := range map[string]string{"mfa_contexts": in.MFAContexts, "strong_contexts": in.StrongContexts, "break_glass": in.BreakGlass, "domains": in.Domains} {
 		if err := padlock.CheckText(name, value, padlock.MultiLine, padlock.MaxListLen); err != nil {
 			fe.Add(name, padlock.ErrorMessage(err))
 		}
@@ -249,6 +259,9 @@ func optionsSummary(c *padlock.SSOConfig) string {
 	}
 	if c.AcceptIDPMFA {
 		parts[1] += " (" + strings.Join(c.MFAContexts, ", ") + ")"
+		if len(c.PhishingResistantContexts) > 0 {
+			parts[1] += ", phishing-resistant (" + strings.Join(c.PhishingResistantContexts, ", ") + ")"
+		}
 	}
 	if c.JIT {
 		parts[3] += " as " + c.JITRole.Label()

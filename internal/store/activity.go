@@ -22,7 +22,12 @@ type ActivityFilter struct {
 	// BeforeID pages by key: only events older than this one (id < BeforeID),
 	// so every page is as fast as the first. 0 starts at the newest.
 	BeforeID int64
-	Limit    int // 0 means every matching event
+	// AfterID reads forward instead, oldest first: only events newer than
+	// this one (id > AfterID; 0 from the first), for a feed that picks up
+	// where it left off (the API's activity).
+	AfterID int64
+	Forward bool
+	Limit   int // 0 means every matching event
 }
 
 // ActivityEntry is an event with the names of its actor and target. The
@@ -51,7 +56,7 @@ func (q *Queries) Activity(ctx context.Context, accountID int64, f ActivityFilte
 			at int64
 		)
 		if err := rows.Scan(&e.ID, &e.AccountID, &e.ActorID, &e.TargetID, &e.Kind, &e.Detail, &e.Address, &at,
-			&e.ActorName, &e.ActorEmail, &e.TargetName, &e.TargetEmail, &e.PortalID, &e.PortalName); err != nil {
+			&e.ActorName, &e.ActorEmail, &e.TargetName, &e.TargetEmail, &e.PortalID, &e.PortalName, &e.ActorLabel); err != nil {
 			return nil, err
 		}
 		e.At = time.Unix(at, 0)
@@ -70,7 +75,7 @@ func activityQuery(accountID int64, f ActivityFilter) (string, []any) {
 		return "$" + strconv.Itoa(len(args))
 	}
 	b.WriteString(`SELECT e.id, e.account_id, e.actor_id, e.target_id, e.kind, e.detail, e.address, e.created_at,
-		COALESCE(a.name, ''), COALESCE(a.email, ''), COALESCE(t.name, ''), COALESCE(t.email, ''), e.portal_id, COALESCE(p.name, '')
+		COALESCE(a.name, ''), COALESCE(a.email, ''), COALESCE(t.name, ''), COALESCE(t.email, ''), e.portal_id, COALESCE(p.name, ''), e.actor_label
 		FROM audit_events e
 		LEFT JOIN users a ON a.id = e.actor_id AND a.account_id = e.account_id
 		LEFT JOIN users t ON t.id = e.target_id AND t.account_id = e.account_id
@@ -99,7 +104,11 @@ func activityQuery(accountID int64, f ActivityFilter) (string, []any) {
 	if f.BeforeID != 0 {
 		b.WriteString(` AND e.id < ` + arg(f.BeforeID))
 	}
-	b.WriteString(` ORDER BY e.id DESC`)
+	if f.Forward {
+		b.WriteString(` AND e.id > ` + arg(f.AfterID) + ` ORDER BY e.id`)
+	} else {
+		b.WriteString(` ORDER BY e.id DESC`)
+	}
 	if f.Limit > 0 {
 		b.WriteString(` LIMIT ` + arg(f.Limit))
 	}

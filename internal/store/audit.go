@@ -14,15 +14,15 @@ func (q *Queries) RecordEvent(ctx context.Context, e padlock.Event) error {
 		acct = e.AccountID
 	}
 	// An event about a portal user is attributed to their portal.
-	_, err := q.exec(ctx, `INSERT INTO audit_events (account_id, portal_id, actor_id, target_id, kind, detail, address, created_at)
-		VALUES ($1, CASE WHEN $2 <> 0 THEN $2 ELSE COALESCE((SELECT portal_id FROM users WHERE id = $4), 0) END, $3, $4, $5, $6, $7, $8)`,
-		acct, e.PortalID, e.ActorID, e.TargetID, e.Kind, e.Detail, e.Address, e.At.Unix())
+	_, err := q.exec(ctx, `INSERT INTO audit_events (account_id, portal_id, actor_id, target_id, kind, detail, address, created_at, actor_label)
+		VALUES ($1, CASE WHEN $2 <> 0 THEN $2 ELSE COALESCE((SELECT portal_id FROM users WHERE id = $4), 0) END, $3, $4, $5, $6, $7, $8, $9)`,
+		acct, e.PortalID, e.ActorID, e.TargetID, e.Kind, e.Detail, e.Address, e.At.Unix(), e.ActorLabel)
 	return err
 }
 
 // Events returns an account's newest events first, at most limit.
 func (q *Queries) Events(ctx context.Context, accountID int64, limit int) ([]padlock.Event, error) {
-	rows, err := q.sql.QueryContext(ctx, `SELECT id, account_id, portal_id, actor_id, target_id, kind, detail, address, created_at
+	rows, err := q.sql.QueryContext(ctx, `SELECT id, account_id, portal_id, actor_id, target_id, kind, detail, address, created_at, actor_label
 		FROM audit_events WHERE account_id = $1 ORDER BY id DESC LIMIT $2`, accountID, limit)
 	if err != nil {
 		return nil, err
@@ -34,7 +34,7 @@ func (q *Queries) Events(ctx context.Context, accountID int64, limit int) ([]pad
 			e  padlock.Event
 			at int64
 		)
-		if err := rows.Scan(&e.ID, &e.AccountID, &e.PortalID, &e.ActorID, &e.TargetID, &e.Kind, &e.Detail, &e.Address, &at); err != nil {
+		if err := rows.Scan(&e.ID, &e.AccountID, &e.PortalID, &e.ActorID, &e.TargetID, &e.Kind, &e.Detail, &e.Address, &at, &e.ActorLabel); err != nil {
 			return nil, err
 		}
 		e.At = time.Unix(at, 0)

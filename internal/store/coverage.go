@@ -33,3 +33,34 @@ func (q *Queries) Coverage(ctx context.Context, accountID int64, now time.Time) 
 	}
 	return out, rows.Err()
 }
+
+// FactorCounts are how many current (not deactivated) users of a list own
+// each kind of factor; a user with both counts in both.
+type FactorCounts struct {
+	TOTP, Passkey int
+}
+
+// FactorCoverage counts, for the account's staff (key 0) and each portal,
+// the current users with an authenticator app and with a passkey.
+func (q *Queries) FactorCoverage(ctx context.Context, accountID int64) (map[int64]FactorCounts, error) {
+	rows, err := q.sql.QueryContext(ctx, `SELECT COALESCE(users.portal_id, 0), COUNT(f.user_id),
+			COUNT(CASE WHEN EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id) THEN 1 END)
+		FROM users LEFT JOIN totp_factors f ON f.user_id = users.id
+		WHERE users.account_id = $1 AND users.status <> $2 GROUP BY users.portal_id`, accountID, string(padlock.StatusDeactivated))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]FactorCounts{}
+	for rows.Next() {
+		var (
+			portal int64
+			c      FactorCounts
+		)
+		if err := rows.Scan(&portal, &c.TOTP, &c.Passkey); err != nil {
+			return nil, err
+		}
+		out[portal] = c
+	}
+	return out, rows.Err()
+}

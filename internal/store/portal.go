@@ -9,26 +9,26 @@ import (
 
 // CreatePortal inserts a portal; an organization has at most one.
 func (q *Queries) CreatePortal(ctx context.Context, p *padlock.Portal) error {
-	err := q.sql.QueryRowContext(ctx, `INSERT INTO portals (account_id, organization_id, name, mfa_required_at, mfa_grace_days, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		p.AccountID, p.OrganizationID, p.Name, unixOrNone(p.MFARequiredAt), p.MFAGraceDays, p.CreatedAt.Unix()).Scan(&p.ID)
+	err := q.sql.QueryRowContext(ctx, `INSERT INTO portals (account_id, organization_id, name, mfa_required_at, mfa_grace_days, created_at, mfa_strict_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		p.AccountID, p.OrganizationID, p.Name, unixOrNone(p.MFARequiredAt), p.MFAGraceDays, p.CreatedAt.Unix(), unixOrNone(p.MFAStrictAt)).Scan(&p.ID)
 	if isUniqueViolation(err, "portals_organization_key", "portals.organization_id") {
 		return padlock.FieldError("organization", "This organization already has a client portal.").WithCode(padlock.ECONFLICT)
 	}
 	return err
 }
 
-const portalColumns = `id, account_id, organization_id, name, mfa_required_at, mfa_grace_days, created_at`
+const portalColumns = `id, account_id, organization_id, name, mfa_required_at, mfa_grace_days, created_at, mfa_strict_at`
 
 func scanPortal(row interface{ Scan(...any) error }) (*padlock.Portal, error) {
 	var (
-		p             padlock.Portal
-		required, cre int64
+		p                     padlock.Portal
+		required, cre, strict int64
 	)
-	if err := row.Scan(&p.ID, &p.AccountID, &p.OrganizationID, &p.Name, &required, &p.MFAGraceDays, &cre); err != nil {
+	if err := row.Scan(&p.ID, &p.AccountID, &p.OrganizationID, &p.Name, &required, &p.MFAGraceDays, &cre, &strict); err != nil {
 		return nil, notFound(err)
 	}
-	p.MFARequiredAt, p.CreatedAt = unixOrZero(required), time.Unix(cre, 0)
+	p.MFARequiredAt, p.CreatedAt, p.MFAStrictAt = unixOrZero(required), time.Unix(cre, 0), unixOrZero(strict)
 	return &p, nil
 }
 
@@ -53,7 +53,7 @@ type PortalSummary struct {
 // Portals lists an account's portals by organization, with their users and
 // how many of them have MFA.
 func (q *Queries) Portals(ctx context.Context, accountID int64) ([]PortalSummary, error) {
-	rows, err := q.sql.QueryContext(ctx, `SELECT p.id, p.account_id, p.organization_id, p.name, p.mfa_required_at, p.mfa_grace_days, p.created_at, o.name,
+	rows, err := q.sql.QueryContext(ctx, `SELECT p.id, p.account_id, p.organization_id, p.name, p.mfa_required_at, p.mfa_grace_days, p.created_at, p.mfa_strict_at, o.name,
 			(SELECT COUNT(*) FROM users u WHERE u.portal_id = p.id AND u.status <> $2),
 			(SELECT COUNT(*) FROM users LEFT JOIN totp_factors f ON f.user_id = users.id
 				WHERE users.portal_id = p.id AND users.status <> $2 AND `+hasFactor+`)
@@ -66,13 +66,13 @@ func (q *Queries) Portals(ctx context.Context, accountID int64) ([]PortalSummary
 	var out []PortalSummary
 	for rows.Next() {
 		var (
-			s             PortalSummary
-			required, cre int64
+			s                     PortalSummary
+			required, cre, strict int64
 		)
-		if err := rows.Scan(&s.ID, &s.AccountID, &s.OrganizationID, &s.Name, &required, &s.MFAGraceDays, &cre, &s.Organization, &s.Users, &s.WithMFA); err != nil {
+		if err := rows.Scan(&s.ID, &s.AccountID, &s.OrganizationID, &s.Name, &required, &s.MFAGraceDays, &cre, &strict, &s.Organization, &s.Users, &s.WithMFA); err != nil {
 			return nil, err
 		}
-		s.MFARequiredAt, s.CreatedAt = unixOrZero(required), time.Unix(cre, 0)
+		s.MFARequiredAt, s.CreatedAt, s.MFAStrictAt = unixOrZero(required), time.Unix(cre, 0), unixOrZero(strict)
 		out = append(out, s)
 	}
 	return out, rows.Err()
@@ -80,8 +80,8 @@ func (q *Queries) Portals(ctx context.Context, accountID int64) ([]PortalSummary
 
 // UpdatePortal saves a portal's name, requirement and grace period.
 func (q *Queries) UpdatePortal(ctx context.Context, p *padlock.Portal) error {
-	return q.execOne(ctx, `UPDATE portals SET name = $3, mfa_required_at = $4, mfa_grace_days = $5 WHERE account_id = $1 AND id = $2`,
-		p.AccountID, p.ID, p.Name, unixOrNone(p.MFARequiredAt), p.MFAGraceDays)
+	return q.execOne(ctx, `UPDATE portals SET name = $3, mfa_required_at = $4, mfa_grace_days = $5, mfa_strict_at = $6 WHERE account_id = $1 AND id = $2`,
+		p.AccountID, p.ID, p.Name, unixOrNone(p.MFARequiredAt), p.MFAGraceDays, unixOrNone(p.MFAStrictAt))
 }
 
 // PortalsOf lists an account's portals by name, without counts.

@@ -70,10 +70,14 @@ func (q *Queries) DeleteUnprovenSessions(ctx context.Context, userID, keepID int
 	return q.exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2 AND second_factor = ''`, userID, keepID)
 }
 
-// DeleteExpiredSessions removes sessions past their absolute lifetime, and
-// the forms held for sessions that outlived them.
+// DeleteExpiredSessions removes sessions past their absolute lifetime, the
+// forms held for sessions that outlived them, and passkey sign-in
+// challenges no one answered.
 func (q *Queries) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
 	if _, err := q.DeleteExpiredHeldForms(ctx, now); err != nil {
+		return 0, err
+	}
+	if _, err := q.DeleteExpiredSignInChallenges(ctx, now); err != nil {
 		return 0, err
 	}
 	return q.exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, now.Unix())

@@ -18,20 +18,21 @@ type SSORecord struct {
 }
 
 const ssoColumns = `account_id, public_id, enabled, idp_entity_id, idp_sso_url, idp_certificates, idp_metadata_url, idp_metadata_xml,
-	sp_certificate, sp_key, accept_idp_mfa, mfa_contexts, allow_idp_initiated, jit, jit_role, enforce, last_test_at, updated_at`
+	sp_certificate, sp_key, accept_idp_mfa, mfa_contexts, allow_idp_initiated, jit, jit_role, enforce, last_test_at, updated_at,
+	phishing_resistant_contexts`
 
 func scanSSO(row interface{ Scan(...any) error }) (*SSORecord, error) {
 	var (
-		r               SSORecord
-		contexts, role  string
-		tested, updated int64
+		r                      SSORecord
+		contexts, role, strong string
+		tested, updated        int64
 	)
 	err := row.Scan(&r.AccountID, &r.PublicID, &r.Enabled, &r.IDPEntityID, &r.IDPSSOURL, &r.IDPCertificates, &r.IDPMetadataURL, &r.IDPMetadataXML,
-		&r.SPCertificate, &r.SPKeySealed, &r.AcceptIDPMFA, &contexts, &r.AllowIDPInitiated, &r.JIT, &role, &r.Enforce, &tested, &updated)
+		&r.SPCertificate, &r.SPKeySealed, &r.AcceptIDPMFA, &contexts, &r.AllowIDPInitiated, &r.JIT, &role, &r.Enforce, &tested, &updated, &strong)
 	if err != nil {
 		return nil, notFound(err)
 	}
-	r.MFAContexts, r.JITRole = splitLines(contexts), padlock.Role(role)
+	r.MFAContexts, r.PhishingResistantContexts, r.JITRole = splitLines(contexts), splitLines(strong), padlock.Role(role)
 	r.LastTestAt, r.UpdatedAt = unixOrZero(tested), time.Unix(updated, 0)
 	return &r, nil
 }
@@ -116,9 +117,9 @@ func (q *Queries) SaveSSOIDP(ctx context.Context, c *padlock.SSOConfig, now time
 // an ECONFLICT error on the domains field.
 func (q *Queries) SaveSSOOptions(ctx context.Context, c *padlock.SSOConfig, now time.Time) error {
 	err := q.execOne(ctx, `UPDATE sso_configs SET enabled = $2, accept_idp_mfa = $3, mfa_contexts = $4, allow_idp_initiated = $5,
-		jit = $6, jit_role = $7, enforce = $8, updated_at = $9 WHERE account_id = $1`,
+		jit = $6, jit_role = $7, enforce = $8, updated_at = $9, phishing_resistant_contexts = $10 WHERE account_id = $1`,
 		c.AccountID, c.Enabled, c.AcceptIDPMFA, strings.Join(c.MFAContexts, "\n"), c.AllowIDPInitiated,
-		c.JIT, string(c.JITRole), c.Enforce, now.Unix())
+		c.JIT, string(c.JITRole), c.Enforce, now.Unix(), strings.Join(c.PhishingResistantContexts, "\n"))
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,8 @@ const (
 	// noFactor is NOT hasFactor, written as the planner reads best: the
 	// app's absence as a plain IS NULL on the join.
 	noFactor = `(f.user_id IS NULL AND NOT EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id))`
+	// noPasskey is true for a user without a phishing-resistant factor.
+	noPasskey = `NOT EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id)`
 )
 
 func scanUser(row interface{ Scan(...any) error }) (*padlock.User, error) {

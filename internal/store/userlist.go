@@ -21,6 +21,15 @@ const (
 	// UserFilter.Now) without MFA, deactivated users left out. Whether the
 	// list's requirement is on is the caller's to check.
 	MFAOverdue MFAFilter = "overdue"
+	// MFANoPasskey lists the users without a phishing-resistant factor
+	// (no passkey or security key), whatever else they have.
+	MFANoPasskey MFAFilter = "no_passkey"
+)
+
+// Factor types a users list may be narrowed to.
+const (
+	FactorTOTP    = "totp"
+	FactorPasskey = "passkey"
 )
 
 // UserSort is the order of a users list; each pages by a key of its own.
@@ -56,10 +65,15 @@ func (s UserSort) KeyOf(u *padlock.User) UserKey {
 // (at most one), never by counting rows from the start; Offset serves only
 // the JSON API's numbered pages. Limit 0 means every matching user.
 type UserFilter struct {
-	PortalID      int64
-	MFA           MFAFilter
-	Now           time.Time // what MFAOverdue compares deadlines with
-	Sort          UserSort
+	PortalID int64
+	MFA      MFAFilter
+	Now      time.Time // what MFAOverdue compares deadlines with
+	Sort     UserSort
+	// Role, Status and Factor narrow the list further (the API's filters);
+	// empty means any. Factor is "totp" or "passkey".
+	Role          padlock.Role
+	Status        padlock.UserStatus
+	Factor        string
 	After, Before UserKey
 	Offset, Limit int
 }
@@ -88,9 +102,23 @@ func (f UserFilter) query(accountID int64) (string, []any) {
 		b.WriteString(` AND ` + hasFactor)
 	case MFANotSet:
 		b.WriteString(` AND ` + noFactor)
+	case MFANoPasskey:
+		b.WriteString(` AND ` + noPasskey)
 	case MFAOverdue:
 		b.WriteString(` AND ` + noFactor + ` AND users.status <> ` + arg(string(padlock.StatusDeactivated)) +
 			` AND users.mfa_deadline <= ` + arg(f.Now.Unix()))
+	}
+	if f.Role != "" {
+		b.WriteString(` AND users.role = ` + arg(string(f.Role)))
+	}
+	if f.Status != "" {
+		b.WriteString(` AND users.status = ` + arg(string(f.Status)))
+	}
+	switch f.Factor {
+	case FactorTOTP:
+		b.WriteString(` AND f.user_id IS NOT NULL`)
+	case FactorPasskey:
+		b.WriteString(` AND EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id)`)
 	}
 	column := `users.email`
 	var after, before any = f.After.Email, f.Before.Email
@@ -180,6 +208,9 @@ type UserCounts struct {
 	// Overdue counts the current users without MFA whose deadline is past
 	// (whether a requirement is on is for the caller to say).
 	Overdue int
+	// WithPasskey and CurrentWithPasskey count the users (all, and not
+	// deactivated) who own a phishing-resistant factor.
+	WithPasskey, CurrentWithPasskey int
 }
 
 // Matching is the number of users the MFA filter lists.
@@ -191,6 +222,8 @@ func (c UserCounts) Matching(f MFAFilter) int {
 		return c.All - c.WithMFA
 	case MFAOverdue:
 		return c.Overdue
+	case MFANoPasskey:
+		return c.All - c.WithPasskey
 	}
 	return c.All
 }
@@ -199,10 +232,11 @@ func (c UserCounts) Matching(f MFAFilter) int {
 // status and $3 the time deadlines are compared with.
 const userCounts = `COUNT(*), COUNT(CASE WHEN ` + hasFactor + ` THEN 1 END),
 	COUNT(CASE WHEN users.status <> $2 THEN 1 END), COUNT(CASE WHEN users.status <> $2 AND ` + hasFactor + ` THEN 1 END),
-	COUNT(CASE WHEN users.status <> $2 AND ` + noFactor + ` AND users.mfa_deadline <= $3 THEN 1 END)`
+	COUNT(CASE WHEN users.status <> $2 AND ` + noFactor + ` AND users.mfa_deadline <= $3 THEN 1 END),
+	COUNT(CASE WHEN NOT ` + noPasskey + ` THEN 1 END), COUNT(CASE WHEN users.status <> $2 AND NOT ` + noPasskey + ` THEN 1 END)`
 
 func (c *UserCounts) fields() []any {
-	return []any{&c.All, &c.WithMFA, &c.Current, &c.CurrentWithMFA, &c.Overdue}
+	return []any{&c.All, &c.WithMFA, &c.Current, &c.CurrentWithMFA, &c.Overdue, &c.WithPasskey, &c.CurrentWithPasskey}
 }
 
 // CountUsers counts an account's staff (portalID 0) or one portal's users,
@@ -236,6 +270,15 @@ func (q *Queries) UsersWithoutMFA(ctx context.Context, accountID, portalID int64
 	return q.queryUsers(ctx, userSelect+` WHERE ($1 = 0 OR users.account_id = $1)
 		AND (($2 = 0 AND users.portal_id IS NULL) OR users.portal_id = $2) AND users.status = $3 AND `+noFactor+`
 		ORDER BY users.account_id, users.email`, accountID, portalID, string(padlock.StatusActive))
+}
+
+// UsersWithoutPasskey lists the active users without a phishing-resistant
+// factor of an account's staff (portalID 0) or of one portal, for the
+// notice of a phishing-resistant requirement.
+func (q *Queries) UsersWithoutPasskey(ctx context.Context, accountID, portalID int64) ([]*padlock.User, error) {
+	return q.queryUsers(ctx, userSelect+` WHERE users.account_id = $1
+		AND (($2 = 0 AND users.portal_id IS NULL) OR users.portal_id = $2) AND users.status = $3 AND `+noPasskey+`
+		ORDER BY users.email`, accountID, portalID, string(padlock.StatusActive))
 }
 
 // RecomputeMFADeadlines stores every user's deadline for a requirement

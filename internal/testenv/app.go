@@ -74,6 +74,9 @@ type Options struct {
 	// node uses CheapHashParams, which keeps the suite fast. The sign-in
 	// path is the same either way.
 	ProductionHashes bool
+	// APIRateLimit is the node's PADLOCK_API_RATE_LIMIT; zero keeps the
+	// default.
+	APIRateLimit int
 }
 
 // TestDBTimeout replaces the production 5 s bound on a request's database
@@ -127,6 +130,9 @@ func StartApp(t testing.TB, d string, o Options) *TestApp {
 	cfg.DBTimeout = TestDBTimeout
 	if o.DBTimeout > 0 {
 		cfg.DBTimeout = o.DBTimeout
+	}
+	if o.APIRateLimit > 0 {
+		cfg.APIRateLimit = o.APIRateLimit
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	cfg.Listen = srv.Listener.Addr().String()

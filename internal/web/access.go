@@ -28,6 +28,7 @@ const (
 	accessChallenge
 	accessEnrollment
 	accessAnySession
+	accessAPI
 )
 
 // Public routes need no session: sign-in, single-use links, health, assets.
@@ -50,6 +51,11 @@ var AnySession = Access{kind: accessAnySession}
 // Permitted routes need a full session whose role grants p.
 func Permitted(p padlock.Permission) Access { return Access{kind: accessPermission, perm: p} }
 
+// API routes (under /api/v1) admit an API key of the account, read-only
+// keys only on GET, or a full session whose role grants p (any full
+// session when p is ""), under the same MFA decision as pages.
+func API(p padlock.Permission) Access { return Access{kind: accessAPI, perm: p} }
+
 func (a Access) String() string {
 	switch a.kind {
 	case accessPublic:
@@ -64,6 +70,8 @@ func (a Access) String() string {
 		return "enrollment"
 	case accessAnySession:
 		return "any-session"
+	case accessAPI:
+		return "api:" + string(a.perm)
 	}
 	return "unset"
 }
@@ -85,6 +93,10 @@ func (s *Server) guard(rt route) http.Handler {
 		return withSurface(sf, h)
 	}
 	return withSurface(sf, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if key, ok := apiKeyOf(r); ok && a.kind == accessAPI {
+			s.guardAPIKey(w, r, key, a, h)
+			return
+		}
 		c, err := s.auth.Authenticate(r.Context(), s.sessionToken(r))
 		if err == nil && c.User.Surface() != sf {
 			err = auth.ErrNoSession // a session of the other surface opens nothing here
@@ -150,7 +162,7 @@ func (s *Server) admits(w http.ResponseWriter, r *http.Request, rt route, c *aut
 	case c.Step == padlock.StepEnroll && a.kind != accessEnrollment:
 		s.redirectOrRefuse(w, r, at(r, "/settings/mfa/enroll")+s.returnQuery(r, c, rt.form))
 		return false
-	case a.kind == accessPermission:
+	case a.perm != "":
 		if err := c.User.Role.Permit(a.perm); err != nil {
 			// The refusal is a page of the caller's own, with their menu.
 			s.error(w, r.WithContext(context.WithValue(r.Context(), currentKey{}, c)), err)

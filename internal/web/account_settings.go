@@ -24,6 +24,7 @@ type accountSettingsPage struct {
 // the numbers stay text, so a mistyped one is shown again as it was.
 type accountSettingsFields struct {
 	RequireMFA   bool   `form:"require_mfa"`
+	MFALevel     string `form:"mfa_level"`
 	GraceDays    string `form:"grace_days"`
 	IdleMinutes  string `form:"session_idle_minutes"`
 	LifetimeHour string `form:"session_lifetime_hours"`
@@ -33,7 +34,7 @@ type accountSettingsFields struct {
 func (s *Server) accountSettings(w http.ResponseWriter, r *http.Request) {
 	p := accountSettingsPage{Page: s.page(w, r, "Account settings", navAccountSettings)}
 	a := p.Current.Account
-	p.RequireMFA, p.GraceDays = a.RequiresMFA(), strconv.Itoa(a.MFAGraceDays)
+	p.RequireMFA, p.GraceDays, p.MFALevel = a.RequiresMFA(), strconv.Itoa(a.MFAGraceDays), levelOf(a.RequiresPhishingResistant())
 	p.IdleMinutes = strconv.Itoa(int(a.SessionIdle / time.Minute))
 	p.LifetimeHour = strconv.Itoa(int(a.SessionLifetime / time.Hour))
 	p.restore("", &p.accountSettingsFields)
@@ -66,15 +67,23 @@ func (s *Server) accountSettingsSubmit(w http.ResponseWriter, r *http.Request) {
 		err = s.admin.SaveAuthSettings(r.Context(), s.actor(r), in)
 	}
 	if err != nil {
-		if errors.Is(err, admin.ErrSetUpYourOwnMFA) {
+		if errors.Is(err, admin.ErrSetUpYourOwnMFA) || errors.Is(err, admin.ErrAddYourOwnPasskey) {
 			// Nothing was saved: the switch shows the requirement as it is.
-			p.RequireMFA = p.Current.Account.RequiresMFA()
+			p.RequireMFA, p.MFALevel = p.Current.Account.RequiresMFA(), levelOf(p.Current.Account.RequiresPhishingResistant())
 		}
 		s.renderAccountSettings(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}
 	s.setFlash(w, "Authentication settings saved.")
 	redirect(w, r, "/account/settings")
+}
+
+// levelOf is the value of the level's radio buttons.
+func levelOf(strict bool) string {
+	if strict {
+		return padlock.MFALevelPhishingResistant
+	}
+	return padlock.MFALevelAny
 }
 
 // settings parses the form's numbers, reporting each bad one beside it.
@@ -88,6 +97,11 @@ func (f accountSettingsFields) settings() (admin.AuthSettings, error) {
 		return n
 	}
 	in := admin.AuthSettings{RequireMFA: f.RequireMFA}
+	strict, err := padlock.ParseMFALevel(f.MFALevel)
+	if err != nil {
+		fe.Add("mfa_level", padlock.ErrorMessage(err))
+	}
+	in.PhishingResistant = strict
 	in.GraceDays = number("grace_days", f.GraceDays, "Enter a whole number of days.")
 	in.SessionIdle = time.Duration(number("session_idle", f.IdleMinutes, "Enter a whole number of minutes.")) * time.Minute
 	in.SessionLifetime = time.Duration(number("session_lifetime", f.LifetimeHour, "Enter a whole number of hours.")) * time.Hour

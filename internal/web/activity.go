@@ -237,6 +237,9 @@ func newActivityRow(e store.ActivityEntry) activityRow {
 	}
 	row := activityRow{ID: e.ID, Time: e.At.UTC().Format("2006-01-02 15:04:05"), Event: padlock.EventLabel(e.Kind),
 		Detail: e.Detail, Address: e.Address, ActorEmail: e.ActorEmail, TargetEmail: e.TargetEmail}
+	if e.ActorLabel != "" {
+		actorNone = e.ActorLabel
+	}
 	row.Actor = personName(e.ActorID, e.ActorName, e.ActorEmail, actorNone)
 	row.Target = personName(e.TargetID, e.TargetName, e.TargetEmail, "")
 	if e.ActorID == 0 && actorNone == actorNotSignedIn && e.TargetID != 0 {

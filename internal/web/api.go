@@ -2,64 +2,105 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
+	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/padlock"
-	"github.com/padlock-mfa/padlock/internal/store"
 )
 
+// The JSON API under /api/v1: the same services, permission checks and
+// audit events as the screens, for a session (the browser's own use) or an
+// API key (api_auth.go). Lists page by an opaque cursor (api_paging.go).
+
+type apiMeKey struct {
+	Name      string     `json:"name"`
+	Prefix    string     `json:"prefix"`
+	Access    string     `json:"access"`
+	ExpiresAt *time.Time `json:"expires_at"`
+}
+
+type apiAccount struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// apiMe says who is calling: the signed-in user, or the API key.
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+	c := currentFrom(r.Context())
+	out := map[string]any{"account": apiAccount{c.Account.ID, c.Account.Name}}
+	if k := c.APIKey; k != nil {
+		out["api_key"] = apiMeKey{Name: k.Name, Prefix: k.Prefix, Access: string(k.Access), ExpiresAt: timeOrNull(k.ExpiresAt)}
+	} else {
+		out["user"] = s.toAPIUser(c, c.User)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// timeOrNull is a time in UTC, or null for none.
+func timeOrNull(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+// apiUser is a user as the API shows them, staff or portal user, with
+// their MFA as the users lists show it.
 type apiUser struct {
 	ID         int64      `json:"id"`
 	Email      string     `json:"email"`
 	Name       string     `json:"name"`
 	Role       string     `json:"role"`
 	Status     string     `json:"status"`
-	LastSignIn *time.Time `json:"last_sign_in,omitempty"`
-	MFASetUp   *time.Time `json:"mfa_set_up,omitempty"` // when MFA was set up; absent without MFA
+	PortalID   *int64     `json:"portal_id"`
+	MFA        apiMFA     `json:"mfa"`
+	LastSignIn *time.Time `json:"last_sign_in"`
+	CreatedAt  time.Time  `json:"created_at"`
 }
 
-func toAPIUser(u *padlock.User) apiUser {
-	a := apiUser{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Status: string(u.Status)}
-	if !u.LastSignIn.IsZero() {
-		t := u.LastSignIn.UTC()
-		a.LastSignIn = &t
-	}
-	if u.HasMFA() {
-		t := u.MFASince.UTC()
-		a.MFASetUp = &t
-	}
-	return a
+// apiMFA is a user's MFA: whether they have it and which factors, and
+// whether their account or portal requires it, by when, and whether that
+// deadline has passed without MFA.
+type apiMFA struct {
+	Enabled  bool       `json:"enabled"`
+	Factors  []string   `json:"factors"`
+	Since    *time.Time `json:"since"`
+	Required bool       `json:"required"`
+	Deadline *time.Time `json:"deadline"`
+	Overdue  bool       `json:"overdue"`
 }
 
-func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
-	c := currentFrom(r.Context())
-	writeJSON(w, http.StatusOK, map[string]any{"user": toAPIUser(c.User), "account": map[string]any{"id": c.Account.ID, "name": c.Account.Name}})
-}
-
-// apiUsers lists the account's users a page at a time (?page=N, 100 each).
-func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
-	n := 1
-	if v := r.URL.Query().Get("page"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil || n < 1 || n > 1_000_000 {
-			s.error(w, r, padlock.Errorf(padlock.EINVALID, "page must be a whole number from 1"))
-			return
+// toAPIUser shows u with the requirement of their list: the account's for
+// staff, their portal's for a portal user (required says which applies).
+func (s *Server) toAPIUser(c *auth.Current, u *padlock.User) apiUser {
+	required := c.Account.RequiresMFA()
+	if u.IsPortalUser() {
+		required = false
+		if c.Portal != nil && c.Portal.ID == u.PortalID {
+			required = c.Portal.RequiresMFA()
 		}
 	}
-	conn, account := s.db.Conn(), currentFrom(r.Context()).User.AccountID
-	users, err := conn.Users(r.Context(), account, store.UserFilter{Offset: (n - 1) * 100, Limit: 100})
-	var counts store.UserCounts
-	if err == nil {
-		counts, err = conn.CountUsers(r.Context(), account, 0, s.now())
+	return toAPIUserWith(u, required, s.now())
+}
+
+func toAPIUserWith(u *padlock.User, required bool, now time.Time) apiUser {
+	a := apiUser{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Status: string(u.Status),
+		LastSignIn: timeOrNull(u.LastSignIn), CreatedAt: u.CreatedAt.UTC()}
+	if u.IsPortalUser() {
+		id := u.PortalID
+		a.PortalID = &id
 	}
-	if err != nil {
-		s.error(w, r, err)
-		return
+	a.MFA = apiMFA{Enabled: u.HasMFA(), Factors: []string{}, Since: timeOrNull(u.MFASince), Required: required,
+		Overdue: u.MFAOverdue(required, now)}
+	if u.HasTOTP() {
+		a.MFA.Factors = append(a.MFA.Factors, "totp")
 	}
-	out := make([]apiUser, 0, len(users))
-	for _, u := range users {
-		out = append(out, toAPIUser(u))
+	if u.HasPasskey() {
+		a.MFA.Factors = append(a.MFA.Factors, "passkey")
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": out, "total": counts.All, "page": n})
+	if required && !u.HasMFA() {
+		a.MFA.Deadline = timeOrNull(u.MFADeadline)
+	}
+	return a
 }

@@ -13,6 +13,10 @@ type challengePage struct {
 	// PasskeyOptions are the options of this session's passkey challenge,
 	// for the script; empty for a user without passkeys.
 	PasskeyOptions string
+	// PasskeyOnly is set when the session proved an app or a recovery code
+	// already and a phishing-resistant requirement asks for the passkey:
+	// another code would change nothing.
+	PasskeyOnly bool
 }
 
 // challengeFields is the MFA code form of a pending sign-in as submitted.
@@ -37,6 +41,7 @@ func (s *Server) renderChallenge(w http.ResponseWriter, r *http.Request, p *chal
 		return
 	}
 	p.PasskeyOptions = opts
+	p.PasskeyOnly = p.Current != nil && p.Current.Session.Proved != padlock.ProofNone
 	s.render(w, r, status, "mfa_challenge", p)
 }
 

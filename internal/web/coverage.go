@@ -33,6 +33,8 @@ type coverageRow struct {
 	GraceDays  int
 	GraceEnds  time.Time // for the users who were there; zero without a requirement
 	Overdue    int
+	// WithPasskey counts the users with a phishing-resistant factor.
+	WithPasskey int
 }
 
 // WithoutMFA counts the list's users who have not set up MFA.
@@ -63,7 +65,7 @@ func (s *Server) coverageRows(r *http.Request) ([]coverageRow, error) {
 }
 
 func newCoverageRow(kind, name, list string, requiredAt time.Time, grace int, c store.UserCounts) coverageRow {
-	row := coverageRow{Kind: kind, Name: name, ListURL: list, Users: c.Current, WithMFA: c.CurrentWithMFA,
+	row := coverageRow{Kind: kind, Name: name, ListURL: list, Users: c.Current, WithMFA: c.CurrentWithMFA, WithPasskey: c.CurrentWithPasskey,
 		Required: !requiredAt.IsZero(), RequiredAt: requiredAt, GraceDays: grace, GraceEnds: padlock.GraceEnds(requiredAt, grace)}
 	if row.Required {
 		row.Overdue = c.Overdue
@@ -94,14 +96,14 @@ func (s *Server) coverageCSV(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Disposition", `attachment; filename="padlock-mfa-coverage.csv"`)
 	h.Set("Cache-Control", "no-store")
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"users_of", "name", "users", "with_mfa", "without_mfa", "mfa_required", "required_since", "grace_days", "grace_ends", "overdue"})
+	cw.Write([]string{"users_of", "name", "users", "with_mfa", "without_mfa", "mfa_required", "required_since", "grace_days", "grace_ends", "overdue", "with_passkey"})
 	for _, c := range rows {
 		required, grace, overdue := "no", "", ""
 		if c.Required {
 			required, grace, overdue = "yes", strconv.Itoa(c.GraceDays), strconv.Itoa(c.Overdue)
 		}
 		cw.Write(csvSafe(c.Kind, c.Name, strconv.Itoa(c.Users), strconv.Itoa(c.WithMFA), strconv.Itoa(c.WithoutMFA()),
-			required, csvTime(c.RequiredAt), grace, csvTime(c.GraceEnds), overdue))
+			required, csvTime(c.RequiredAt), grace, csvTime(c.GraceEnds), overdue, strconv.Itoa(c.WithPasskey)))
 	}
 	cw.Flush()
 }

@@ -162,7 +162,7 @@ func TestTheCoveragePageAndItsCSVAgreeWithAFullCount(t *testing.T) {
 		if status != http.StatusOK || err != nil || len(records) != 5 {
 			t.Fatalf("coverage CSV: %d, %v\n%s", status, err, body)
 		}
-		if strings.Join(records[0], ",") != "users_of,name,users,with_mfa,without_mfa,mfa_required,required_since,grace_days,grace_ends,overdue" {
+		if strings.Join(records[0], ",") != "users_of,name,users,with_mfa,without_mfa,mfa_required,required_since,grace_days,grace_ends,overdue,with_passkey" {
 			t.Fatalf("CSV header %v", records[0])
 		}
 		for _, rec := range records[1:] {

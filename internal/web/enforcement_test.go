@@ -373,7 +373,7 @@ func TestTheUsersListFiltersAndExportsByMFAStatus(t *testing.T) {
 		}
 		status, _, csv := admin.Get(t, "/account/users.csv")
 		lines := strings.Split(strings.TrimSpace(csv), "\n")
-		if status != 200 || len(lines) != 3 || lines[0] != "name,email,role,status,mfa,mfa_set_up,last_sign_in,must_set_up_by" {
+		if status != 200 || len(lines) != 3 || lines[0] != "name,email,role,status,mfa,mfa_set_up,last_sign_in,must_set_up_by,strongest_factor" {
 			t.Fatalf("csv: %d\n%s", status, csv)
 		}
 		if !strings.Contains(csv, "admin@acme.test,Administrator,active,set up,20") || !strings.Contains(csv, "lite@acme.test,Lite,active,not set up,,") {

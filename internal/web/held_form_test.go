@@ -213,6 +213,9 @@ func TestEveryFormPageGivesBackAHeldForm(t *testing.T) {
 			if strings.Contains(r.Path, "/portals/") {
 				user = itoa(userID(t, h.a, "client@contoso.test"))
 			}
+			if strings.Contains(r.Path, "/api-keys/") {
+				user = itoa(seedAPIKey(t, h.a, "admin@acme.test"))
+			}
 			path := strings.ReplaceAll(values.Replace(r.Path), "{id}", user)
 			page := strings.ReplaceAll(values.Replace(r.Form), "{id}", user)
 			h.hold(t, path, url.Values{"name": {"x"}}, page)

@@ -52,6 +52,7 @@ func TestEveryPageRendersForAnAdministrator(t *testing.T) {
 		}
 		path := strings.ReplaceAll(r.Path, "{$}", "")
 		path = strings.ReplaceAll(path, "{portal}/users/{id}", "{portal}/users/"+fmt.Sprint(portalUser.ID)) // a portal user
+		path = strings.ReplaceAll(path, "api-keys/{id}", "api-keys/"+fmt.Sprint(seedAPIKey(t, a, "admin@acme.test")))
 		for k, v := range ids {
 			path = strings.ReplaceAll(path, k, v)
 		}
@@ -125,7 +126,7 @@ func TestMalformedRequestsAreRefusedWithoutA500(t *testing.T) {
 		{"an id that overflows", "GET", "/organizations/99999999999999999999999", "", http.StatusNotFound},
 		{"an unknown path", "GET", "/no/such/page", "", http.StatusNotFound},
 		{"a wrong method", "DELETE", "/organizations", "", http.StatusMethodNotAllowed},
-		{"an API page that is not a number", "GET", "/api/v1/users?page=x", "", http.StatusUnprocessableEntity},
+		{"an API page size that is not a number", "GET", "/api/v1/users?limit=x", "", http.StatusUnprocessableEntity},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

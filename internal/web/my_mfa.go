@@ -20,6 +20,8 @@ type myMFAPage struct {
 	LowCodes   bool
 	Next       string // where to land after enrollment
 	Forced     bool   // the user may do nothing else until MFA is set up
+	// PasskeysAvailable tells whether this server can register passkeys.
+	PasskeysAvailable bool
 	// OTPAuth is the otpauth: URI of the enrollment, for a link that opens
 	// an authenticator app on the phone showing the page. It holds the
 	// secret the page shows anyway; it is never a URL of Padlock's.
@@ -94,6 +96,12 @@ func (s *Server) myMFAEnroll(w http.ResponseWriter, r *http.Request) {
 // one already started, with a secret no other session has seen.
 func (s *Server) myMFAEnrollForm(w http.ResponseWriter, r *http.Request) {
 	c := currentFrom(r.Context())
+	if c.Requirement().Strict() && !c.User.HasPasskey() {
+		// An app would not meet the requirement: only a passkey will.
+		p := myMFAPage{Page: s.page(w, r, "Add a passkey", navMFA), Next: nextParam(r)}
+		s.renderPasskeyEnrollment(w, r, &p, http.StatusOK)
+		return
+	}
 	enrolling, err := s.auth.Enrolling(r.Context(), c)
 	if err == nil && !enrolling {
 		if c.User.HasMFA() { // moving to a new phone starts from the form

@@ -24,6 +24,7 @@ const (
 	navAccountSettings nav = "account-settings"
 	navActivity        nav = "activity"
 	navSSO             nav = "sso"
+	navAPIKeys         nav = "api-keys"
 	// navCoverage is Account > MFA coverage, reached from Users and Client
 	// portals.
 	navCoverage nav = "coverage"
@@ -37,7 +38,7 @@ const (
 // Section is the top-level menu entry that holds the tab n.
 func (n nav) Section() nav {
 	switch n {
-	case navPortals, navAccountSettings, navActivity, navSSO, navCoverage:
+	case navPortals, navAccountSettings, navActivity, navSSO, navAPIKeys, navCoverage:
 		return navAccount
 	case navMFA:
 		return navSettings
@@ -62,6 +63,7 @@ func navFuncs() template.FuncMap {
 		"navAccountSettings": navAccountSettings,
 		"navActivity":        navActivity,
 		"navSSO":             navSSO,
+		"navAPIKeys":         navAPIKeys,
 		"navCoverage":        navCoverage,
 		"navSettings":        navSettings,
 		"navMFA":             navMFA,

@@ -36,7 +36,13 @@ func (s *Server) myPasskeyBegin(w http.ResponseWriter, r *http.Request) {
 	if !s.readForm(w, r, &f) {
 		return
 	}
-	if err := s.auth.BeginPasskeyRegistration(r.Context(), currentFrom(r.Context()), f.Password, s.clientAddress(r)); err != nil {
+	c := currentFrom(r.Context())
+	if err := s.auth.BeginPasskeyRegistration(r.Context(), c, f.Password, s.clientAddress(r)); err != nil {
+		if c.Step == padlock.StepEnroll || c.Step == padlock.StepGrace && c.Requirement().Strict() && !c.User.HasPasskey() {
+			p := myMFAPage{Page: s.page(w, r, "Add a passkey", navMFA)}
+			s.renderPasskeyEnrollment(w, r, &p, s.formError(r, &p.Page, err))
+			return
+		}
 		s.mfaSettingsError(w, r, err)
 		return
 	}
@@ -48,6 +54,15 @@ func (s *Server) myPasskeyBegin(w http.ResponseWriter, r *http.Request) {
 func (s *Server) myPasskeyNew(w http.ResponseWriter, r *http.Request) {
 	p := passkeyNewPage{Page: s.page(w, r, "Add a passkey", navMFA)}
 	s.renderPasskeyNew(w, r, &p, http.StatusOK)
+}
+
+// renderPasskeyEnrollment is "Set up MFA" under a phishing-resistant
+// requirement: the password, then the browser creates a passkey.
+func (s *Server) renderPasskeyEnrollment(w http.ResponseWriter, r *http.Request, p *myMFAPage, status int) {
+	p.Forced = p.Restricted
+	p.PasskeysAvailable = s.auth.PasskeysAvailable()
+	p.Notice = s.heldNotice(r, p.Current, heldNoticeEnroll)
+	s.render(w, r, status, "mfa_enroll_passkey", p)
 }
 
 func (s *Server) renderPasskeyNew(w http.ResponseWriter, r *http.Request, p *passkeyNewPage, status int) {

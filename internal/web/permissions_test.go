@@ -294,10 +294,10 @@ func countMails(a *testenv.TestApp, to, subject string) int {
 // subject.
 func waitForMails(t *testing.T, a *testenv.TestApp, to, subject string, n int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(testenv.MailWait)
 	for countMails(a, to, subject) < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s had %d %q mail(s) within 10s, want %d", to, countMails(a, to, subject), subject, n)
+			t.Fatalf("%s had %d %q mail(s) within %v, want %d", to, countMails(a, to, subject), testenv.MailWait, subject, n)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -22,6 +22,7 @@ type portalsPage struct {
 	Organization  string // chosen organization id, on the New form
 	Name          string
 	RequireMFA    bool
+	MFALevel      string // "any" or "phishing_resistant"
 	GraceDays     string // as typed, so a mistyped number is shown again
 	userList
 	Emails string
@@ -35,6 +36,7 @@ type newPortalFields struct {
 	Organization int64  `form:"organization" invalid:"Choose an organization."`
 	Name         string `form:"name"`
 	RequireMFA   bool   `form:"require_mfa"`
+	MFALevel     string `form:"mfa_level"`
 	GraceDays    string `form:"grace_days"`
 }
 
@@ -42,6 +44,7 @@ type newPortalFields struct {
 type portalFields struct {
 	Name       string `form:"name"`
 	RequireMFA bool   `form:"require_mfa"`
+	MFALevel   string `form:"mfa_level"`
 	GraceDays  string `form:"grace_days"`
 }
 
@@ -109,13 +112,15 @@ func (s *Server) portalCreate(w http.ResponseWriter, r *http.Request) {
 	f := newPortalFields{}
 	err := decodeForm(r.PostForm, &f)
 	grace, graceErr := portalGraceDays(f.GraceDays)
-	err = cmp.Or(err, graceErr)
+	strict, levelErr := padlock.ParseMFALevel(f.MFALevel)
+	err = cmp.Or(err, graceErr, levelErr)
 	var portal *padlock.Portal
 	if err == nil {
-		portal, err = s.admin.CreatePortal(r.Context(), s.actor(r), admin.PortalInput{OrganizationID: f.Organization, Name: f.Name, RequireMFA: f.RequireMFA, GraceDays: grace})
+		in := admin.PortalInput{OrganizationID: f.Organization, Name: f.Name, RequireMFA: f.RequireMFA, PhishingResistant: strict, GraceDays: grace}
+		portal, err = s.admin.CreatePortal(r.Context(), s.actor(r), in)
 	}
 	if err != nil {
-		p := portalsPage{Page: s.page(w, r, "New client portal", navPortals), Name: f.Name, RequireMFA: f.RequireMFA, GraceDays: f.GraceDays}
+		p := portalsPage{Page: s.page(w, r, "New client portal", navPortals), Name: f.Name, RequireMFA: f.RequireMFA, GraceDays: f.GraceDays, MFALevel: f.MFALevel}
 		if f.Organization != 0 {
 			p.Organization = strconv.FormatInt(f.Organization, 10)
 		}
@@ -133,9 +138,9 @@ func (s *Server) portalEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := portalsPage{Page: s.page(w, r, "Edit client portal", navPortals), Portal: portal, Name: portal.Name, RequireMFA: portal.RequiresMFA(),
-		GraceDays: strconv.Itoa(portal.MFAGraceDays)}
+		GraceDays: strconv.Itoa(portal.MFAGraceDays), MFALevel: levelOf(portal.RequiresPhishingResistant())}
 	if f := (portalFields{}); p.restore("", &f) {
-		p.Name, p.RequireMFA, p.GraceDays = f.Name, f.RequireMFA, f.GraceDays
+		p.Name, p.RequireMFA, p.GraceDays, p.MFALevel = f.Name, f.RequireMFA, f.GraceDays, f.MFALevel
 	}
 	s.renderPortalForm(w, r, &p, http.StatusOK)
 }
@@ -151,11 +156,15 @@ func (s *Server) portalUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	grace, err := portalGraceDays(f.GraceDays)
+	strict, levelErr := padlock.ParseMFALevel(f.MFALevel)
 	if err == nil {
-		err = s.admin.UpdatePortal(r.Context(), s.actor(r), portal.ID, admin.PortalInput{Name: f.Name, RequireMFA: f.RequireMFA, GraceDays: grace})
+		err = levelErr
+	}
+	if err == nil {
+		err = s.admin.UpdatePortal(r.Context(), s.actor(r), portal.ID, admin.PortalInput{Name: f.Name, RequireMFA: f.RequireMFA, PhishingResistant: strict, GraceDays: grace})
 	}
 	if err != nil {
-		p := portalsPage{Page: s.page(w, r, "Edit client portal", navPortals), Portal: portal, Name: f.Name, RequireMFA: f.RequireMFA, GraceDays: f.GraceDays}
+		p := portalsPage{Page: s.page(w, r, "Edit client portal", navPortals), Portal: portal, Name: f.Name, RequireMFA: f.RequireMFA, GraceDays: f.GraceDays, MFALevel: f.MFALevel}
 		s.renderPortalForm(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}

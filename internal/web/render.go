@@ -129,6 +129,10 @@ type Page struct {
 	// a portal user's portal's.
 	MFADeadline   time.Time
 	MFARequiredBy string
+	// PasskeyRequired tells that the requirement is phishing-resistant MFA
+	// only: the banner asks for a passkey, and MFADeadline is the strict
+	// level's deadline for a user who has an app.
+	PasskeyRequired bool
 	// Notice is a warning above the page that is neither a success nor an
 	// error: a change that was not saved, a session that ended.
 	Notice string
@@ -159,6 +163,12 @@ func (p *Page) signedIn(c *auth.Current) {
 		p.MFADeadline, p.MFARequiredBy = c.User.MFADeadline, c.Account.Name
 		if c.Portal != nil {
 			p.MFARequiredBy = c.Portal.Name
+		}
+		if r := c.Requirement(); r.Strict() {
+			p.PasskeyRequired = true
+			if c.User.HasMFA() {
+				p.MFADeadline = padlock.MFADeadline(r.StrictAt, c.User.CreatedAt, r.GraceDays)
+			}
 		}
 	}
 }
@@ -238,8 +248,12 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case padlock.EUNAUTHORIZED:
 		return http.StatusUnauthorized
-	case padlock.EFORBIDDEN:
+	case padlock.EFORBIDDEN, padlock.EREADONLYKEY, padlock.EKEYNOMFA:
 		return http.StatusForbidden
+	case padlock.EBADREQUEST:
+		return http.StatusBadRequest
+	case padlock.ERATELIMITED:
+		return http.StatusTooManyRequests
 	case padlock.ECONFLICT:
 		return http.StatusConflict
 	case padlock.EUNAVAILABLE:
@@ -266,7 +280,7 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	if isAPI(r) {
-		writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": padlock.ErrorMessage(err)}})
+		writeAPIError(w, status, err)
 		return
 	}
 	s.renderError(w, r, status, padlock.ErrorMessage(err))
@@ -281,7 +295,7 @@ const retryAfter = "5"
 func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, message string) {
 	w.Header().Set("Retry-After", retryAfter)
 	if isAPI(r) {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": map[string]string{"code": padlock.EUNAVAILABLE, "message": message}})
+		writeAPIError(w, http.StatusServiceUnavailable, &padlock.Error{Code: padlock.EUNAVAILABLE, Message: message})
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -318,7 +332,7 @@ func (s *Server) unavailablePage(base, message string) string {
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, message string) {
 	if isAPI(r) {
-		writeJSON(w, status, map[string]any{"error": map[string]string{"code": http.StatusText(status), "message": message}})
+		writeAPIError(w, status, &padlock.Error{Code: codeOfStatus(status), Message: message})
 		return
 	}
 	p := Page{Base: surfaceOf(r).Prefix(), Title: http.StatusText(status), Error: message}

@@ -49,6 +49,8 @@ func (s *Server) signInRoutes() []route {
 	return []route{
 		{method: "GET", path: "/login", access: Public, handler: s.signInForm},
 		{method: "POST", path: "/login", access: Public, handler: s.signInSubmit},
+		{method: "POST", path: "/login/passkey/begin", access: Public, handler: s.passkeySignInBegin, form: "/login"},
+		{method: "POST", path: "/login/passkey", access: Public, handler: s.passkeySignInSubmit, form: "/login"},
 		{method: "POST", path: "/logout", access: AnySession, handler: s.signOut},
 		{method: "GET", path: "/login/mfa", access: Challenge, handler: s.challengeForm},
 		{method: "POST", path: "/login/mfa", access: Challenge, handler: s.challengeSubmit},
@@ -74,9 +76,9 @@ func (s *Server) signInRoutes() []route {
 		{method: "POST", path: "/settings/mfa/recovery-codes/saved", access: Enrollment, handler: s.myRecoveryCodesSaved},
 		{method: "POST", path: "/settings/mfa/recovery-codes/regenerate", access: SignedIn, handler: s.myRecoveryCodesRegenerate, form: "/settings/mfa"},
 		{method: "POST", path: "/settings/mfa/disable", access: SignedIn, handler: s.myMFADisable, form: "/settings/mfa"},
-		{method: "POST", path: "/settings/mfa/passkeys/begin", access: SignedIn, handler: s.myPasskeyBegin, form: "/settings/mfa"},
-		{method: "GET", path: "/settings/mfa/passkeys/new", access: SignedIn, handler: s.myPasskeyNew},
-		{method: "POST", path: "/settings/mfa/passkeys", access: SignedIn, handler: s.myPasskeyCreate, form: "/settings/mfa"},
+		{method: "POST", path: "/settings/mfa/passkeys/begin", access: Enrollment, handler: s.myPasskeyBegin, form: "/settings/mfa"},
+		{method: "GET", path: "/settings/mfa/passkeys/new", access: Enrollment, handler: s.myPasskeyNew},
+		{method: "POST", path: "/settings/mfa/passkeys", access: Enrollment, handler: s.myPasskeyCreate, form: "/settings/mfa"},
 		{method: "POST", path: "/settings/mfa/passkeys/{id}/rename", access: SignedIn, handler: s.myPasskeyRename, form: "/settings/mfa"},
 		{method: "POST", path: "/settings/mfa/passkeys/{id}/remove", access: SignedIn, handler: s.myPasskeyRemove, form: "/settings/mfa"},
 	}
@@ -145,6 +147,11 @@ func (s *Server) accountRoutes() []route {
 		{method: "POST", path: "/account/settings/sso/options", access: manageSSO, handler: s.ssoOptionsSubmit, form: "/account/settings/sso"},
 		{method: "POST", path: "/account/settings/sso/test", access: manageSSO, handler: s.ssoTestStart, form: "/account/settings/sso"},
 
+		{method: "GET", path: "/account/api-keys", access: manageSSO, handler: s.apiKeys},
+		{method: "POST", path: "/account/api-keys", access: manageSSO, handler: s.apiKeyCreate, form: "/account/api-keys"},
+		{method: "GET", path: "/account/api-keys/{id}/revoke", access: manageSSO, handler: s.apiKeyRevokeConfirm},
+		{method: "POST", path: "/account/api-keys/{id}/revoke", access: manageSSO, handler: s.apiKeyRevoke, form: "/account/api-keys/{id}/revoke"},
+
 		// Single sign-on (SAML), public: the IdP's responses come without a
 		// session, and the ACS is exempt from the cross-origin check (sso.go).
 		{method: "POST", path: "/sso", access: Public, handler: s.ssoByEmail},
@@ -174,9 +181,30 @@ func (s *Server) accountRoutes() []route {
 		{method: "POST", path: "/account/portals/{portal}/users/{id}/delete", access: managePortals, handler: s.portalUserDelete, form: "/account/portals/{portal}/users/{id}/delete"},
 		{method: "POST", path: "/account/portals/{portal}/remind-all", access: managePortals, handler: s.portalRemindAll, form: "/account/portals/{portal}"},
 
-		// JSON API.
-		{method: "GET", path: "/api/v1/me", access: SignedIn, handler: s.apiMe},
-		{method: "GET", path: "/api/v1/users", access: manageUsers, handler: s.apiUsers},
+		// JSON API (docs/API.md): API keys or the browser's session.
+		{method: "GET", path: "/api/v1/openapi.json", access: Public, handler: s.apiOpenAPI},
+		{method: "GET", path: "/api/v1/me", access: API(""), handler: s.apiMe},
+		{method: "GET", path: "/api/v1/users", access: API(padlock.PermManageUsers), handler: s.apiUsers},
+		{method: "POST", path: "/api/v1/users", access: API(padlock.PermManageUsers), handler: s.apiUsersInvite},
+		{method: "GET", path: "/api/v1/users/{id}", access: API(padlock.PermManageUsers), handler: s.apiUser},
+		{method: "PATCH", path: "/api/v1/users/{id}", access: API(padlock.PermManageUsers), handler: s.apiUserUpdate},
+		{method: "POST", path: "/api/v1/users/{id}/reset-mfa", access: API(padlock.PermManageUsers), handler: s.apiUserResetMFA},
+		{method: "GET", path: "/api/v1/settings", access: API(padlock.PermManageSecurity), handler: s.apiSettings},
+		{method: "PATCH", path: "/api/v1/settings", access: API(padlock.PermManageSecurity), handler: s.apiSettingsUpdate},
+		{method: "GET", path: "/api/v1/activity", access: API(padlock.PermManageSecurity), handler: s.apiActivity},
+		{method: "GET", path: "/api/v1/coverage", access: API(padlock.PermManagePortals), handler: s.apiCoverage},
+		{method: "GET", path: "/api/v1/organizations", access: API(padlock.PermViewDocuments), handler: s.apiOrganizations},
+		{method: "POST", path: "/api/v1/organizations", access: API(padlock.PermManageOrganizations), handler: s.apiOrganizationCreate},
+		{method: "GET", path: "/api/v1/organizations/{org}", access: API(padlock.PermViewDocuments), handler: s.apiOrganization},
+		{method: "GET", path: "/api/v1/portals", access: API(padlock.PermManagePortals), handler: s.apiPortals},
+		{method: "POST", path: "/api/v1/portals", access: API(padlock.PermManagePortals), handler: s.apiPortalCreate},
+		{method: "GET", path: "/api/v1/portals/{portal}", access: API(padlock.PermManagePortals), handler: s.apiPortal},
+		{method: "PATCH", path: "/api/v1/portals/{portal}", access: API(padlock.PermManagePortals), handler: s.apiPortalUpdate},
+		{method: "GET", path: "/api/v1/portals/{portal}/users", access: API(padlock.PermManagePortals), handler: s.apiPortalUsers},
+		{method: "POST", path: "/api/v1/portals/{portal}/users", access: API(padlock.PermManagePortals), handler: s.apiPortalInvite},
+		{method: "GET", path: "/api/v1/portals/{portal}/users/{id}", access: API(padlock.PermManagePortals), handler: s.apiPortalUser},
+		{method: "PATCH", path: "/api/v1/portals/{portal}/users/{id}", access: API(padlock.PermManagePortals), handler: s.apiPortalUserUpdate},
+		{method: "POST", path: "/api/v1/portals/{portal}/users/{id}/reset-mfa", access: API(padlock.PermManagePortals), handler: s.apiPortalUserResetMFA},
 	}
 }
 

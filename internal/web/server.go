@@ -32,6 +32,9 @@ type Options struct {
 	// DBTimeout bounds each request's database work: past it the request
 	// ends in 503. Zero means config.Default's 5 seconds.
 	DBTimeout time.Duration
+	// APIRateLimit is how many requests one API key may make per
+	// RateWindow, across every node; zero means DefaultAPIRateLimit.
+	APIRateLimit int
 }
 
 // Server holds what the handlers need; one per process (tests start two).
@@ -105,7 +108,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		h := rec.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")

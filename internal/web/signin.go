@@ -18,11 +18,13 @@ type signInPage struct {
 	// FocusPassword puts the cursor in Password, after a refused sign-in
 	// that kept the email.
 	FocusPassword bool
+	// Passkeys offers "Sign in with a passkey" (shown by the script only).
+	Passkeys bool
 }
 
 // signInPage is the sign-in page with what was typed and where to go next.
 func (s *Server) signInPage(w http.ResponseWriter, r *http.Request, email, next string) signInPage {
-	p := signInPage{Page: s.page(w, r, "Sign in", navNone), Email: email, Next: next}
+	p := signInPage{Page: s.page(w, r, "Sign in", navNone), Email: email, Next: next, Passkeys: s.auth.PasskeysAvailable()}
 	if surfaceOf(r) != padlock.SurfaceAccount {
 		return p
 	}

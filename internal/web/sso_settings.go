@@ -42,6 +42,7 @@ type ssoOptionsFields struct {
 	JIT               bool   `form:"jit"`
 	Enforce           bool   `form:"enforce"`
 	MFAContexts       string `form:"mfa_contexts"`
+	StrongContexts    string `form:"strong_contexts"`
 	JITRole           string `form:"jit_role"`
 	BreakGlass        string `form:"break_glass"`
 	Domains           string `form:"domains"`
@@ -52,7 +53,7 @@ func (f idpFields) input() sso.IDPInput {
 }
 
 func (f ssoOptionsFields) input() sso.OptionsInput {
-	return sso.OptionsInput{Enabled: f.Enabled, AcceptIDPMFA: f.AcceptIDPMFA, MFAContexts: f.MFAContexts,
+	return sso.OptionsInput{Enabled: f.Enabled, AcceptIDPMFA: f.AcceptIDPMFA, MFAContexts: f.MFAContexts, StrongContexts: f.StrongContexts,
 		AllowIDPInitiated: f.AllowIDPInitiated, JIT: f.JIT, JITRole: f.JITRole, Enforce: f.Enforce,
 		BreakGlass: f.BreakGlass, Domains: f.Domains}
 }
@@ -103,7 +104,7 @@ func (s *Server) storedOptions(r *http.Request, rec *store.SSORecord) (ssoOption
 	}
 	return ssoOptionsFields{Enabled: rec.Enabled, AcceptIDPMFA: rec.AcceptIDPMFA, AllowIDPInitiated: rec.AllowIDPInitiated,
 		JIT: rec.JIT, Enforce: rec.Enforce, JITRole: string(rec.JITRole),
-		MFAContexts: strings.Join(rec.MFAContexts, "\n"), BreakGlass: strings.Join(emails, "\n"), Domains: strings.Join(rec.Domains, " ")}, nil
+		MFAContexts: strings.Join(rec.MFAContexts, "\n"), StrongContexts: strings.Join(rec.PhishingResistantContexts, "\n"), BreakGlass: strings.Join(emails, "\n"), Domains: strings.Join(rec.Domains, " ")}, nil
 }
 
 // ssoIDPSubmit saves the identity provider: metadata or typed values.

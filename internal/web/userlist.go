@@ -73,7 +73,7 @@ func (s *Server) now() time.Time { return s.auth.Now().Truncate(time.Second) }
 // mfaFilter reads the users list's MFA filter; anything unknown is "all".
 func mfaFilter(r *http.Request) store.MFAFilter {
 	switch f := store.MFAFilter(r.URL.Query().Get("mfa")); f {
-	case store.MFASetUp, store.MFANotSet, store.MFAOverdue:
+	case store.MFASetUp, store.MFANotSet, store.MFAOverdue, store.MFANoPasskey:
 		return f
 	}
 	return store.MFAAny
@@ -229,7 +229,7 @@ func (s *Server) writeUsersCSV(w http.ResponseWriter, r *http.Request, filename 
 	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	h.Set("Cache-Control", "no-store")
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"name", "email", "role", "status", "mfa", "mfa_set_up", "last_sign_in", "must_set_up_by"})
+	cw.Write([]string{"name", "email", "role", "status", "mfa", "mfa_set_up", "last_sign_in", "must_set_up_by", "strongest_factor"})
 	rows := 0
 	var err error
 	// While nothing is required no one is overdue: the header alone.
@@ -258,7 +258,7 @@ func usersCSVRow(u *padlock.User, deadline time.Time) []string {
 	if u.HasMFA() {
 		mfa = "set up"
 	}
-	return csvSafe(u.Name, u.Email, u.Role.Label(), string(u.Status), mfa, csvTime(u.MFASince), csvTime(u.LastSignIn), csvTime(deadline))
+	return csvSafe(u.Name, u.Email, u.Role.Label(), string(u.Status), mfa, csvTime(u.MFASince), csvTime(u.LastSignIn), csvTime(deadline), strings.ToLower(u.StrongestFactor()))
 }
 
 // csvTime is a time in a CSV cell: RFC 3339 in UTC, "" for none.

@@ -94,7 +94,8 @@ func (s *Server) invite(r *http.Request, f inviteFields, portalID int64, badRole
 }
 
 func (s *Server) actor(r *http.Request) auth.Actor {
-	return auth.Actor{User: currentFrom(r.Context()).User, Address: s.clientAddress(r)}
+	c := currentFrom(r.Context())
+	return auth.Actor{User: c.User, Address: s.clientAddress(r), Key: c.APIKey}
 }
 
 type userEditPage struct {

@@ -1,9 +1,11 @@
 // Passkeys for Padlock: the one script the site serves. A form marked
 // data-webauthn="create" or "get" carries the server's options in
-// data-options; on submit the browser is asked for a passkey, its answer is
-// put, as JSON, in the form's hidden "credential" field, and the form is
-// posted as usual. Without WebAuthn the passkey parts stay hidden and the
-// page works as before.
+// data-options; one marked "signin" fetches them from its data-begin URL
+// (a sign-in with a passkey alone, whose challenge is made per attempt).
+// On submit the browser is asked for a passkey, its answer is put, as JSON,
+// in the form's hidden "credential" field, and the form is posted as usual.
+// Without WebAuthn the passkey parts stay hidden and the page works as
+// before.
 (function () {
   "use strict";
   if (!window.PublicKeyCredential || !navigator.credentials) {
@@ -71,18 +73,29 @@
     form.addEventListener("submit", function (ev) {
       if (field.value) { return; }
       ev.preventDefault();
-      var opts = JSON.parse(form.getAttribute("data-options")).publicKey;
-      var ask = mode === "create" ?
-        navigator.credentials.create({ publicKey: creationOptions(opts) }) :
-        navigator.credentials.get({ publicKey: requestOptions(opts) });
       if (status) { status.textContent = "Waiting for your passkey or security key…"; }
+      var ask;
+      if (mode === "signin") {
+        ask = fetch(form.getAttribute("data-begin"), { method: "POST", credentials: "same-origin", headers: { "Accept": "application/json" } })
+          .then(function (res) { return res.json(); })
+          .then(function (o) {
+            if (o.error) { throw { name: o.error.message }; }
+            return navigator.credentials.get({ publicKey: requestOptions(o.publicKey) });
+          });
+      } else {
+        var opts = JSON.parse(form.getAttribute("data-options")).publicKey;
+        ask = mode === "create" ?
+          navigator.credentials.create({ publicKey: creationOptions(opts) }) :
+          navigator.credentials.get({ publicKey: requestOptions(opts) });
+      }
       ask.then(function (cred) {
         field.value = answer(cred);
         form.submit();
       }, function (err) {
         if (status) {
           status.textContent = "No passkey was used (" + err.name + "). Try again" +
-            (mode === "get" ? ", or use your authenticator app or a recovery code below." : ".");
+            (mode === "get" ? ", or use your authenticator app or a recovery code below." :
+              mode === "signin" ? ", or sign in with your email and password." : ".");
         }
       });
     });

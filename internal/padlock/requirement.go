@@ -1,0 +1,90 @@
+package padlock
+
+import "time"
+
+// Requirement is the MFA requirement that applies to a user: their
+// account's for the staff, their portal's for a portal user.
+type Requirement struct {
+	// RequiredAt is when MFA was required; zero while it is not.
+	RequiredAt time.Time
+	// StrictAt is when the requirement was raised to phishing-resistant MFA
+	// only; zero at the level "any MFA".
+	StrictAt  time.Time
+	GraceDays int
+}
+
+// Strict reports whether only phishing-resistant MFA meets the requirement.
+func (r Requirement) Strict() bool { return !r.RequiredAt.IsZero() && !r.StrictAt.IsZero() }
+
+// Requirement is the account's requirement, for its staff.
+func (a *Account) Requirement() Requirement {
+	return Requirement{RequiredAt: a.MFARequiredAt, StrictAt: a.MFAStrictAt, GraceDays: a.MFAGraceDays}
+}
+
+// Requirement is the portal's requirement, for its users.
+func (p *Portal) Requirement() Requirement {
+	return Requirement{RequiredAt: p.MFARequiredAt, StrictAt: p.MFAStrictAt, GraceDays: p.MFAGraceDays}
+}
+
+// RequiresPhishingResistant reports whether the account accepts only
+// phishing-resistant MFA.
+func (a *Account) RequiresPhishingResistant() bool { return a.Requirement().Strict() }
+
+// RequiresPhishingResistant reports whether the portal accepts only
+// phishing-resistant MFA.
+func (p *Portal) RequiresPhishingResistant() bool { return p.Requirement().Strict() }
+
+// AssuranceOf gathers what NextStep needs about the requirement, the user
+// and the session's proof. The identity provider's fields are the caller's.
+func (r Requirement) AssuranceOf(u *User, proved Proof, now time.Time) Assurance {
+	a := Assurance{Required: !r.RequiredAt.IsZero(), Deadline: u.MFADeadline, HasFactor: u.HasMFA(), Proved: proved,
+		HasPhishingResistant: u.HasPasskey(), Now: now}
+	if r.Strict() {
+		a.PhishingResistant = true
+		a.StrictDeadline = MFADeadline(r.StrictAt, u.CreatedAt, r.GraceDays)
+	}
+	return a
+}
+
+// StrongestFactor names the strongest kind of factor a user owns, for the
+// users lists: a passkey or security key, then an authenticator app.
+func (u *User) StrongestFactor() string {
+	switch {
+	case u.HasPasskey():
+		return "Passkey"
+	case u.HasTOTP():
+		return "App"
+	}
+	return "None"
+}
+
+// The levels of a requirement, as the settings forms send them.
+const (
+	MFALevelAny               = "any"
+	MFALevelPhishingResistant = "phishing_resistant"
+)
+
+// ParseMFALevel reads the level a settings form sent: true for
+// phishing-resistant MFA only. An empty level is "any MFA".
+func ParseMFALevel(s string) (bool, error) {
+	switch s {
+	case "", MFALevelAny:
+		return false, nil
+	case MFALevelPhishingResistant:
+		return true, nil
+	}
+	return false, FieldError("mfa_level", "Choose any MFA or phishing-resistant MFA only.")
+}
+
+// NextStrictAt is when the strict level of a requirement began, after a
+// change: kept while it stays strict, now when it is raised, zero when it
+// is lowered or MFA is no longer required.
+func NextStrictAt(was time.Time, require, strict bool, now time.Time) time.Time {
+	switch {
+	case !require || !strict:
+		return time.Time{}
+	case was.IsZero():
+		return now
+	}
+	return was
+}

@@ -1,0 +1,26 @@
+-- API keys: an account's keys for scripts, stored as the SHA-256 of the key
+-- (a key is 256 random bits, so a fast hash is enough), shown once. prefix
+-- is the start of the key, kept so a list can tell keys apart. Revoked keys
+-- stay, so the audit log can still name them. rate_window and rate_count
+-- are the key's requests in the current window, counted here so that every
+-- node shares one limit.
+CREATE TABLE api_keys (
+    id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    account_id   BIGINT  NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    name         TEXT    NOT NULL,
+    prefix       TEXT    NOT NULL,
+    key_hash     BYTEA   NOT NULL,
+    access       TEXT    NOT NULL,
+    created_by   BIGINT  REFERENCES users (id) ON DELETE SET NULL,
+    created_at   BIGINT  NOT NULL,
+    expires_at   BIGINT  NOT NULL DEFAULT 0,
+    last_used_at BIGINT  NOT NULL DEFAULT 0,
+    revoked_at   BIGINT  NOT NULL DEFAULT 0,
+    rate_window  BIGINT  NOT NULL DEFAULT 0,
+    rate_count   BIGINT  NOT NULL DEFAULT 0,
+    CONSTRAINT api_keys_hash_key UNIQUE (key_hash),
+    CONSTRAINT api_keys_name_key UNIQUE (account_id, name)
+);
+
+-- Who did it, when it was not a user: "API key: nightly-report".
+ALTER TABLE audit_events ADD COLUMN actor_label TEXT NOT NULL DEFAULT '';

@@ -1,0 +1,70 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
+
+// passkeySignInCookie binds a sign-in with a passkey alone to the browser
+// that asked for its challenge: it holds the token whose hash names the
+// challenge in the database, for this surface's sign-in pages only.
+const passkeySignInCookie = "padlock_passkey_signin"
+
+type passkeySignInFields struct {
+	Credential string `form:"credential"`
+	Next       string `form:"next"`
+}
+
+// passkeySignInBegin answers the sign-in page's script with the options of
+// a new challenge (JSON), and gives the browser the cookie that names it.
+func (s *Server) passkeySignInBegin(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	token, options, err := s.auth.BeginPasskeySignIn(r.Context(), surfaceOf(r))
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: passkeySignInCookie, Value: token, Path: at(r, "/login"), MaxAge: 300,
+		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteStrictMode})
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write([]byte(options))
+}
+
+// passkeySignInSubmit signs in with the browser's answer to its own
+// challenge. Every refusal shows the sign-in page with one message.
+func (s *Server) passkeySignInSubmit(w http.ResponseWriter, r *http.Request) {
+	f := passkeySignInFields{}
+	if !s.readForm(w, r, &f) {
+		return
+	}
+	next := safeNext(r, f.Next)
+	token := ""
+	if c, err := r.Cookie(passkeySignInCookie); err == nil {
+		token = c.Value
+	}
+	http.SetCookie(w, &http.Cookie{Name: passkeySignInCookie, Value: "", Path: at(r, "/login"), MaxAge: -1,
+		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteStrictMode})
+	res, err := s.auth.SignInWithPasskey(r.Context(), surfaceOf(r), token, f.Credential, s.clientAddress(r))
+	if err != nil {
+		p := s.signInPage(w, r, "", next)
+		s.render(w, r, s.formError(r, &p.Page, err), "signin", p)
+		return
+	}
+	s.setSessionCookie(w, r, res.Token)
+	redirect(w, r, nextStepURL(r, res, next))
+}
+
+// jsonError answers a script's request with a JSON error code and message;
+// internal errors are logged and said as "Internal error.".
+func (s *Server) jsonError(w http.ResponseWriter, r *http.Request, err error) {
+	code := padlock.ErrorCode(err)
+	status, msg := statusOf(code), padlock.ErrorMessage(err)
+	if status == http.StatusInternalServerError {
+		s.logger.Error("internal error", "route", r.Pattern, "err", err)
+	}
+	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+}
