@@ -36,6 +36,9 @@ var (
 	ErrPasskeyRefused = padlock.FieldError("passkey", "That passkey or security key was not accepted. Try again with one you added to Padlock, or use your authenticator app or a recovery code.")
 	errAddExpired     = padlock.FieldError("add_password", "Adding a passkey timed out. Confirm your password and try again.")
 	errAddRefused     = padlock.FieldError("add_password", "Your browser's answer could not be verified. Confirm your password and try again.")
+	// errLastPasskeyRequired refuses to remove a user's last passkey while
+	// their account or portal requires phishing-resistant MFA.
+	errLastPasskeyRequired = padlock.Errorf(padlock.EFORBIDDEN, "Your account requires a passkey or security key, so your last one cannot be removed. Add another one first.")
 )
 
 // newRelyingParty makes the WebAuthn relying party of the configured ID
@@ -360,6 +363,17 @@ func (s *Service) RemovePasskey(ctx context.Context, c *Current, id int64, passw
 			return err
 		}
 		last := n == 1 && !u.HasTOTP()
+		if n == 1 && !last {
+			// The last passkey beside an app: while only phishing-resistant
+			// MFA meets the requirement, it is the factor that meets it.
+			r, err := requirementOf(ctx, tx, u)
+			if err != nil {
+				return err
+			}
+			if r.Strict() {
+				return errLastPasskeyRequired
+			}
+		}
 		if last {
 			if err := s.mayRemoveLastFactor(ctx, tx, q, u, code, address); err != nil {
 				return err

@@ -43,10 +43,34 @@ func decodeCursor(s string, v any) error {
 	if err != nil || len(b) > 1024 {
 		return errBadCursor
 	}
+	// A NUL character is no part of any cursor Padlock gives, and
+	// PostgreSQL's text cannot hold one: refused here, not answered 500.
+	var decoded any
+	if err := json.Unmarshal(b, &decoded); err != nil || hasNUL(decoded) {
+		return errBadCursor
+	}
 	if err := json.Unmarshal(b, v); err != nil {
 		return errBadCursor
 	}
 	return nil
+}
+
+// hasNUL tells whether a decoded JSON value holds a NUL character in any
+// of its strings or keys.
+func hasNUL(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.ContainsRune(x, 0)
+	case []any:
+		return slices.ContainsFunc(x, hasNUL)
+	case map[string]any:
+		for k, e := range x {
+			if hasNUL(k) || hasNUL(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // apiQuery reads the query string, refusing one that cannot be read and
