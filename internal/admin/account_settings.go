@@ -110,11 +110,12 @@ func (s *Service) SaveAuthSettings(ctx context.Context, actor auth.Actor, in Aut
 	})
 }
 
-// mayChangeSettings lets a Manager only tighten the settings: turn the
-// requirement on, shorten the grace period and the session limits. Turning
-// the requirement off or lengthening any of them is for Administrators.
+// mayChangeSettings lets a Manager (and an API key) only tighten the
+// settings: turn the requirement on, shorten the grace period and the
+// session limits. Turning the requirement off or lengthening any of them is
+// for Administrators (mayLoosen).
 func mayChangeSettings(actor auth.Actor, acct *padlock.Account, in AuthSettings) error {
-	if actor.User.Role == padlock.RoleAdministrator {
+	if mayLoosen(actor) {
 		return nil
 	}
 	fe := requirementLoosened(acct.Requirement(), in.RequireMFA, in.PhishingResistant, in.GraceDays)

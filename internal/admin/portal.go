@@ -129,10 +129,18 @@ func (s *Service) UpdatePortal(ctx context.Context, actor auth.Actor, portalID i
 // mayChangePortal lets a Manager only tighten a portal's requirement, by
 // the rule of the account's (mayChangeSettings).
 func mayChangePortal(actor auth.Actor, p *padlock.Portal, in PortalInput) error {
-	if actor.User.Role == padlock.RoleAdministrator {
+	if mayLoosen(actor) {
 		return nil
 	}
 	return requirementLoosened(p.Requirement(), in.RequireMFA, in.PhishingResistant, in.GraceDays).Forbidden()
+}
+
+// mayLoosen reports whether actor may loosen a requirement or the session
+// limits: an Administrator who signed in. An API key acts with an
+// Administrator's role but has no MFA of its own, so like a Manager it may
+// only tighten.
+func mayLoosen(actor auth.Actor) bool {
+	return actor.User.Role == padlock.RoleAdministrator && actor.Key == nil
 }
 
 // requirementLoosened lists what a change of a requirement (the account's

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
 	"github.com/padlock-mfa/padlock/internal/testenv"
@@ -415,6 +416,47 @@ func TestAKeyKeepsARequirementsLevelItWasNotAskedToChange(t *testing.T) {
 		}
 		if x.call(t, x.readOnly, "GET", "/api/v1/settings", "").json(t, &s); s.Settings.MFA.Level != padlock.MFALevelAny {
 			t.Fatalf("the account's level after the refusal: %q", s.Settings.MFA.Level)
+		}
+	})
+}
+
+// A key has no MFA of its own, so it may only tighten, as a Manager may:
+// turning a requirement off, lowering its level or lengthening its grace
+// (the account's or a portal's) is left to an Administrator who signed in.
+func TestAKeyMayNotLoosenARequirement(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		x := newAPIAccount(t, d)
+		requireMFA(t, x.admin, true, "7")
+		for _, body := range []string{`{"require_mfa": false}`, `{"grace_days": 30}`} {
+			if ans := x.call(t, x.readWrite, "PATCH", "/api/v1/settings", body); ans.status != http.StatusForbidden {
+				t.Errorf("a key loosening the account with %s: %d %s", body, ans.status, ans.body)
+			}
+		}
+		var s struct {
+			Settings struct{ MFA struct{ Required bool } }
+		}
+		if x.call(t, x.readOnly, "GET", "/api/v1/settings", "").json(t, &s); !s.Settings.MFA.Required {
+			t.Fatal("a key turned the account's requirement off")
+		}
+
+		admin0 := adminOf(t, x)
+		org, _ := x.a.Docs.CreateOrganization(t.Context(), actor(admin0), "Initech")
+		portal, err := x.a.Admin.CreatePortal(t.Context(), actor(admin0), admin.PortalInput{OrganizationID: org.ID, Name: "Client portal", RequireMFA: true, PhishingResistant: true, GraceDays: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/api/v1/portals/" + itoa(portal.ID)
+		for _, body := range []string{`{"require_mfa": false}`, `{"mfa_level": "any"}`, `{"grace_days": 30}`} {
+			if ans := x.call(t, x.readWrite, "PATCH", path, body); ans.status != http.StatusForbidden {
+				t.Errorf("a key loosening the portal with %s: %d %s", body, ans.status, ans.body)
+			}
+		}
+		var p struct {
+			Portal struct{ MFA struct{ Level string } }
+		}
+		if x.call(t, x.readOnly, "GET", path, "").json(t, &p); p.Portal.MFA.Level != padlock.MFALevelPhishingResistant {
+			t.Fatalf("the portal's level after the refusals: %q", p.Portal.MFA.Level)
 		}
 	})
 }
