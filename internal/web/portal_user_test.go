@@ -219,6 +219,12 @@ func do(t *testing.T, c *testenv.Client, method, path string) int {
 		status, _, _ := c.Get(t, path)
 		return status
 	}
+	if method != "POST" { // the API's PATCH and DELETE
+		req, _ := http.NewRequest(method, c.Base+path, strings.NewReader(`{"role": "creator"}`))
+		req.Header.Set("Content-Type", "application/json")
+		status, _, _ := c.Do(t, req)
+		return status
+	}
 	status, _, _ := c.PostForm(t, path, url.Values{"role": {"creator"}})
 	return status
 }
