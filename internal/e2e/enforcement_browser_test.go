@@ -112,7 +112,8 @@ func expectPadlock(p *page, email, state string) {
 	if n := p.count(cell + " .padlock." + state); n != 1 {
 		p.fatalf("%s has no %s padlock (%d)", email, state, n)
 	}
-	want := map[string]string{"closed": "MFA set up", "open": "MFA not set up"}[state]
+	// Closed, it says which factor is the strongest: "MFA set up: App".
+	want := map[string]string{"closed": "MFA set up:", "open": "MFA not set up"}[state]
 	if got := p.texts(cell + " .visually-hidden"); len(got) != 1 || got[0] != want {
 		p.fatalf("a screen reader hears %q for %s's padlock, want %q", got, email, want)
 	}

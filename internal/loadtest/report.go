@@ -89,6 +89,9 @@ type FailedFigures struct {
 	OneKnown   Latency `json:"one_at_a_time_known"`
 	OneUnknown Latency `json:"one_at_a_time_unknown"`
 	Errors     int64   `json:"errors"`
+	// WrongAnswers are the errors that were answers other than the refusal
+	// expected (not a 503, nor no answer at all).
+	WrongAnswers int64 `json:"wrong_answers"`
 }
 
 // PageFigures compare B, a bare handler, with an authenticated page.

@@ -165,7 +165,8 @@ func (s *singleRun) failedSignIns(ctx context.Context) error {
 	})
 	s.report.Failed = FailedFigures{PerSecond: rate(t.ok.Load(), elapsed), Known: known.summary(), Unknown: unknown.summary(),
 		OneKnown: oneKnown.summary(), OneUnknown: oneUnknown.summary(),
-		Errors: t.failed.Load() + t.transport.Load() + t.refused.Load() + one.failed.Load() + one.transport.Load() + one.refused.Load()}
+		Errors:       t.failed.Load() + t.transport.Load() + t.refused.Load() + one.failed.Load() + one.transport.Load() + one.refused.Load(),
+		WrongAnswers: t.failed.Load() + one.failed.Load()}
 	return nil
 }
 
