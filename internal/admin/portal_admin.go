@@ -55,14 +55,7 @@ func managedPortalUser(ctx context.Context, tx *store.Queries, actor auth.Actor,
 	if err := mayManagePortalUsers(actor, portalID); err != nil {
 		return nil, nil, err
 	}
-	if err := tx.LockAccount(ctx, actor.User.AccountID); err != nil {
-		return nil, nil, err
-	}
-	p, err := tx.Portal(ctx, actor.User.AccountID, portalID)
-	if err != nil {
-		return nil, nil, err
-	}
-	u, err := tx.PortalUser(ctx, p.AccountID, p.ID, userID)
+	p, u, err := loadPortalUser(ctx, tx, actor, portalID, userID)
 	if err != nil {
 		return nil, nil, err
 	}

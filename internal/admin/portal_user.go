@@ -15,13 +15,20 @@ import (
 // portal's own administrator may deactivate, reactivate and re-invite its
 // other users (portal_admin.go); roles and deletion stay with the staff.
 
-// portalUser loads a user of one portal of the actor's account, with the
-// portal, holding the account's row as every change of membership does:
-// another account's, another portal's or a staff user is "not found".
+// portalUser loads a user of one portal of the actor's account for the
+// staff (see loadPortalUser).
 func portalUser(ctx context.Context, tx *store.Queries, actor auth.Actor, portalID, userID int64) (*padlock.Portal, *padlock.User, error) {
 	if err := mayManagePortals(actor); err != nil {
 		return nil, nil, err
 	}
+	return loadPortalUser(ctx, tx, actor, portalID, userID)
+}
+
+// loadPortalUser loads a user of one portal of the actor's account, with
+// the portal, holding the account's row as every change of membership does:
+// another account's, another portal's or a staff user is "not found". The
+// caller has checked the actor's permission.
+func loadPortalUser(ctx context.Context, tx *store.Queries, actor auth.Actor, portalID, userID int64) (*padlock.Portal, *padlock.User, error) {
 	if err := tx.LockAccount(ctx, actor.User.AccountID); err != nil {
 		return nil, nil, err
 	}
