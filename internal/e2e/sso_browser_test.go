@@ -57,19 +57,19 @@ func connectSSO(t *testing.T, a *testenv.TestApp, admin *padlock.User, domain st
 		t.Fatal(err)
 	}
 	idp := ssotest.Start(t, "idp-e2e", a.Clock.Now)
-	rec, err := a.SSO.Settings(ctx, actor)
+	rec, err := a.SSO.Settings(ctx, actor, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	metadata, err := a.SSO.Metadata(ctx, rec.PublicID)
+	metadata, err := a.SSO.Metadata(ctx, padlock.SurfaceAccount, rec.PublicID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	idp.Trust(t, metadata)
-	if err := a.SSO.SaveIDP(ctx, actor, sso.IDPInput{MetadataXML: idp.MetadataXML(t)}); err != nil {
+	if err := a.SSO.SaveIDP(ctx, actor, 0, sso.IDPInput{MetadataXML: idp.MetadataXML(t)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SSO.SaveOptions(ctx, actor, sso.OptionsInput{Enabled: true, JITRole: "lite", Domains: domain}); err != nil {
+	if err := a.SSO.SaveOptions(ctx, actor, 0, sso.OptionsInput{Enabled: true, JITRole: "lite", Domains: domain}); err != nil {
 		t.Fatal(err)
 	}
 	return idp

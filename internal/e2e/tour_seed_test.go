@@ -51,7 +51,7 @@ func seedTour(tr *tour) {
 
 	idp := connectSSO(t, a, admin0, "example.com")
 	idp.SignInAs(tourAdmin, "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport")
-	rec, err := a.SSO.Settings(ctx, actor)
+	rec, err := a.SSO.Settings(ctx, actor, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,7 +43,7 @@ func newSSOAccountWith(t *testing.T, a *testenv.TestApp, name, domain string, id
 	if status, _, body := s.admin.Get(t, "/account/settings/sso"); status != http.StatusOK {
 		t.Fatalf("SSO settings: %d\n%s", status, body)
 	}
-	rec, err := a.DB.Conn().SSOConfig(t.Context(), s.user.AccountID)
+	rec, err := a.DB.Conn().SSOConfig(t.Context(), padlock.SSOTenant{AccountID: s.user.AccountID})
 	if err != nil {
 		t.Fatal(err)
 	}
