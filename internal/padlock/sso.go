@@ -79,7 +79,9 @@ type SSOConfig struct {
 }
 
 // Tenant is whose configuration this is.
-func (c *SSOConfig) Tenant() SSOTenant { return SSOTenant{AccountID: c.AccountID, PortalID: c.PortalID} }
+func (c *SSOConfig) Tenant() SSOTenant {
+	return SSOTenant{AccountID: c.AccountID, PortalID: c.PortalID}
+}
 
 // Configured reports whether the IdP connection is complete.
 func (c *SSOConfig) Configured() bool {

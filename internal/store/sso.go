@@ -206,7 +206,7 @@ func (q *Queries) SSOPublicIDByDomain(ctx context.Context, domain string) (strin
 // its answer.
 type SSORequest struct {
 	AccountID   int64
-	PortalID    int64 // 0 for the account's own
+	PortalID    int64  // 0 for the account's own
 	RelayHash   []byte // hash of the RelayState naming it
 	BindingHash []byte // hash of the cookie of the browser that started it
 	RequestID   string // the AuthnRequest's ID, which the answer must name
