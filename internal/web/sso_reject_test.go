@@ -112,12 +112,20 @@ func (s *ssoAccount) expectRefused(t *testing.T, c *testenv.Client, status int, 
 	if e == nil || !strings.HasPrefix(e.Detail, reason) {
 		t.Fatalf("audit event %+v, want reason %q", e, reason)
 	}
-	if s.portal != nil && e.PortalID != s.portal.ID {
-		t.Fatalf("audit event %+v, want it on portal %d", e, s.portal.ID)
+	if want := s.portalID(); e.PortalID != want {
+		t.Fatalf("audit event %+v, want it on portal %d (0: the account's)", e, want)
 	}
 	for _, page := range []string{"/organizations", "/portal/"} {
 		if status, _, _ := c.Get(t, page); status != http.StatusSeeOther {
 			t.Fatalf("a session was started: %s answers %d", page, status)
 		}
 	}
+}
+
+// portalID is the tenant's portal, 0 for the account.
+func (s *ssoAccount) portalID() int64 {
+	if s.portal == nil {
+		return 0
+	}
+	return s.portal.ID
 }
