@@ -291,3 +291,71 @@ func TestEnforcingSSOOnAPortal(t *testing.T) {
 		}
 	})
 }
+
+// A portal's SSO tab is the account's Administrators' alone, on the
+// portal's Edit screen of their own account: a Manager, who edits portals,
+// is refused it, and another account's Administrator finds no such portal.
+// The tab shows the portal's own service-provider addresses, and Test
+// connection succeeds only for a user of this portal.
+func TestAPortalsSSOTabIsForTheAccountsAdministrators(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a := testenv.StartApp(t, d, testenv.Options{})
+		acme := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
+		p := newSSOPortal(t, acme, "Initech", "initech.test", ssotest.Start(t, "idp-initech", a.Clock.Now), false)
+		routes := []struct{ method, path string }{
+			{"GET", p.settings}, {"POST", p.settings + "/idp"}, {"POST", p.settings + "/options"}, {"POST", p.settings + "/test"},
+		}
+
+		_, _, edit := acme.admin.Get(t, fmt.Sprintf("/account/portals/%d/edit", p.portal.ID))
+		if !strings.Contains(edit, `href="`+p.settings+`"`) {
+			t.Fatal("the Administrator's Edit screen has no SSO tab")
+		}
+		_, _, tab := acme.admin.Get(t, p.settings)
+		for _, want := range []string{p.sp.EntityID, p.sp.ACSURL, a.URL + "/portal/login?sso=" + p.publicID} {
+			if !strings.Contains(tab, want) {
+				t.Errorf("the SSO tab does not show %s", want)
+			}
+		}
+		if strings.Contains(tab, acme.sp.EntityID) || strings.Contains(tab, `id="domains"`) {
+			t.Error("the portal's SSO tab shows the account's entity ID or email domains")
+		}
+
+		t.Run("Test connection names a user of this portal only, and leads back to the tab", func(t *testing.T) {
+			p.idp.SignInAs("admin@acme.test", "")
+			res := p.testConnection(t)
+			if !strings.Contains(res, "admin@acme.test is not an active user of this portal") || !strings.Contains(res, `href="`+p.settings+`"`) {
+				t.Fatalf("test result:\n%s", between(res, "<main", "</main>"))
+			}
+		})
+		t.Run("a Manager is refused", func(t *testing.T) {
+			acme.addUser(t, "manager@acme.test", padlock.RoleManager)
+			c := a.NewClient()
+			c.SignIn(t, "manager@acme.test", testenv.Password)
+			for _, r := range routes {
+				if status := do(t, c, r.method, r.path); status != http.StatusForbidden {
+					t.Errorf("%s %s as Manager: %d, want 403", r.method, r.path, status)
+				}
+			}
+			_, _, edit := c.Get(t, fmt.Sprintf("/account/portals/%d/edit", p.portal.ID))
+			if !strings.Contains(edit, "Edit client portal") || strings.Contains(edit, `href="`+p.settings+`"`) {
+				t.Error("the Manager's Edit screen offers the SSO tab")
+			}
+		})
+		t.Run("another account's Administrator finds no such portal", func(t *testing.T) {
+			globex := newAccountOf(t, a, "Globex IT", "globex.test")
+			for _, r := range routes {
+				if status := do(t, globex.admin, r.method, r.path); status != http.StatusNotFound {
+					t.Errorf("%s %s from another account: %d, want 404", r.method, r.path, status)
+				}
+			}
+			rec, _ := a.DB.Conn().SSOConfig(t.Context(), padlock.SSOTenant{AccountID: acme.user.AccountID, PortalID: p.portal.ID})
+			if !rec.Enabled || rec.JIT {
+				t.Fatalf("the portal's settings changed: %+v", rec.SSOConfig)
+			}
+			if _, err := a.DB.Conn().SSOConfig(t.Context(), padlock.SSOTenant{AccountID: globex.user.AccountID, PortalID: p.portal.ID}); err == nil {
+				t.Fatal("settings were made for another account's portal")
+			}
+		})
+	})
+}
