@@ -12,6 +12,7 @@ import (
 	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/sso/ssotest"
 	"github.com/padlock-mfa/padlock/internal/testenv"
+	"github.com/padlock-mfa/padlock/internal/testenv/webauthntest"
 )
 
 // newAccountOf is an account whose Administrator is signed in, without SSO
@@ -357,5 +358,41 @@ func TestAPortalsSSOTabIsForTheAccountsAdministrators(t *testing.T) {
 				t.Fatal("settings were made for another account's portal")
 			}
 		})
+	})
+}
+
+// While a portal enforces SSO, a passkey is no way around the client's
+// identity provider either: only the portal's break-glass users may sign
+// in with one, as with a password.
+func TestPortalSSOEnforcementRefusesAPasskeySignInButToBreakGlassUsers(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a := testenv.StartApp(t, d, testenv.Options{Localhost: true})
+		acme := newAccountOf(t, a, "Acme IT", "acme.test")
+		p := newSSOPortal(t, acme, "Initech", "initech.test", ssotest.Start(t, "idp-initech", a.Clock.Now), false)
+		c := a.NewClient()
+		portalSignIn(t, c, "boss@initech.test")
+		au := webauthntest.New(a.URL)
+		c.PostForm(t, "/portal/settings/mfa/passkeys/begin", url.Values{"password": {testenv.Password}})
+		_, _, body := c.Get(t, "/portal/settings/mfa/passkeys/new")
+		answer, key, err := au.Create(pageOptions(t, body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status, _, _ := c.PostForm(t, "/portal/settings/mfa/passkeys", url.Values{"name": {"Phone"}, "credential": {answer}}); status != http.StatusSeeOther {
+			t.Fatalf("add a passkey: %d", status)
+		}
+
+		p.saveOptions(t, url.Values{"enabled": {"on"}, "jit_role": {"lite"}, "enforce": {"on"}})
+		if status, _ := passkeySignIn(t, a.NewClient(), au, key, "/portal"); status != http.StatusUnauthorized {
+			t.Fatalf("a passkey while the portal enforces SSO: %d", status)
+		}
+		if e := p.lastEvent(t, padlock.EventSignInFailed); e == nil || e.Detail != "passkey sign-in refused: SSO is enforced" || e.PortalID != p.portal.ID {
+			t.Fatalf("event: %+v", e)
+		}
+		p.saveOptions(t, url.Values{"enabled": {"on"}, "jit_role": {"lite"}, "enforce": {"on"}, "break_glass": {"boss@initech.test"}})
+		if status, loc := passkeySignIn(t, a.NewClient(), au, key, "/portal"); status != http.StatusSeeOther || loc != "/portal/settings" {
+			t.Fatalf("a break-glass portal user's passkey: %d %q", status, loc)
+		}
 	})
 }
