@@ -172,9 +172,9 @@ func (s *Service) stepOf(ctx context.Context, c *Current, now time.Time) (padloc
 	return padlock.NextStep(a), nil
 }
 
-// idpMFAAccepted tells whether the account still accepts the context the
-// identity provider reported for this session, and whether it still lists
-// it as phishing-resistant.
+// idpMFAAccepted tells whether the user's tenant (their account, or their
+// portal) still accepts the context the identity provider reported for this
+// session, and whether it still lists it as phishing-resistant.
 func (s *Service) idpMFAAccepted(ctx context.Context, c *Current) (accepted, strong bool, err error) {
 	conn := s.DB.Conn()
 	classRef, err := conn.SSOSessionContext(ctx, c.Session.ID)
@@ -183,7 +183,7 @@ func (s *Service) idpMFAAccepted(ctx context.Context, c *Current) (accepted, str
 	} else if err != nil {
 		return false, false, err
 	}
-	cfg, err := conn.SSOConfig(ctx, c.Account.ID)
+	cfg, err := conn.SSOConfig(ctx, padlock.TenantOf(c.User))
 	if errors.Is(err, padlock.ErrNotFound) {
 		return false, false, nil
 	} else if err != nil {

@@ -167,8 +167,9 @@ func (s *Service) verifySignIn(ctx context.Context, tx *store.Queries, q *MailQu
 }
 
 // mayUsePasskeySignIn says why the user may not sign in here now, or "".
-// An account that enforces SSO keeps its staff to the identity provider:
-// only its break-glass users may sign in with a passkey, as with a password.
+// An account or portal that enforces SSO keeps its users to the identity
+// provider: only its break-glass users may sign in with a passkey, as with
+// a password.
 func (s *Service) mayUsePasskeySignIn(ctx context.Context, tx *store.Queries, creds *store.Credentials, surface padlock.Surface, now time.Time) (string, error) {
 	u := creds.User
 	switch {
@@ -178,10 +179,8 @@ func (s *Service) mayUsePasskeySignIn(ctx context.Context, tx *store.Queries, cr
 		return "user " + string(u.Status), nil
 	case creds.Locked(now):
 		return "locked", nil
-	case u.IsPortalUser():
-		return "", nil
 	}
-	cfg, err := tx.SSOConfig(ctx, u.AccountID)
+	cfg, err := tx.SSOConfig(ctx, padlock.TenantOf(u))
 	if errors.Is(err, padlock.ErrNotFound) {
 		return "", nil
 	} else if err != nil {

@@ -13,10 +13,12 @@ import (
 // cannot come in. The identity provider has already vouched for the email,
 // so these may say more than the password form's single answer.
 var (
-	ErrSSOOff     = &padlock.Error{Code: padlock.EFORBIDDEN, Message: "Single sign-on is turned off for this account. Sign in with your password."}
+	ErrSSOOff     = &padlock.Error{Code: padlock.EFORBIDDEN, Message: "Single sign-on is turned off here. Sign in with your password."}
 	ErrSSONoEmail = &padlock.Error{Code: padlock.EUNAUTHORIZED, Message: "Your identity provider did not send an email address, so Padlock cannot tell who you are. Ask your administrator to send the email as the NameID."}
 	ErrSSONoUser  = &padlock.Error{Code: padlock.EUNAUTHORIZED, Message: "Your identity provider signed you in, but this account has no Padlock user with your email address. Ask an administrator to invite you."}
-	ErrSSOBlocked = &padlock.Error{Code: padlock.EUNAUTHORIZED, Message: "Your Padlock user cannot sign in: it is deactivated, has not accepted its invitation, or is locked after too many failed attempts."}
+	// ErrSSONoPortalUser is ErrSSONoUser at a client portal.
+	ErrSSONoPortalUser = &padlock.Error{Code: padlock.EUNAUTHORIZED, Message: "Your identity provider signed you in, but this client portal has no Padlock user with your email address. Ask your portal's administrator to invite you."}
+	ErrSSOBlocked      = &padlock.Error{Code: padlock.EUNAUTHORIZED, Message: "Your Padlock user cannot sign in: it is deactivated, has not accepted its invitation, or is locked after too many failed attempts."}
 )
 
 // ssoRefusal is why an SSO sign-in with a valid assertion was refused: the
@@ -27,22 +29,24 @@ type ssoRefusal struct {
 	err    error
 }
 
-// SignInWithSSO starts a session for a staff member of the account whose
-// identity provider has signed an assertion for email. The caller has
-// checked the assertion (signature, audience, time, request, replay).
-// authnContext is the assertion's AuthnContextClassRef: if the account
-// accepts it as MFA performed at the identity provider, the session is full;
-// otherwise the same state machine as a correct password decides, from
-// stored policy, between the MFA challenge, enrollment and a full session.
-// An unknown email gets a user of the default role only when the account
-// creates users just in time.
-func (s *Service) SignInWithSSO(ctx context.Context, accountID int64, email, authnContext, address string) (*SignedIn, error) {
+// SignInWithSSO starts a session for a user of the tenant (the account's
+// staff, or one portal's users) whose identity provider has signed an
+// assertion for email. The caller has checked the assertion (signature,
+// audience, time, request, replay) against that tenant's settings.
+// authnContext is the assertion's AuthnContextClassRef: if the tenant
+// accepts it as MFA performed at the identity provider, the session has
+// proved it; either way the same decision as after a correct password
+// (beginSession, NextStep) chooses, under the requirement of the user's
+// account or portal, between the MFA challenge, enrollment and a full
+// session. An unknown email gets a user of the default role only when the
+// tenant creates users just in time.
+func (s *Service) SignInWithSSO(ctx context.Context, t padlock.SSOTenant, email, authnContext, address string) (*SignedIn, error) {
 	var (
 		out     *SignedIn
 		refused *ssoRefusal
 	)
 	err := s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
-		cfg, err := tx.SSOConfig(ctx, accountID)
+		cfg, err := tx.SSOConfig(ctx, t)
 		if err != nil {
 			return err
 		}
@@ -62,14 +66,15 @@ func (s *Service) SignInWithSSO(ctx context.Context, accountID int64, email, aut
 		return nil, err
 	}
 	if refused != nil {
-		return nil, s.recordSSORefusal(ctx, accountID, address, refused)
+		return nil, s.recordSSORefusal(ctx, t, address, refused)
 	}
 	return out, nil
 }
 
-// ssoUser finds the staff member the assertion names, or creates one just
-// in time. Another account's user and a portal user are "no user": an
-// identity provider speaks for its own account's staff only.
+// ssoUser finds the tenant's user the assertion names, or creates one just
+// in time. Another tenant's user is "no user": the account's identity
+// provider speaks for its staff only, and a portal's for that portal's
+// users only.
 func (s *Service) ssoUser(ctx context.Context, tx *store.Queries, q *MailQueue, cfg *store.SSORecord, email, address string) (*padlock.User, *ssoRefusal, error) {
 	email, err := padlock.NormalizeEmail(email)
 	if err != nil {
@@ -81,11 +86,11 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Queries, q *MailQueue, 
 		u, err := s.createSSOUser(ctx, tx, q, cfg, email, address)
 		return u, nil, err
 	case errors.Is(err, padlock.ErrNotFound):
-		return nil, &ssoRefusal{reason: "no user " + email, err: ErrSSONoUser}, nil
+		return nil, &ssoRefusal{reason: "no user " + email, err: noUser(cfg.Tenant())}, nil
 	case err != nil:
 		return nil, nil, err
-	case c.User.AccountID != cfg.AccountID || c.User.IsPortalUser():
-		return nil, &ssoRefusal{reason: "no user " + email + " on this account's staff", err: ErrSSONoUser}, nil
+	case !cfg.Tenant().Has(c.User):
+		return nil, &ssoRefusal{reason: "no user " + email + " " + tenantWords(cfg.Tenant()), err: noUser(cfg.Tenant())}, nil
 	case c.User.Status != padlock.StatusActive:
 		return nil, &ssoRefusal{reason: "user " + string(c.User.Status), target: c.User.ID, err: ErrSSOBlocked}, nil
 	case c.LockedUntil.After(q.Now):
@@ -94,29 +99,46 @@ func (s *Service) ssoUser(ctx context.Context, tx *store.Queries, q *MailQueue, 
 	return c.User, nil, nil
 }
 
-// createSSOUser adds an active user of the account's default SSO role. The
-// account's MFA requirement applies to them as to an invited user.
+// noUser is the answer to an email that is none of the tenant's users.
+func noUser(t padlock.SSOTenant) error {
+	if t.IsPortal() {
+		return ErrSSONoPortalUser
+	}
+	return ErrSSONoUser
+}
+
+// tenantWords names whose users an email is not among, for the audit log.
+func tenantWords(t padlock.SSOTenant) string {
+	if t.IsPortal() {
+		return "in this portal"
+	}
+	return "on this account's staff"
+}
+
+// createSSOUser adds an active user of the tenant's default SSO role: a
+// member of the account's staff, or a user of the portal. The requirement
+// of the account or the portal applies to them as to an invited user.
 func (s *Service) createSSOUser(ctx context.Context, tx *store.Queries, q *MailQueue, cfg *store.SSORecord, email, address string) (*padlock.User, error) {
-	acct, err := tx.Account(ctx, cfg.AccountID)
+	u := &padlock.User{AccountID: cfg.AccountID, PortalID: cfg.PortalID, Email: email, Role: cfg.JITRole, Status: padlock.StatusActive, CreatedAt: q.Now}
+	r, err := requirementOf(ctx, tx, u)
 	if err != nil {
 		return nil, err
 	}
-	u := &padlock.User{AccountID: acct.ID, Email: email, Role: cfg.JITRole, Status: padlock.StatusActive, CreatedAt: q.Now}
-	if acct.RequiresMFA() {
-		u.MFADeadline = padlock.MFADeadline(acct.MFARequiredAt, q.Now, acct.MFAGraceDays)
+	if !r.RequiredAt.IsZero() {
+		u.MFADeadline = padlock.MFADeadline(r.RequiredAt, q.Now, r.GraceDays)
 	}
 	if err := tx.CreateUser(ctx, u, ""); err != nil {
 		return nil, err
 	}
 	detail := "just-in-time, as " + cfg.JITRole.Label()
-	if err := tx.RecordEvent(ctx, Event(acct.ID, Actor{Address: address}, padlock.EventSSOUserCreated, u.ID, detail, q.Now)); err != nil {
+	if err := tx.RecordEvent(ctx, Event(cfg.AccountID, Actor{Address: address}, padlock.EventSSOUserCreated, u.ID, detail, q.Now)); err != nil {
 		return nil, err
 	}
 	return tx.UserByID(ctx, u.ID)
 }
 
 // ssoSession is startSession for an SSO sign-in: MFA performed at the
-// identity provider is what the session proved when the account accepts its
+// identity provider is what the session proved when the tenant accepts its
 // context; beginSession decides the rest like after a password.
 func (s *Service) ssoSession(ctx context.Context, tx *store.Queries, cfg *padlock.SSOConfig, u *padlock.User, authnContext, address string, now time.Time) (*SignedIn, error) {
 	creds, err := tx.LockUser(ctx, u.ID)
@@ -153,22 +175,21 @@ func ssoOutcome(step padlock.Step, proved padlock.Proof, authnContext string) st
 	return "full session"
 }
 
-func (s *Service) recordSSORefusal(ctx context.Context, accountID int64, address string, r *ssoRefusal) error {
-	e := Event(accountID, Actor{Address: address}, padlock.EventSSOFailed, r.target, r.reason, s.now())
+func (s *Service) recordSSORefusal(ctx context.Context, t padlock.SSOTenant, address string, r *ssoRefusal) error {
+	e := Event(t.AccountID, Actor{Address: address}, padlock.EventSSOFailed, r.target, r.reason, s.now())
+	e.PortalID = t.PortalID
 	if err := s.DB.Conn().RecordEvent(ctx, e); err != nil {
 		return err
 	}
 	return r.err
 }
 
-// refuseIfSSOEnforced closes password sign-in to a staff member of an
-// account that enforces SSO, unless they are one of its break-glass users.
-// It runs after the password was checked and answers like a wrong one.
+// refuseIfSSOEnforced closes password sign-in to a user whose tenant (the
+// account for its staff, the portal for its users) enforces SSO, unless
+// they are one of its break-glass users. It runs after the password was
+// checked and answers like a wrong one.
 func (s *Service) refuseIfSSOEnforced(ctx context.Context, u *padlock.User, address string, now time.Time) error {
-	if u.IsPortalUser() {
-		return nil
-	}
-	cfg, err := s.DB.Conn().SSOConfig(ctx, u.AccountID)
+	cfg, err := s.DB.Conn().SSOConfig(ctx, padlock.TenantOf(u))
 	if errors.Is(err, padlock.ErrNotFound) {
 		return nil
 	} else if err != nil {

@@ -49,6 +49,7 @@ var tourSkips = map[string]string{
 	"GET /account/activity.csv":                   "a CSV download",
 	"GET /account/coverage.csv":                   "a CSV download",
 	"GET /sso/{id}/metadata":                      "SAML metadata (XML) for the identity provider",
+	"GET /portal/sso/{id}/metadata":               "a portal's SAML metadata (XML) for the client's identity provider",
 	"GET /api/v1/me":                              "JSON API",
 	"GET /api/v1/users":                           "JSON API",
 	"GET /api/v1/users/{id}":                      "JSON API",
@@ -103,7 +104,7 @@ type tourData struct {
 	editorID, clientID               int64
 	orgID, docID, portalID           int64
 	apiKeyID                         int64
-	ssoID                            string
+	ssoID, portalSSOID               string
 	resetToken, portalResetToken     string
 	unlockToken, portalUnlockToken   string
 	invitationToken, portalInviteTok string
@@ -161,6 +162,8 @@ func tourLegs() []tourLeg {
 				{name: "SSO link of no account", route: "GET /sso/{id}/login", path: fixed("/sso/no-such-account/login"), status: 404},
 				{name: "no such page", path: fixed("/no-such-page"), status: 404},
 				stopAt("portal sign-in", "GET /portal/login"),
+				{name: "a portal's own sign-in page, with SSO", route: "GET /portal/login", path: func(d *tourData) string { return "/portal/login?sso=" + d.portalSSOID }},
+				{name: "portal SSO link of no portal", route: "GET /portal/sso/{id}/login", path: fixed("/portal/sso/no-such-portal/login"), status: 404},
 				stopAt("portal forgotten password", "GET /portal/forgot"),
 				{name: "portal new password", route: "GET /portal/reset/{token}", path: func(d *tourData) string { return "/portal/reset/" + d.portalResetToken }},
 				{name: "portal unlock sign-in", route: "GET /portal/unlock/{token}", path: func(d *tourData) string { return "/portal/unlock/" + d.portalUnlockToken }},
@@ -231,6 +234,7 @@ func tourLegs() []tourLeg {
 				stopAt("new client portal", "GET /account/portals/new"),
 				{name: "client portal", route: "GET /account/portals/{portal}", path: portalPath("")},
 				{name: "edit client portal", route: "GET /account/portals/{portal}/edit", path: portalPath("/edit")},
+				{name: "client portal single sign-on", route: "GET /account/portals/{portal}/sso", path: portalPath("/sso")},
 				{name: "delete client portal", route: "GET /account/portals/{portal}/delete", path: portalPath("/delete")},
 				{name: "portal user", route: "GET /account/portals/{portal}/users/{id}", path: func(d *tourData) string { return portalPath("/users/" + itoa(d.clientID))(d) }},
 				{name: "reset a portal user's MFA", route: "GET /account/portals/{portal}/users/{id}/reset-mfa", path: func(d *tourData) string { return portalPath("/users/" + itoa(d.clientID) + "/reset-mfa")(d) }},

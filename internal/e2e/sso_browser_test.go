@@ -51,25 +51,33 @@ func TestSSOSignInThenForcedEnrollment(t *testing.T) {
 // as the settings page does, and turns SSO on for the domain.
 func connectSSO(t *testing.T, a *testenv.TestApp, admin *padlock.User, domain string) *ssotest.IDP {
 	t.Helper()
-	ctx, actor := context.Background(), auth.Actor{User: admin, Address: "test"}
 	// The Administrator has signed in, which proves the domain of their address.
-	if err := a.DB.Conn().RecordSignIn(ctx, admin.ID, a.Clock.Now()); err != nil {
+	if err := a.DB.Conn().RecordSignIn(context.Background(), admin.ID, a.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
+	return connectSSOTo(t, a, admin, 0, sso.OptionsInput{Enabled: true, JITRole: "lite", Domains: domain})
+}
+
+// connectSSOTo connects the account (portalID 0) or one of its portals to
+// a new test IdP through the SSO service, as the settings page does, and
+// saves the options.
+func connectSSOTo(t *testing.T, a *testenv.TestApp, admin *padlock.User, portalID int64, options sso.OptionsInput) *ssotest.IDP {
+	t.Helper()
+	ctx, actor := context.Background(), auth.Actor{User: admin, Address: "test"}
 	idp := ssotest.Start(t, "idp-e2e", a.Clock.Now)
-	rec, err := a.SSO.Settings(ctx, actor)
+	rec, err := a.SSO.Settings(ctx, actor, portalID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	metadata, err := a.SSO.Metadata(ctx, rec.PublicID)
+	metadata, err := a.SSO.Metadata(ctx, rec.Tenant().Surface(), rec.PublicID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	idp.Trust(t, metadata)
-	if err := a.SSO.SaveIDP(ctx, actor, sso.IDPInput{MetadataXML: idp.MetadataXML(t)}); err != nil {
+	if err := a.SSO.SaveIDP(ctx, actor, portalID, sso.IDPInput{MetadataXML: idp.MetadataXML(t)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SSO.SaveOptions(ctx, actor, sso.OptionsInput{Enabled: true, JITRole: "lite", Domains: domain}); err != nil {
+	if err := a.SSO.SaveOptions(ctx, actor, portalID, options); err != nil {
 		t.Fatal(err)
 	}
 	return idp

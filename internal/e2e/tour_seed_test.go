@@ -7,13 +7,15 @@ import (
 	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/sso"
 	"github.com/padlock-mfa/padlock/internal/testenv"
 )
 
 // seedTour fills the account with what the pages show: people with long
 // addresses, an organization with a shared document, a client portal that
-// requires MFA with its users, single sign-on with a test identity provider,
-// and the single-use links of every kind.
+// requires MFA with its users, single sign-on with a test identity provider
+// for the account and another for the portal, and the single-use links of
+// every kind.
 func seedTour(tr *tour) {
 	t, a, d := tr.t, tr.a, &tr.d
 	t.Helper()
@@ -51,11 +53,16 @@ func seedTour(tr *tour) {
 
 	idp := connectSSO(t, a, admin0, "example.com")
 	idp.SignInAs(tourAdmin, "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport")
-	rec, err := a.SSO.Settings(ctx, actor)
+	rec, err := a.SSO.Settings(ctx, actor, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	d.ssoID = rec.PublicID
+	connectSSOTo(t, a, admin0, portal.ID, sso.OptionsInput{Enabled: true, JITRole: "lite"})
+	if rec, err = a.SSO.Settings(ctx, actor, portal.ID); err != nil {
+		t.Fatal(err)
+	}
+	d.portalSSOID = rec.PublicID
 
 	key := &padlock.APIKey{AccountID: admin0.AccountID, Name: "nightly MFA coverage report for every client portal", Prefix: "pdk_AbCdEfGh",
 		Access: padlock.APIRead, CreatedBy: admin0.ID, CreatedAt: a.Clock.Now(), ExpiresAt: a.Clock.Now().AddDate(0, 0, 90)}

@@ -5,13 +5,43 @@ import (
 	"time"
 )
 
-// SSOConfig is one account's single sign-on with a SAML 2.0 identity
+// SSOTenant is whose single sign-on a configuration is: an account's staff
+// (PortalID 0) or the users of one of its client portals. Each tenant
+// trusts its own identity provider and has its own service-provider
+// addresses; a response for one tenant is refused by every other.
+type SSOTenant struct {
+	AccountID int64
+	PortalID  int64
+}
+
+// IsPortal reports whether the tenant is a client portal.
+func (t SSOTenant) IsPortal() bool { return t.PortalID != 0 }
+
+// Has reports whether u is one of the tenant's users: a member of the
+// account's staff, or a user of the portal.
+func (t SSOTenant) Has(u *User) bool { return u.AccountID == t.AccountID && u.PortalID == t.PortalID }
+
+// Surface is where the tenant's users sign in.
+func (t SSOTenant) Surface() Surface {
+	if t.IsPortal() {
+		return SurfacePortal
+	}
+	return SurfaceAccount
+}
+
+// TenantOf is the tenant whose identity provider speaks for u.
+func TenantOf(u *User) SSOTenant { return SSOTenant{AccountID: u.AccountID, PortalID: u.PortalID} }
+
+// SSOConfig is one tenant's single sign-on with a SAML 2.0 identity
 // provider (IdP): how to reach and trust the IdP, and how an SSO sign-in
-// meets the account's MFA requirement.
+// meets the MFA requirement of the account or the portal.
 type SSOConfig struct {
 	AccountID int64
-	// PublicID names the account in its SSO addresses (/sso/{PublicID}/…)
-	// without revealing the account's number.
+	// PortalID is the client portal whose users this IdP signs in; 0 for
+	// the account's staff.
+	PortalID int64
+	// PublicID names the tenant in its SSO addresses (/sso/{PublicID}/…,
+	// /portal/sso/{PublicID}/… for a portal) without revealing its number.
 	PublicID string
 	Enabled  bool
 
@@ -32,19 +62,25 @@ type SSOConfig struct {
 	// AllowIDPInitiated accepts sign-ins started at the IdP (no request of
 	// ours to answer); they are still signed, timed and used once.
 	AllowIDPInitiated bool
-	// JIT creates a user of JITRole at the first sign-in of an unknown
-	// email; off by default.
+	// JIT creates a user of JITRole (a portal role for a portal) at the
+	// first sign-in of an unknown email; off by default.
 	JIT     bool
 	JITRole Role
 	// Enforce refuses password sign-in to everyone but BreakGlass.
 	Enforce    bool
 	BreakGlass []int64 // user IDs
-	// Domains send "Sign in with SSO" for an email at one of them here.
+	// Domains send "Sign in with SSO" for an email at one of them here
+	// (the account's only).
 	Domains []string
 	// LastTestAt is the last successful "Test connection" since the IdP
 	// connection last changed; zero if none.
 	LastTestAt time.Time
 	UpdatedAt  time.Time
+}
+
+// Tenant is whose configuration this is.
+func (c *SSOConfig) Tenant() SSOTenant {
+	return SSOTenant{AccountID: c.AccountID, PortalID: c.PortalID}
 }
 
 // Configured reports whether the IdP connection is complete.

@@ -12,9 +12,12 @@ import (
 	"github.com/padlock-mfa/padlock/internal/store"
 )
 
-// ACSInput is what a browser posted to an account's assertion consumer
+// ACSInput is what a browser posted to a tenant's assertion consumer
 // service (HTTP-POST binding), with the browser's request-tracking cookie.
 type ACSInput struct {
+	// Surface is the surface of the ACS address: the account's (/sso/…)
+	// or the portal's (/portal/sso/…).
+	Surface      padlock.Surface
 	PublicID     string
 	SAMLResponse string
 	RelayState   string
@@ -28,16 +31,15 @@ type Outcome struct {
 	SignedIn *auth.SignedIn
 	Next     string // where the sign-in was going; unchecked
 	Test     *TestResult
+	Tenant   padlock.SSOTenant // whose ACS took the response
 }
 
-// ConsumeResponse checks a response posted to the account's ACS and acts
-// on it. A refused response is audited and answered with a clear error
+// ConsumeResponse checks a response posted to a tenant's ACS and acts on
+// it. A refused response is audited and answered with a clear error
 // (EUNAUTHORIZED), never an internal one.
 func (s *Service) ConsumeResponse(ctx context.Context, in ACSInput) (*Outcome, error) {
-	rec, err := s.DB.Conn().SSOConfigByPublicID(ctx, in.PublicID)
-	if errors.Is(err, padlock.ErrNotFound) {
-		return nil, ErrNoSSO
-	} else if err != nil {
+	rec, err := s.configAt(ctx, in.Surface, in.PublicID)
+	if err != nil {
 		return nil, err
 	}
 	a, req, rj, err := s.verify(ctx, rec, in)
@@ -45,20 +47,20 @@ func (s *Service) ConsumeResponse(ctx context.Context, in ACSInput) (*Outcome, e
 		return nil, err
 	}
 	if rj != nil {
-		s.Logger.Info("SSO response refused", "account", rec.AccountID, "reason", rj.auditDetail(), "address", in.Address)
-		s.record(ctx, padlock.Event{AccountID: rec.AccountID, Kind: padlock.EventSSOFailed, Detail: rj.auditDetail(), Address: in.Address})
+		s.Logger.Info("SSO response refused", "account", rec.AccountID, "portal", rec.PortalID, "reason", rj.auditDetail(), "address", in.Address)
+		s.record(ctx, padlock.Event{AccountID: rec.AccountID, PortalID: rec.PortalID, Kind: padlock.EventSSOFailed, Detail: rj.auditDetail(), Address: in.Address})
 		return nil, rj.userError()
 	}
 	info := readAssertion(a)
 	if req != nil && req.Purpose == purposeTest {
 		res, err := s.finishTest(ctx, rec, req.UserID, info, in.Address)
-		return &Outcome{Test: res}, err
+		return &Outcome{Test: res, Tenant: rec.Tenant()}, err
 	}
-	signed, err := s.Auth.SignInWithSSO(ctx, rec.AccountID, info.Email, info.AuthnContext, in.Address)
+	signed, err := s.Auth.SignInWithSSO(ctx, rec.Tenant(), info.Email, info.AuthnContext, in.Address)
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{SignedIn: signed}
+	out := &Outcome{SignedIn: signed, Tenant: rec.Tenant()}
 	switch {
 	case req != nil:
 		out.Next = req.Next
@@ -70,11 +72,12 @@ func (s *Service) ConsumeResponse(ctx context.Context, in ACSInput) (*Outcome, e
 }
 
 // verify runs every check on a response: its shape, the request it
-// answers (named by RelayState, started by this browser), the shape of an
-// encrypted assertion once decrypted, then signature,
+// answers (named by RelayState, started by this browser, for this tenant),
+// the shape of an encrypted assertion once decrypted, then signature,
 // issuer, audience, recipient, time and replay in crewjam/saml, with the
-// account's own IdP certificates and audience: an assertion another
-// account's IdP signed, or one meant for another account, fails here.
+// tenant's own IdP certificates, entity ID and ACS: an assertion another
+// tenant's IdP signed, or one meant for another tenant (another account,
+// the account rather than a portal, another portal), fails here.
 func (s *Service) verify(ctx context.Context, rec *store.SSORecord, in ACSInput) (*saml.Assertion, *store.SSORequest, *rejection, error) {
 	if !rec.Configured() {
 		return nil, nil, reject(reasonNotConfigured, ""), nil
@@ -95,7 +98,7 @@ func (s *Service) verify(ctx context.Context, rec *store.SSORecord, in ACSInput)
 		return nil, nil, reject(reasonNoRequest, "no sign-in of ours is waiting for this browser"), nil
 	}
 	// Only a response to a request of ours is decrypted, with this
-	// account's key; its assertion then gets the same shape checks.
+	// tenant's key; its assertion then gets the same shape checks.
 	key, _, err := s.spKeyPair(rec)
 	if err != nil {
 		return nil, nil, nil, err
@@ -118,14 +121,16 @@ func (s *Service) verify(ctx context.Context, rec *store.SSORecord, in ACSInput)
 	return a, req, nil, nil
 }
 
-// takeRequest uses up the request the RelayState names, if any, and checks
-// that the browser posting the answer is the one that started it. Without
-// a RelayState of ours the response can only be IdP-initiated.
+// takeRequest uses up the tenant's request the RelayState names, if any,
+// and checks that the browser posting the answer is the one that started
+// it. A request another tenant started is not this tenant's to answer: it
+// is neither found nor used up here. Without a RelayState of ours the
+// response can only be IdP-initiated.
 func (s *Service) takeRequest(ctx context.Context, rec *store.SSORecord, in ACSInput) (*store.SSORequest, *rejection, error) {
 	if in.RelayState == "" || len(in.RelayState) > 80 {
 		return nil, nil, nil
 	}
-	req, err := s.DB.Conn().TakeSSORequest(ctx, rec.AccountID, digest(in.RelayState), s.now())
+	req, err := s.DB.Conn().TakeSSORequest(ctx, rec.Tenant(), digest(in.RelayState), s.now())
 	if errors.Is(err, padlock.ErrNotFound) {
 		return nil, nil, nil
 	} else if err != nil {

@@ -89,15 +89,16 @@ type TestResult struct {
 	NameID        string
 	NameIDFormat  string
 	Email         string
-	User          string // the matching user of the account
+	User          string // the matching user of the account or portal
 	AuthnContext  string
 	AcceptedAsMFA bool // with the current settings
 	Attributes    []Attribute
 }
 
 // finishTest reports a connection test to the Administrator who started it.
-// It succeeds when the assertion names, by email, an active member of the
-// account's staff: then SSO will sign at least that person in.
+// It succeeds when the assertion names, by email, an active user of the
+// tenant (a member of the account's staff, or a user of the portal): then
+// SSO will sign at least that person in.
 func (s *Service) finishTest(ctx context.Context, rec *store.SSORecord, adminID int64, info assertionInfo, address string) (*TestResult, error) {
 	admin, err := s.DB.Conn().UserByID(ctx, adminID)
 	if err != nil && !errors.Is(err, padlock.ErrNotFound) {
@@ -108,15 +109,15 @@ func (s *Service) finishTest(ctx context.Context, rec *store.SSORecord, adminID 
 	}
 	res := &TestResult{NameID: info.NameID, NameIDFormat: info.NameIDFormat, Email: info.Email, AuthnContext: info.AuthnContext,
 		Attributes: info.Attributes, AcceptedAsMFA: rec.AcceptIDPMFA && slices.Contains(rec.MFAContexts, info.AuthnContext)}
-	res.User, res.Problem, err = s.testUser(ctx, rec.AccountID, info.Email)
+	res.User, res.Problem, err = s.testUser(ctx, rec.Tenant(), info.Email)
 	if err != nil {
 		return nil, err
 	}
 	res.OK = res.Problem == ""
-	e := padlock.Event{AccountID: rec.AccountID, ActorID: admin.ID, Kind: padlock.EventSSOTested, Address: address}
+	e := padlock.Event{AccountID: rec.AccountID, PortalID: rec.PortalID, ActorID: admin.ID, Kind: padlock.EventSSOTested, Address: address}
 	if res.OK {
 		e.Detail = "succeeded for " + res.Email
-		if err := s.DB.Conn().RecordSSOTest(ctx, rec.AccountID, s.now()); err != nil {
+		if err := s.DB.Conn().RecordSSOTest(ctx, rec.Tenant(), s.now()); err != nil {
 			return nil, err
 		}
 	} else {
@@ -126,18 +127,27 @@ func (s *Service) finishTest(ctx context.Context, rec *store.SSORecord, adminID 
 	return res, nil
 }
 
-func (s *Service) testUser(ctx context.Context, accountID int64, email string) (user, problem string, err error) {
+func (s *Service) testUser(ctx context.Context, t padlock.SSOTenant, email string) (user, problem string, err error) {
 	if email == "" {
 		return "", "The identity provider sent no email address. Send the email as the NameID (format emailAddress), or as an attribute named email.", nil
 	}
 	c, err := s.DB.Conn().CredentialsByEmail(ctx, email)
 	if errors.Is(err, padlock.ErrNotFound) {
-		return "", email + " is not a user of this account.", nil
+		return "", email + " is not a user of " + tenantName(t) + ".", nil
 	} else if err != nil {
 		return "", "", err
 	}
-	if c.User.AccountID != accountID || c.User.IsPortalUser() || c.User.Status != padlock.StatusActive {
-		return "", email + " is not an active user of this account.", nil
+	if !t.Has(c.User) || c.User.Status != padlock.StatusActive {
+		return "", email + " is not an active user of " + tenantName(t) + ".", nil
 	}
 	return c.User.DisplayName() + " (" + c.User.Role.Label() + ")", "", nil
+}
+
+// tenantName is how the pages name a tenant: "this account" or "this
+// portal".
+func tenantName(t padlock.SSOTenant) string {
+	if t.IsPortal() {
+		return "this portal"
+	}
+	return "this account"
 }

@@ -28,14 +28,11 @@ const (
 	maxURLLen      = 2048
 )
 
-// SaveIDP connects the account to its identity provider. The new
-// connection is untested: "Test connection" must succeed again before SSO
-// can be enforced.
-func (s *Service) SaveIDP(ctx context.Context, actor auth.Actor, in IDPInput) error {
-	if err := mayManage(actor); err != nil {
-		return err
-	}
-	rec, err := s.Settings(ctx, actor)
+// SaveIDP connects the account (portalID 0) or one of its portals to its
+// identity provider. The new connection is untested: "Test connection" must
+// succeed again before SSO can be enforced.
+func (s *Service) SaveIDP(ctx context.Context, actor auth.Actor, portalID int64, in IDPInput) error {
+	rec, err := s.Settings(ctx, actor, portalID)
 	if err != nil {
 		return err
 	}
@@ -54,7 +51,7 @@ func (s *Service) SaveIDP(ctx context.Context, actor auth.Actor, in IDPInput) er
 		if err := tx.SaveSSOIDP(ctx, c, s.now()); err != nil {
 			return err
 		}
-		e := padlock.Event{AccountID: c.AccountID, ActorID: actor.User.ID, Kind: padlock.EventSSOIDPChanged,
+		e := padlock.Event{AccountID: c.AccountID, PortalID: c.PortalID, ActorID: actor.User.ID, Kind: padlock.EventSSOIDPChanged,
 			Detail: conn.EntityID + " (" + source + ")", Address: actor.Address, At: s.now()}
 		return tx.RecordEvent(ctx, e)
 	})

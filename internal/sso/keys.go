@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
 )
 
@@ -20,15 +22,24 @@ import (
 // to the account, so a key copied onto another account's row does not open.
 const purposeSPKey = "sso service provider key"
 
+// spKeyPurpose is the purpose of a tenant's key: a portal's names the
+// portal, so a key copied onto another portal's row does not open either.
+func spKeyPurpose(t padlock.SSOTenant) string {
+	if t.IsPortal() {
+		return purposeSPKey + " of portal " + strconv.FormatInt(t.PortalID, 10)
+	}
+	return purposeSPKey
+}
+
 // spKeyValidity is how long the SP's self-signed certificate lasts. IdPs
 // treat it as a container for the public key; a long life spares
 // administrators a rotation nobody asked for.
 const spKeyValidity = 10 * 365 * 24 * time.Hour
 
-// newKeyPair makes an account's SP key pair: RSA, because IdPs encrypt
+// newKeyPair makes a tenant's SP key pair: RSA, because IdPs encrypt
 // assertions to it, and its certificate in PEM. The private key is returned
 // sealed only; it is never logged or shown.
-func (s *Service) newKeyPair(accountID int64) (certPEM string, sealed []byte, err error) {
+func (s *Service) newKeyPair(t padlock.SSOTenant) (certPEM string, sealed []byte, err error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return "", nil, err
@@ -50,12 +61,12 @@ func (s *Service) newKeyPair(accountID int64) (certPEM string, sealed []byte, er
 		return "", nil, err
 	}
 	certPEM = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
-	return certPEM, s.Auth.Sealer.Seal(accountID, purposeSPKey, x509.MarshalPKCS1PrivateKey(key)), nil
+	return certPEM, s.Auth.Sealer.Seal(t.AccountID, spKeyPurpose(t), x509.MarshalPKCS1PrivateKey(key)), nil
 }
 
-// spKeyPair opens an account's SP key pair.
+// spKeyPair opens a tenant's SP key pair.
 func (s *Service) spKeyPair(rec *store.SSORecord) (*rsa.PrivateKey, *x509.Certificate, error) {
-	der, err := s.Auth.Sealer.Open(rec.AccountID, purposeSPKey, rec.SPKeySealed)
+	der, err := s.Auth.Sealer.Open(rec.AccountID, spKeyPurpose(rec.Tenant()), rec.SPKeySealed)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -65,7 +76,7 @@ func (s *Service) spKeyPair(rec *store.SSORecord) (*rsa.PrivateKey, *x509.Certif
 	}
 	certs, err := parseCertificates(rec.SPCertificate)
 	if err != nil || len(certs) != 1 {
-		return nil, nil, fmt.Errorf("sso: the stored SP certificate of account %d is unreadable", rec.AccountID)
+		return nil, nil, fmt.Errorf("sso: the stored SP certificate of account %d (portal %d) is unreadable", rec.AccountID, rec.PortalID)
 	}
 	return key, certs[0], nil
 }

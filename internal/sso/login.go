@@ -11,22 +11,22 @@ import (
 	"github.com/padlock-mfa/padlock/internal/store"
 )
 
-// ErrNoSSO answers an SSO address of no account, or of one whose SSO is off.
+// ErrNoSSO answers an SSO address of no account or portal, one of the other
+// surface, or one whose SSO is off.
 var ErrNoSSO = &padlock.Error{Code: padlock.ENOTFOUND, Message: "Single sign-on is not available at this address. Sign in with your password, or ask your administrator for the right link."}
 
 // NewBrowserBinding returns a fresh value for the cookie that ties an
 // AuthnRequest to the browser that started it.
 func NewBrowserBinding() string { return randomID(32) }
 
-// StartSignIn begins a sign-in at the account's identity provider and
-// returns the address to send the browser to (the HTTP-Redirect binding).
-// binding is the browser's request-tracking cookie; next is where to land
-// afterwards, already checked by the caller.
-func (s *Service) StartSignIn(ctx context.Context, publicID, binding, next string) (string, error) {
-	rec, err := s.DB.Conn().SSOConfigByPublicID(ctx, publicID)
-	if errors.Is(err, padlock.ErrNotFound) {
-		return "", ErrNoSSO
-	} else if err != nil {
+// StartSignIn begins a sign-in at the identity provider of the tenant that
+// the SSO address on surface sf names, and returns the address to send the
+// browser to (the HTTP-Redirect binding). binding is the browser's
+// request-tracking cookie; next is where to land afterwards, already
+// checked by the caller.
+func (s *Service) StartSignIn(ctx context.Context, sf padlock.Surface, publicID, binding, next string) (string, error) {
+	rec, err := s.configAt(ctx, sf, publicID)
+	if err != nil {
 		return "", err
 	}
 	if !rec.Enabled || !rec.Configured() {
@@ -35,11 +35,12 @@ func (s *Service) StartSignIn(ctx context.Context, publicID, binding, next strin
 	return s.start(ctx, rec, binding, purposeSignIn, 0, next)
 }
 
-// StartTest begins "Test connection": a sign-in at the IdP whose answer is
-// shown to the administrator instead of starting a session. It works
-// before SSO is turned on, which is the point of it.
-func (s *Service) StartTest(ctx context.Context, actor auth.Actor, binding string) (string, error) {
-	rec, err := s.Settings(ctx, actor)
+// StartTest begins "Test connection" of the account's (portalID 0) or a
+// portal's IdP: a sign-in at the IdP whose answer is shown to the
+// administrator instead of starting a session. It works before SSO is
+// turned on, which is the point of it.
+func (s *Service) StartTest(ctx context.Context, actor auth.Actor, portalID int64, binding string) (string, error) {
+	rec, err := s.Settings(ctx, actor, portalID)
 	if err != nil {
 		return "", err
 	}
@@ -49,9 +50,9 @@ func (s *Service) StartTest(ctx context.Context, actor auth.Actor, binding strin
 	return s.start(ctx, rec, binding, purposeTest, actor.User.ID, "")
 }
 
-// start makes an AuthnRequest and remembers it: its ID, which the answer
-// must name in InResponseTo, under a fresh RelayState, bound to the
-// browser's cookie.
+// start makes an AuthnRequest and remembers it for its tenant: its ID,
+// which the answer must name in InResponseTo, under a fresh RelayState,
+// bound to the browser's cookie.
 func (s *Service) start(ctx context.Context, rec *store.SSORecord, binding, purpose string, userID int64, next string) (string, error) {
 	if binding == "" {
 		return "", errors.New("sso: no browser binding")
@@ -66,7 +67,7 @@ func (s *Service) start(ctx context.Context, rec *store.SSORecord, binding, purp
 	}
 	relay, now := randomID(16), s.now()
 	err = s.DB.Conn().CreateSSORequest(ctx, &store.SSORequest{
-		AccountID: rec.AccountID, RelayHash: digest(relay), BindingHash: digest(binding), RequestID: req.ID,
+		AccountID: rec.AccountID, PortalID: rec.PortalID, RelayHash: digest(relay), BindingHash: digest(binding), RequestID: req.ID,
 		Purpose: purpose, UserID: userID, Next: next, CreatedAt: now, ExpiresAt: now.Add(requestTTL),
 	})
 	if err != nil {

@@ -26,7 +26,7 @@ type OptionsInput struct {
 	JITRole           string
 	Enforce           bool
 	BreakGlass        string // emails
-	Domains           string
+	Domains           string // the account's only; a portal has none
 }
 
 // Limits of the lists.
@@ -35,22 +35,22 @@ const (
 	maxClassRefLen = 256
 )
 
-// SaveOptions stores the switches of the account's SSO. Enforcing SSO needs
-// SSO on, a successful connection test since the IdP last changed, and an
+// SaveOptions stores the switches of the SSO of the account (portalID 0) or
+// of one of its portals. Enforcing SSO needs SSO on and a successful
+// connection test since the IdP last changed; the account's also needs an
 // Administrator among the break-glass users, so a broken IdP cannot lock
-// the account out.
-func (s *Service) SaveOptions(ctx context.Context, actor auth.Actor, in OptionsInput) error {
-	if err := mayManage(actor); err != nil {
-		return err
-	}
-	if _, err := s.Settings(ctx, actor); err != nil {
+// the account out. A portal needs none: the account's Administrators, who
+// do not sign in there, can always turn its enforcement off.
+func (s *Service) SaveOptions(ctx context.Context, actor auth.Actor, portalID int64, in OptionsInput) error {
+	first, err := s.Settings(ctx, actor, portalID)
+	if err != nil {
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *store.Queries) error {
 		if err := tx.LockAccount(ctx, actor.User.AccountID); err != nil {
 			return err
 		}
-		rec, err := tx.SSOConfig(ctx, actor.User.AccountID)
+		rec, err := tx.SSOConfig(ctx, first.Tenant())
 		if err != nil {
 			return err
 		}
@@ -61,14 +61,14 @@ func (s *Service) SaveOptions(ctx context.Context, actor auth.Actor, in OptionsI
 		if err := tx.SaveSSOOptions(ctx, c, s.now()); err != nil {
 			return err
 		}
-		e := padlock.Event{AccountID: c.AccountID, ActorID: actor.User.ID, Kind: padlock.EventSSOSettings,
+		e := padlock.Event{AccountID: c.AccountID, PortalID: c.PortalID, ActorID: actor.User.ID, Kind: padlock.EventSSOSettings,
 			Detail: optionsSummary(c), Address: actor.Address, At: s.now()}
 		return tx.RecordEvent(ctx, e)
 	})
 }
 
 // readOptions checks the form against the stored settings and the
-// account's users, reporting every problem at once.
+// tenant's users, reporting every problem at once.
 func (s *Service) readOptions(ctx context.Context, tx *store.Queries, rec *store.SSORecord, in OptionsInput) (*padlock.SSOConfig, error) {
 	c := rec.SSOConfig
 	if err := checkOptionsText(in); err != nil {
@@ -90,25 +90,42 @@ func (s *Service) readOptions(ctx context.Context, tx *store.Queries, rec *store
 			break
 		}
 	}
-	role, err := padlock.ParseRole(in.JITRole)
-	if err != nil || role == padlock.RoleAdministrator {
-		fe.Add("jit_role", "Choose a role other than Administrator.")
+	c.JITRole = readJITRole(c.Tenant(), in.JITRole, &fe)
+	if !c.Tenant().IsPortal() {
+		c.Domains = s.readDomains(ctx, tx, c.AccountID, in.Domains, &fe)
 	}
-	c.JITRole = role
-	c.Domains = s.readDomains(ctx, tx, c.AccountID, in.Domains, &fe)
 	admins := 0
-	c.BreakGlass, admins = readBreakGlass(ctx, tx, c.AccountID, in.BreakGlass, &fe)
+	c.BreakGlass, admins = readBreakGlass(ctx, tx, c.Tenant(), in.BreakGlass, &fe)
 	if c.Enforce {
 		switch {
 		case !c.Enabled:
 			fe.Add("enforce", "Turn single sign-on on to enforce it.")
 		case c.LastTestAt.IsZero():
 			fe.Add("enforce", "Run a successful Test connection first, so you know SSO works before password sign-in is closed.")
-		case admins == 0:
+		case admins == 0 && !c.Tenant().IsPortal():
 			fe.Add("break_glass", "Name at least one Administrator who may still sign in with a password if the identity provider fails.")
 		}
 	}
 	return &c, fe.Err()
+}
+
+// readJITRole reads the role of users created just in time: an account
+// role below Administrator for the account, a portal role below Portal
+// administrator for a portal. Neither SSO nor a client's IdP makes anyone
+// an administrator.
+func readJITRole(t padlock.SSOTenant, raw string, fe *padlock.FieldErrors) padlock.Role {
+	if t.IsPortal() {
+		role, err := padlock.ParsePortalRole(raw)
+		if err != nil || role == padlock.RolePortalAdministrator {
+			fe.Add("jit_role", "Choose Editor, Creator or Lite.")
+		}
+		return role
+	}
+	role, err := padlock.ParseRole(raw)
+	if err != nil || role == padlock.RoleAdministrator {
+		fe.Add("jit_role", "Choose a role other than Administrator.")
+	}
+	return role
 }
 
 // checkOptionsText refuses bytes that no list of the form may hold,
@@ -199,9 +216,9 @@ func domainProblem(ctx context.Context, tx *store.Queries, accountID int64, doma
 	return store.DomainTakenMessage(domain), nil
 }
 
-// readBreakGlass turns emails into the account's active staff members, and
-// counts the Administrators among them.
-func readBreakGlass(ctx context.Context, tx *store.Queries, accountID int64, raw string, fe *padlock.FieldErrors) ([]int64, int) {
+// readBreakGlass turns emails into the tenant's active users (the account's
+// staff, or the portal's users), and counts the Administrators among them.
+func readBreakGlass(ctx context.Context, tx *store.Queries, t padlock.SSOTenant, raw string, fe *padlock.FieldErrors) ([]int64, int) {
 	var (
 		ids    []int64
 		admins int
@@ -217,8 +234,8 @@ func readBreakGlass(ctx context.Context, tx *store.Queries, accountID int64, raw
 			fe.Add("break_glass", "The users could not be checked; try again.")
 			return nil, 0
 		}
-		if c == nil || c.User.AccountID != accountID || c.User.IsPortalUser() || c.User.Status != padlock.StatusActive {
-			fe.Add("break_glass", email+" is not an active user of this account.")
+		if c == nil || !t.Has(c.User) || c.User.Status != padlock.StatusActive {
+			fe.Add("break_glass", email+" is not an active user of "+tenantName(t)+".")
 			continue
 		}
 		if !slices.Contains(ids, c.User.ID) {

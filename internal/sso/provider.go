@@ -9,23 +9,25 @@ import (
 
 	"github.com/crewjam/saml"
 	"github.com/jonboulle/clockwork"
+	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
 	dsig "github.com/russellhaering/goxmldsig"
 )
 
-// provider builds the account's service provider from its stored settings.
-// idpInitiated accepts a response that answers no request; it is set only
-// when the account allows it and the response came without one of ours.
+// provider builds the tenant's service provider from its stored settings:
+// its own entity ID, ACS, key and IdP. idpInitiated accepts a response that
+// answers no request; it is set only when the tenant allows it and the
+// response came without one of ours.
 func (s *Service) provider(ctx context.Context, rec *store.SSORecord, idpInitiated bool) (*saml.ServiceProvider, error) {
 	key, cert, err := s.spKeyPair(rec)
 	if err != nil {
 		return nil, err
 	}
-	entity, err := url.Parse(s.entityID(rec.PublicID))
+	entity, err := url.Parse(s.entityID(&rec.SSOConfig))
 	if err != nil {
 		return nil, err
 	}
-	acs, err := url.Parse(s.acsURL(rec.PublicID))
+	acs, err := url.Parse(s.acsURL(&rec.SSOConfig))
 	if err != nil {
 		return nil, err
 	}
@@ -108,10 +110,10 @@ func (c *replayCache) Consume(assertionID string, expiresAt time.Time) error {
 	return err
 }
 
-// Metadata returns the SP's metadata for the account named in an SSO
-// address: what the IdP needs to know about Padlock.
-func (s *Service) Metadata(ctx context.Context, publicID string) ([]byte, error) {
-	rec, err := s.DB.Conn().SSOConfigByPublicID(ctx, publicID)
+// Metadata returns the SP's metadata for the tenant named in an SSO
+// address on a surface: what the IdP needs to know about Padlock.
+func (s *Service) Metadata(ctx context.Context, sf padlock.Surface, publicID string) ([]byte, error) {
+	rec, err := s.configAt(ctx, sf, publicID)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,8 @@
-// Package sso is Padlock's single sign-on with SAML 2.0: each account is a
-// service provider (SP) of its own, trusting one identity provider (IdP).
-// It builds crewjam/saml's ServiceProvider from the account's stored
-// settings for every request, so every node behaves the same and nothing
+// Package sso is Padlock's single sign-on with SAML 2.0: each tenant (an
+// account's staff, or one of its client portals) is a service provider
+// (SP) of its own, trusting one identity provider (IdP). It builds
+// crewjam/saml's ServiceProvider from the tenant's stored settings for
+// every request, so every node behaves the same and nothing
 // lives only in one node's memory: outstanding requests and the replay cache
 // are in the database. A valid assertion is handed to auth, whose state
 // machine decides between the MFA challenge, enrollment and a full session.
@@ -9,8 +10,6 @@ package sso
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"errors"
 	"log/slog"
 	"strings"
@@ -59,67 +58,6 @@ func mayManage(actor auth.Actor) error {
 	return nil
 }
 
-// Settings returns the account's SSO settings for its settings page,
-// creating them (disabled, with a new SP key pair) on the first visit: the
-// administrator needs the SP's addresses before the IdP can be set up.
-func (s *Service) Settings(ctx context.Context, actor auth.Actor) (*store.SSORecord, error) {
-	if err := mayManage(actor); err != nil {
-		return nil, err
-	}
-	id := actor.User.AccountID
-	rec, err := s.DB.Conn().SSOConfig(ctx, id)
-	if !errors.Is(err, padlock.ErrNotFound) {
-		return rec, err
-	}
-	rec, err = s.newRecord(id)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.DB.Conn().CreateSSOConfig(ctx, rec, s.now()); err != nil {
-		return nil, err
-	}
-	return s.DB.Conn().SSOConfig(ctx, id)
-}
-
-// newRecord makes the SP's identity: an address name and a key pair.
-func (s *Service) newRecord(accountID int64) (*store.SSORecord, error) {
-	certPEM, sealed, err := s.newKeyPair(accountID)
-	if err != nil {
-		return nil, err
-	}
-	return &store.SSORecord{SSOConfig: padlock.SSOConfig{AccountID: accountID, PublicID: randomID(10)},
-		SPCertificate: certPEM, SPKeySealed: sealed}, nil
-}
-
-// randomID returns n random bytes as lower-case base32: safe in a path.
-func randomID(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
-}
-
-// The SP's addresses for an account.
-func (s *Service) entityID(publicID string) string {
-	return s.BaseURL + "/sso/" + publicID + "/metadata"
-}
-func (s *Service) acsURL(publicID string) string { return s.BaseURL + "/sso/" + publicID + "/acs" }
-
-// SignInURL is the link that starts an SSO sign-in to the account.
-func (s *Service) SignInURL(publicID string) string { return s.BaseURL + "/sso/" + publicID + "/login" }
-
-// SPInfo is what the administrator copies into the identity provider.
-type SPInfo struct {
-	EntityID    string
-	ACSURL      string
-	MetadataURL string
-	SignInURL   string
-}
-
-// SP returns the service provider's addresses for an account.
-func (s *Service) SP(publicID string) SPInfo {
-	return SPInfo{EntityID: s.entityID(publicID), ACSURL: s.acsURL(publicID), MetadataURL: s.entityID(publicID), SignInURL: s.SignInURL(publicID)}
-}
-
 // PublicIDForEmail finds where "Sign in with SSO" sends an email address.
 // The address of an existing staff member goes to their own account's SSO,
 // whatever account lists its domain; a portal user's goes nowhere, since
@@ -158,7 +96,7 @@ func errNoSSOFor(email string) error {
 // publicIDOfAccount is the SSO address of a user's own account, if its SSO
 // is on.
 func (s *Service) publicIDOfAccount(ctx context.Context, accountID int64, email string) (string, error) {
-	rec, err := s.DB.Conn().SSOConfig(ctx, accountID)
+	rec, err := s.DB.Conn().SSOConfig(ctx, padlock.SSOTenant{AccountID: accountID})
 	if err != nil && !errors.Is(err, padlock.ErrNotFound) {
 		return "", err
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/padlock-mfa/padlock/internal/padlock"
 )
 
-// SSORecord is an account's SSO settings with its service provider's key
+// SSORecord is a tenant's SSO settings with its service provider's key
 // pair. The private key is stored sealed; this package never sees it open.
 type SSORecord struct {
 	padlock.SSOConfig
@@ -17,7 +17,7 @@ type SSORecord struct {
 	SPKeySealed   []byte
 }
 
-const ssoColumns = `account_id, public_id, enabled, idp_entity_id, idp_sso_url, idp_certificates, idp_metadata_url, idp_metadata_xml,
+const ssoColumns = `account_id, COALESCE(portal_id, 0), public_id, enabled, idp_entity_id, idp_sso_url, idp_certificates, idp_metadata_url, idp_metadata_xml,
 	sp_certificate, sp_key, accept_idp_mfa, mfa_contexts, allow_idp_initiated, jit, jit_role, enforce, last_test_at, updated_at,
 	phishing_resistant_contexts`
 
@@ -27,7 +27,7 @@ func scanSSO(row interface{ Scan(...any) error }) (*SSORecord, error) {
 		contexts, role, strong string
 		tested, updated        int64
 	)
-	err := row.Scan(&r.AccountID, &r.PublicID, &r.Enabled, &r.IDPEntityID, &r.IDPSSOURL, &r.IDPCertificates, &r.IDPMetadataURL, &r.IDPMetadataXML,
+	err := row.Scan(&r.AccountID, &r.PortalID, &r.PublicID, &r.Enabled, &r.IDPEntityID, &r.IDPSSOURL, &r.IDPCertificates, &r.IDPMetadataURL, &r.IDPMetadataXML,
 		&r.SPCertificate, &r.SPKeySealed, &r.AcceptIDPMFA, &contexts, &r.AllowIDPInitiated, &r.JIT, &role, &r.Enforce, &tested, &updated, &strong)
 	if err != nil {
 		return nil, notFound(err)
@@ -44,20 +44,30 @@ func splitLines(s string) []string {
 	return strings.Split(s, "\n")
 }
 
-// CreateSSOConfig stores an account's first, disabled SSO settings with its
-// service provider's identity. An account that already has them keeps
-// theirs (two admins opening the page at once make one).
+// CreateSSOConfig stores a tenant's first, disabled SSO settings with its
+// service provider's identity. A tenant that already has them keeps theirs
+// (two admins opening the page at once make one). The caller has checked
+// that a portal is the account's.
 func (q *Queries) CreateSSOConfig(ctx context.Context, r *SSORecord, now time.Time) error {
-	_, err := q.exec(ctx, `INSERT INTO sso_configs (account_id, public_id, sp_certificate, sp_key, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (account_id) DO NOTHING`,
-		r.AccountID, r.PublicID, r.SPCertificate, r.SPKeySealed, now.Unix())
+	_, err := q.exec(ctx, `INSERT INTO sso_configs (account_id, portal_id, public_id, sp_certificate, sp_key, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING`,
+		r.AccountID, nullID(r.PortalID), r.PublicID, r.SPCertificate, r.SPKeySealed, now.Unix())
 	return err
 }
 
-// SSOConfig returns an account's SSO settings, with its domains and
+// nullID stores an absent id (0) as NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// SSOConfig returns a tenant's SSO settings, with its domains and
 // break-glass users.
-func (q *Queries) SSOConfig(ctx context.Context, accountID int64) (*SSORecord, error) {
-	r, err := scanSSO(q.sql.QueryRowContext(ctx, `SELECT `+ssoColumns+` FROM sso_configs WHERE account_id = $1`, accountID))
+func (q *Queries) SSOConfig(ctx context.Context, t padlock.SSOTenant) (*SSORecord, error) {
+	r, err := scanSSO(q.sql.QueryRowContext(ctx, `SELECT `+ssoColumns+` FROM sso_configs
+		WHERE account_id = $1 AND COALESCE(portal_id, 0) = $2`, t.AccountID, t.PortalID))
 	if err != nil {
 		return nil, err
 	}
@@ -78,12 +88,17 @@ func (q *Queries) SSOConfigByPublicID(ctx context.Context, publicID string) (*SS
 	return r, q.ssoLists(ctx, r)
 }
 
+// ssoLists reads the domains (the account's only) and the break-glass
+// users, who are the tenant's own users.
 func (q *Queries) ssoLists(ctx context.Context, r *SSORecord) error {
 	var err error
-	if r.Domains, err = queryList[string](ctx, q, `SELECT domain FROM sso_domains WHERE account_id = $1 ORDER BY domain`, r.AccountID); err != nil {
-		return err
+	if r.PortalID == 0 {
+		if r.Domains, err = queryList[string](ctx, q, `SELECT domain FROM sso_domains WHERE account_id = $1 ORDER BY domain`, r.AccountID); err != nil {
+			return err
+		}
 	}
-	r.BreakGlass, err = queryList[int64](ctx, q, `SELECT user_id FROM sso_break_glass WHERE account_id = $1 ORDER BY user_id`, r.AccountID)
+	r.BreakGlass, err = queryList[int64](ctx, q, `SELECT b.user_id FROM sso_break_glass b JOIN users u ON u.id = b.user_id
+		WHERE b.account_id = $1 AND COALESCE(u.portal_id, 0) = $2 ORDER BY b.user_id`, r.AccountID, r.PortalID)
 	return err
 }
 
@@ -104,29 +119,31 @@ func queryList[T any](ctx context.Context, q *Queries, query string, args ...any
 	return out, rows.Err()
 }
 
-// SaveSSOIDP stores how to reach and trust the identity provider. A new
-// connection has not been tested: the last test is forgotten.
+// SaveSSOIDP stores how to reach and trust the tenant's identity provider.
+// A new connection has not been tested: the last test is forgotten.
 func (q *Queries) SaveSSOIDP(ctx context.Context, c *padlock.SSOConfig, now time.Time) error {
-	return q.execOne(ctx, `UPDATE sso_configs SET idp_entity_id = $2, idp_sso_url = $3, idp_certificates = $4,
-		idp_metadata_url = $5, idp_metadata_xml = $6, last_test_at = 0, updated_at = $7 WHERE account_id = $1`,
-		c.AccountID, c.IDPEntityID, c.IDPSSOURL, c.IDPCertificates, c.IDPMetadataURL, c.IDPMetadataXML, now.Unix())
+	return q.execOne(ctx, `UPDATE sso_configs SET idp_entity_id = $3, idp_sso_url = $4, idp_certificates = $5,
+		idp_metadata_url = $6, idp_metadata_xml = $7, last_test_at = 0, updated_at = $8 WHERE account_id = $1 AND COALESCE(portal_id, 0) = $2`,
+		c.AccountID, c.PortalID, c.IDPEntityID, c.IDPSSOURL, c.IDPCertificates, c.IDPMetadataURL, c.IDPMetadataXML, now.Unix())
 }
 
 // SaveSSOOptions stores everything but the IdP connection: the switches,
-// the domains and the break-glass users. A domain another account uses is
-// an ECONFLICT error on the domains field.
+// the domains (the account's only) and the break-glass users. A domain
+// another account uses is an ECONFLICT error on the domains field.
 func (q *Queries) SaveSSOOptions(ctx context.Context, c *padlock.SSOConfig, now time.Time) error {
-	err := q.execOne(ctx, `UPDATE sso_configs SET enabled = $2, accept_idp_mfa = $3, mfa_contexts = $4, allow_idp_initiated = $5,
-		jit = $6, jit_role = $7, enforce = $8, updated_at = $9, phishing_resistant_contexts = $10 WHERE account_id = $1`,
-		c.AccountID, c.Enabled, c.AcceptIDPMFA, strings.Join(c.MFAContexts, "\n"), c.AllowIDPInitiated,
+	err := q.execOne(ctx, `UPDATE sso_configs SET enabled = $3, accept_idp_mfa = $4, mfa_contexts = $5, allow_idp_initiated = $6,
+		jit = $7, jit_role = $8, enforce = $9, updated_at = $10, phishing_resistant_contexts = $11 WHERE account_id = $1 AND COALESCE(portal_id, 0) = $2`,
+		c.AccountID, c.PortalID, c.Enabled, c.AcceptIDPMFA, strings.Join(c.MFAContexts, "\n"), c.AllowIDPInitiated,
 		c.JIT, string(c.JITRole), c.Enforce, now.Unix(), strings.Join(c.PhishingResistantContexts, "\n"))
 	if err != nil {
 		return err
 	}
-	if err := q.replaceSSODomains(ctx, c.AccountID, c.Domains); err != nil {
-		return err
+	if c.PortalID == 0 {
+		if err := q.replaceSSODomains(ctx, c.AccountID, c.Domains); err != nil {
+			return err
+		}
 	}
-	return q.replaceBreakGlass(ctx, c.AccountID, c.BreakGlass)
+	return q.replaceBreakGlass(ctx, c.Tenant(), c.BreakGlass)
 }
 
 // DomainTakenMessage is the answer when another account has listed a
@@ -151,14 +168,17 @@ func (q *Queries) replaceSSODomains(ctx context.Context, accountID int64, domain
 	return nil
 }
 
-func (q *Queries) replaceBreakGlass(ctx context.Context, accountID int64, userIDs []int64) error {
-	if _, err := q.exec(ctx, `DELETE FROM sso_break_glass WHERE account_id = $1`, accountID); err != nil {
+// replaceBreakGlass replaces the tenant's break-glass users; the account's
+// and each portal's lists are apart, as their users are.
+func (q *Queries) replaceBreakGlass(ctx context.Context, t padlock.SSOTenant, userIDs []int64) error {
+	if _, err := q.exec(ctx, `DELETE FROM sso_break_glass WHERE account_id = $1
+		AND user_id IN (SELECT id FROM users WHERE account_id = $1 AND COALESCE(portal_id, 0) = $2)`, t.AccountID, t.PortalID); err != nil {
 		return err
 	}
 	for _, id := range userIDs {
-		// The user must be a member of this account's staff.
+		// The user must be one of the tenant's own.
 		err := q.execOne(ctx, `INSERT INTO sso_break_glass (account_id, user_id)
-			SELECT account_id, id FROM users WHERE account_id = $1 AND id = $2 AND portal_id IS NULL`, accountID, id)
+			SELECT account_id, id FROM users WHERE account_id = $1 AND id = $2 AND COALESCE(portal_id, 0) = $3`, t.AccountID, id, t.PortalID)
 		if err != nil {
 			return err
 		}
@@ -166,24 +186,27 @@ func (q *Queries) replaceBreakGlass(ctx context.Context, accountID int64, userID
 	return nil
 }
 
-// RecordSSOTest notes a successful "Test connection".
-func (q *Queries) RecordSSOTest(ctx context.Context, accountID int64, at time.Time) error {
-	_, err := q.exec(ctx, `UPDATE sso_configs SET last_test_at = $2 WHERE account_id = $1`, accountID, at.Unix())
+// RecordSSOTest notes a successful "Test connection" of a tenant's IdP.
+func (q *Queries) RecordSSOTest(ctx context.Context, t padlock.SSOTenant, at time.Time) error {
+	_, err := q.exec(ctx, `UPDATE sso_configs SET last_test_at = $3 WHERE account_id = $1 AND COALESCE(portal_id, 0) = $2`,
+		t.AccountID, t.PortalID, at.Unix())
 	return err
 }
 
 // SSOPublicIDByDomain returns the SSO address of the account that signs in
-// the email domain, if its SSO is on.
+// the email domain, if the account's SSO is on.
 func (q *Queries) SSOPublicIDByDomain(ctx context.Context, domain string) (string, error) {
 	var id string
 	err := q.sql.QueryRowContext(ctx, `SELECT c.public_id FROM sso_domains d JOIN sso_configs c ON c.account_id = d.account_id
-		WHERE d.domain = $1 AND c.enabled = TRUE`, domain).Scan(&id)
+		WHERE d.domain = $1 AND c.portal_id IS NULL AND c.enabled = TRUE`, domain).Scan(&id)
 	return id, notFound(err)
 }
 
-// SSORequest is an AuthnRequest this server sent, waiting for its answer.
+// SSORequest is an AuthnRequest this server sent for a tenant, waiting for
+// its answer.
 type SSORequest struct {
 	AccountID   int64
+	PortalID    int64  // 0 for the account's own
 	RelayHash   []byte // hash of the RelayState naming it
 	BindingHash []byte // hash of the cookie of the browser that started it
 	RequestID   string // the AuthnRequest's ID, which the answer must name
@@ -200,23 +223,25 @@ func (q *Queries) CreateSSORequest(ctx context.Context, r *SSORequest) error {
 	if _, err := q.exec(ctx, `DELETE FROM sso_requests WHERE account_id = $1 AND expires_at <= $2`, r.AccountID, r.CreatedAt.Unix()); err != nil {
 		return err
 	}
-	_, err := q.exec(ctx, `INSERT INTO sso_requests (account_id, relay_hash, binding_hash, request_id, purpose, user_id, next, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		r.AccountID, r.RelayHash, r.BindingHash, r.RequestID, r.Purpose, r.UserID, r.Next, r.CreatedAt.Unix(), r.ExpiresAt.Unix())
+	_, err := q.exec(ctx, `INSERT INTO sso_requests (account_id, portal_id, relay_hash, binding_hash, request_id, purpose, user_id, next, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		r.AccountID, nullID(r.PortalID), r.RelayHash, r.BindingHash, r.RequestID, r.Purpose, r.UserID, r.Next, r.CreatedAt.Unix(), r.ExpiresAt.Unix())
 	return err
 }
 
-// TakeSSORequest removes and returns the account's live request named by
+// TakeSSORequest removes and returns the tenant's live request named by
 // the RelayState's hash. Deleting it in the same statement means one
-// answer, on whichever node, uses it up.
-func (q *Queries) TakeSSORequest(ctx context.Context, accountID int64, relayHash []byte, now time.Time) (*SSORequest, error) {
+// answer, on whichever node, uses it up; another tenant's request is left
+// alone.
+func (q *Queries) TakeSSORequest(ctx context.Context, t padlock.SSOTenant, relayHash []byte, now time.Time) (*SSORequest, error) {
 	var (
 		r        SSORequest
 		cre, exp int64
 	)
-	err := q.sql.QueryRowContext(ctx, `DELETE FROM sso_requests WHERE account_id = $1 AND relay_hash = $2
-		RETURNING account_id, relay_hash, binding_hash, request_id, purpose, user_id, next, created_at, expires_at`, accountID, relayHash).
-		Scan(&r.AccountID, &r.RelayHash, &r.BindingHash, &r.RequestID, &r.Purpose, &r.UserID, &r.Next, &cre, &exp)
+	err := q.sql.QueryRowContext(ctx, `DELETE FROM sso_requests WHERE account_id = $1 AND COALESCE(portal_id, 0) = $2 AND relay_hash = $3
+		RETURNING account_id, COALESCE(portal_id, 0), relay_hash, binding_hash, request_id, purpose, user_id, next, created_at, expires_at`,
+		t.AccountID, t.PortalID, relayHash).
+		Scan(&r.AccountID, &r.PortalID, &r.RelayHash, &r.BindingHash, &r.RequestID, &r.Purpose, &r.UserID, &r.Next, &cre, &exp)
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -280,12 +305,12 @@ func (q *Queries) SSODomainTakenByOther(ctx context.Context, accountID int64, do
 	return n > 0, err
 }
 
-// SSOByEmailOffered tells whether any account has SSO on for an email
-// domain: only then can "Sign in with SSO" on the sign-in page lead
-// anywhere.
+// SSOByEmailOffered tells whether any account has its SSO on for an email
+// domain: only then can "Sign in with SSO" on the account's sign-in page
+// lead anywhere.
 func (q *Queries) SSOByEmailOffered(ctx context.Context) (bool, error) {
 	var offered bool
-	err := q.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sso_configs c WHERE c.enabled = TRUE
+	err := q.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sso_configs c WHERE c.enabled = TRUE AND c.portal_id IS NULL
 		AND EXISTS (SELECT 1 FROM sso_domains d WHERE d.account_id = c.account_id))`).Scan(&offered)
 	return offered, err
 }

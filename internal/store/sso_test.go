@@ -18,7 +18,7 @@ func ssoRecord(t *testing.T, db *store.DB, accountID int64, publicID string) *st
 	if err := db.Conn().CreateSSOConfig(context.Background(), r, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.Conn().SSOConfig(context.Background(), accountID)
+	got, err := db.Conn().SSOConfig(context.Background(), padlock.SSOTenant{AccountID: accountID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestSSOSettingsAreStoredPerAccount(t *testing.T) {
 			if err := db.InTx(ctx, func(tx *store.Queries) error { return tx.SaveSSOOptions(ctx, &c, time.Now()) }); err != nil {
 				t.Fatal(err)
 			}
-			got, _ := conn.SSOConfig(ctx, a)
+			got, _ := conn.SSOConfig(ctx, padlock.SSOTenant{AccountID: a})
 			if !got.Enabled || !got.AcceptIDPMFA || len(got.MFAContexts) != 2 || got.JITRole != padlock.RoleCreator || len(got.BreakGlass) != 2 || got.Domains[0] != "acme.test" {
 				t.Fatalf("stored %+v", got.SSOConfig)
 			}
@@ -74,7 +74,7 @@ func TestSSOSettingsAreStoredPerAccount(t *testing.T) {
 			}
 		})
 		t.Run("a new IdP forgets the last test", func(t *testing.T) {
-			if err := conn.RecordSSOTest(ctx, a, time.Now()); err != nil {
+			if err := conn.RecordSSOTest(ctx, padlock.SSOTenant{AccountID: a}, time.Now()); err != nil {
 				t.Fatal(err)
 			}
 			c := rec.SSOConfig
@@ -82,7 +82,7 @@ func TestSSOSettingsAreStoredPerAccount(t *testing.T) {
 			if err := conn.SaveSSOIDP(ctx, &c, time.Now()); err != nil {
 				t.Fatal(err)
 			}
-			if got, _ := conn.SSOConfig(ctx, a); !got.LastTestAt.IsZero() || got.IDPEntityID != "https://idp" {
+			if got, _ := conn.SSOConfig(ctx, padlock.SSOTenant{AccountID: a}); !got.LastTestAt.IsZero() || got.IDPEntityID != "https://idp" {
 				t.Fatalf("after a new IdP: %+v", got.SSOConfig)
 			}
 		})
@@ -100,21 +100,21 @@ func TestSSORequestsAreUsedOnceAndExpire(t *testing.T) {
 		if err := conn.CreateSSORequest(ctx, req); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := conn.TakeSSORequest(ctx, b, []byte("relay"), now); !errors.Is(err, padlock.ErrNotFound) {
+		if _, err := conn.TakeSSORequest(ctx, padlock.SSOTenant{AccountID: b}, []byte("relay"), now); !errors.Is(err, padlock.ErrNotFound) {
 			t.Fatalf("another account took the request: %v", err)
 		}
-		got, err := conn.TakeSSORequest(ctx, a, []byte("relay"), now)
+		got, err := conn.TakeSSORequest(ctx, padlock.SSOTenant{AccountID: a}, []byte("relay"), now)
 		if err != nil || got.RequestID != "id-1" || string(got.BindingHash) != "browser" || got.Next != "/x" {
 			t.Fatalf("take: %+v %v", got, err)
 		}
-		if _, err := conn.TakeSSORequest(ctx, a, []byte("relay"), now); !errors.Is(err, padlock.ErrNotFound) {
+		if _, err := conn.TakeSSORequest(ctx, padlock.SSOTenant{AccountID: a}, []byte("relay"), now); !errors.Is(err, padlock.ErrNotFound) {
 			t.Fatalf("taken twice: %v", err)
 		}
 		req.RelayHash = []byte("late")
 		if err := conn.CreateSSORequest(ctx, req); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := conn.TakeSSORequest(ctx, a, []byte("late"), now.Add(10*time.Minute)); !errors.Is(err, padlock.ErrNotFound) {
+		if _, err := conn.TakeSSORequest(ctx, padlock.SSOTenant{AccountID: a}, []byte("late"), now.Add(10*time.Minute)); !errors.Is(err, padlock.ErrNotFound) {
 			t.Fatalf("an expired request was taken: %v", err)
 		}
 	})

@@ -25,6 +25,9 @@ const (
 	navActivity        nav = "activity"
 	navSSO             nav = "sso"
 	navAPIKeys         nav = "api-keys"
+	// navPortalSSO is the SSO tab of a client portal's Edit screen, under
+	// Client portals.
+	navPortalSSO nav = "portal-sso"
 	// navCoverage is Account > MFA coverage, reached from Users and Client
 	// portals.
 	navCoverage nav = "coverage"
@@ -38,7 +41,7 @@ const (
 // Section is the top-level menu entry that holds the tab n.
 func (n nav) Section() nav {
 	switch n {
-	case navPortals, navAccountSettings, navActivity, navSSO, navAPIKeys, navCoverage:
+	case navPortals, navPortalSSO, navAccountSettings, navActivity, navSSO, navAPIKeys, navCoverage:
 		return navAccount
 	case navMFA:
 		return navSettings
@@ -63,6 +66,7 @@ func navFuncs() template.FuncMap {
 		"navAccountSettings": navAccountSettings,
 		"navActivity":        navActivity,
 		"navSSO":             navSSO,
+		"navPortalSSO":       navPortalSSO,
 		"navAPIKeys":         navAPIKeys,
 		"navCoverage":        navCoverage,
 		"navSettings":        navSettings,

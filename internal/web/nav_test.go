@@ -13,6 +13,7 @@ func TestEveryTabBelongsToItsTopLevelSection(t *testing.T) {
 		navAccountSettings: navAccount,
 		navActivity:        navAccount,
 		navSSO:             navAccount,
+		navPortalSSO:       navAccount,
 		navAPIKeys:         navAccount,
 		navCoverage:        navAccount,
 		navSettings:        navSettings,

@@ -22,12 +22,14 @@ type route struct {
 }
 
 // routes is every route: the account's, the ways in shared by both surfaces
-// (once for each), and the client portal's. Reading the tables tells who
+// (once for each, SSO included), and the client portal's. Reading the tables tells who
 // can reach what.
 func (s *Server) routes() []route {
 	out := on(padlock.SurfaceAccount, s.accountRoutes())
-	out = append(out, on(padlock.SurfaceAccount, s.signInRoutes())...)
-	out = append(out, on(padlock.SurfacePortal, s.signInRoutes())...)
+	for _, sf := range []padlock.Surface{padlock.SurfaceAccount, padlock.SurfacePortal} {
+		out = append(out, on(sf, s.signInRoutes())...)
+		out = append(out, on(sf, s.ssoRoutes())...)
+	}
 	return append(out, on(padlock.SurfacePortal, s.portalRoutes())...)
 }
 
@@ -152,12 +154,9 @@ func (s *Server) accountRoutes() []route {
 		{method: "GET", path: "/account/api-keys/{id}/revoke", access: manageSSO, handler: s.apiKeyRevokeConfirm},
 		{method: "POST", path: "/account/api-keys/{id}/revoke", access: manageSSO, handler: s.apiKeyRevoke, form: "/account/api-keys/{id}/revoke"},
 
-		// Single sign-on (SAML), public: the IdP's responses come without a
-		// session, and the ACS is exempt from the cross-origin check (sso.go).
+		// "Sign in with SSO" by email, on the account's sign-in page; each
+		// tenant's SSO addresses are ssoRoutes (sso.go).
 		{method: "POST", path: "/sso", access: Public, handler: s.ssoByEmail},
-		{method: "GET", path: "/sso/{id}/login", access: Public, handler: s.ssoLogin},
-		{method: "GET", path: "/sso/{id}/metadata", access: Public, handler: s.ssoMetadata},
-		{method: "POST", path: "/sso/{id}/acs", access: Public, handler: s.ssoACS},
 
 		{method: "GET", path: "/account/portals", access: managePortals, handler: s.portals},
 		{method: "GET", path: "/account/portals/new", access: managePortals, handler: s.portalNew},
@@ -180,6 +179,12 @@ func (s *Server) accountRoutes() []route {
 		{method: "GET", path: "/account/portals/{portal}/users/{id}/delete", access: managePortals, handler: s.portalUserDeleteConfirm},
 		{method: "POST", path: "/account/portals/{portal}/users/{id}/delete", access: managePortals, handler: s.portalUserDelete, form: "/account/portals/{portal}/users/{id}/delete"},
 		{method: "POST", path: "/account/portals/{portal}/remind-all", access: managePortals, handler: s.portalRemindAll, form: "/account/portals/{portal}"},
+		// The portal's own SSO, on its Edit screen: the handlers of Account >
+		// SSO, for the tenant {portal} names.
+		{method: "GET", path: "/account/portals/{portal}/sso", access: manageSSO, handler: s.ssoSettings},
+		{method: "POST", path: "/account/portals/{portal}/sso/idp", access: manageSSO, handler: s.ssoIDPSubmit, form: "/account/portals/{portal}/sso"},
+		{method: "POST", path: "/account/portals/{portal}/sso/options", access: manageSSO, handler: s.ssoOptionsSubmit, form: "/account/portals/{portal}/sso"},
+		{method: "POST", path: "/account/portals/{portal}/sso/test", access: manageSSO, handler: s.ssoTestStart, form: "/account/portals/{portal}/sso"},
 
 		// JSON API (docs/API.md): API keys or the browser's session.
 		{method: "GET", path: "/api/v1/openapi.json", access: Public, handler: s.apiOpenAPI},

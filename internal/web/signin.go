@@ -15,6 +15,11 @@ type signInPage struct {
 	// SSO offers "Sign in with SSO": on the account's sign-in page, while
 	// some account has SSO on for an email domain.
 	SSO bool
+	// SSOURL offers "Sign in with SSO" on a portal's own sign-in page
+	// (/portal/login?sso=…), while that portal's SSO is on; PortalSSO is
+	// the portal's SSO address, kept by the page's forms.
+	SSOURL    string
+	PortalSSO string
 	// FocusPassword puts the cursor in Password, after a refused sign-in
 	// that kept the email.
 	FocusPassword bool
@@ -26,6 +31,7 @@ type signInPage struct {
 func (s *Server) signInPage(w http.ResponseWriter, r *http.Request, email, next string) signInPage {
 	p := signInPage{Page: s.page(w, r, "Sign in", navNone), Email: email, Next: next, Passkeys: s.auth.PasskeysAvailable()}
 	if surfaceOf(r) != padlock.SurfaceAccount {
+		s.portalSSO(r, &p)
 		return p
 	}
 	offered, err := s.db.Conn().SSOByEmailOffered(r.Context())
@@ -34,6 +40,24 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request, email, next 
 	}
 	p.SSO = offered
 	return p
+}
+
+// portalSSO offers "Sign in with SSO" on the sign-in page of the portal
+// whose SSO address the page was opened with, and only while that portal's
+// SSO is on. An address of no such portal shows the password form alone.
+func (s *Server) portalSSO(r *http.Request, p *signInPage) {
+	id := r.FormValue("sso")
+	if !publicIDPattern.MatchString(id) {
+		return
+	}
+	to, err := s.opts.SSO.PortalSignIn(r.Context(), id)
+	if err != nil {
+		s.logger.Warn("portal sso offered", "err", err)
+	}
+	if to == "" {
+		return
+	}
+	p.SSOURL, p.PortalSSO = to+"?next="+urlQueryEscape(p.Next), id
 }
 
 // signInFields is the sign-in form as submitted.

@@ -8,18 +8,36 @@ import (
 	"github.com/padlock-mfa/padlock/internal/sso"
 )
 
-// The SSO ways in, on the account's surface: "Sign in with SSO" by email
-// domain, an account's sign-in link, its SP metadata, and its assertion
-// consumer service (ACS).
+// The SSO ways in: "Sign in with SSO" by email domain on the account's
+// sign-in page, and on each surface a tenant's sign-in link, its SP
+// metadata and its assertion consumer service (ACS): the account's under
+// /sso/, each portal's under /portal/sso/, ending on that surface with its
+// own session cookie.
 
-// acsPattern is the ACS route. The identity provider's page posts the
+// acsPatterns are the ACS routes. The identity provider's page posts the
 // response there from the IdP's own site, so the ACS is exempt from the
 // cross-origin check on purpose; the response is bound to the request
 // this browser started instead (RelayState and the tracking cookie).
-const acsPattern = "POST /sso/{id}/acs"
+var acsPatterns = []string{"POST /sso/{id}/acs", "POST /portal/sso/{id}/acs"}
 
-// allowSSOPosts exempts the ACS, and only it, from the cross-origin check.
-func allowSSOPosts(cop *http.CrossOriginProtection) { cop.AddInsecureBypassPattern(acsPattern) }
+// allowSSOPosts exempts the ACS routes, and only them, from the
+// cross-origin check.
+func allowSSOPosts(cop *http.CrossOriginProtection) {
+	for _, p := range acsPatterns {
+		cop.AddInsecureBypassPattern(p)
+	}
+}
+
+// ssoRoutes are the SSO ways in of a tenant, the same on both surfaces
+// (sso.Service.configAt keeps each tenant to its own): public, since the
+// IdP's responses come without a session.
+func (s *Server) ssoRoutes() []route {
+	return []route{
+		{method: "GET", path: "/sso/{id}/login", access: Public, handler: s.ssoLogin},
+		{method: "GET", path: "/sso/{id}/metadata", access: Public, handler: s.ssoMetadata},
+		{method: "POST", path: "/sso/{id}/acs", access: Public, handler: s.ssoACS},
+	}
+}
 
 // trackingCookieName is the request-tracking cookie. When cookies are
 // Secure it is SameSite=None, so the IdP's cross-site POST carries it;
@@ -107,10 +125,10 @@ func (s *Server) ssoByEmail(w http.ResponseWriter, r *http.Request) {
 	s.ssoContinue(w, r, "/sso/"+id+"/login?next="+urlQueryEscape(next))
 }
 
-// ssoLogin starts an SP-initiated sign-in: the account's sign-in link.
+// ssoLogin starts an SP-initiated sign-in: a tenant's sign-in link.
 func (s *Server) ssoLogin(w http.ResponseWriter, r *http.Request) {
 	binding := s.ssoBindingOrNew(w, r)
-	to, err := s.opts.SSO.StartSignIn(r.Context(), r.PathValue("id"), binding, safeNext(r, r.URL.Query().Get("next")))
+	to, err := s.opts.SSO.StartSignIn(r.Context(), surfaceOf(r), r.PathValue("id"), binding, safeNext(r, r.URL.Query().Get("next")))
 	if err != nil {
 		s.ssoFailed(w, r, err)
 		return
@@ -120,7 +138,7 @@ func (s *Server) ssoLogin(w http.ResponseWriter, r *http.Request) {
 
 // ssoMetadata serves the SP's metadata, or downloads it as a file.
 func (s *Server) ssoMetadata(w http.ResponseWriter, r *http.Request) {
-	b, err := s.opts.SSO.Metadata(r.Context(), r.PathValue("id"))
+	b, err := s.opts.SSO.Metadata(r.Context(), surfaceOf(r), r.PathValue("id"))
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -140,7 +158,7 @@ func (s *Server) ssoACS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := s.opts.SSO.ConsumeResponse(r.Context(), sso.ACSInput{
-		PublicID: r.PathValue("id"), SAMLResponse: f.SAMLResponse, RelayState: f.RelayState,
+		Surface: surfaceOf(r), PublicID: r.PathValue("id"), SAMLResponse: f.SAMLResponse, RelayState: f.RelayState,
 		Binding: s.ssoBinding(r), Address: s.clientAddress(r),
 	})
 	if err != nil {
@@ -148,7 +166,8 @@ func (s *Server) ssoACS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if out.Test != nil {
-		s.render(w, r, http.StatusOK, "sso_test_result", ssoTestPage{Page: s.page(w, r, "SSO connection test", navNone), Result: out.Test})
+		s.render(w, r, http.StatusOK, "sso_test_result", ssoTestPage{Page: s.page(w, r, "SSO connection test", navNone), Result: out.Test,
+			SettingsURL: ssoSettingsURL(out.Tenant)})
 		return
 	}
 	s.setSessionCookie(w, r, out.SignedIn.Token)
@@ -169,7 +188,7 @@ func (s *Server) ssoFailed(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	p := ssoErrorPage{Page: s.page(w, r, "Single sign-on failed", navNone)}
 	if id := r.PathValue("id"); publicIDPattern.MatchString(id) && err != sso.ErrNoSSO {
-		p.RetryURL = "/sso/" + id + "/login"
+		p.RetryURL = at(r, "/sso/"+id+"/login")
 	}
 	s.render(w, r, s.formError(r, &p.Page, err), "sso_error", p)
 }
@@ -177,4 +196,6 @@ func (s *Server) ssoFailed(w http.ResponseWriter, r *http.Request, err error) {
 type ssoTestPage struct {
 	Page
 	Result *sso.TestResult
+	// SettingsURL is the SSO settings page of the tested account or portal.
+	SettingsURL string
 }

@@ -16,14 +16,20 @@ import (
 	"github.com/padlock-mfa/padlock/internal/testenv"
 )
 
-// ssoAccount is an account connected to a test identity provider.
+// ssoAccount is an account, or one of its client portals, connected to a
+// test identity provider.
 type ssoAccount struct {
 	a        *testenv.TestApp
 	admin    *testenv.Client
-	user     *padlock.User // the Administrator
+	user     *padlock.User // the account's Administrator
 	idp      *ssotest.IDP
 	publicID string
 	sp       ssotest.SP
+	// portal is the portal whose SSO this is; nil for the account's.
+	portal *padlock.Portal
+	// settings is the SSO settings page; addresses is where the tenant's
+	// SSO addresses live (/sso/<id> or /portal/sso/<id>).
+	settings, addresses string
 }
 
 // newSSOAccount creates an account on a, connects it to an IdP signing
@@ -38,27 +44,40 @@ func newSSOAccount(t *testing.T, a *testenv.TestApp, name, domain, keyName strin
 func newSSOAccountWith(t *testing.T, a *testenv.TestApp, name, domain string, idp *ssotest.IDP) *ssoAccount {
 	t.Helper()
 	email := "admin@" + domain
-	s := &ssoAccount{a: a, user: a.CreateAccount(t, name, email), admin: a.NewClient(), idp: idp}
+	s := &ssoAccount{a: a, user: a.CreateAccount(t, name, email), admin: a.NewClient(), idp: idp, settings: "/account/settings/sso"}
 	s.admin.SignIn(t, email, testenv.Password)
-	if status, _, body := s.admin.Get(t, "/account/settings/sso"); status != http.StatusOK {
+	s.connect(t, email)
+	s.saveOptions(t, url.Values{"enabled": {"on"}, "jit_role": {"lite"}, "domains": {domain}})
+	return s
+}
+
+// connect opens the tenant's SSO settings, connects its IdP with pasted
+// metadata and runs Test connection as testEmail, as the Administrator
+// would.
+func (s *ssoAccount) connect(t *testing.T, testEmail string) {
+	t.Helper()
+	if status, _, body := s.admin.Get(t, s.settings); status != http.StatusOK {
 		t.Fatalf("SSO settings: %d\n%s", status, body)
 	}
-	rec, err := a.DB.Conn().SSOConfig(t.Context(), s.user.AccountID)
+	tenant := padlock.SSOTenant{AccountID: s.user.AccountID}
+	if s.portal != nil {
+		tenant.PortalID = s.portal.ID
+	}
+	rec, err := s.a.DB.Conn().SSOConfig(t.Context(), tenant)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.publicID = rec.PublicID
-	s.sp = ssotest.SP{EntityID: a.URL + "/sso/" + s.publicID + "/metadata", ACSURL: a.URL + "/sso/" + s.publicID + "/acs",
+	s.addresses = tenant.Surface().Prefix() + "/sso/" + s.publicID
+	s.sp = ssotest.SP{EntityID: s.a.URL + s.addresses + "/metadata", ACSURL: s.a.URL + s.addresses + "/acs",
 		Certificate: spCertificate(t, rec.SPCertificate)}
-	_, _, metadata := s.admin.Get(t, "/sso/"+s.publicID+"/metadata")
+	_, _, metadata := s.admin.Get(t, s.addresses+"/metadata")
 	s.idp.Trust(t, []byte(metadata))
 	s.saveIDP(t, url.Values{"metadata_xml": {s.idp.MetadataXML(t)}})
-	s.idp.SignInAs(email, "")
+	s.idp.SignInAs(testEmail, "")
 	if res := s.testConnection(t); !strings.Contains(res, "The connection works") {
 		t.Fatalf("test connection:\n%s", res)
 	}
-	s.saveOptions(t, url.Values{"enabled": {"on"}, "jit_role": {"lite"}, "domains": {domain}})
-	return s
 }
 
 // spCertificate reads the SP's certificate, to which an IdP encrypts.
@@ -77,7 +96,7 @@ func spCertificate(t *testing.T, certPEM string) *x509.Certificate {
 
 func (s *ssoAccount) saveIDP(t *testing.T, form url.Values) {
 	t.Helper()
-	if status, loc, body := s.admin.PostForm(t, "/account/settings/sso/idp", form); status != http.StatusSeeOther {
+	if status, loc, body := s.admin.PostForm(t, s.settings+"/idp", form); status != http.StatusSeeOther {
 		t.Fatalf("save IdP: %d %q\n%s", status, loc, body)
 	}
 }
@@ -92,7 +111,7 @@ func (s *ssoAccount) saveOptions(t *testing.T, form url.Values) {
 
 func (s *ssoAccount) postOptions(t *testing.T, form url.Values) (int, string) {
 	t.Helper()
-	status, _, body := s.admin.PostForm(t, "/account/settings/sso/options", form)
+	status, _, body := s.admin.PostForm(t, s.settings+"/options", form)
 	return status, body
 }
 
@@ -100,7 +119,7 @@ func (s *ssoAccount) postOptions(t *testing.T, form url.Values) (int, string) {
 // result page.
 func (s *ssoAccount) testConnection(t *testing.T) string {
 	t.Helper()
-	status, _, body := s.admin.PostForm(t, "/account/settings/sso/test", nil)
+	status, _, body := s.admin.PostForm(t, s.settings+"/test", nil)
 	if status != http.StatusOK {
 		t.Fatalf("start test: %d\n%s", status, body)
 	}
@@ -126,7 +145,7 @@ var continueLink = regexp.MustCompile(`<a href="([^"]*)" role="button" id="conti
 // returns the ACS's answer.
 func (s *ssoAccount) signIn(t *testing.T, c *testenv.Client, next string) (int, string, string) {
 	t.Helper()
-	status, loc, body := c.Get(t, "/sso/"+s.publicID+"/login?next="+url.QueryEscape(next))
+	status, loc, body := c.Get(t, s.addresses+"/login?next="+url.QueryEscape(next))
 	if status != http.StatusFound || !strings.HasPrefix(loc, s.idp.SSOURL()) {
 		t.Fatalf("SSO login: %d %q, want a redirect to the IdP\n%s", status, loc, body)
 	}
@@ -138,7 +157,7 @@ func (s *ssoAccount) signIn(t *testing.T, c *testenv.Client, next string) (int, 
 // and RelayState, for a crafted answer.
 func (s *ssoAccount) startSignIn(t *testing.T, c *testenv.Client) (id, relay string) {
 	t.Helper()
-	status, loc, _ := c.Get(t, "/sso/"+s.publicID+"/login")
+	status, loc, _ := c.Get(t, s.addresses+"/login")
 	if status != http.StatusFound {
 		t.Fatalf("SSO login: %d", status)
 	}
@@ -168,7 +187,7 @@ func (s *ssoAccount) idpForm(t *testing.T, c *testenv.Client, location string) s
 	return ssotest.ParsePostForm(t, string(b))
 }
 
-// postToACS posts a response to the account's ACS as the IdP's page does:
+// postToACS posts a response to the tenant's ACS as the IdP's page does:
 // from the IdP's origin, cross-site.
 func (s *ssoAccount) postToACS(t *testing.T, c *testenv.Client, samlResponse, relay string) (int, string, string) {
 	t.Helper()

@@ -101,16 +101,31 @@ func (s *ssoAccount) crafted(t *testing.T, r ssotest.Response) func(id string) s
 	}
 }
 
-// expectRefused checks a refusal: the page, the event, and no session.
+// expectRefused checks a refusal: the page, the event (on the portal's
+// activity for a portal), and no session on either surface.
 func (s *ssoAccount) expectRefused(t *testing.T, c *testenv.Client, status int, body, message, reason string) {
 	t.Helper()
 	if status != http.StatusUnauthorized || !strings.Contains(body, message) || !strings.Contains(body, `id="sso-error"`) {
 		t.Fatalf("status %d, want 401 with %q\n%s", status, message, between(body, "<main", "</main>"))
 	}
-	if e := s.lastEvent(t, padlock.EventSSOFailed); e == nil || !strings.HasPrefix(e.Detail, reason) {
+	e := s.lastEvent(t, padlock.EventSSOFailed)
+	if e == nil || !strings.HasPrefix(e.Detail, reason) {
 		t.Fatalf("audit event %+v, want reason %q", e, reason)
 	}
-	if status, _, _ := c.Get(t, "/organizations"); status != http.StatusSeeOther {
-		t.Fatalf("a session was started: %d", status)
+	if want := s.portalID(); e.PortalID != want {
+		t.Fatalf("audit event %+v, want it on portal %d (0: the account's)", e, want)
 	}
+	for _, page := range []string{"/organizations", "/portal/"} {
+		if status, _, _ := c.Get(t, page); status != http.StatusSeeOther {
+			t.Fatalf("a session was started: %s answers %d", page, status)
+		}
+	}
+}
+
+// portalID is the tenant's portal, 0 for the account.
+func (s *ssoAccount) portalID() int64 {
+	if s.portal == nil {
+		return 0
+	}
+	return s.portal.ID
 }

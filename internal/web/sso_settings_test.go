@@ -112,7 +112,7 @@ func TestSSOSettingsAnswerBadInputBesideTheField(t *testing.T) {
 			{"a break-glass email of no user", "options", options(url.Values{"break_glass": {"nobody@acme.test"}}), "break_glass"},
 			{"a break-glass user of another account", "options", options(url.Values{"break_glass": {"admin@beta.test"}}), "break_glass"},
 		}
-		before, _ := a.DB.Conn().SSOConfig(t.Context(), s.user.AccountID)
+		before, _ := a.DB.Conn().SSOConfig(t.Context(), padlock.SSOTenant{AccountID: s.user.AccountID})
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				status, _, body := s.admin.PostForm(t, "/account/settings/sso/"+tc.path, tc.form)
@@ -121,7 +121,7 @@ func TestSSOSettingsAnswerBadInputBesideTheField(t *testing.T) {
 				}
 			})
 		}
-		after, _ := a.DB.Conn().SSOConfig(t.Context(), s.user.AccountID)
+		after, _ := a.DB.Conn().SSOConfig(t.Context(), padlock.SSOTenant{AccountID: s.user.AccountID})
 		if after.IDPEntityID != before.IDPEntityID || after.IDPCertificates != before.IDPCertificates || !after.UpdatedAt.Equal(before.UpdatedAt) {
 			t.Fatal("a refused form changed the settings")
 		}
@@ -154,7 +154,7 @@ func TestIDPMetadataFromAURL(t *testing.T) {
 	}
 	a.SSO.AllowPrivateMetadataHosts = true
 	s.saveIDP(t, form)
-	rec, _ := a.DB.Conn().SSOConfig(t.Context(), s.user.AccountID)
+	rec, _ := a.DB.Conn().SSOConfig(t.Context(), padlock.SSOTenant{AccountID: s.user.AccountID})
 	if rec.IDPEntityID != other.EntityID() || rec.IDPMetadataURL != other.URL+"/metadata" || !rec.LastTestAt.IsZero() {
 		t.Fatalf("saved %q from %q, last test %v", rec.IDPEntityID, rec.IDPMetadataURL, rec.LastTestAt)
 	}
@@ -308,7 +308,7 @@ func TestAnSSODomainNeedsAStaffMemberWhoSignedInThereAndBelongsToOneAccount(t *t
 			if status < 400 || status >= 500 || !strings.Contains(between(body, `id="domains-error">`, "<"), message) {
 				t.Fatalf("%d; want %q beside the domains\n%s", status, message, between(body, "<main", "</main>"))
 			}
-			if rec, _ := a.DB.Conn().SSOConfig(t.Context(), beta.user.AccountID); strings.Join(rec.Domains, " ") != "beta.test" {
+			if rec, _ := a.DB.Conn().SSOConfig(t.Context(), padlock.SSOTenant{AccountID: beta.user.AccountID}); strings.Join(rec.Domains, " ") != "beta.test" {
 				t.Fatalf("domains saved: %v", rec.Domains)
 			}
 		}
@@ -330,7 +330,7 @@ func TestAnSSODomainNeedsAStaffMemberWhoSignedInThereAndBelongsToOneAccount(t *t
 		})
 		acme := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-a")
 		t.Run("the domain's owner claims it", func(t *testing.T) {
-			if rec, _ := a.DB.Conn().SSOConfig(t.Context(), acme.user.AccountID); strings.Join(rec.Domains, " ") != "acme.test" {
+			if rec, _ := a.DB.Conn().SSOConfig(t.Context(), padlock.SSOTenant{AccountID: acme.user.AccountID}); strings.Join(rec.Domains, " ") != "acme.test" {
 				t.Fatalf("Acme's domains: %v", rec.Domains)
 			}
 		})

@@ -313,7 +313,7 @@ func TestIDPMFAMeetsTheStrictLevelOnlyForContextsListedAsPhishingResistant(t *te
 		}
 		setStrong := func(contexts ...string) {
 			t.Helper()
-			cfg, err := a.DB.Conn().SSOConfig(t.Context(), 1)
+			cfg, err := a.DB.Conn().SSOConfig(t.Context(), padlock.SSOTenant{AccountID: 1})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -134,7 +134,7 @@ func TestBadBytesInAnyTextFieldAreRefusedBesideTheFieldOnBothDatabases(t *testin
 		orgs, _ := a.DB.Conn().Organizations(ctx, org.AccountID)
 		docs, _ := a.DB.Conn().Documents(ctx, org.AccountID, org.ID, false, store.DocumentKey{}, 10)
 		portals, _ := a.DB.Conn().Portals(ctx, org.AccountID)
-		rec, _ := a.DB.Conn().SSOConfig(ctx, org.AccountID)
+		rec, _ := a.DB.Conn().SSOConfig(ctx, padlock.SSOTenant{AccountID: org.AccountID})
 		if len(orgs) != 1 || len(docs) != 2 || len(portals) != 1 || portals[0].Name != portal.Name {
 			t.Fatalf("bad text was stored: %d organizations, %d documents, %d portals", len(orgs), len(docs), len(portals))
 		}

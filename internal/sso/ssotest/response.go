@@ -34,6 +34,9 @@ type Response struct {
 	At time.Time
 	// Audience replaces the SP's entity ID in the AudienceRestriction.
 	Audience string
+	// Issuer replaces the IdP's entity ID as the Issuer of the response
+	// and of the assertion, which the IdP's key still signs.
+	Issuer string
 	// Unsigned sends neither the assertion nor the response signed.
 	Unsigned bool
 	// AssertionOnly signs the assertion and leaves the response unsigned,
@@ -102,7 +105,7 @@ func (i *IDP) Craft(t testing.TB, sp SP, r Response) string {
 	}
 	resp := &saml.Response{
 		ID: "id-" + randomHex(16), InResponseTo: r.InResponseTo, Version: "2.0", IssueInstant: at, Destination: sp.ACSURL,
-		Issuer: &saml.Issuer{Format: "urn:oasis:names:tc:SAML:2.0:nameid-format:entity", Value: i.EntityID()},
+		Issuer: &saml.Issuer{Format: "urn:oasis:names:tc:SAML:2.0:nameid-format:entity", Value: i.issuer(r)},
 		Status: saml.Status{StatusCode: saml.StatusCode{Value: saml.StatusSuccess}},
 	}
 	children := []*etree.Element{assertionEl}
@@ -125,6 +128,14 @@ func (i *IDP) Craft(t testing.TB, sp SP, r Response) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
+// issuer is who the response says it comes from.
+func (i *IDP) issuer(r Response) string {
+	if r.Issuer != "" {
+		return r.Issuer
+	}
+	return i.EntityID()
+}
+
 func (i *IDP) assertion(sp SP, r Response, at time.Time) *saml.Assertion {
 	audience := sp.EntityID
 	if r.Audience != "" {
@@ -136,7 +147,7 @@ func (i *IDP) assertion(sp SP, r Response, at time.Time) *saml.Assertion {
 	}
 	return &saml.Assertion{
 		ID: "id-" + randomHex(16), IssueInstant: at, Version: "2.0",
-		Issuer: saml.Issuer{Format: "urn:oasis:names:tc:SAML:2.0:nameid-format:entity", Value: i.EntityID()},
+		Issuer: saml.Issuer{Format: "urn:oasis:names:tc:SAML:2.0:nameid-format:entity", Value: i.issuer(r)},
 		Subject: &saml.Subject{
 			NameID: &saml.NameID{Format: string(saml.EmailAddressNameIDFormat), Value: r.Email},
 			SubjectConfirmations: []saml.SubjectConfirmation{{
