@@ -26,6 +26,7 @@ import (
 // the same data, it serves the old session, and the database holds every
 // write that was acknowledged, whole, and passes its consistency checks.
 func TestAcknowledgedWritesSurviveAKill(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		cfg := loadtest.NodeConfig{DataDir: t.TempDir(), DatabaseURL: testenv.DatabaseURL(t, store.Dialect(d)), SecretKey: newSecretKey(),
 			Extra: []string{"PADLOCK_DB_TIMEOUT=" + testenv.TestDBTimeout.String()}}

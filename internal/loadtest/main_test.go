@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/padlock-mfa/padlock/internal/loadtest"
+	"github.com/padlock-mfa/padlock/internal/testenv"
 )
 
 // padlockBinary is cmd/padlock built for the crash tests, which kill it.
@@ -19,6 +20,7 @@ func TestMain(m *testing.M) {
 	if code, ok := loadtest.RunChild(); ok {
 		os.Exit(code)
 	}
+	testenv.WidenParallel()
 	dir, err := os.MkdirTemp("", "padlock-loadtest-")
 	if err == nil {
 		padlockBinary, err = buildPadlock(dir)

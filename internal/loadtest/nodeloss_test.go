@@ -25,6 +25,7 @@ import (
 // no answer may be retried), and afterwards every session issued, by either
 // node, still works through the balancer.
 func TestNoSignInOrSessionIsLostWhenANodeStops(t *testing.T) {
+	t.Parallel()
 	dbURL, key := testenv.DatabaseURL(t, "postgres"), newSecretKey()
 	one, two := startNode(t, dbURL, key), startNode(t, dbURL, key)
 	fixture, err := loadtest.Seed(context.Background(), one.app, 400, 1)

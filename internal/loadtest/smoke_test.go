@@ -18,6 +18,7 @@ import (
 // measured, nothing fails, and the table and the JSON are written. On
 // PostgreSQL the multi-node mode runs too.
 func TestHarnessRunsEveryMeasurement(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		o := smokeOptions(t, d)
 		r, err := loadtest.Run(context.Background(), o)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestLogSenderWritesTheMailLogAndLogsNoBody(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "mail.log")
 	logger, logs := bufferLogger()
 	s := padmail.NewLogSender(path, logger)

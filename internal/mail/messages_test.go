@@ -10,6 +10,7 @@ import (
 )
 
 func TestMessages(t *testing.T) {
+	t.Parallel()
 	// 15:05 in Paris is 14:05 UTC: messages state times in UTC.
 	paris := time.FixedZone("CET", 3600)
 	at := time.Date(2026, 11, 27, 15, 5, 0, 0, paris)

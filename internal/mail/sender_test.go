@@ -10,6 +10,7 @@ import (
 )
 
 func TestValidateSMTPURL(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		url     string
@@ -49,6 +50,7 @@ func TestValidateSMTPURL(t *testing.T) {
 }
 
 func TestSMTPSenderSend(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		userinfo string
@@ -78,6 +80,7 @@ func TestSMTPSenderSend(t *testing.T) {
 }
 
 func TestSMTPSenderReportsRefusals(t *testing.T) {
+	t.Parallel()
 	srv := testenv.StartSMTP(t)
 	srv.FailNext(1)
 	s := smtpSender(t, srv)
@@ -92,6 +95,7 @@ func TestSMTPSenderReportsRefusals(t *testing.T) {
 }
 
 func TestSMTPSenderReportsAcceptanceBeforeAFailedQuit(t *testing.T) {
+	t.Parallel()
 	srv := testenv.StartSMTP(t)
 	srv.DropAtQuit(1)
 	s := smtpSender(t, srv)
@@ -108,6 +112,7 @@ func TestSMTPSenderReportsAcceptanceBeforeAFailedQuit(t *testing.T) {
 }
 
 func TestNewSMTPSenderRejectsABadFromAddress(t *testing.T) {
+	t.Parallel()
 	if _, err := padmail.NewSMTPSender("smtp://localhost", "not an address"); err == nil {
 		t.Fatal("no error")
 	}

@@ -23,6 +23,7 @@ import (
 const pastTheLease = 3 * time.Minute
 
 func TestARelayThatDropsTheConnectionAtQuitGetsTheMessageOnce(t *testing.T) {
+	t.Parallel()
 	forEachDBWithSQL(t, func(t *testing.T, db *store.DB, raw *sql.DB) {
 		srv, clk := testenv.StartSMTP(t), newClock()
 		logger, logs := bufferLogger()
@@ -50,6 +51,7 @@ func TestARelayThatDropsTheConnectionAtQuitGetsTheMessageOnce(t *testing.T) {
 }
 
 func TestEveryAttemptOfARetriedMessageCarriesTheSameMessageID(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		legacy bool // queued before outbox.message_id existed
@@ -95,6 +97,7 @@ func TestEveryAttemptOfARetriedMessageCarriesTheSameMessageID(t *testing.T) {
 }
 
 func TestEachQueuedMessageGetsItsOwnMessageID(t *testing.T) {
+	t.Parallel()
 	forEachDBWithSQL(t, func(t *testing.T, db *store.DB, raw *sql.DB) {
 		enqueue(t, db, start,
 			padmail.PasswordChanged("ada@example.com", start),
@@ -111,6 +114,7 @@ func TestEachQueuedMessageGetsItsOwnMessageID(t *testing.T) {
 }
 
 func TestAWorkerStoppedMidSendDeliversOnceAfterARestart(t *testing.T) {
+	t.Parallel()
 	forEachDBWithSQL(t, func(t *testing.T, db *store.DB, raw *sql.DB) {
 		srv, clk := testenv.StartSMTP(t), newClock()
 		held, release := srv.HoldNextData()
@@ -137,6 +141,7 @@ func TestAWorkerStoppedMidSendDeliversOnceAfterARestart(t *testing.T) {
 }
 
 func TestASendStillGoingWhenTheShutdownGraceEndsIsReleasedForTheNextStart(t *testing.T) {
+	t.Parallel()
 	forEachDBWithSQL(t, func(t *testing.T, db *store.DB, raw *sql.DB) {
 		clk := newClock()
 		stuck := stuckSender{started: make(chan struct{})}
@@ -171,6 +176,7 @@ func (s stuckSender) Send(ctx context.Context, _ padlock.Mail, _ func()) error {
 }
 
 func TestAMessageWhoseSentMarkFailsAtFirstIsNotSentAgain(t *testing.T) {
+	t.Parallel()
 	forEachDBWithSQL(t, func(t *testing.T, db *store.DB, raw *sql.DB) {
 		refuseSentMarks(t, db.Dialect(), raw)
 		var once sync.Once

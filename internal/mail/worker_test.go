@@ -20,6 +20,7 @@ import (
 const longLink = "https://padlock.example.com/invite/accept?token=Zm9vYmFyYmF6cXV4cXV1eA==&next=%2Fsettings%2Fsecurity&lang=en"
 
 func TestWorkerDeliversQueuedMail(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		mail        padlock.Mail
@@ -94,6 +95,7 @@ func checkReceived(t *testing.T, got testenv.ReceivedMail, want padlock.Mail, wa
 }
 
 func TestWorkerRetriesTemporaryFailures(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		delays []time.Duration // between attempts; all but the last attempt fail
@@ -137,6 +139,7 @@ func TestWorkerRetriesTemporaryFailures(t *testing.T) {
 }
 
 func TestWorkerGivesUpAfterTwelveAttempts(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		srv, clk := testenv.StartSMTP(t), newClock()
 		logger, logs := bufferLogger()
@@ -161,6 +164,7 @@ func TestWorkerGivesUpAfterTwelveAttempts(t *testing.T) {
 }
 
 func TestTwoWorkersDeliverEachMessageOnce(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		srv := testenv.StartSMTP(t)
 		const total = 20
@@ -197,6 +201,7 @@ func TestTwoWorkersDeliverEachMessageOnce(t *testing.T) {
 }
 
 func TestWorkerClearsTheBodyAfterSending(t *testing.T) {
+	t.Parallel()
 	forEachDBWithSQL(t, func(t *testing.T, db *store.DB, raw *sql.DB) {
 		srv := testenv.StartSMTP(t)
 		w := padmail.NewWorker(db, smtpSender(t, srv), discardLogger(), newClock().Now)
@@ -219,6 +224,7 @@ func TestWorkerClearsTheBodyAfterSending(t *testing.T) {
 // start, finds nothing due. Only then does the clock reach the message, and
 // with an hour between polls only Wake can deliver it within the test.
 func TestWakeDeliversWithoutWaitingForThePoll(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		srv := testenv.StartSMTP(t)
 		clock := newClock()
