@@ -214,7 +214,10 @@ func (s *Service) verifySignIn(ctx context.Context, tx *store.Queries, q *MailQu
 		s.Logger.Info("passkey sign-in refused", "user", u.ID, "err", err)
 		return nil, nil, signInRefusal{user: u, reason: "passkey answer not verified"}, nil
 	}
-	return s.acceptCounter(ctx, tx, q, u, p, cred, address)
+	if why, err := s.useCounter(ctx, tx, q, u, p, cred, parsed.Response.AuthenticatorData.Counter, address); err != nil || why != "" {
+		return nil, nil, signInRefusal{user: u, reason: why}, err
+	}
+	return u, p, signInRefusal{}, nil
 }
 
 // mayUsePasskeySignIn says why the user may not sign in here now, or "".
@@ -242,30 +245,6 @@ func (s *Service) mayUsePasskeySignIn(ctx context.Context, tx *store.Queries, cr
 		return "passkey sign-in refused: SSO is enforced", nil
 	}
 	return "", nil
-}
-
-// acceptCounter applies the signature counter of a verified answer as the
-// second step does: a counter that went backwards flags the credential and
-// refuses it; otherwise the counter is stored, once.
-func (s *Service) acceptCounter(ctx context.Context, tx *store.Queries, q *MailQueue, u *padlock.User, p *padlock.Passkey, cred *webauthn.Credential, address string) (*padlock.User, *padlock.Passkey, signInRefusal, error) {
-	switch {
-	case p.CloneWarning:
-		return nil, nil, signInRefusal{user: u, reason: "passkey flagged as possibly copied"}, nil
-	case cred.Authenticator.CloneWarning:
-		if err := tx.FlagPasskeyClone(ctx, p.ID); err != nil {
-			return nil, nil, signInRefusal{}, err
-		}
-		detail := fmt.Sprintf("%s: counter %d after %d", p.Name, cred.Authenticator.SignCount, p.SignCount)
-		if err := tx.RecordEvent(ctx, Event(u.AccountID, Actor{User: u, Address: address}, padlock.EventPasskeyCloneWarning, u.ID, detail, q.Now)); err != nil {
-			return nil, nil, signInRefusal{}, err
-		}
-		return nil, nil, signInRefusal{user: u, reason: "signature counter went backwards"}, nil
-	}
-	ok, err := tx.UsePasskey(ctx, p.ID, p.SignCount, cred.Authenticator.SignCount, q.Now)
-	if err != nil || !ok {
-		return nil, nil, signInRefusal{user: u, reason: "counter changed meanwhile"}, err
-	}
-	return u, p, signInRefusal{}, nil
 }
 
 // recordPasskeyRefusal audits a refused sign-in with a passkey after its
