@@ -567,24 +567,60 @@ func (s *Service) checkPasskey(ctx context.Context, tx *store.Queries, q *MailQu
 			p = c
 		}
 	}
-	switch {
-	case p == nil:
+	if p == nil {
 		return nil, "unknown credential", nil
+	}
+	if why, err := s.useCounter(ctx, tx, q, u, p, cred, parsed.Response.AuthenticatorData.Counter, address); err != nil || why != "" {
+		return nil, why, err
+	}
+	return p, "", nil
+}
+
+// useCounter applies the signature counter of a verified answer by p, on
+// every way a passkey is used: a passkey already flagged is refused; a
+// counter that did not move forward (when the authenticator keeps one)
+// means two copies of the key may exist, so p is flagged, the warning
+// recorded in Activity with the passkey's kind and name, the user and their
+// administrators emailed, and the answer refused, now and from then on;
+// otherwise the new counter is stored, once. answered is the counter the
+// answer gave (the library keeps the stored one when it warns). It returns
+// why the answer is refused, or "".
+func (s *Service) useCounter(ctx context.Context, tx *store.Queries, q *MailQueue, u *padlock.User, p *padlock.Passkey, cred *webauthn.Credential, answered uint32, address string) (string, error) {
+	switch {
 	case p.CloneWarning:
-		return nil, "credential flagged as possibly copied", nil
+		return "passkey flagged as possibly copied", nil
 	case cred.Authenticator.CloneWarning:
-		if err := tx.FlagPasskeyClone(ctx, p.ID); err != nil {
-			return nil, "", err
-		}
-		detail := fmt.Sprintf("%s: counter %d after %d", p.Name, cred.Authenticator.SignCount, p.SignCount)
-		if err := tx.RecordEvent(ctx, Event(u.AccountID, Actor{User: u, Address: address}, padlock.EventPasskeyCloneWarning, u.ID, detail, q.Now)); err != nil {
-			return nil, "", err
-		}
-		return nil, "signature counter went backwards", nil
+		return "signature counter went backwards", s.flagCopiedPasskey(ctx, tx, q, u, p, answered, address)
 	}
 	ok, err := tx.UsePasskey(ctx, p.ID, p.SignCount, cred.Authenticator.SignCount, q.Now)
 	if err != nil || !ok {
-		return nil, "counter changed meanwhile", err
+		return "counter changed meanwhile", err
 	}
-	return p, "", nil
+	return "", nil
+}
+
+// flagCopiedPasskey marks p as possibly copied, records it and tells the
+// user and whoever administers them (the account's Administrators and, for a
+// portal user, the portal's administrators), in the caller's transaction.
+func (s *Service) flagCopiedPasskey(ctx context.Context, tx *store.Queries, q *MailQueue, u *padlock.User, p *padlock.Passkey, count uint32, address string) error {
+	if err := tx.FlagPasskeyClone(ctx, p.ID); err != nil {
+		return err
+	}
+	detail := fmt.Sprintf("%s %q: counter %d after %d", p.Kind(), p.Name, count, p.SignCount)
+	if err := tx.RecordEvent(ctx, Event(u.AccountID, Actor{User: u, Address: address}, padlock.EventPasskeyCloneWarning, u.ID, detail, q.Now)); err != nil {
+		return err
+	}
+	if err := q.Add(mail.PasskeyCopied(u.Email, p.Kind(), p.Name, q.Now)); err != nil {
+		return err
+	}
+	admins, err := tx.AdministratorEmails(ctx, u.AccountID, u.PortalID, u.ID)
+	if err != nil {
+		return err
+	}
+	for _, to := range admins {
+		if err := q.Add(mail.PasskeyCopiedAdmin(to, u.Email, p.Kind(), p.Name, q.Now)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

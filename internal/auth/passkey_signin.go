@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -34,11 +35,23 @@ var (
 	errNoSignInAnswer       = padlock.FieldError("passkey", "Your browser did not answer with a passkey. Try again, or sign in with your email and password.")
 )
 
+// RetryLater refuses a request for now: the caller may ask again at At.
+type RetryLater struct {
+	Err *padlock.Error
+	At  time.Time
+}
+
+func (e *RetryLater) Error() string { return e.Err.Error() }
+func (e *RetryLater) Unwrap() error { return e.Err }
+
 // BeginPasskeySignIn makes the challenge of a sign-in with a passkey alone
 // on a surface: stored in the database under the hash of a new token for
 // the browser's cookie, valid for a few minutes. It returns the token and
-// the options for the browser.
-func (s *Service) BeginPasskeySignIn(ctx context.Context, surface padlock.Surface) (token, options string, err error) {
+// the options for the browser. The challenge under previous (the token the
+// same browser held, if any) is replaced. A client (by address) holding
+// padlock.MaxPasskeySignInsPerClient unexpired challenges gets none: a
+// *RetryLater with code ERATELIMITED, until the earliest expires.
+func (s *Service) BeginPasskeySignIn(ctx context.Context, surface padlock.Surface, previous, address string) (token, options string, err error) {
 	if s.rp == nil {
 		return "", "", ErrPasskeysOff
 	}
@@ -56,11 +69,49 @@ func (s *Service) BeginPasskeySignIn(ctx context.Context, surface padlock.Surfac
 		return "", "", err
 	}
 	token, hash := NewToken()
-	now := s.now()
-	if err := s.DB.Conn().SaveSignInChallenge(ctx, hash, surface, data, now.Add(passkeyChallengeTTL)); err != nil {
+	var replaces []byte
+	if previous != "" {
+		replaces = HashToken(previous)
+	}
+	var full time.Time
+	err = s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
+		c := store.SignInChallenge{TokenHash: hash, Surface: surface, Client: clientOf(address), Data: data, Expires: q.Now.Add(passkeyChallengeTTL)}
+		var saveErr error
+		full, saveErr = tx.SaveSignInChallenge(ctx, c, replaces, padlock.MaxPasskeySignInsPerClient, q.Now)
+		return saveErr
+	})
+	if err != nil {
 		return "", "", err
 	}
+	if !full.IsZero() {
+		return "", "", tooManySignIns(full, s.now())
+	}
 	return token, string(opts), nil
+}
+
+// tooManySignIns refuses a passkey sign-in to a client holding too many
+// challenges, until the earliest expires at.
+func tooManySignIns(at, now time.Time) *RetryLater {
+	minutes := int((at.Sub(now) + time.Minute - 1) / time.Minute)
+	msg := fmt.Sprintf("Too many sign-ins with a passkey were started from your network. Try again in %s, or sign in with your email and password.",
+		padlock.Count(max(minutes, 1), "minute", "minutes"))
+	return &RetryLater{Err: padlock.Errorf(padlock.ERATELIMITED, "%s", msg), At: at}
+}
+
+// clientOf is who asks for a passkey sign-in, for its limit: the address,
+// and an IPv6 address by its /64, which one subscriber usually holds whole.
+// Anything else is kept as given, cut to a bound.
+func clientOf(address string) string {
+	ip, err := netip.ParseAddr(address)
+	if err != nil {
+		return address[:min(len(address), 64)]
+	}
+	ip = ip.Unmap().WithZone("")
+	if ip.Is4() {
+		return ip.String()
+	}
+	p, _ := ip.Prefix(64)
+	return p.String()
 }
 
 // SignInWithPasskey checks the answer to the challenge of the browser's
@@ -163,7 +214,10 @@ func (s *Service) verifySignIn(ctx context.Context, tx *store.Queries, q *MailQu
 		s.Logger.Info("passkey sign-in refused", "user", u.ID, "err", err)
 		return nil, nil, signInRefusal{user: u, reason: "passkey answer not verified"}, nil
 	}
-	return s.acceptCounter(ctx, tx, q, u, p, cred, address)
+	if why, err := s.useCounter(ctx, tx, q, u, p, cred, parsed.Response.AuthenticatorData.Counter, address); err != nil || why != "" {
+		return nil, nil, signInRefusal{user: u, reason: why}, err
+	}
+	return u, p, signInRefusal{}, nil
 }
 
 // mayUsePasskeySignIn says why the user may not sign in here now, or "".
@@ -190,30 +244,6 @@ func (s *Service) mayUsePasskeySignIn(ctx context.Context, tx *store.Queries, cr
 		return "passkey sign-in refused: SSO is enforced", nil
 	}
 	return "", nil
-}
-
-// acceptCounter applies the signature counter of a verified answer as the
-// second step does: a counter that went backwards flags the credential and
-// refuses it; otherwise the counter is stored, once.
-func (s *Service) acceptCounter(ctx context.Context, tx *store.Queries, q *MailQueue, u *padlock.User, p *padlock.Passkey, cred *webauthn.Credential, address string) (*padlock.User, *padlock.Passkey, signInRefusal, error) {
-	switch {
-	case p.CloneWarning:
-		return nil, nil, signInRefusal{user: u, reason: "passkey flagged as possibly copied"}, nil
-	case cred.Authenticator.CloneWarning:
-		if err := tx.FlagPasskeyClone(ctx, p.ID); err != nil {
-			return nil, nil, signInRefusal{}, err
-		}
-		detail := fmt.Sprintf("%s: counter %d after %d", p.Name, cred.Authenticator.SignCount, p.SignCount)
-		if err := tx.RecordEvent(ctx, Event(u.AccountID, Actor{User: u, Address: address}, padlock.EventPasskeyCloneWarning, u.ID, detail, q.Now)); err != nil {
-			return nil, nil, signInRefusal{}, err
-		}
-		return nil, nil, signInRefusal{user: u, reason: "signature counter went backwards"}, nil
-	}
-	ok, err := tx.UsePasskey(ctx, p.ID, p.SignCount, cred.Authenticator.SignCount, q.Now)
-	if err != nil || !ok {
-		return nil, nil, signInRefusal{user: u, reason: "counter changed meanwhile"}, err
-	}
-	return u, p, signInRefusal{}, nil
 }
 
 // recordPasskeyRefusal audits a refused sign-in with a passkey after its

@@ -31,7 +31,7 @@ func TestAddAPasskeySignInWithItAndRemoveIt(t *testing.T) {
 		})
 		a.CreateAccount(t, "Acme IT", adminEmail)
 		p := startBrowser(t, a.URL)
-		p.virtualAuthenticator()
+		p.virtualAuthenticator(securityKey)
 		// The page tour runs on an address, where no page offers passkeys:
 		// the passkey pages are checked here, once (on SQLite).
 		check := func(name string) {}
@@ -86,15 +86,11 @@ func TestAddAPasskeySignInWithItAndRemoveIt(t *testing.T) {
 		expectSignedIn(p)
 
 		p.step("remove the passkey, the last factor, with a recovery code")
-		admin, err := a.DB.Conn().CredentialsByEmail(context.Background(), adminEmail)
-		if err != nil {
-			p.fatalf("read the administrator: %v", err)
+		stored := storedPasskey(p, a)
+		if stored.LastUsedAt.IsZero() {
+			p.fatalf("the passkey's use was not stored: %+v", stored)
 		}
-		passkeys, err := a.DB.Conn().Passkeys(context.Background(), admin.User.ID)
-		if err != nil || len(passkeys) != 1 || passkeys[0].LastUsedAt.IsZero() {
-			p.fatalf("stored passkeys: %v %+v", err, passkeys)
-		}
-		id := strconv.FormatInt(passkeys[0].ID, 10)
+		id := strconv.FormatInt(stored.ID, 10)
 		p.open("/settings/mfa")
 		p.toggle("#passkey-" + id + "-title + p + details + details summary")
 		p.fill("#remove"+id+"_password", testenv.Password)
@@ -106,22 +102,55 @@ func TestAddAPasskeySignInWithItAndRemoveIt(t *testing.T) {
 	})
 }
 
-// virtualAuthenticator gives the tab a CTAP2 security key with user
-// verification that answers without a touch.
-func (p *page) virtualAuthenticator() {
+// The authenticators Chromium plays through the DevTools WebAuthn domain,
+// each answering without a touch.
+var (
+	// platformAuthenticator is a passkey kept by the computer itself
+	// (Windows Hello, Touch ID): it holds discoverable credentials and
+	// verifies the user.
+	platformAuthenticator = cdpwebauthn.VirtualAuthenticatorOptions{
+		Protocol: cdpwebauthn.AuthenticatorProtocolCtap2, Ctap2version: cdpwebauthn.Ctap2versionCtap21,
+		Transport: cdpwebauthn.AuthenticatorTransportInternal, HasResidentKey: true, HasUserVerification: true,
+		IsUserVerified: true, AutomaticPresenceSimulation: true}
+	// securityKey is a current USB key with a PIN: it holds discoverable
+	// credentials and verifies the user.
+	securityKey = cdpwebauthn.VirtualAuthenticatorOptions{
+		Protocol: cdpwebauthn.AuthenticatorProtocolCtap2, Ctap2version: cdpwebauthn.Ctap2versionCtap21,
+		Transport: cdpwebauthn.AuthenticatorTransportUsb, HasResidentKey: true, HasUserVerification: true,
+		IsUserVerified: true, AutomaticPresenceSimulation: true}
+	// basicSecurityKey is a USB key without a PIN or room for
+	// discoverable credentials: a second factor only.
+	basicSecurityKey = cdpwebauthn.VirtualAuthenticatorOptions{
+		Protocol: cdpwebauthn.AuthenticatorProtocolCtap2, Ctap2version: cdpwebauthn.Ctap2versionCtap21,
+		Transport: cdpwebauthn.AuthenticatorTransportUsb, AutomaticPresenceSimulation: true}
+)
+
+// virtualAuthenticator gives the tab an authenticator of those options and
+// returns its id.
+func (p *page) virtualAuthenticator(o cdpwebauthn.VirtualAuthenticatorOptions) cdpwebauthn.AuthenticatorID {
 	p.t.Helper()
+	var id cdpwebauthn.AuthenticatorID
 	p.do("add a virtual authenticator", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, t, cdpwebauthn.Enable, cdpwebauthn.EnableParams{}); err != nil {
 			return err
 		}
-		_, err := cdp.Call(ctx, t, cdpwebauthn.AddVirtualAuthenticator, cdpwebauthn.AddVirtualAuthenticatorParams{
-			Options: &cdpwebauthn.VirtualAuthenticatorOptions{
-				Protocol: cdpwebauthn.AuthenticatorProtocolCtap2, Ctap2version: cdpwebauthn.Ctap2versionCtap21,
-				Transport: cdpwebauthn.AuthenticatorTransportUsb, HasResidentKey: true, HasUserVerification: true,
-				IsUserVerified: true, AutomaticPresenceSimulation: true,
-			}})
+		res, err := cdp.Call(ctx, t, cdpwebauthn.AddVirtualAuthenticator, cdpwebauthn.AddVirtualAuthenticatorParams{Options: &o})
+		id = res.AuthenticatorID
 		return err
 	}))
+	return id
+}
+
+// virtualCredentials lists the credentials the authenticator holds.
+func (p *page) virtualCredentials(id cdpwebauthn.AuthenticatorID) []*cdpwebauthn.Credential {
+	p.t.Helper()
+	var creds []*cdpwebauthn.Credential
+	p.do("read the authenticator's credentials", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		res, err := cdp.Call(ctx, t, cdpwebauthn.GetCredentials, cdpwebauthn.GetCredentialsParams{AuthenticatorID: id})
+		creds = res.Credentials
+		return err
+	}))
+	return creds
 }
 
 // waitPath waits for the browser to land on path, for pages that a script

@@ -77,3 +77,29 @@ func PasskeyRemoved(to, name string, at time.Time) padlock.Mail {
 		`The passkey or security key named %q was removed from your Padlock
 sign-in on %s. It no longer works for your sign-in.`, name, formatTime(at)))
 }
+
+// PasskeyCopied tells a user that one of their passkeys was refused because
+// its signature counter went backwards, and stays refused.
+func PasskeyCopied(to, kind, name string, at time.Time) padlock.Mail {
+	return notice(to, "A passkey of your Padlock sign-in may have been copied", fmt.Sprintf(
+		`Padlock refused your %s %q on %s: its signature counter
+went backwards, which happens when two copies of the key exist. It will not
+be accepted again. Sign in with another passkey, your authenticator app or a
+recovery code, then remove it on My Settings > MFA. Your administrator was
+told.`, kind, name, formatTime(at)))
+}
+
+// PasskeyCopiedAdmin tells an administrator that a user's passkey was
+// refused as possibly copied.
+func PasskeyCopiedAdmin(to, user, kind, name string, at time.Time) padlock.Mail {
+	return padlock.Mail{To: to, Subject: "A passkey of " + user + " may have been copied", Body: fmt.Sprintf(`Hello,
+
+Padlock refused the %s %q of %s on %s: its signature counter
+went backwards, which happens when two copies of the key exist. Padlock
+refuses it from now on and has told the user.
+
+If the user did not expect this, treat the key as stolen: their password may
+be known too. Consider Reset MFA and a password reset for them. Activity shows
+the event as "Passkey counter went backwards".
+`, kind, name, user, formatTime(at))}
+}

@@ -22,6 +22,27 @@ type Passkey struct {
 	CloneWarning bool
 }
 
+// Kind names what holds the credential, from the transports its
+// authenticator reported when it was added: "security key" for one reached
+// only over USB, NFC or Bluetooth, "passkey" for one kept by a device, a
+// phone or a password manager, "passkey or security key" when it said
+// nothing. Activity and mails name a passkey by its kind and name.
+func (p *Passkey) Kind() string {
+	key := false
+	for _, t := range p.Transports {
+		switch t {
+		case "internal", "hybrid":
+			return "passkey"
+		case "usb", "nfc", "ble", "smart-card":
+			key = true
+		}
+	}
+	if key {
+		return "security key"
+	}
+	return "passkey or security key"
+}
+
 // MaxPasskeyNameLen bounds the name a user gives a passkey.
 const MaxPasskeyNameLen = 60
 

@@ -127,11 +127,13 @@ func GraceEnds(requiredAt time.Time, graceDays int) time.Time {
 	return MFADeadline(requiredAt, requiredAt, graceDays)
 }
 
-// MFAOverdue reports whether u has let the deadline of a requirement pass
-// without setting up MFA: the user NextStep now sends to enrollment at
-// their next sign-in. A deactivated user is chased no longer.
-func (u *User) MFAOverdue(required bool, now time.Time) bool {
-	return required && !u.HasMFA() && u.Status != StatusDeactivated && !now.Before(u.MFADeadline)
+// MFAOverdue reports whether u has let the deadline of requirement r pass
+// without the factor it asks for (r.Deadline): the user NextStep now sends
+// to enrollment at their next sign-in, after the factor they have if any.
+// A deactivated user is chased no longer.
+func (u *User) MFAOverdue(r Requirement, now time.Time) bool {
+	deadline, ok := r.Deadline(u)
+	return ok && u.Status != StatusDeactivated && !now.Before(deadline)
 }
 
 // MFAReminderInterval is the least time between two reminders to set up

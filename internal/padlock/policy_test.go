@@ -215,18 +215,51 @@ func TestTheRequirementIsOnFromTheMomentItWasTurnedOn(t *testing.T) {
 }
 
 // A user is overdue exactly when NextStep would hold their next sign-in at
-// enrollment, and never once deactivated.
+// enrollment once they proved the factor they have, and never once
+// deactivated: at the strict level, a user with only an app is overdue
+// after the strict level's deadline.
 func TestOverdueIsWhenNextStepHoldsTheUserAtEnrollment(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
-	for _, required := range []bool{false, true} {
+	day := 24 * time.Hour
+	requirements := map[string]padlock.Requirement{
+		"not required":                          {},
+		"any MFA":                               {RequiredAt: now.Add(-30 * day), GraceDays: 7},
+		"strict, in its grace":                  {RequiredAt: now.Add(-30 * day), StrictAt: now.Add(-6 * day), GraceDays: 7},
+		"strict, its grace over at this second": {RequiredAt: now.Add(-30 * day), StrictAt: now.Add(-7 * day), GraceDays: 7},
+		"strict, its grace long over":           {RequiredAt: now.Add(-30 * day), StrictAt: now.Add(-20 * day), GraceDays: 7},
+	}
+	for name, r := range requirements {
 		for _, deadline := range []time.Time{{}, now.Add(-time.Second), now, now.Add(time.Second)} {
-			for _, mfaSince := range []time.Time{{}, now.Add(-time.Hour)} {
-				for _, status := range []padlock.UserStatus{padlock.StatusActive, padlock.StatusInvited, padlock.StatusDeactivated} {
-					u := &padlock.User{Status: status, MFADeadline: deadline, MFASince: mfaSince}
-					step := padlock.NextStep(padlock.Assurance{Required: required, Deadline: deadline, HasFactor: u.HasMFA(), Now: now})
-					want := step == padlock.StepEnroll && status != padlock.StatusDeactivated
-					if got := u.MFAOverdue(required, now); got != want {
-						t.Errorf("required=%v deadline=%v mfa=%v %s: overdue %v, want %v", required, deadline.Sub(now), u.HasMFA(), status, got, want)
+			for _, joined := range []time.Time{now.Add(-40 * day), now.Add(-7*day - time.Second), now.Add(-7 * day), now.Add(-time.Hour)} {
+				for _, factors := range []string{"none", "app", "passkey", "both"} {
+					for _, status := range []padlock.UserStatus{padlock.StatusActive, padlock.StatusInvited, padlock.StatusDeactivated} {
+						u := &padlock.User{Status: status, MFADeadline: deadline, CreatedAt: joined}
+						proof := padlock.ProofNone
+						switch factors {
+						case "app":
+							u.SetFactors(now.Add(-time.Hour), time.Time{})
+							proof = padlock.ProofTOTP
+						case "passkey":
+							u.SetFactors(time.Time{}, now.Add(-time.Hour))
+							proof = padlock.ProofWebAuthn
+						case "both":
+							u.SetFactors(now.Add(-time.Hour), now.Add(-time.Hour))
+							proof = padlock.ProofWebAuthn
+						}
+						step := padlock.NextStep(r.AssuranceOf(u, proof, now))
+						want := step == padlock.StepEnroll && status != padlock.StatusDeactivated
+						if got := u.MFAOverdue(r, now); got != want {
+							t.Errorf("%s, deadline %v, joined %v ago, factors %s, %s: overdue %v, want %v",
+								name, deadline.Sub(now), now.Sub(joined), factors, status, got, want)
+						}
+						// What the store's filter compares: the joining time,
+						// for a user with only an app.
+						if factors == "app" && status != padlock.StatusDeactivated && r.Strict() {
+							joinedBy, ok := r.StrictOverdueJoinedBy(now)
+							if filtered := ok && !joined.After(joinedBy); filtered != want {
+								t.Errorf("%s, joined %v ago: the store's cut-off says %v, want %v", name, now.Sub(joined), filtered, want)
+							}
+						}
 					}
 				}
 			}

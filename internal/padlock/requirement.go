@@ -41,9 +41,49 @@ func (r Requirement) AssuranceOf(u *User, proved Proof, now time.Time) Assurance
 		HasPhishingResistant: u.HasPasskey(), Now: now}
 	if r.Strict() {
 		a.PhishingResistant = true
-		a.StrictDeadline = MFADeadline(r.StrictAt, u.CreatedAt, r.GraceDays)
+		a.StrictDeadline = r.strictDeadline(u)
 	}
 	return a
+}
+
+// strictDeadline is when the strict level applies to u: its grace counted
+// from the switch to it, or from when u joined.
+func (r Requirement) strictDeadline(u *User) time.Time {
+	return MFADeadline(r.StrictAt, u.CreatedAt, r.GraceDays)
+}
+
+// Deadline is when u must have the factor r asks of them, and whether one
+// is asked: a user without MFA must set it up by their own deadline; at
+// the strict level a user whose factors are all weaker than a passkey (an
+// authenticator app) must add a passkey or security key by the strict
+// level's deadline. Nothing is asked while MFA is not required, or of a
+// user who has what r asks.
+func (r Requirement) Deadline(u *User) (time.Time, bool) {
+	switch {
+	case r.RequiredAt.IsZero():
+		return time.Time{}, false
+	case !u.HasMFA():
+		return u.MFADeadline, true
+	case r.Strict() && !u.HasPasskey():
+		return r.strictDeadline(u), true
+	}
+	return time.Time{}, false
+}
+
+// StrictOverdueJoinedBy is what a store filter compares a user's joining
+// time with: at the strict level, a user whose only factor is an app is
+// overdue at now (Deadline passed) exactly when they joined at or before the
+// time returned. ok is false when no such user is overdue: the level is not
+// strict, or its grace from the switch has not ended.
+func (r Requirement) StrictOverdueJoinedBy(now time.Time) (joinedBy time.Time, ok bool) {
+	if !r.Strict() {
+		return time.Time{}, false
+	}
+	joinedBy = now.Add(-time.Duration(r.GraceDays) * 24 * time.Hour)
+	if r.StrictAt.After(joinedBy) {
+		return time.Time{}, false
+	}
+	return joinedBy, true
 }
 
 // StrongestFactor names the strongest kind of factor a user owns, for the

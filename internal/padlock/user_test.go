@@ -115,3 +115,18 @@ func checkFieldError(t *testing.T, err error, field, message string) {
 		t.Fatalf("error = %+v, want %q on %s", e, message, field)
 	}
 }
+
+func TestAPasskeyIsNamedByTheTransportsItsAuthenticatorReported(t *testing.T) {
+	for want, transports := range map[string][]string{
+		"passkey":                 {"internal"},
+		"security key":            {"usb", "nfc"},
+		"passkey or security key": nil,
+	} {
+		if got := (&Passkey{Transports: transports}).Kind(); got != want {
+			t.Errorf("%v: %q, want %q", transports, got, want)
+		}
+	}
+	if got := (&Passkey{Transports: []string{"hybrid", "usb"}}).Kind(); got != "passkey" {
+		t.Errorf("a phone over hybrid: %q", got)
+	}
+}

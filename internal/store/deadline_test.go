@@ -31,6 +31,10 @@ func withDeadlines(t *testing.T, db *store.DB, acct int64) {
 	}
 }
 
+// anyMFA is a requirement of any MFA, turned on before every seeded
+// deadline.
+var anyMFA = padlock.Requirement{RequiredAt: time.Unix(deadlineEpoch-24*3600, 0), GraceDays: 1}
+
 // byDeadline orders users as the deadline sort does.
 func byDeadline(a, b *padlock.User) int {
 	return cmp.Or(a.MFADeadline.Compare(b.MFADeadline), cmp.Compare(a.ID, b.ID))
@@ -52,7 +56,7 @@ func TestPagingByDeadlineVisitsEveryUserOnceInOrder(t *testing.T) {
 		withDeadlines(t, db, acct)
 		now := time.Unix(deadlineEpoch+12*3600, 0)
 		for _, mfa := range []store.MFAFilter{store.MFAAny, store.MFANotSet, store.MFAOverdue} {
-			all, err := db.Conn().Users(ctx, acct, store.UserFilter{MFA: mfa, Now: now})
+			all, err := db.Conn().Users(ctx, acct, store.UserFilter{MFA: mfa, Requirement: anyMFA, Now: now})
 			if err != nil || len(all) == 0 {
 				t.Fatalf("%q: %d users, %v", mfa, len(all), err)
 			}
@@ -60,7 +64,7 @@ func TestPagingByDeadlineVisitsEveryUserOnceInOrder(t *testing.T) {
 			want := idsOf(all)
 
 			var forward []*padlock.User
-			f := store.UserFilter{MFA: mfa, Now: now, Sort: store.SortDeadline, Limit: 50}
+			f := store.UserFilter{MFA: mfa, Requirement: anyMFA, Now: now, Sort: store.SortDeadline, Limit: 50}
 			for {
 				page, err := db.Conn().Users(ctx, acct, f)
 				if err != nil {
@@ -77,7 +81,7 @@ func TestPagingByDeadlineVisitsEveryUserOnceInOrder(t *testing.T) {
 			}
 
 			var backward []*padlock.User
-			f = store.UserFilter{MFA: mfa, Now: now, Sort: store.SortDeadline, Limit: 50, Before: store.UserKey{Deadline: 1 << 40, ID: 1 << 62}}
+			f = store.UserFilter{MFA: mfa, Requirement: anyMFA, Now: now, Sort: store.SortDeadline, Limit: 50, Before: store.UserKey{Deadline: 1 << 40, ID: 1 << 62}}
 			for {
 				page, err := db.Conn().Users(ctx, acct, f)
 				if err != nil || len(page) == 0 {
@@ -106,12 +110,12 @@ func TestTheOverdueFilterAndCountAgreeWithTheFullList(t *testing.T) {
 			all, _ := db.Conn().Users(ctx, acct, store.UserFilter{})
 			var want []int64
 			for _, u := range all {
-				if u.MFAOverdue(true, now) {
+				if u.MFAOverdue(anyMFA, now) {
 					want = append(want, u.ID)
 				}
 			}
 			var got []int64
-			err := db.Conn().EachUser(ctx, acct, store.UserFilter{MFA: store.MFAOverdue, Now: now, Sort: store.SortDeadline}, func(u *padlock.User) error {
+			err := db.Conn().EachUser(ctx, acct, store.UserFilter{MFA: store.MFAOverdue, Requirement: anyMFA, Now: now, Sort: store.SortDeadline}, func(u *padlock.User) error {
 				got = append(got, u.ID)
 				return nil
 			})
@@ -119,7 +123,7 @@ func TestTheOverdueFilterAndCountAgreeWithTheFullList(t *testing.T) {
 			if err != nil || !slices.Equal(got, want) {
 				t.Fatalf("at %v: overdue %d users, want %d (%v)", now.Unix()-deadlineEpoch, len(got), len(want), err)
 			}
-			c, err := db.Conn().CountUsers(ctx, acct, 0, now)
+			c, err := db.Conn().CountUsers(ctx, acct, 0, anyMFA, now)
 			if err != nil || c.Overdue != len(want) || c.Matching(store.MFAOverdue) != len(want) {
 				t.Fatalf("at %v: counted %d overdue, want %d (%v)", now.Unix()-deadlineEpoch, c.Overdue, len(want), err)
 			}
@@ -139,8 +143,12 @@ func TestCoverageCountsEveryListOfTheAccountAndNoOther(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, p := range []int64{0, portal} {
-			want, err := db.Conn().CountUsers(ctx, acct, p, now)
+		pr, err := db.Conn().Portal(ctx, acct, portal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p, r := range map[int64]padlock.Requirement{0: {}, portal: pr.Requirement()} {
+			want, err := db.Conn().CountUsers(ctx, acct, p, r, now)
 			if err != nil || got[p] != want {
 				t.Errorf("portal %d: coverage %+v, the list counts %+v (%v)", p, got[p], want, err)
 			}
@@ -203,7 +211,8 @@ func TestTheDeadlineOrderIsReadFromItsIndex(t *testing.T) {
 			"first page":                    {Sort: store.SortDeadline, Limit: 51},
 			"next page":                     {Sort: store.SortDeadline, Limit: 51, After: store.UserKey{Deadline: deadlineEpoch + 3600, ID: 500}},
 			"previous page":                 {Sort: store.SortDeadline, Limit: 51, Before: store.UserKey{Deadline: deadlineEpoch + 3600, ID: 500}},
-			"overdue, next page":            {MFA: store.MFAOverdue, Now: now, Sort: store.SortDeadline, Limit: 51, After: store.UserKey{Deadline: deadlineEpoch, ID: 500}},
+			"overdue, next page":            {MFA: store.MFAOverdue, Requirement: anyMFA, Now: now, Sort: store.SortDeadline, Limit: 51, After: store.UserKey{Deadline: deadlineEpoch, ID: 500}},
+			"overdue at the strict level":   {MFA: store.MFAOverdue, Requirement: strictMFA, Now: now.Add(30 * 24 * time.Hour), Sort: store.SortDeadline, Limit: 51},
 			"a portal's users, by deadline": {PortalID: portal, MFA: store.MFANotSet, Sort: store.SortDeadline, Limit: 51},
 		} {
 			plan := explain(t, db, f, acct)

@@ -249,6 +249,29 @@ func (q *Queries) CountAdministrators(ctx context.Context, accountID int64) (int
 	return n, err
 }
 
+// AdministratorEmails lists the addresses of the active users who administer
+// a user of the account: its Administrators and, for a user of a portal
+// (portalID not 0), that portal's administrators; the user except is left
+// out.
+func (q *Queries) AdministratorEmails(ctx context.Context, accountID, portalID, except int64) ([]string, error) {
+	rows, err := q.sql.QueryContext(ctx, `SELECT email FROM users WHERE account_id = $1 AND status = $2 AND id <> $3
+		AND (portal_id IS NULL AND role = $4 OR portal_id = $5 AND role = $6) ORDER BY email`,
+		accountID, string(padlock.StatusActive), except, string(padlock.RoleAdministrator), portalID, string(padlock.RolePortalAdministrator))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var email string
+		if err := rows.Scan(&email); err != nil {
+			return nil, err
+		}
+		out = append(out, email)
+	}
+	return out, rows.Err()
+}
+
 // unixOrNone stores a time as Unix seconds, the zero time as 0.
 func unixOrNone(t time.Time) int64 {
 	if t.IsZero() {

@@ -17,9 +17,10 @@ const (
 	MFAAny    MFAFilter = ""
 	MFASetUp  MFAFilter = "set_up"
 	MFANotSet MFAFilter = "not_set_up"
-	// MFAOverdue lists the users whose deadline has passed (at or before
-	// UserFilter.Now) without MFA, deactivated users left out. Whether the
-	// list's requirement is on is the caller's to check.
+	// MFAOverdue lists the users whom UserFilter.Requirement finds overdue
+	// at UserFilter.Now (padlock.User.MFAOverdue): without MFA after their
+	// deadline or, at the strict level, with only an app after the strict
+	// level's deadline; deactivated users left out.
 	MFAOverdue MFAFilter = "overdue"
 	// MFANoPasskey lists the users without a phishing-resistant factor
 	// (no passkey or security key), whatever else they have.
@@ -67,8 +68,11 @@ func (s UserSort) KeyOf(u *padlock.User) UserKey {
 type UserFilter struct {
 	PortalID int64
 	MFA      MFAFilter
-	Now      time.Time // what MFAOverdue compares deadlines with
-	Sort     UserSort
+	// Requirement is the list's (the account's, or the portal's), and Now
+	// the time MFAOverdue finds users overdue at.
+	Requirement padlock.Requirement
+	Now         time.Time
+	Sort        UserSort
 	// Role, Status and Factor narrow the list further (the API's filters);
 	// empty means any. Factor is "totp" or "passkey".
 	Role          padlock.Role
@@ -105,8 +109,13 @@ func (f UserFilter) query(accountID int64) (string, []any) {
 	case MFANoPasskey:
 		b.WriteString(` AND ` + noPasskey)
 	case MFAOverdue:
-		b.WriteString(` AND ` + noFactor + ` AND users.status <> ` + arg(string(padlock.StatusDeactivated)) +
-			` AND users.mfa_deadline <= ` + arg(f.Now.Unix()))
+		b.WriteString(` AND users.status <> ` + arg(string(padlock.StatusDeactivated)))
+		deadline, joined := overdueCutoffs(f.Requirement, f.Now)
+		if joined < 0 { // no one overdue by the strict level's deadline
+			b.WriteString(` AND ` + noFactor + ` AND users.mfa_deadline <= ` + arg(deadline))
+		} else {
+			b.WriteString(` AND ` + overdue(arg(deadline), arg(joined)))
+		}
 	}
 	if f.Role != "" {
 		b.WriteString(` AND users.role = ` + arg(string(f.Role)))
@@ -201,12 +210,36 @@ func (q *Queries) eachUserBatch(ctx context.Context, accountID int64, f UserFilt
 	return n, last, rows.Err()
 }
 
+// overdue is padlock.User.MFAOverdue in SQL, but for the status: a user
+// without a factor whose deadline is at or before the time deadline, or a
+// user with only an app who joined at or before the time joined (at the
+// strict level, padlock.Requirement.StrictOverdueJoinedBy). Each time is a
+// placeholder or an expression; -1 where nothing is overdue that way.
+func overdue(deadline, joined string) string {
+	return `(` + noFactor + ` AND users.mfa_deadline <= ` + deadline +
+		` OR f.user_id IS NOT NULL AND ` + noPasskey + ` AND users.created_at <= ` + joined + `)`
+}
+
+// overdueCutoffs are the times overdue compares with for requirement r at
+// now, in Unix seconds: -1, before every deadline and joining time, where
+// r finds no one overdue that way.
+func overdueCutoffs(r padlock.Requirement, now time.Time) (deadline, joined int64) {
+	deadline, joined = -1, -1
+	if !r.RequiredAt.IsZero() {
+		deadline = now.Unix()
+	}
+	if by, ok := r.StrictOverdueJoinedBy(now); ok {
+		joined = by.Unix()
+	}
+	return deadline, joined
+}
+
 // UserCounts are the counts a users list shows, all read by one query.
 type UserCounts struct {
 	All, WithMFA            int // every user of the list, and those with MFA
 	Current, CurrentWithMFA int // the same without deactivated users
-	// Overdue counts the current users without MFA whose deadline is past
-	// (whether a requirement is on is for the caller to say).
+	// Overdue counts the current users the list's requirement finds
+	// overdue (padlock.User.MFAOverdue).
 	Overdue int
 	// WithPasskey and CurrentWithPasskey count the users (all, and not
 	// deactivated) who own a phishing-resistant factor.
@@ -229,26 +262,30 @@ func (c UserCounts) Matching(f MFAFilter) int {
 }
 
 // userCounts is the select list of the counts, with $2 the deactivated
-// status and $3 the time deadlines are compared with.
-const userCounts = `COUNT(*), COUNT(CASE WHEN ` + hasFactor + ` THEN 1 END),
+// status and deadline and joined the cut-offs of overdue.
+func userCounts(deadline, joined string) string {
+	return `COUNT(*), COUNT(CASE WHEN ` + hasFactor + ` THEN 1 END),
 	COUNT(CASE WHEN users.status <> $2 THEN 1 END), COUNT(CASE WHEN users.status <> $2 AND ` + hasFactor + ` THEN 1 END),
-	COUNT(CASE WHEN users.status <> $2 AND ` + noFactor + ` AND users.mfa_deadline <= $3 THEN 1 END),
+	COUNT(CASE WHEN users.status <> $2 AND ` + overdue(deadline, joined) + ` THEN 1 END),
 	COUNT(CASE WHEN NOT ` + noPasskey + ` THEN 1 END), COUNT(CASE WHEN users.status <> $2 AND NOT ` + noPasskey + ` THEN 1 END)`
+}
 
 func (c *UserCounts) fields() []any {
 	return []any{&c.All, &c.WithMFA, &c.Current, &c.CurrentWithMFA, &c.Overdue, &c.WithPasskey, &c.CurrentWithPasskey}
 }
 
 // CountUsers counts an account's staff (portalID 0) or one portal's users,
-// with and without MFA and overdue at now, in one pass over an index.
-func (q *Queries) CountUsers(ctx context.Context, accountID, portalID int64, now time.Time) (UserCounts, error) {
+// with and without MFA and overdue at now under the list's requirement r,
+// in one pass over an index.
+func (q *Queries) CountUsers(ctx context.Context, accountID, portalID int64, r padlock.Requirement, now time.Time) (UserCounts, error) {
 	var c UserCounts
-	query := `SELECT ` + userCounts + ` FROM users LEFT JOIN totp_factors f ON f.user_id = users.id WHERE users.account_id = $1`
-	args := []any{accountID, string(padlock.StatusDeactivated), now.Unix()}
+	deadline, joined := overdueCutoffs(r, now)
+	query := `SELECT ` + userCounts("$3", "$4") + ` FROM users LEFT JOIN totp_factors f ON f.user_id = users.id WHERE users.account_id = $1`
+	args := []any{accountID, string(padlock.StatusDeactivated), deadline, joined}
 	if portalID == 0 {
 		query += ` AND users.portal_id IS NULL`
 	} else {
-		query += ` AND users.portal_id = $4`
+		query += ` AND users.portal_id = $5`
 		args = append(args, portalID)
 	}
 	err := q.sql.QueryRowContext(ctx, query, args...).Scan(c.fields()...)
@@ -259,7 +296,7 @@ func (q *Queries) CountUsers(ctx context.Context, accountID, portalID int64, now
 // (portalID 0) or of one portal, and how many of them have MFA set up
 // ("31 of 40 users have MFA").
 func (q *Queries) MFACoverage(ctx context.Context, accountID, portalID int64) (withMFA, total int, err error) {
-	c, err := q.CountUsers(ctx, accountID, portalID, time.Time{})
+	c, err := q.CountUsers(ctx, accountID, portalID, padlock.Requirement{}, time.Time{})
 	return c.CurrentWithMFA, c.Current, err
 }
 

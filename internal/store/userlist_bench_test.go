@@ -86,7 +86,7 @@ func benchPage(b *testing.B, db *store.DB, acct int64, skip int) {
 	for b.Loop() {
 		users, err := db.Conn().Users(ctx, acct, f)
 		if err == nil {
-			_, err = db.Conn().CountUsers(ctx, acct, 0, time.Time{})
+			_, err = db.Conn().CountUsers(ctx, acct, 0, padlock.Requirement{}, time.Time{})
 		}
 		if err != nil || len(users) != usersPerPage+1 {
 			b.Fatal(err, len(users))

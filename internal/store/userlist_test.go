@@ -131,7 +131,7 @@ func TestUserCountsAgreeWithTheFullList(t *testing.T) {
 				}
 			}
 		}
-		got, err := db.Conn().CountUsers(ctx, acct, 0, time.Time{})
+		got, err := db.Conn().CountUsers(ctx, acct, 0, padlock.Requirement{}, time.Time{})
 		if err != nil || got != want {
 			t.Fatalf("counts %+v, want %+v (%v)", got, want, err)
 		}

@@ -77,6 +77,9 @@ type Options struct {
 	// APIRateLimit is the node's PADLOCK_API_RATE_LIMIT; zero keeps the
 	// default.
 	APIRateLimit int
+	// TrustProxy is the node's PADLOCK_TRUST_PROXY: the client address is
+	// the last hop of X-Forwarded-For, so a test can play many clients.
+	TrustProxy bool
 }
 
 // TestDBTimeout replaces the production 5 s bound on a request's database
@@ -134,6 +137,7 @@ func StartApp(t testing.TB, d string, o Options) *TestApp {
 	if o.APIRateLimit > 0 {
 		cfg.APIRateLimit = o.APIRateLimit
 	}
+	cfg.TrustProxy = o.TrustProxy
 	srv := httptest.NewUnstartedServer(nil)
 	cfg.Listen = srv.Listener.Addr().String()
 	if o.Localhost {

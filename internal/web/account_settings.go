@@ -43,15 +43,12 @@ func (s *Server) accountSettings(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderAccountSettings(w http.ResponseWriter, r *http.Request, p *accountSettingsPage, status int) {
 	p.Account = p.Current.Account
-	c, err := s.db.Conn().CountUsers(r.Context(), p.Account.ID, 0, s.now())
+	c, err := s.db.Conn().CountUsers(r.Context(), p.Account.ID, 0, p.Account.Requirement(), s.now())
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	p.WithoutMFA, p.Users, p.NoOwnMFA = c.Current-c.CurrentWithMFA, c.Current, !p.Current.User.HasMFA()
-	if p.Account.RequiresMFA() {
-		p.Overdue = c.Overdue
-	}
+	p.WithoutMFA, p.Users, p.NoOwnMFA, p.Overdue = c.Current-c.CurrentWithMFA, c.Current, !p.Current.User.HasMFA(), c.Overdue
 	s.render(w, r, status, "account_settings", p)
 }
 

@@ -74,33 +74,36 @@ type apiMFA struct {
 // toAPIUser shows u with the requirement of their list: the account's for
 // staff, their portal's for a portal user (required says which applies).
 func (s *Server) toAPIUser(c *auth.Current, u *padlock.User) apiUser {
-	required := c.Account.RequiresMFA()
+	r := c.Account.Requirement()
 	if u.IsPortalUser() {
-		required = false
+		r = padlock.Requirement{}
 		if c.Portal != nil && c.Portal.ID == u.PortalID {
-			required = c.Portal.RequiresMFA()
+			r = c.Portal.Requirement()
 		}
 	}
-	return toAPIUserWith(u, required, s.now())
+	return toAPIUserWith(u, r, s.now())
 }
 
-func toAPIUserWith(u *padlock.User, required bool, now time.Time) apiUser {
+// toAPIUserWith shows u under the requirement r of their list. The
+// deadline is r's for u: to set up MFA, or at the strict level for a user
+// with only an app, to add a passkey.
+func toAPIUserWith(u *padlock.User, r padlock.Requirement, now time.Time) apiUser {
 	a := apiUser{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Status: string(u.Status),
 		LastSignIn: timeOrNull(u.LastSignIn), CreatedAt: u.CreatedAt.UTC()}
 	if u.IsPortalUser() {
 		id := u.PortalID
 		a.PortalID = &id
 	}
-	a.MFA = apiMFA{Enabled: u.HasMFA(), Factors: []string{}, Since: timeOrNull(u.MFASince), Required: required,
-		Overdue: u.MFAOverdue(required, now)}
+	a.MFA = apiMFA{Enabled: u.HasMFA(), Factors: []string{}, Since: timeOrNull(u.MFASince), Required: !r.RequiredAt.IsZero(),
+		Overdue: u.MFAOverdue(r, now)}
 	if u.HasTOTP() {
 		a.MFA.Factors = append(a.MFA.Factors, "totp")
 	}
 	if u.HasPasskey() {
 		a.MFA.Factors = append(a.MFA.Factors, "passkey")
 	}
-	if required && !u.HasMFA() {
-		a.MFA.Deadline = timeOrNull(u.MFADeadline)
+	if deadline, ok := r.Deadline(u); ok {
+		a.MFA.Deadline = timeOrNull(deadline)
 	}
 	return a
 }

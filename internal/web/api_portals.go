@@ -90,7 +90,7 @@ func (s *Server) apiPortalUsers(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	f.PortalID, f.Now = portal.ID, s.now()
+	f.PortalID, f.Requirement, f.Now = portal.ID, portal.Requirement(), s.now()
 	users, err := s.db.Conn().Users(r.Context(), portal.AccountID, f)
 	if err != nil {
 		s.error(w, r, err)
@@ -99,7 +99,7 @@ func (s *Server) apiPortalUsers(w http.ResponseWriter, r *http.Request) {
 	users, next := pageOfUsers(f, users)
 	out := make([]apiUser, 0, len(users))
 	for _, u := range users {
-		out = append(out, toAPIUserWith(u, portal.RequiresMFA(), f.Now))
+		out = append(out, toAPIUserWith(u, f.Requirement, f.Now))
 	}
 	writeJSON(w, http.StatusOK, apiList("users", out, next))
 }
@@ -123,7 +123,7 @@ func (s *Server) apiPortalUserResetMFA(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]apiUser{"user": toAPIUserWith(u, portal.RequiresMFA(), s.now())})
+	writeJSON(w, http.StatusOK, map[string]apiUser{"user": toAPIUserWith(u, portal.Requirement(), s.now())})
 }
 
 // apiCoverageList is the MFA coverage of one list: the staff, or a portal.
@@ -147,13 +147,9 @@ type apiFactorCounts struct {
 }
 
 func coverageOf(kind string, portalID *int64, name string, req padlock.Requirement, c store.UserCounts, f store.FactorCounts) apiCoverageList {
-	requiredAt := req.RequiredAt
-	out := apiCoverageList{Kind: kind, PortalID: portalID, Name: name, MFA: requirementOf(req),
-		Users: c.Current, WithMFA: c.CurrentWithMFA, WithoutMFA: c.Current - c.CurrentWithMFA, ByFactor: apiFactorCounts{f.TOTP, f.Passkey}}
-	if !requiredAt.IsZero() {
-		out.Overdue = c.Overdue
-	}
-	return out
+	return apiCoverageList{Kind: kind, PortalID: portalID, Name: name, MFA: requirementOf(req),
+		Users: c.Current, WithMFA: c.CurrentWithMFA, WithoutMFA: c.Current - c.CurrentWithMFA, ByFactor: apiFactorCounts{f.TOTP, f.Passkey},
+		Overdue: c.Overdue}
 }
 
 // apiCoverage is Account > MFA coverage: the staff, then each portal by
@@ -310,7 +306,7 @@ func (s *Server) apiPortalUser(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]apiUser{"user": toAPIUserWith(u, p.RequiresMFA(), s.now())})
+	writeJSON(w, http.StatusOK, map[string]apiUser{"user": toAPIUserWith(u, p.Requirement(), s.now())})
 }
 
 // apiPortalUserUpdate changes a portal user's portal role or status

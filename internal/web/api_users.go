@@ -18,7 +18,7 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := currentFrom(r.Context())
-	f.Now = s.now()
+	f.Requirement, f.Now = c.Account.Requirement(), s.now()
 	users, err := s.db.Conn().Users(r.Context(), c.Account.ID, f)
 	if err != nil {
 		s.error(w, r, err)
@@ -27,7 +27,7 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
 	users, next := pageOfUsers(f, users)
 	out := make([]apiUser, 0, len(users))
 	for _, u := range users {
-		out = append(out, toAPIUserWith(u, c.Account.RequiresMFA(), f.Now))
+		out = append(out, toAPIUserWith(u, f.Requirement, f.Now))
 	}
 	writeJSON(w, http.StatusOK, apiList("users", out, next))
 }

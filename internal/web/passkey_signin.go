@@ -1,8 +1,12 @@
 package web
 
 import (
+	"errors"
+	"math"
 	"net/http"
+	"strconv"
 
+	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 )
 
@@ -17,12 +21,21 @@ type passkeySignInFields struct {
 }
 
 // passkeySignInBegin answers the sign-in page's script with the options of
-// a new challenge (JSON), and gives the browser the cookie that names it.
+// a new challenge (JSON), and gives the browser the cookie that names it,
+// in place of the one it held. A client holding too many challenges is
+// answered 429 with Retry-After, and a message the script shows.
 func (s *Server) passkeySignInBegin(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	token, options, err := s.auth.BeginPasskeySignIn(r.Context(), surfaceOf(r))
+	previous := ""
+	if c, err := r.Cookie(passkeySignInCookie); err == nil {
+		previous = c.Value
+	}
+	token, options, err := s.auth.BeginPasskeySignIn(r.Context(), surfaceOf(r), previous, s.clientAddress(r))
+	if retry := (*auth.RetryLater)(nil); errors.As(err, &retry) {
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(retry.At.Sub(s.now()).Seconds())))))
+	}
 	if err != nil {
 		s.jsonError(w, r, err)
 		return

@@ -29,7 +29,7 @@ type clientUsersPage struct {
 // clientList is the users list of the caller's own portal, as its
 // administrator sees it: no reminders, which stay with the MSP.
 func clientList(p *padlock.Portal) userListOf {
-	return userListOf{AccountID: p.AccountID, PortalID: p.ID, RequiredAt: p.MFARequiredAt, GraceDays: p.MFAGraceDays,
+	return userListOf{AccountID: p.AccountID, PortalID: p.ID, Requirement: p.Requirement(),
 		ListURL: "/portal/users", CSVURL: "/portal/users.csv"}
 }
 

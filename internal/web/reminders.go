@@ -125,8 +125,7 @@ type chase struct {
 
 // chaseOf reads the chase of u, under the requirement of their list.
 func (s *Server) chaseOf(r *http.Request, u *padlock.User, of userListOf, mayRemind bool) (chase, error) {
-	l := userList{Required: !of.RequiredAt.IsZero(), GraceEnds: padlock.GraceEnds(of.RequiredAt, of.GraceDays), Now: s.now()}
-	c := chase{Deadline: l.DeadlineOf(u)}
+	c := chase{Deadline: of.at(s.now()).DeadlineOf(u)}
 	if u.HasMFA() {
 		return c, nil
 	}

@@ -166,8 +166,8 @@ func (p *Page) signedIn(c *auth.Current) {
 		}
 		if r := c.Requirement(); r.Strict() {
 			p.PasskeyRequired = true
-			if c.User.HasMFA() {
-				p.MFADeadline = padlock.MFADeadline(r.StrictAt, c.User.CreatedAt, r.GraceDays)
+			if d, ok := r.Deadline(c.User); ok && c.User.HasMFA() {
+				p.MFADeadline = d // an app's grace at the strict level
 			}
 		}
 	}

@@ -28,10 +28,11 @@ type userList struct {
 	Overdue int // of the list's current users, how many are overdue
 	MFA     string
 	Sort    string
-	// Required tells whether the list's requirement (the account's, or the
-	// portal's) is on: only then are deadlines shown, sorted by and
+	// Requirement is the list's (the account's, or the portal's); Required
+	// tells whether it is on: only then are deadlines shown, sorted by and
 	// filtered on.
-	Required bool
+	Requirement padlock.Requirement
+	Required    bool
 	// GraceEnds is when the grace ends for the users who were there when
 	// MFA became required; zero while nothing is required.
 	GraceEnds time.Time
@@ -47,23 +48,30 @@ type userList struct {
 // userListOf says which users list a page shows and where its links lead.
 type userListOf struct {
 	AccountID, PortalID int64
-	// RequiredAt and GraceDays are the list's requirement: the account's
-	// for the staff, the portal's for its users.
-	RequiredAt                 time.Time
-	GraceDays                  int
+	// Requirement is the list's: the account's for the staff, the
+	// portal's for its users.
+	Requirement                padlock.Requirement
 	ListURL, CSVURL, RemindURL string
+}
+
+// at is the list with its requirement as it stands at now, before any
+// user is read.
+func (of userListOf) at(now time.Time) userList {
+	r := of.Requirement
+	return userList{Requirement: r, Required: !r.RequiredAt.IsZero(), GraceDays: r.GraceDays, GraceEnds: padlock.GraceEnds(r.RequiredAt, r.GraceDays),
+		Now: now, ListURL: of.ListURL, CSVURL: of.CSVURL, RemindURL: of.RemindURL}
 }
 
 // staffList is Account > Users of the account.
 func staffList(a *padlock.Account) userListOf {
-	return userListOf{AccountID: a.ID, RequiredAt: a.MFARequiredAt, GraceDays: a.MFAGraceDays,
+	return userListOf{AccountID: a.ID, Requirement: a.Requirement(),
 		ListURL: "/account/users", CSVURL: "/account/users.csv", RemindURL: "/account/users/remind-all"}
 }
 
 // portalList is the users list of a portal.
 func portalList(p *padlock.Portal) userListOf {
 	u := portalURL(p)
-	return userListOf{AccountID: p.AccountID, PortalID: p.ID, RequiredAt: p.MFARequiredAt, GraceDays: p.MFAGraceDays,
+	return userListOf{AccountID: p.AccountID, PortalID: p.ID, Requirement: p.Requirement(),
 		ListURL: u, CSVURL: u + "/users.csv", RemindURL: u + "/remind-all"}
 }
 
@@ -114,22 +122,18 @@ func pageKey(v string, sort store.UserSort) store.UserKey {
 // that the request's filter, order and page key ask for. A key that is
 // malformed, or leads off either end of the list, gives the first page.
 func (s *Server) listUsers(r *http.Request, of userListOf) (userList, error) {
-	required := !of.RequiredAt.IsZero()
-	l := userList{MFA: string(mfaFilter(r)), Required: required, GraceDays: of.GraceDays, Now: s.now(),
-		ListURL: of.ListURL, CSVURL: of.CSVURL, RemindURL: of.RemindURL}
-	l.GraceEnds = padlock.GraceEnds(of.RequiredAt, of.GraceDays)
-	f := store.UserFilter{PortalID: of.PortalID, MFA: mfaFilter(r), Now: l.Now, Sort: listSort(r, required), Limit: usersPerPage + 1}
+	l := of.at(s.now())
+	l.MFA = string(mfaFilter(r))
+	required := l.Required
+	f := store.UserFilter{PortalID: of.PortalID, MFA: mfaFilter(r), Requirement: l.Requirement, Now: l.Now, Sort: listSort(r, required), Limit: usersPerPage + 1}
 	l.Sort = string(f.Sort)
 	if after, before := pageKey(r.URL.Query().Get("after"), f.Sort), pageKey(r.URL.Query().Get("before"), f.Sort); after.ID == 0 || before.ID == 0 {
 		f.After, f.Before = after, before
 	}
 	conn := s.db.Conn()
-	counts, err := conn.CountUsers(r.Context(), of.AccountID, of.PortalID, l.Now)
+	counts, err := conn.CountUsers(r.Context(), of.AccountID, of.PortalID, l.Requirement, l.Now)
 	if err != nil {
 		return l, err
-	}
-	if !required {
-		counts.Overdue = 0 // no deadline applies
 	}
 	l.Total, l.WithMFA, l.Counted, l.Overdue = counts.Matching(f.MFA), counts.CurrentWithMFA, counts.Current, counts.Overdue
 	if f.MFA == store.MFAOverdue && !required {
@@ -193,36 +197,44 @@ func (l userList) Query() string {
 // WithoutMFA counts the list's current users who have no MFA yet.
 func (l userList) WithoutMFA() int { return l.Counted - l.WithMFA }
 
-// MustSetUpBy is u's deadline when one applies to them: while the list
-// requires MFA, for a user without MFA who is not deactivated.
+// MustSetUpBy is u's deadline when one applies to them and they are not
+// deactivated (padlock.Requirement.Deadline): while the list requires MFA,
+// for a user without MFA, and at the strict level for a user with only an
+// app, by when they must add a passkey.
 func (l userList) MustSetUpBy(u *padlock.User) time.Time {
-	if !l.Required || u.HasMFA() || u.Status == padlock.StatusDeactivated {
+	deadline, ok := l.Requirement.Deadline(u)
+	switch {
+	case !ok || u.Status == padlock.StatusDeactivated:
 		return time.Time{}
-	}
-	if u.MFADeadline.IsZero() {
+	case deadline.IsZero():
 		return l.GraceEnds // required from the start: 0 reads as "now"
 	}
-	return u.MFADeadline
+	return deadline
 }
 
 // userDeadline is a row's "Must set up by" cell.
 type userDeadline struct {
 	At      time.Time // zero when no deadline applies
 	Overdue bool
+	// Passkey tells that the deadline is for adding a passkey: the user
+	// has MFA, but only an app, and the list requires phishing-resistant
+	// MFA.
+	Passkey bool
 }
 
 // DeadlineOf is u's "Must set up by" cell.
 func (l userList) DeadlineOf(u *padlock.User) userDeadline {
-	return userDeadline{At: l.MustSetUpBy(u), Overdue: u.MFAOverdue(l.Required, l.Now)}
+	at := l.MustSetUpBy(u)
+	return userDeadline{At: at, Overdue: u.MFAOverdue(l.Requirement, l.Now), Passkey: !at.IsZero() && u.HasMFA()}
 }
 
 // writeUsersCSV streams a users list with MFA status, set-up date and
 // deadline, writing each row as it is read from the database, in the
 // filter and order of the list's page.
 func (s *Server) writeUsersCSV(w http.ResponseWriter, r *http.Request, filename string, of userListOf) {
-	required := !of.RequiredAt.IsZero()
-	l := userList{Required: required, GraceEnds: padlock.GraceEnds(of.RequiredAt, of.GraceDays), Now: s.now()}
-	f := store.UserFilter{PortalID: of.PortalID, MFA: mfaFilter(r), Now: l.Now, Sort: listSort(r, required)}
+	l := of.at(s.now())
+	required := l.Required
+	f := store.UserFilter{PortalID: of.PortalID, MFA: mfaFilter(r), Requirement: l.Requirement, Now: l.Now, Sort: listSort(r, required)}
 	accountID := of.AccountID
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")

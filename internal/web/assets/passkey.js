@@ -79,7 +79,7 @@
         ask = fetch(form.getAttribute("data-begin"), { method: "POST", credentials: "same-origin", headers: { "Accept": "application/json" } })
           .then(function (res) { return res.json(); })
           .then(function (o) {
-            if (o.error) { throw { name: o.error.message }; }
+            if (o.error) { throw { server: o.error.message }; }
             return navigator.credentials.get({ publicKey: requestOptions(o.publicKey) });
           });
       } else {
@@ -92,7 +92,9 @@
         field.value = answer(cred);
         form.submit();
       }, function (err) {
-        if (status) {
+        if (status && err.server) {
+          status.textContent = err.server; // the server's refusal says what to do
+        } else if (status) {
           status.textContent = "No passkey was used (" + err.name + "). Try again" +
             (mode === "get" ? ", or use your authenticator app or a recovery code below." :
               mode === "signin" ? ", or sign in with your email and password." : ".");
