@@ -248,7 +248,7 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case padlock.EUNAUTHORIZED:
 		return http.StatusUnauthorized
-	case padlock.EFORBIDDEN, padlock.EREADONLYKEY, padlock.EKEYNOMFA:
+	case padlock.EFORBIDDEN, padlock.EREADONLYKEY, padlock.EKEYNOMFA, padlock.EKEYSUSPENDED:
 		return http.StatusForbidden
 	case padlock.EBADREQUEST:
 		return http.StatusBadRequest
