@@ -29,6 +29,8 @@ const (
 	// EKEYSUSPENDED refuses a request made with an API key whose maker is
 	// no longer an active Administrator of the account.
 	EKEYSUSPENDED = "api_key_suspended"
+	// EMETHOD answers a method a path of the API does not take (405).
+	EMETHOD = "method_not_allowed"
 )
 
 // Error is the one error a user may see: a code, a message, and the form
