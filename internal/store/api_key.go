@@ -11,13 +11,13 @@ import (
 var apiKeyColumns = `k.id, k.account_id, k.name, k.prefix, k.access, COALESCE(k.created_by, 0), COALESCE(NULLIF(u.name, ''), u.email, ''),
 	k.created_at, k.expires_at, k.last_used_at, k.revoked_at, ` + makerIsAdmin("k")
 
-// makerIsAdmin tells whether the user who made the key (the row of api_keys
-// called key in the query: SQLite's RETURNING sees the table by its name
-// only) is an active Administrator of its account now: a staff user of the same account (a
-// portal user holds no account role) with that role and status. Read with
-// the key on every request and for every list, so a demotion or a
-// deactivation suspends the key on every node at once, and nothing stored
-// can go stale.
+// makerIsAdmin tells whether the user who made the key (the row of
+// api_keys called key in the query: SQLite's RETURNING sees the table by
+// its name only) is an active Administrator of its account now: a staff
+// user of the same account (a portal user holds no account role) with that
+// role and status. Read with the key on every request and for every list,
+// so a demotion or a deactivation suspends the key on every node at once,
+// and nothing stored can go stale.
 func makerIsAdmin(key string) string {
 	return `EXISTS (SELECT 1 FROM users m WHERE m.id = ` + key + `.created_by AND m.account_id = ` + key + `.account_id
 		AND m.portal_id IS NULL AND m.role = '` + string(padlock.RoleAdministrator) + `' AND m.status = '` + string(padlock.StatusActive) + `')`

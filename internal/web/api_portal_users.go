@@ -41,23 +41,8 @@ func (s *Server) apiPortalUsers(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, apiList("users", out, next))
 }
 
-// apiPortalUserOf reads the {portal} and {id} of the path: a user of one of
-// the account's portals.
-func (s *Server) apiPortalUserOf(r *http.Request) (*padlock.Portal, *padlock.User, error) {
-	p, err := s.portalOf(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, nil, err
-	}
-	u, err := s.db.Conn().PortalUser(r.Context(), p.AccountID, p.ID, id)
-	return p, u, err
-}
-
 func (s *Server) apiPortalUser(w http.ResponseWriter, r *http.Request) {
-	p, u, err := s.apiPortalUserOf(r)
+	p, u, err := s.portalUserOf(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -97,7 +82,7 @@ func (s *Server) apiPortalInvite(w http.ResponseWriter, r *http.Request) {
 // through the same services as the portal user's page (each tells the user
 // by email where it changes their access).
 func (s *Server) apiPortalUserUpdate(w http.ResponseWriter, r *http.Request) {
-	p, u, err := s.apiPortalUserOf(r)
+	p, u, err := s.portalUserOf(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -164,7 +149,7 @@ func (s *Server) apiPortalUserResetMFA(w http.ResponseWriter, r *http.Request) {
 // apiPortalUserResend voids an invited portal user's link and emails a new
 // one, as Resend invitation on their page (409 once they have accepted).
 func (s *Server) apiPortalUserResend(w http.ResponseWriter, r *http.Request) {
-	p, u, err := s.apiPortalUserOf(r)
+	p, u, err := s.portalUserOf(r)
 	if err == nil {
 		err = s.admin.ResendPortalInvitation(r.Context(), s.actor(r), p.ID, u.ID)
 	}
@@ -178,7 +163,7 @@ func (s *Server) apiPortalUserResend(w http.ResponseWriter, r *http.Request) {
 // apiPortalUserDelete deletes a portal user, as Delete on their page: their
 // sessions end on every node at once; the audit events about them stay.
 func (s *Server) apiPortalUserDelete(w http.ResponseWriter, r *http.Request) {
-	p, u, err := s.apiPortalUserOf(r)
+	p, u, err := s.portalUserOf(r)
 	if err == nil {
 		err = s.admin.DeletePortalUser(r.Context(), s.actor(r), p.ID, u.ID)
 	}
