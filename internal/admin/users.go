@@ -65,7 +65,12 @@ func (s *Service) SetRole(ctx context.Context, actor auth.Actor, userID int64, r
 		if err := tx.SetUserRole(ctx, u.AccountID, u.ID, role); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, auth.Event(u.AccountID, actor, padlock.EventRoleChanged, u.ID, u.Role.Label()+" → "+role.Label(), q.Now))
+		if err := tx.RecordEvent(ctx, auth.Event(u.AccountID, actor, padlock.EventRoleChanged, u.ID, u.Role.Label()+" → "+role.Label(), q.Now)); err != nil {
+			return err
+		}
+		after := *u
+		after.Role = role
+		return recordMakersKeys(ctx, tx, actor, u, &after, q.Now)
 	})
 }
 
@@ -95,7 +100,12 @@ func (s *Service) Deactivate(ctx context.Context, actor auth.Actor, userID int64
 		if err := tx.VoidTokens(ctx, store.TokenInvitation, u.ID, q.Now); err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, auth.Event(u.AccountID, actor, padlock.EventDeactivated, u.ID, "", q.Now))
+		if err := tx.RecordEvent(ctx, auth.Event(u.AccountID, actor, padlock.EventDeactivated, u.ID, "", q.Now)); err != nil {
+			return err
+		}
+		after := *u
+		after.Status = padlock.StatusDeactivated
+		return recordMakersKeys(ctx, tx, actor, u, &after, q.Now)
 	})
 }
 
@@ -110,10 +120,16 @@ func (s *Service) Reactivate(ctx context.Context, actor auth.Actor, userID int64
 		if u.Status != padlock.StatusDeactivated {
 			return nil
 		}
-		if _, err := reactivate(ctx, tx, u); err != nil {
+		status, err := reactivate(ctx, tx, u)
+		if err != nil {
 			return err
 		}
-		return tx.RecordEvent(ctx, auth.Event(u.AccountID, actor, padlock.EventReactivated, u.ID, "", q.Now))
+		if err := tx.RecordEvent(ctx, auth.Event(u.AccountID, actor, padlock.EventReactivated, u.ID, "", q.Now)); err != nil {
+			return err
+		}
+		after := *u
+		after.Status = status
+		return recordMakersKeys(ctx, tx, actor, u, &after, q.Now)
 	})
 }
 

@@ -31,6 +31,11 @@ const RecentFactor = 5 * time.Minute
 // same answer for each, so a caller learns nothing about other keys.
 var ErrBadAPIKey = padlock.Errorf(padlock.EUNAUTHORIZED, "This API key is not valid: it is unknown, revoked or expired.")
 
+// ErrAPIKeySuspended answers a key whose maker is no longer an active
+// Administrator of the account: a key acts on its maker's authority, so it
+// stops when they lose it (and works again if they get it back).
+var ErrAPIKeySuspended = padlock.Errorf(padlock.EKEYSUSPENDED, "This API key is suspended: the Administrator who made it is no longer an active Administrator of the account. An Administrator can make a new key under Account > API keys, and revoke this one.")
+
 // ErrNeedsOwnMFA refuses to make an API key for a user without MFA: making
 // one needs a second factor proved.
 var ErrNeedsOwnMFA = padlock.Errorf(padlock.ECONFLICT, "Set up MFA for yourself first: making an API key needs a second factor.")
@@ -164,7 +169,8 @@ func (s *Service) RevokeAPIKey(ctx context.Context, c *Current, id int64, addres
 // AuthenticateAPIKey finds the usable key and counts the request against
 // its rate-limit window (store.UseAPIKey), then reads its account: the
 // caller of a request made with a key. Nothing is cached, so a revoked or
-// expired key is refused at once on every node.
+// expired key is refused at once on every node, and so is a key whose
+// maker is no longer an active Administrator (read in the same statement).
 func (s *Service) AuthenticateAPIKey(ctx context.Context, key string, window time.Duration) (*Current, *store.APIKeyUse, error) {
 	if len(key) != apiKeyLen || !strings.HasPrefix(key, APIKeyPrefix) {
 		return nil, nil, ErrBadAPIKey
@@ -175,6 +181,9 @@ func (s *Service) AuthenticateAPIKey(ctx context.Context, key string, window tim
 		return nil, nil, ErrBadAPIKey
 	} else if err != nil {
 		return nil, nil, err
+	}
+	if use.Key.Suspended() {
+		return nil, nil, ErrAPIKeySuspended
 	}
 	acct, err := conn.Account(ctx, use.Key.AccountID)
 	if err != nil {

@@ -139,11 +139,15 @@ func about(org *padlock.Organization, title string) string {
 	return org.Name + ": " + title
 }
 
-// stamp marks d as written by actor at now in org's account. A portal
+// stamp marks d as written by actor at now in org's account: by the user,
+// or by an API key (no user) under its name as Activity shows it. A portal
 // user's documents are always shared with their portal.
 func stamp(actor auth.Actor, org *padlock.Organization, d *padlock.Document, now time.Time) {
 	if actor.User.IsPortalUser() {
 		d.SharedWithPortal = true
 	}
-	d.AccountID, d.UpdatedAt, d.UpdatedByID = org.AccountID, now, actor.User.ID
+	d.AccountID, d.UpdatedAt, d.UpdatedByID, d.UpdatedBy = org.AccountID, now, actor.User.ID, ""
+	if actor.Key != nil {
+		d.UpdatedBy = actor.Key.ActorLabel()
+	}
 }

@@ -45,11 +45,12 @@ type Document struct {
 	Body           string
 	UpdatedAt      time.Time
 	// UpdatedByID is the user who saved it last; 0 for a document saved
-	// before the user was recorded, or by no one.
+	// before the user was recorded, or by no user (an API key).
 	UpdatedByID int64
 	// UpdatedBy is how the last saver reads, filled in when the document
-	// is read: that user's current name, or for an older document the name
-	// stored with it.
+	// is read: that user's current name, or for an older document or one
+	// saved by an API key the name stored with it. Saved without a user,
+	// it is the name stored.
 	UpdatedBy string
 	// SharedWithPortal shows the document to the organization's portal users.
 	SharedWithPortal bool

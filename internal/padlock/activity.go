@@ -23,7 +23,7 @@ var EventCategories = []Category{
 	{Name: "organizations", Label: "Organizations", Kinds: []string{EventOrganizationCreated}},
 	{Name: "documents", Label: "Documents", Kinds: []string{EventDocumentCreated, EventDocumentEdited, EventDocumentDeleted, EventDocumentShared, EventDocumentUnshared}},
 	{Name: "sso", Label: "Single sign-on", Kinds: []string{EventSSOSignIn, EventSSOFailed, EventSSOSettings, EventSSOIDPChanged, EventSSOTested, EventSSOUserCreated}},
-	{Name: "api-keys", Label: "API keys", Kinds: []string{EventAPIKeyCreated, EventAPIKeyRevoked}},
+	{Name: "api-keys", Label: "API keys", Kinds: []string{EventAPIKeyCreated, EventAPIKeyRevoked, EventAPIKeySuspended, EventAPIKeyResumed}},
 }
 
 // KindsOf returns the event kinds of the named category, nil for a name
@@ -91,6 +91,8 @@ var eventLabels = map[string]string{
 	EventSSOUserCreated:           "User created by SSO",
 	EventAPIKeyCreated:            "API key created",
 	EventAPIKeyRevoked:            "API key revoked",
+	EventAPIKeySuspended:          "API key suspended",
+	EventAPIKeyResumed:            "API key working again",
 }
 
 // EventLabel is an event kind as people read it; a kind without a label

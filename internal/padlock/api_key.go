@@ -23,9 +23,10 @@ func (a APIAccess) Label() string {
 
 // APIKey is one of an account's keys for scripts. The key itself is shown
 // once when it is made and stored only as a hash; Prefix, its start, tells
-// keys apart in lists. A key belongs to the account, not to the person who
-// made it: it acts with an Administrator's permissions (limited to reading
-// for a read-only key) until it is revoked or expires.
+// keys apart in lists. A key belongs to the account and acts with an
+// Administrator's permissions (limited to reading for a read-only key), on
+// the authority of the Administrator who made it: it works while they are
+// an active Administrator of the account, until it is revoked or expires.
 type APIKey struct {
 	ID          int64
 	AccountID   int64
@@ -38,7 +39,16 @@ type APIKey struct {
 	ExpiresAt   time.Time // zero: never
 	LastUsedAt  time.Time // zero: never
 	RevokedAt   time.Time // zero: not revoked
+	// MakerIsAdmin tells whether the user who made the key is an active
+	// Administrator of its account now: read from the users table with the
+	// key, on every request, never stored.
+	MakerIsAdmin bool
 }
+
+// Suspended reports whether the key is refused because the Administrator
+// who made it no longer is one (demoted, deactivated or gone). It works
+// again if they become an active Administrator again.
+func (k *APIKey) Suspended() bool { return !k.MakerIsAdmin }
 
 // Usable reports whether the key opens the API at now.
 func (k *APIKey) Usable(now time.Time) bool {

@@ -49,6 +49,10 @@ const (
 	EventDocumentUnshared         = "document_unshared"
 	EventAPIKeyCreated            = "api_key_created"
 	EventAPIKeyRevoked            = "api_key_revoked"
+	// A key stops working when the Administrator who made it stops being
+	// an active Administrator, and works again if they become one again.
+	EventAPIKeySuspended = "api_key_suspended"
+	EventAPIKeyResumed   = "api_key_resumed"
 )
 
 // Event is one entry of the audit log. ActorID and TargetID are zero when

@@ -26,6 +26,11 @@ const (
 	// EKEYNOMFA refuses what needs the caller's own MFA (requiring MFA of
 	// everyone) when the caller is an API key, which has none.
 	EKEYNOMFA = "api_key_has_no_mfa"
+	// EKEYSUSPENDED refuses a request made with an API key whose maker is
+	// no longer an active Administrator of the account.
+	EKEYSUSPENDED = "api_key_suspended"
+	// EMETHOD answers a method a path of the API does not take (405).
+	EMETHOD = "method_not_allowed"
 )
 
 // Error is the one error a user may see: a code, a message, and the form

@@ -9,13 +9,15 @@ import (
 )
 
 // The updated_by column holds the last saver's user id as decimal text
-// (it held their name before ids were recorded); reading a document joins
-// it to the user, so a renamed user reads under their current name.
+// (it held their name before ids were recorded, and holds the name of a
+// saver that is no user: "API key: nightly-report"); reading a document
+// joins it to the user, so a renamed user reads under their current name.
 
-// updatedBy is what updated_by stores for d: its saver's id, or "".
+// updatedBy is what updated_by stores for d: its saver's id, or without
+// one the name it was saved under (UpdatedBy), or "".
 func updatedBy(d *padlock.Document) string {
 	if d.UpdatedByID == 0 {
-		return ""
+		return d.UpdatedBy
 	}
 	return strconv.FormatInt(d.UpdatedByID, 10)
 }

@@ -36,7 +36,7 @@ func BenchmarkUsersListJSONAndHTML(b *testing.B) {
 			admin := a.CreateAccount(b, "Acme IT", "admin@acme.test")
 			seedStaff(b, a, admin.AccountID, 10_000)
 			key := "pdk_" + strings.Repeat("k", 43)
-			k := &padlock.APIKey{AccountID: admin.AccountID, Name: "bench", Prefix: key[:12], Access: padlock.APIRead, CreatedAt: a.Clock.Now()}
+			k := &padlock.APIKey{AccountID: admin.AccountID, Name: "bench", Prefix: key[:12], Access: padlock.APIRead, CreatedBy: admin.ID, CreatedAt: a.Clock.Now()}
 			if err := a.DB.Conn().CreateAPIKey(b.Context(), k, auth.HashToken(key)); err != nil {
 				b.Fatal(err)
 			}

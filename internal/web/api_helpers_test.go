@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -99,4 +100,9 @@ func (x *apiAccount) call(t *testing.T, key, method, path, body string) apiAnswe
 // adminPortalInput is a portal of the organization that requires nothing.
 func adminPortalInput(orgID int64) admin.PortalInput {
 	return admin.PortalInput{OrganizationID: orgID, Name: "Client portal"}
+}
+
+// encodeTestCursor makes a cursor of the JSON, as a client could.
+func encodeTestCursor(json string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(json))
 }

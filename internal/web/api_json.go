@@ -50,6 +50,8 @@ func codeOfStatus(status int) string {
 		return padlock.EFORBIDDEN
 	case http.StatusNotFound:
 		return padlock.ENOTFOUND
+	case http.StatusMethodNotAllowed:
+		return padlock.EMETHOD
 	case http.StatusServiceUnavailable:
 		return padlock.EUNAVAILABLE
 	}

@@ -24,13 +24,16 @@ type apiKeysPage struct {
 	now     time.Time
 }
 
-// State is how the list describes a key: usable, revoked or expired.
+// State is how the list describes a key: usable, revoked, expired, or
+// suspended while its maker is not an active Administrator.
 func (p apiKeysPage) State(k *padlock.APIKey) string {
 	switch {
 	case !k.RevokedAt.IsZero():
 		return "Revoked"
 	case !k.Usable(p.now):
 		return "Expired"
+	case k.Suspended():
+		return "Suspended"
 	}
 	return "Active"
 }

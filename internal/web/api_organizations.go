@@ -28,17 +28,8 @@ type orgCursor struct {
 // apiOrganizations lists the account's client organizations by name, a
 // page at a time.
 func (s *Server) apiOrganizations(w http.ResponseWriter, r *http.Request) {
-	q, err := apiQuery(r, "limit", "cursor")
-	var (
-		n int
-		c orgCursor
-	)
-	if err == nil {
-		n, err = pageSize(q)
-	}
-	if v := q.Get("cursor"); err == nil && v != "" {
-		err = decodeCursor(v, &c)
-	}
+	var c orgCursor
+	n, err := pageQuery(r, &c)
 	if err != nil {
 		s.error(w, r, err)
 		return

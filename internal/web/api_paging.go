@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -31,9 +32,15 @@ type userCursor struct {
 	ID       int64          `json:"i"`
 }
 
+// encodeCursor writes a cursor. Characters are written as they are (no
+// HTML escapes), so the longest key Padlock holds (a title of 200
+// characters of up to four bytes) stays within what decodeCursor reads.
 func encodeCursor(v any) string {
-	b, _ := json.Marshal(v)
-	return base64.RawURLEncoding.EncodeToString(b)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+	return base64.RawURLEncoding.EncodeToString(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 }
 
 var errBadCursor = padlock.FieldError("cursor", "This cursor is not one Padlock gave: start again without it.")
@@ -49,7 +56,10 @@ func decodeCursor(s string, v any) error {
 	if err := json.Unmarshal(b, &decoded); err != nil || hasNUL(decoded) {
 		return errBadCursor
 	}
-	if err := json.Unmarshal(b, v); err != nil {
+	// A cursor of another list (other fields) is not this list's.
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
 		return errBadCursor
 	}
 	return nil
@@ -103,6 +113,25 @@ func pageSize(q url.Values) (int, error) {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > maxPageSize {
 		return 0, padlock.FieldError("limit", "Must be a whole number from 1 to "+strconv.Itoa(maxPageSize)+".")
+	}
+	return n, nil
+}
+
+// pageQuery reads the ?limit and ?cursor (into cursor) of a list that has
+// no filters, refusing any other parameter.
+func pageQuery(r *http.Request, cursor any) (int, error) {
+	q, err := apiQuery(r, "limit", "cursor")
+	if err != nil {
+		return 0, err
+	}
+	n, err := pageSize(q)
+	if err != nil {
+		return 0, err
+	}
+	if v := q.Get("cursor"); v != "" {
+		if err := decodeCursor(v, cursor); err != nil {
+			return 0, err
+		}
 	}
 	return n, nil
 }

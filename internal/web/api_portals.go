@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/admin"
@@ -77,55 +76,6 @@ func (s *Server) apiPortals(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, apiList("portals", out, ""))
 }
 
-// apiPortalUsers lists one portal's users, filtered and paged like the
-// staff.
-func (s *Server) apiPortalUsers(w http.ResponseWriter, r *http.Request) {
-	portal, err := s.portalOf(r)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	f, err := userListQuery(r, padlock.PortalRoles)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	f.PortalID, f.Requirement, f.Now = portal.ID, portal.Requirement(), s.now()
-	users, err := s.db.Conn().Users(r.Context(), portal.AccountID, f)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	users, next := pageOfUsers(f, users)
-	out := make([]apiUser, 0, len(users))
-	for _, u := range users {
-		out = append(out, toAPIUserWith(u, f.Requirement, f.Now))
-	}
-	writeJSON(w, http.StatusOK, apiList("users", out, next))
-}
-
-// apiPortalUserResetMFA is Reset MFA of a portal user, through the same
-// service as the portal user's page.
-func (s *Server) apiPortalUserResetMFA(w http.ResponseWriter, r *http.Request) {
-	portal, err := s.portalOf(r)
-	var id int64
-	if err == nil {
-		id, err = pathID(r, "id")
-	}
-	if err == nil {
-		err = s.admin.ResetPortalUserMFA(r.Context(), s.actor(r), portal.ID, id)
-	}
-	var u *padlock.User
-	if err == nil {
-		u, err = s.db.Conn().PortalUser(r.Context(), portal.AccountID, portal.ID, id)
-	}
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]apiUser{"user": toAPIUserWith(u, portal.Requirement(), s.now())})
-}
-
 // apiCoverageList is the MFA coverage of one list: the staff, or a portal.
 type apiCoverageList struct {
 	Kind       string         `json:"kind"` // "account" or "portal"
@@ -147,9 +97,13 @@ type apiFactorCounts struct {
 }
 
 func coverageOf(kind string, portalID *int64, name string, req padlock.Requirement, c store.UserCounts, f store.FactorCounts) apiCoverageList {
-	return apiCoverageList{Kind: kind, PortalID: portalID, Name: name, MFA: requirementOf(req),
-		Users: c.Current, WithMFA: c.CurrentWithMFA, WithoutMFA: c.Current - c.CurrentWithMFA, ByFactor: apiFactorCounts{f.TOTP, f.Passkey},
-		Overdue: c.Overdue}
+	requiredAt := req.RequiredAt
+	out := apiCoverageList{Kind: kind, PortalID: portalID, Name: name, MFA: requirementOf(req),
+		Users: c.Current, WithMFA: c.CurrentWithMFA, WithoutMFA: c.Current - c.CurrentWithMFA, ByFactor: apiFactorCounts{f.TOTP, f.Passkey}}
+	if !requiredAt.IsZero() {
+		out.Overdue = c.Overdue
+	}
+	return out
 }
 
 // apiCoverage is Account > MFA coverage: the staff, then each portal by
@@ -257,100 +211,17 @@ func (s *Server) apiPortalUpdate(w http.ResponseWriter, r *http.Request) {
 	s.apiPortal(w, r)
 }
 
-// apiPortalInvite invites people at the client to one portal, through the
-// same service as the portal's page.
-func (s *Server) apiPortalInvite(w http.ResponseWriter, r *http.Request) {
+// apiPortalDelete deletes a client portal with its users, as Delete on the
+// portal's page: their sessions end on every node at once; the
+// organization and its documents stay.
+func (s *Server) apiPortalDelete(w http.ResponseWriter, r *http.Request) {
 	p, err := s.portalOf(r)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	var in apiInvitation
-	if !s.readJSON(w, r, &in) {
-		return
-	}
-	emails, err := admin.ParseEmails("emails", strings.Join(in.Emails, "\n"))
-	var role padlock.Role
 	if err == nil {
-		role, err = parseRole(in.Role)
-	}
-	var n int
-	if err == nil {
-		n, err = s.admin.Invite(r.Context(), s.actor(r), p.ID, emails, role)
+		err = s.admin.DeletePortal(r.Context(), s.actor(r), p.ID)
 	}
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]int{"invited": n})
-}
-
-// apiPortalUserOf reads the {portal} and {id} of the path: a user of one of
-// the account's portals.
-func (s *Server) apiPortalUserOf(r *http.Request) (*padlock.Portal, *padlock.User, error) {
-	p, err := s.portalOf(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, nil, err
-	}
-	u, err := s.db.Conn().PortalUser(r.Context(), p.AccountID, p.ID, id)
-	return p, u, err
-}
-
-func (s *Server) apiPortalUser(w http.ResponseWriter, r *http.Request) {
-	p, u, err := s.apiPortalUserOf(r)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]apiUser{"user": toAPIUserWith(u, p.Requirement(), s.now())})
-}
-
-// apiPortalUserUpdate changes a portal user's portal role or status
-// through the same services as the portal user's page (each tells the user
-// by email where it changes their access).
-func (s *Server) apiPortalUserUpdate(w http.ResponseWriter, r *http.Request) {
-	p, u, err := s.apiPortalUserOf(r)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	var in apiUserChange
-	if !s.readJSON(w, r, &in) {
-		return
-	}
-	if err := s.changePortalUser(r, p.ID, u.ID, in); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	s.apiPortalUser(w, r)
-}
-
-func (s *Server) changePortalUser(r *http.Request, portalID, id int64, in apiUserChange) error {
-	ctx, actor := r.Context(), s.actor(r)
-	if in.Role == nil && in.Status == nil {
-		return padlock.Errorf(padlock.EINVALID, "Send a role, a status or both.")
-	}
-	if in.Role != nil {
-		role, err := padlock.ParseRole(*in.Role)
-		if err != nil || !role.IsPortalRole() {
-			return padlock.FieldError("role", "Must be one of: editor, creator, lite.")
-		}
-		if err := s.admin.SetPortalUserRole(ctx, actor, portalID, id, role); err != nil {
-			return err
-		}
-	}
-	if in.Status == nil {
-		return nil
-	}
-	switch padlock.UserStatus(*in.Status) {
-	case padlock.StatusActive:
-		return s.admin.ReactivatePortalUser(ctx, actor, portalID, id)
-	case padlock.StatusDeactivated:
-		return s.admin.DeactivatePortalUser(ctx, actor, portalID, id)
-	}
-	return padlock.FieldError("status", "Must be active or deactivated.")
+	noContent(w)
 }

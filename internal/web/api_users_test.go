@@ -178,6 +178,10 @@ func TestAKeyOfAnotherAccountOpensNothingOfThisOne(t *testing.T) {
 			t.Fatal(err)
 		}
 		client := userID(t, x.a, "client@initech.test")
+		doc := &padlock.Document{OrganizationID: org.ID, Title: "Network"}
+		if err := x.a.Docs.CreateDocument(t.Context(), actor(admin0), doc); err != nil {
+			t.Fatal(err)
+		}
 
 		x.a.CreateAccount(t, "Beta IT", "admin@beta.test")
 		bc := x.a.NewClient()
@@ -195,6 +199,13 @@ func TestAKeyOfAnotherAccountOpensNothingOfThisOne(t *testing.T) {
 			fmt.Sprintf("GET /api/v1/portals/%d", portal.ID),
 			fmt.Sprintf("PATCH /api/v1/portals/%d", portal.ID),
 			fmt.Sprintf("POST /api/v1/portals/%d/users", portal.ID),
+			fmt.Sprintf("POST /api/v1/portals/%d/users/%d/resend", portal.ID, client),
+			fmt.Sprintf("DELETE /api/v1/portals/%d/users/%d", portal.ID, client),
+			fmt.Sprintf("DELETE /api/v1/portals/%d", portal.ID),
+			fmt.Sprintf("GET /api/v1/organizations/%d/documents", org.ID),
+			fmt.Sprintf("POST /api/v1/organizations/%d/documents", org.ID),
+			fmt.Sprintf("GET /api/v1/organizations/%d/documents/%d", org.ID, doc.ID),
+			fmt.Sprintf("PATCH /api/v1/organizations/%d/documents/%d", org.ID, doc.ID),
 		} {
 			method, p, _ := strings.Cut(path, " ")
 			body := ""
@@ -207,6 +218,12 @@ func TestAKeyOfAnotherAccountOpensNothingOfThisOne(t *testing.T) {
 			if strings.HasPrefix(p, "/api/v1/portals/") && method == "PATCH" {
 				body = `{"require_mfa": false}`
 			}
+			if strings.Contains(p, "/documents") && method != "GET" {
+				body = `{"title": "Planted"}`
+			}
+			if strings.HasSuffix(p, "/resend") || method == "DELETE" {
+				body = ""
+			}
 			if ans := x.call(t, beta, method, p, body); ans.status != http.StatusNotFound {
 				t.Errorf("%s with Beta's key: %d %s", path, ans.status, ans.body)
 			}
@@ -218,6 +235,12 @@ func TestAKeyOfAnotherAccountOpensNothingOfThisOne(t *testing.T) {
 		}
 		if !adminHasMFA(t, x) {
 			t.Fatal("Beta's key reset Acme's administrator")
+		}
+		if _, err := x.a.DB.Conn().PortalUser(t.Context(), portal.AccountID, portal.ID, client); err != nil {
+			t.Fatalf("Beta's key deleted Acme's portal user: %v", err)
+		}
+		if d, _ := x.a.DB.Conn().Document(t.Context(), org.AccountID, org.ID, doc.ID); d == nil || d.Title != "Network" {
+			t.Fatalf("Beta's key changed Acme's document: %+v", d)
 		}
 		// And Acme's own key sees its portal user, not Beta's people.
 		if got := listAll(t, x, fmt.Sprintf("/api/v1/portals/%d/users", portal.ID)); !slices.Equal(got, []string{"client@initech.test"}) {
@@ -322,6 +345,12 @@ func TestTheAPIRefusesBadInputWithoutA500(t *testing.T) {
 			{"a negative id", "POST", "/api/v1/users/-1/reset-mfa", 404, padlock.ENOTFOUND},
 			{"an unknown portal", "GET", "/api/v1/portals/424242/users", 404, padlock.ENOTFOUND},
 			{"a portal's unknown user", "POST", "/api/v1/portals/424242/users/1/reset-mfa", 404, padlock.ENOTFOUND},
+			{"resending to a portal's unknown user", "POST", "/api/v1/portals/424242/users/1/resend", 404, padlock.ENOTFOUND},
+			{"deleting a portal user by a name", "DELETE", "/api/v1/portals/424242/users/abc", 404, padlock.ENOTFOUND},
+			{"deleting an unknown portal", "DELETE", "/api/v1/portals/424242", 404, padlock.ENOTFOUND},
+			{"deleting a portal by a negative id", "DELETE", "/api/v1/portals/-3", 404, padlock.ENOTFOUND},
+			{"deleting the portals list", "DELETE", "/api/v1/portals", 405, padlock.EMETHOD},
+			{"a method no API path takes", "PUT", "/api/v1/users", 405, padlock.EMETHOD},
 			{"a filter on the portals list", "GET", "/api/v1/portals?mfa=set_up", 422, padlock.EINVALID},
 			{"a filter on coverage", "GET", "/api/v1/coverage?x=1", 422, padlock.EINVALID},
 			{"an unknown endpoint", "GET", "/api/v1/nothing", 404, padlock.ENOTFOUND},

@@ -248,7 +248,7 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case padlock.EUNAUTHORIZED:
 		return http.StatusUnauthorized
-	case padlock.EFORBIDDEN, padlock.EREADONLYKEY, padlock.EKEYNOMFA:
+	case padlock.EFORBIDDEN, padlock.EREADONLYKEY, padlock.EKEYNOMFA, padlock.EKEYSUSPENDED:
 		return http.StatusForbidden
 	case padlock.EBADREQUEST:
 		return http.StatusBadRequest
@@ -360,6 +360,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	retryLater(w, status)
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
+}
+
+// noContent answers a change that has nothing to show (a deletion) with
+// 204 No Content.
+func noContent(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // redirect answers a successful form with 303 See Other.

@@ -13,6 +13,7 @@ import (
 	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/auth"
 	"github.com/padlock-mfa/padlock/internal/docs"
+	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/sso"
 	"github.com/padlock-mfa/padlock/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
@@ -145,37 +146,49 @@ const maxBody = 1 << 20
 const schemaTooNewMessage = "Padlock is being upgraded. Please try again in a moment."
 
 // withNotFoundPage shows Padlock's 404 page where the mux finds no route,
-// while keeping its 405 answers for a known path with the wrong method.
+// while keeping its 405 answers for a known path with the wrong method:
+// as they are for pages, in the API's error shape under /api/ (with the
+// mux's Allow header).
 func (s *Server) withNotFoundPage(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern != "" {
 			mux.ServeHTTP(w, r)
 			return
 		}
-		probe := &notFoundProbe{ResponseWriter: w}
+		probe := &notFoundProbe{ResponseWriter: w, api: isAPI(r)}
 		mux.ServeHTTP(probe, r)
-		if probe.notFound {
+		switch {
+		case probe.notFound:
 			s.notFound(w, r)
+		case probe.notAllowed:
+			writeAPIError(w, http.StatusMethodNotAllowed, padlock.Errorf(padlock.EMETHOD,
+				"This endpoint does not take %s: the Allow header lists the methods it takes.", r.Method))
 		}
 	})
 }
 
-// notFoundProbe swallows the mux's plain-text 404 so a page can replace it.
+// notFoundProbe swallows the mux's plain-text 404 so a page can replace
+// it, and under /api/ its plain-text 405.
 type notFoundProbe struct {
 	http.ResponseWriter
-	notFound bool
+	api                  bool
+	notFound, notAllowed bool
 }
 
 func (p *notFoundProbe) WriteHeader(code int) {
-	if code == http.StatusNotFound {
+	switch {
+	case code == http.StatusNotFound:
 		p.notFound = true
+		return
+	case code == http.StatusMethodNotAllowed && p.api:
+		p.notAllowed = true
 		return
 	}
 	p.ResponseWriter.WriteHeader(code)
 }
 
 func (p *notFoundProbe) Write(b []byte) (int, error) {
-	if p.notFound {
+	if p.notFound || p.notAllowed {
 		return len(b), nil
 	}
 	return p.ResponseWriter.Write(b)
