@@ -30,7 +30,7 @@ type clientUsersPage struct {
 // administrator sees it: no reminders, which stay with the MSP.
 func clientList(p *padlock.Portal) userListOf {
 	return userListOf{AccountID: p.AccountID, PortalID: p.ID, Requirement: p.Requirement(),
-		ListURL: "/portal/users", CSVURL: "/portal/users.csv"}
+		ListURL: "/portal/users", CSVURL: "/portal/users.csv", UserURL: "/portal/users/"}
 }
 
 func clientUserURL(u *padlock.User) string { return "/portal/users/" + strconv.FormatInt(u.ID, 10) }

@@ -41,7 +41,9 @@ type userList struct {
 	ListURL   string // the list, for its filter
 	CSVURL    string // its CSV export
 	RemindURL string // where "Remind all without MFA" posts
-	PrevURL   string
+	// UserURL is where a user's page is, before their id (portal lists).
+	UserURL string
+	PrevURL string
 	NextURL   string
 }
 
@@ -51,7 +53,7 @@ type userListOf struct {
 	// Requirement is the list's: the account's for the staff, the
 	// portal's for its users.
 	Requirement                padlock.Requirement
-	ListURL, CSVURL, RemindURL string
+	ListURL, CSVURL, RemindURL, UserURL string
 }
 
 // at is the list with its requirement as it stands at now, before any
@@ -59,7 +61,7 @@ type userListOf struct {
 func (of userListOf) at(now time.Time) userList {
 	r := of.Requirement
 	return userList{Requirement: r, Required: !r.RequiredAt.IsZero(), GraceDays: r.GraceDays, GraceEnds: padlock.GraceEnds(r.RequiredAt, r.GraceDays),
-		Now: now, ListURL: of.ListURL, CSVURL: of.CSVURL, RemindURL: of.RemindURL}
+		Now: now, ListURL: of.ListURL, CSVURL: of.CSVURL, RemindURL: of.RemindURL, UserURL: of.UserURL}
 }
 
 // staffList is Account > Users of the account.
@@ -72,7 +74,7 @@ func staffList(a *padlock.Account) userListOf {
 func portalList(p *padlock.Portal) userListOf {
 	u := portalURL(p)
 	return userListOf{AccountID: p.AccountID, PortalID: p.ID, Requirement: p.Requirement(),
-		ListURL: u, CSVURL: u + "/users.csv", RemindURL: u + "/remind-all"}
+		ListURL: u, CSVURL: u + "/users.csv", RemindURL: u + "/remind-all", UserURL: u + "/users/"}
 }
 
 // now is the services' clock, the one a test moves.
