@@ -38,26 +38,6 @@ func writeAPIError(w http.ResponseWriter, status int, err error) {
 	writeJSON(w, status, map[string]apiError{"error": out})
 }
 
-// codeOfStatus is the error code of an answer made without an error value
-// (the 404 of an unknown path, a refused cross-origin form).
-func codeOfStatus(status int) string {
-	switch status {
-	case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
-		return padlock.EBADREQUEST
-	case http.StatusUnauthorized:
-		return padlock.EUNAUTHORIZED
-	case http.StatusForbidden:
-		return padlock.EFORBIDDEN
-	case http.StatusNotFound:
-		return padlock.ENOTFOUND
-	case http.StatusMethodNotAllowed:
-		return padlock.EMETHOD
-	case http.StatusServiceUnavailable:
-		return padlock.EUNAVAILABLE
-	}
-	return padlock.EINTERNAL
-}
-
 // readJSON decodes a request's JSON object into dst, a struct naming every
 // field it accepts. A body that is not one JSON object is 400; a field
 // that is unknown or of the wrong type is 422 naming the field. It answers

@@ -240,28 +240,6 @@ func formError(p *Page, err error) int {
 	return statusOf(padlock.ErrorCode(err))
 }
 
-func statusOf(code string) int {
-	switch code {
-	case padlock.EINVALID:
-		return http.StatusUnprocessableEntity
-	case padlock.ENOTFOUND:
-		return http.StatusNotFound
-	case padlock.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case padlock.EFORBIDDEN, padlock.EREADONLYKEY, padlock.EKEYNOMFA, padlock.EKEYSUSPENDED:
-		return http.StatusForbidden
-	case padlock.EBADREQUEST:
-		return http.StatusBadRequest
-	case padlock.ERATELIMITED:
-		return http.StatusTooManyRequests
-	case padlock.ECONFLICT:
-		return http.StatusConflict
-	case padlock.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
-
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 // error is the one place that turns an error into a response: internal
