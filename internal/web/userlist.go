@@ -44,7 +44,7 @@ type userList struct {
 	// UserURL is where a user's page is, before their id (portal lists).
 	UserURL string
 	PrevURL string
-	NextURL   string
+	NextURL string
 }
 
 // userListOf says which users list a page shows and where its links lead.
@@ -52,7 +52,7 @@ type userListOf struct {
 	AccountID, PortalID int64
 	// Requirement is the list's: the account's for the staff, the
 	// portal's for its users.
-	Requirement                padlock.Requirement
+	Requirement                         padlock.Requirement
 	ListURL, CSVURL, RemindURL, UserURL string
 }
 
