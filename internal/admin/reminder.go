@@ -32,8 +32,8 @@ var ErrRemindedRecently = padlock.Errorf(padlock.ECONFLICT, "This user was remin
 // remindedList is the requirement a list's users are reminded of: the
 // account's for the staff, their portal's for portal users.
 type remindedList struct {
-	name     string
-	required bool
+	name        string
+	requirement padlock.Requirement
 }
 
 // RemindUser emails a member of the account's staff who has no MFA a
@@ -60,7 +60,7 @@ func (s *Service) RemindUser(ctx context.Context, actor auth.Actor, userID int64
 		if err != nil {
 			return err
 		}
-		return s.remindOne(ctx, tx, q, actor, u, remindedList{acct.Name, acct.RequiresMFA()})
+		return s.remindOne(ctx, tx, q, actor, u, remindedList{acct.Name, acct.Requirement()})
 	})
 	return u, err
 }
@@ -83,7 +83,7 @@ func (s *Service) RemindPortalUser(ctx context.Context, actor auth.Actor, portal
 		if u, err = tx.PortalUser(ctx, p.AccountID, p.ID, userID); err != nil {
 			return err
 		}
-		return s.remindOne(ctx, tx, q, actor, u, remindedList{p.Name, p.RequiresMFA()})
+		return s.remindOne(ctx, tx, q, actor, u, remindedList{p.Name, p.Requirement()})
 	})
 	return u, err
 }
@@ -92,7 +92,9 @@ func (s *Service) RemindPortalUser(ctx context.Context, actor auth.Actor, portal
 // reminded less than a day ago.
 func (s *Service) remindOne(ctx context.Context, tx *store.Queries, q *auth.MailQueue, actor auth.Actor, u *padlock.User, l remindedList) error {
 	switch {
-	case u.HasMFA():
+	case !l.requirement.Lacking(u) && u.HasPasskey():
+		return padlock.Errorf(padlock.ECONFLICT, "%s has already added a passkey or security key.", u.Email)
+	case !l.requirement.Lacking(u):
 		return padlock.Errorf(padlock.ECONFLICT, "%s has already set up MFA.", u.Email)
 	case u.Status == padlock.StatusInvited:
 		return padlock.Errorf(padlock.ECONFLICT, "%s has not accepted their invitation yet: resend the invitation instead.", u.Email)
@@ -159,20 +161,26 @@ func remindList(ctx context.Context, tx *store.Queries, actor auth.Actor, portal
 		if err != nil {
 			return list, remindedList{}, err
 		}
-		return list, remindedList{p.Name, p.RequiresMFA()}, nil
+		list.PasskeyOnly = p.Requirement().Strict()
+		return list, remindedList{p.Name, p.Requirement()}, nil
 	}
 	acct, err := tx.Account(ctx, actor.User.AccountID)
 	if err != nil {
 		return list, remindedList{}, err
 	}
-	list.Roles = actor.User.Role.AssignableRoles()
-	return list, remindedList{acct.Name, acct.RequiresMFA()}, nil
+	list.Roles, list.PasskeyOnly = actor.User.Role.AssignableRoles(), acct.Requirement().Strict()
+	return list, remindedList{acct.Name, acct.Requirement()}, nil
 }
 
-// sendReminder queues the reminder to u and records it.
+// sendReminder queues the reminder to u and records it. A user who has
+// MFA yet needs a reminder is asked for a passkey by the strict level's
+// deadline.
 func (s *Service) sendReminder(ctx context.Context, tx *store.Queries, q *auth.MailQueue, actor auth.Actor, u *padlock.User, l remindedList) error {
-	m := mail.ReminderData{To: u.Email, From: actor.User.DisplayName(), Of: l.name, Required: l.required,
-		Deadline: u.MFADeadline, Now: q.Now, SignIn: s.link(u, "/login")}
+	m := mail.ReminderData{To: u.Email, From: actor.User.DisplayName(), Of: l.name, Required: !l.requirement.RequiredAt.IsZero(),
+		Deadline: u.MFADeadline, Passkey: u.HasMFA(), Now: q.Now, SignIn: s.link(u, "/login")}
+	if m.Passkey {
+		m.Deadline, _ = l.requirement.Deadline(u)
+	}
 	if err := q.Add(mail.MFAReminder(m)); err != nil {
 		return err
 	}
@@ -186,8 +194,12 @@ func reminderDetail(m mail.ReminderData) string {
 		return "MFA not required"
 	case m.Deadline.IsZero():
 		return "overdue"
+	case m.Now.Before(m.Deadline) && m.Passkey:
+		return "must add a passkey by " + m.Deadline.UTC().Format("2 Jan 2006 15:04 UTC")
 	case m.Now.Before(m.Deadline):
 		return "must set up by " + m.Deadline.UTC().Format("2 Jan 2006 15:04 UTC")
+	case m.Passkey:
+		return "passkey overdue since " + m.Deadline.UTC().Format("2 Jan 2006 15:04 UTC")
 	}
 	return "overdue since " + m.Deadline.UTC().Format("2 Jan 2006 15:04 UTC")
 }

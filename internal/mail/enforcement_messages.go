@@ -64,7 +64,10 @@ type ReminderData struct {
 	Required bool
 	// Deadline is when the user must have set MFA up; zero without one.
 	Deadline time.Time
-	Now      time.Time
+	// Passkey asks a user whose only factor is an app for a passkey or
+	// security key, which the strict level requires by Deadline.
+	Passkey bool
+	Now     time.Time
 	// SignIn is the user's sign-in page.
 	SignIn string
 }
@@ -72,6 +75,9 @@ type ReminderData struct {
 // MFAReminder asks a user without MFA to set it up, with their deadline:
 // ahead, passed, or none because nothing requires it yet.
 func MFAReminder(d ReminderData) padlock.Mail {
+	if d.Passkey {
+		return passkeyReminder(d)
+	}
 	var when string
 	switch {
 	case !d.Required:
@@ -92,4 +98,26 @@ Microsoft Authenticator, Authy or 1Password.
 
 Sign in: %s
 `, d.From, when, d.SignIn)}
+}
+
+// passkeyReminder asks a user whose only factor is an authenticator app to
+// add a passkey or security key, which their requirement now asks for.
+func passkeyReminder(d ReminderData) padlock.Mail {
+	when := fmt.Sprintf("Please add one before %s. Your authenticator app keeps working until\nthen; after that, Padlock will walk you through adding one when you\nsign in, before anything else.", formatTime(d.Deadline))
+	if !d.Now.Before(d.Deadline) {
+		when = "Your time to add one has run out: the next time you sign in, Padlock\nwill walk you through it before anything else."
+	}
+	return padlock.Mail{To: d.To, Subject: fmt.Sprintf("Reminder: add a passkey for %s on Padlock", d.Of), Body: fmt.Sprintf(`Hello,
+
+%s sent you this reminder: %s now accepts only phishing-resistant
+MFA, a passkey or a security key, and you sign in with an authenticator
+app only.
+%s
+
+It takes a minute: sign in, open My Settings > MFA, choose "Add a passkey
+or security key" and follow your browser. It can keep the passkey on this
+device, on your phone or on a security key.
+
+Sign in: %s
+`, d.From, d.Of, when, d.SignIn)}
 }

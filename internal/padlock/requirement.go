@@ -70,6 +70,13 @@ func (r Requirement) Deadline(u *User) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// Lacking tells whether u lacks what r asks of its users, the users a
+// reminder is for: any MFA, or at the strict level a passkey or security
+// key. (While nothing is required, users without MFA are still asked.)
+func (r Requirement) Lacking(u *User) bool {
+	return !u.HasMFA() || (r.Strict() && !u.HasPasskey())
+}
+
 // StrictOverdueJoinedBy is what a store filter compares a user's joining
 // time with: at the strict level, a user whose only factor is an app is
 // overdue at now (Deadline passed) exactly when they joined at or before the

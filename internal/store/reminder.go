@@ -23,10 +23,13 @@ func (q *Queries) ClaimReminder(ctx context.Context, userID int64, now, since ti
 
 // ReminderList names the users a "Remind all without MFA" reaches: the
 // active users without MFA of an account's staff (PortalID 0) or of one
-// portal, whose role is one of Roles (nil: any role).
+// portal, whose role is one of Roles (nil: any role). When PasskeyOnly (the
+// list's requirement is phishing-resistant MFA only), users whose only
+// factor is an app are reached too.
 type ReminderList struct {
 	AccountID, PortalID int64
 	Roles               []padlock.Role
+	PasskeyOnly         bool
 }
 
 // where is the list's condition on users, its arguments numbered from
@@ -44,8 +47,10 @@ func (l ReminderList) where(args []any) (string, []any) {
 		b.WriteString(` AND users.portal_id = ` + arg(l.PortalID))
 	}
 	b.WriteString(` AND users.status = ` + arg(string(padlock.StatusActive)) +
-		` AND NOT EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = users.id)` +
 		` AND NOT EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id)`)
+	if !l.PasskeyOnly {
+		b.WriteString(` AND NOT EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = users.id)`)
+	}
 	if l.Roles != nil {
 		marks := make([]string, len(l.Roles))
 		for i, r := range l.Roles {
@@ -77,11 +82,13 @@ func (q *Queries) CountRemindable(ctx context.Context, l ReminderList) (all, ofR
 
 // ClaimReminders claims a reminder at now for every user of the list who
 // was not reminded after since, and returns them (id, account, portal,
-// email, name and deadline), by email.
+// email, name, deadline, when they joined and since when they have an
+// app), by email.
 func (q *Queries) ClaimReminders(ctx context.Context, l ReminderList, now, since time.Time) ([]*padlock.User, error) {
 	where, args := l.where([]any{now.Unix(), since.Unix()})
 	rows, err := q.sql.QueryContext(ctx, `UPDATE users SET mfa_reminded_at = $1 WHERE `+where+` AND users.mfa_reminded_at <= $2
-		RETURNING id, account_id, COALESCE(portal_id, 0), email, name, mfa_deadline`, args...)
+		RETURNING id, account_id, COALESCE(portal_id, 0), email, name, mfa_deadline, created_at,
+			COALESCE((SELECT f.confirmed_at FROM totp_factors f WHERE f.user_id = users.id), 0)`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -89,13 +96,14 @@ func (q *Queries) ClaimReminders(ctx context.Context, l ReminderList, now, since
 	var out []*padlock.User
 	for rows.Next() {
 		var (
-			u        padlock.User
-			deadline int64
+			u                   padlock.User
+			deadline, joined, app int64
 		)
-		if err := rows.Scan(&u.ID, &u.AccountID, &u.PortalID, &u.Email, &u.Name, &deadline); err != nil {
+		if err := rows.Scan(&u.ID, &u.AccountID, &u.PortalID, &u.Email, &u.Name, &deadline, &joined, &app); err != nil {
 			return nil, err
 		}
-		u.MFADeadline, u.Status = unixOrZero(deadline), padlock.StatusActive
+		u.MFADeadline, u.Status, u.CreatedAt = unixOrZero(deadline), padlock.StatusActive, time.Unix(joined, 0)
+		u.SetFactors(unixOrZero(app), time.Time{})
 		out = append(out, &u)
 	}
 	if err := rows.Err(); err != nil {

@@ -119,14 +119,15 @@ type chase struct {
 	Deadline     userDeadline
 	LastReminder time.Time
 	// RemindURL is where "Send reminder" posts; empty when the user needs
-	// no reminder (MFA set up, not active) or the caller may not send one.
+	// no reminder (they have what the list asks, or are not active) or the
+	// caller may not send one.
 	RemindURL string
 }
 
 // chaseOf reads the chase of u, under the requirement of their list.
 func (s *Server) chaseOf(r *http.Request, u *padlock.User, of userListOf, mayRemind bool) (chase, error) {
 	c := chase{Deadline: of.at(s.now()).DeadlineOf(u)}
-	if u.HasMFA() {
+	if !of.Requirement.Lacking(u) {
 		return c, nil
 	}
 	var err error

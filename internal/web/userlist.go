@@ -26,6 +26,8 @@ type userList struct {
 	WithMFA int // of the list's current users, how many have MFA
 	Counted int // the list's current (not deactivated) users
 	Overdue int // of the list's current users, how many are overdue
+	// WithPasskey counts the list's current users with a passkey.
+	WithPasskey int
 	MFA     string
 	Sort    string
 	// Requirement is the list's (the account's, or the portal's); Required
@@ -138,6 +140,7 @@ func (s *Server) listUsers(r *http.Request, of userListOf) (userList, error) {
 		return l, err
 	}
 	l.Total, l.WithMFA, l.Counted, l.Overdue = counts.Matching(f.MFA), counts.CurrentWithMFA, counts.Current, counts.Overdue
+	l.WithPasskey = counts.CurrentWithPasskey
 	if f.MFA == store.MFAOverdue && !required {
 		return l, nil
 	}
@@ -198,6 +201,15 @@ func (l userList) Query() string {
 
 // WithoutMFA counts the list's current users who have no MFA yet.
 func (l userList) WithoutMFA() int { return l.Counted - l.WithMFA }
+
+// Lacking counts the list's current users who lack what its requirement
+// asks (padlock.Requirement.Lacking): at the strict level, a passkey.
+func (l userList) Lacking() int {
+	if l.Requirement.Strict() {
+		return l.Counted - l.WithPasskey
+	}
+	return l.WithoutMFA()
+}
 
 // MustSetUpBy is u's deadline when one applies to them and they are not
 // deactivated (padlock.Requirement.Deadline): while the list requires MFA,
