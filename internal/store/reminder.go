@@ -96,7 +96,7 @@ func (q *Queries) ClaimReminders(ctx context.Context, l ReminderList, now, since
 	var out []*padlock.User
 	for rows.Next() {
 		var (
-			u                   padlock.User
+			u                     padlock.User
 			deadline, joined, app int64
 		)
 		if err := rows.Scan(&u.ID, &u.AccountID, &u.PortalID, &u.Email, &u.Name, &deadline, &joined, &app); err != nil {

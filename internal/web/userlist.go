@@ -28,8 +28,8 @@ type userList struct {
 	Overdue int // of the list's current users, how many are overdue
 	// WithPasskey counts the list's current users with a passkey.
 	WithPasskey int
-	MFA     string
-	Sort    string
+	MFA         string
+	Sort        string
 	// Requirement is the list's (the account's, or the portal's); Required
 	// tells whether it is on: only then are deadlines shown, sorted by and
 	// filtered on.
