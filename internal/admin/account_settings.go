@@ -206,6 +206,10 @@ func (s *Service) noticePasskeyRequirement(ctx context.Context, tx *store.Querie
 	if err != nil {
 		return 0, err
 	}
+	signIn, err := auth.SignInPath(ctx, tx, accountID, portalID)
+	if err != nil {
+		return 0, err
+	}
 	for _, u := range users {
 		deadline := u.MFADeadline
 		if u.HasMFA() {
@@ -214,7 +218,7 @@ func (s *Service) noticePasskeyRequirement(ctx context.Context, tx *store.Querie
 		if !deadline.After(q.Now) {
 			deadline = time.Time{}
 		}
-		if err := q.Add(mail.PasskeyRequiredNotice(u.Email, name, deadline, s.link(u, "/login"))); err != nil {
+		if err := q.Add(mail.PasskeyRequiredNotice(u.Email, name, deadline, s.link(u, signIn))); err != nil {
 			return 0, err
 		}
 	}
@@ -230,12 +234,16 @@ func (s *Service) noticeRequirement(ctx context.Context, tx *store.Queries, q *a
 	if err != nil {
 		return 0, err
 	}
+	signIn, err := auth.SignInPath(ctx, tx, accountID, portalID)
+	if err != nil {
+		return 0, err
+	}
 	for _, u := range users {
 		deadline := time.Time{}
 		if graceDays > 0 {
 			deadline = padlock.MFADeadline(requiredAt, u.CreatedAt, graceDays)
 		}
-		if err := q.Add(mail.MFARequiredNotice(u.Email, name, deadline, s.link(u, "/login"))); err != nil {
+		if err := q.Add(mail.MFARequiredNotice(u.Email, name, deadline, s.link(u, signIn))); err != nil {
 			return 0, err
 		}
 	}

@@ -81,7 +81,11 @@ func (s *Service) ReactivatePortalUser(ctx context.Context, actor auth.Actor, po
 			return err
 		}
 		if status == padlock.StatusActive {
-			if err := q.Add(mail.AccessReactivated(u.Email, p.Name, actor.User.DisplayName(), s.link(u, "/login"))); err != nil {
+			link, err := s.signInLink(ctx, tx, u)
+			if err != nil {
+				return err
+			}
+			if err := q.Add(mail.AccessReactivated(u.Email, p.Name, actor.User.DisplayName(), link)); err != nil {
 				return err
 			}
 		}

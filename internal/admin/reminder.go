@@ -34,6 +34,7 @@ var ErrRemindedRecently = padlock.Errorf(padlock.ECONFLICT, "This user was remin
 type remindedList struct {
 	name        string
 	requirement padlock.Requirement
+	signIn      string // the sign-in page of the list's users (auth.SignInPath)
 }
 
 // RemindUser emails a member of the account's staff who has no MFA a
@@ -60,7 +61,7 @@ func (s *Service) RemindUser(ctx context.Context, actor auth.Actor, userID int64
 		if err != nil {
 			return err
 		}
-		return s.remindOne(ctx, tx, q, actor, u, remindedList{acct.Name, acct.Requirement()})
+		return s.remindOne(ctx, tx, q, actor, u, remindedList{acct.Name, acct.Requirement(), "/login"})
 	})
 	return u, err
 }
@@ -83,7 +84,11 @@ func (s *Service) RemindPortalUser(ctx context.Context, actor auth.Actor, portal
 		if u, err = tx.PortalUser(ctx, p.AccountID, p.ID, userID); err != nil {
 			return err
 		}
-		return s.remindOne(ctx, tx, q, actor, u, remindedList{p.Name, p.Requirement()})
+		l, err := portalReminded(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		return s.remindOne(ctx, tx, q, actor, u, l)
 	})
 	return u, err
 }
@@ -162,14 +167,22 @@ func remindList(ctx context.Context, tx *store.Queries, actor auth.Actor, portal
 			return list, remindedList{}, err
 		}
 		list.PasskeyOnly = p.Requirement().Strict()
-		return list, remindedList{p.Name, p.Requirement()}, nil
+		l, err := portalReminded(ctx, tx, p)
+		return list, l, err
 	}
 	acct, err := tx.Account(ctx, actor.User.AccountID)
 	if err != nil {
 		return list, remindedList{}, err
 	}
 	list.Roles, list.PasskeyOnly = actor.User.Role.AssignableRoles(), acct.Requirement().Strict()
-	return list, remindedList{acct.Name, acct.Requirement()}, nil
+	return list, remindedList{acct.Name, acct.Requirement(), "/login"}, nil
+}
+
+// portalReminded is the requirement and sign-in page a portal's users are
+// reminded of.
+func portalReminded(ctx context.Context, tx *store.Queries, p *padlock.Portal) (remindedList, error) {
+	signIn, err := auth.SignInPath(ctx, tx, p.AccountID, p.ID)
+	return remindedList{p.Name, p.Requirement(), signIn}, err
 }
 
 // sendReminder queues the reminder to u and records it. A user who has
@@ -177,7 +190,7 @@ func remindList(ctx context.Context, tx *store.Queries, actor auth.Actor, portal
 // deadline.
 func (s *Service) sendReminder(ctx context.Context, tx *store.Queries, q *auth.MailQueue, actor auth.Actor, u *padlock.User, l remindedList) error {
 	m := mail.ReminderData{To: u.Email, From: actor.User.DisplayName(), Of: l.name, Required: !l.requirement.RequiredAt.IsZero(),
-		Deadline: u.MFADeadline, Passkey: u.HasMFA(), Now: q.Now, SignIn: s.link(u, "/login")}
+		Deadline: u.MFADeadline, Passkey: u.HasMFA(), Now: q.Now, SignIn: s.link(u, l.signIn)}
 	if m.Passkey {
 		m.Deadline, _ = l.requirement.Deadline(u)
 	}

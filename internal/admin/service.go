@@ -53,6 +53,13 @@ func (s *Service) link(u *padlock.User, path string) string {
 	return auth.Link(s.Config.BaseURL, u, path)
 }
 
+// signInLink is the link to the sign-in page of u's tenant
+// (auth.SignInPath).
+func (s *Service) signInLink(ctx context.Context, tx *store.Queries, u *padlock.User) (string, error) {
+	path, err := auth.SignInPath(ctx, tx, u.AccountID, u.PortalID)
+	return s.link(u, path), err
+}
+
 // asOperator runs an operator's action on the user with the email, in one
 // transaction.
 func (s *Service) asOperator(ctx context.Context, email string, fn func(*store.Queries, *auth.MailQueue, *padlock.User) error) (*padlock.User, error) {

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
@@ -124,6 +125,20 @@ func (s *Service) link(u *padlock.User, path string) string {
 // Link builds an absolute URL under base, on the surface where u signs in.
 func Link(base string, u *padlock.User, path string) string {
 	return strings.TrimRight(base, "/") + u.Surface().Prefix() + path
+}
+
+// SignInPath is the sign-in page of a tenant's users, under their
+// surface: a client portal whose SSO is on has its own, which offers "Sign
+// in with SSO"; the account and every other portal have the surface's.
+func SignInPath(ctx context.Context, q *store.Queries, accountID, portalID int64) (string, error) {
+	if portalID == 0 {
+		return "/login", nil
+	}
+	id, err := q.PortalSSOAddress(ctx, accountID, portalID)
+	if err != nil || id == "" {
+		return "/login", err
+	}
+	return "/login?sso=" + url.QueryEscape(id), nil
 }
 
 // Actor is who asks for a change, and from where. For a request made

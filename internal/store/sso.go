@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"time"
@@ -200,6 +201,18 @@ func (q *Queries) SSOPublicIDByDomain(ctx context.Context, domain string) (strin
 	err := q.sql.QueryRowContext(ctx, `SELECT c.public_id FROM sso_domains d JOIN sso_configs c ON c.account_id = d.account_id
 		WHERE d.domain = $1 AND c.portal_id IS NULL AND c.enabled = TRUE`, domain).Scan(&id)
 	return id, notFound(err)
+}
+
+// PortalSSOAddress returns the SSO address of a portal of the account
+// while its SSO is on, and "" otherwise.
+func (q *Queries) PortalSSOAddress(ctx context.Context, accountID, portalID int64) (string, error) {
+	var id string
+	err := q.sql.QueryRowContext(ctx, `SELECT public_id FROM sso_configs
+		WHERE account_id = $1 AND portal_id = $2 AND enabled = TRUE`, accountID, portalID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return id, err
 }
 
 // SSORequest is an AuthnRequest this server sent for a tenant, waiting for

@@ -120,14 +120,22 @@ func nextStepURL(r *http.Request, res *auth.SignedIn, next string) string {
 	return next
 }
 
+// signOut ends the session and leads to the sign-in page of the user's
+// tenant: a portal user whose portal has SSO on gets its own page, with
+// "Sign in with SSO".
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
-	if err := s.auth.SignOut(r.Context(), currentFrom(r.Context()), s.clientAddress(r)); err != nil {
+	c := currentFrom(r.Context())
+	signIn, err := auth.SignInPath(r.Context(), s.db.Conn(), c.User.AccountID, c.User.PortalID)
+	if err != nil {
+		s.logger.Warn("sign-in page of a tenant", "err", err)
+	}
+	if err := s.auth.SignOut(r.Context(), c, s.clientAddress(r)); err != nil {
 		s.error(w, r, err)
 		return
 	}
 	s.clearSessionCookie(w, r)
 	s.setFlash(w, "You have signed out.")
-	redirect(w, r, at(r, "/login"))
+	redirect(w, r, at(r, signIn))
 }
 
 type forgotPage struct {
