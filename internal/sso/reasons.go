@@ -19,16 +19,16 @@ var (
 	reasonManyAssertions = reason{"more than one assertion", "The sign-in response holds more than one assertion, which Padlock does not accept."}
 	reasonWrapping       = reason{"signature wrapping", "The sign-in response has been tampered with."}
 	reasonUnsigned       = reason{"missing or invalid signature", "The sign-in response is not signed, or its signature does not match its content."}
-	reasonUntrustedKey   = reason{"signed by an untrusted key", "The sign-in response was signed with a key this account does not trust. If your identity provider changed its certificate, an administrator must update it."}
+	reasonUntrustedKey   = reason{"signed by an untrusted key", "The sign-in response was signed with a key that is not trusted for this single sign-on. If your identity provider changed its certificate, an administrator must update it."}
 	reasonExpired        = reason{"expired", "The sign-in response has expired. Please sign in again."}
 	reasonNotYetValid    = reason{"not yet valid", "The sign-in response is not valid yet: the clocks of the identity provider and Padlock disagree."}
 	reasonAudience       = reason{"wrong audience", "The sign-in response was meant for another service."}
 	reasonRecipient      = reason{"wrong destination", "The sign-in response was addressed to another place."}
-	reasonIssuer         = reason{"wrong issuer", "The sign-in response came from an identity provider this account does not use."}
+	reasonIssuer         = reason{"wrong issuer", "The sign-in response came from an identity provider that is not the one set up for this single sign-on."}
 	reasonNoRequest      = reason{"no matching request (InResponseTo)", "This sign-in response does not answer a sign-in started from this browser. Please start again from the sign-in page."}
 	reasonReplayed       = reason{"assertion replayed", "This sign-in response has already been used. Please sign in again."}
 	reasonIDPStatus      = reason{"identity provider reported failure", "Your identity provider did not sign you in."}
-	reasonNotConfigured  = reason{"SSO not configured", "Single sign-on is not set up for this account."}
+	reasonNotConfigured  = reason{"SSO not configured", "Single sign-on is not set up here."}
 	reasonInvalid        = reason{"invalid response", "The sign-in response was refused."}
 )
 

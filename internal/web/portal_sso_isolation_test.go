@@ -48,7 +48,7 @@ func TestAPortalsACSRefusesResponsesForTheAccountAndForOtherPortals(t *testing.T
 			name, message, reason string
 			craft                 func(id string) string
 		}{
-			{"signed by the account's IdP", "key this account does not trust", "signed by an untrusted key", func(id string) string {
+			{"signed by the account's IdP", "key that is not trusted for this single sign-on", "signed by an untrusted key", func(id string) string {
 				return acme.idp.Craft(t, p.sp, ssotest.Response{Email: boss, InResponseTo: id})
 			}},
 			{"for the account's audience", "meant for another service", "wrong audience", func(id string) string {
@@ -63,7 +63,7 @@ func TestAPortalsACSRefusesResponsesForTheAccountAndForOtherPortals(t *testing.T
 			{"addressed to another portal's ACS", "addressed to another place", "wrong destination", func(id string) string {
 				return p.idp.Craft(t, ssotest.SP{EntityID: p.sp.EntityID, ACSURL: q.sp.ACSURL}, ssotest.Response{Email: boss, InResponseTo: id})
 			}},
-			{"naming the account's IdP as its issuer", "identity provider this account does not use", "wrong issuer", func(id string) string {
+			{"naming the account's IdP as its issuer", "identity provider that is not the one set up", "wrong issuer", func(id string) string {
 				return p.idp.Craft(t, p.sp, ssotest.Response{Email: boss, InResponseTo: id, Issuer: acme.idp.EntityID()})
 			}},
 		}

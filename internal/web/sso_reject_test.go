@@ -31,7 +31,7 @@ func TestSSORefusesBadResponses(t *testing.T) {
 			{name: "an unsigned response and assertion", craft: s.crafted(t, ssotest.Response{Unsigned: true}),
 				message: "is not signed", reason: "missing or invalid signature"},
 			{name: "a response signed by another key", craft: s.crafted(t, ssotest.Response{SignWith: "mallory"}),
-				message: "key this account does not trust", reason: "signed by an untrusted key"},
+				message: "key that is not trusted for this single sign-on", reason: "signed by an untrusted key"},
 			{name: "an expired assertion", craft: s.crafted(t, ssotest.Response{}), before: func() { a.Clock.Advance(5 * time.Minute) },
 				message: "has expired", reason: "expired"},
 			{name: "an assertion not yet valid", craft: func(id string) string {
@@ -57,7 +57,7 @@ func TestSSORefusesBadResponses(t *testing.T) {
 			{name: "an encrypted assertion signed by nobody", craft: s.crafted(t, ssotest.Response{Unsigned: true, Encrypt: true}),
 				message: "is not signed", reason: "missing or invalid signature"},
 			{name: "an encrypted assertion signed by another key", craft: s.crafted(t, ssotest.Response{Encrypt: true, AssertionOnly: true, SignWith: "mallory"}),
-				message: "key this account does not trust", reason: "signed by an untrusted key"},
+				message: "key that is not trusted for this single sign-on", reason: "signed by an untrusted key"},
 			{name: "a response that is not base64", craft: func(string) string { return "%%%" },
 				message: "could not be read", reason: "malformed response"},
 			{name: "a response that is not XML", craft: func(string) string { return base64.StdEncoding.EncodeToString([]byte("<<<")) },

@@ -234,7 +234,7 @@ func TestOneAccountsIDPCannotSignAnyoneIntoAnother(t *testing.T) {
 			id, relay := beta.startSignIn(t, c)
 			forged := acme.idp.Craft(t, beta.sp, ssotest.Response{Email: "admin@beta.test", InResponseTo: id})
 			status, _, body := beta.postToACS(t, c, forged, relay)
-			beta.expectRefused(t, c, status, body, "key this account does not trust", "signed by an untrusted key")
+			beta.expectRefused(t, c, status, body, "key that is not trusted for this single sign-on", "signed by an untrusted key")
 		})
 		t.Run("A's IdP naming B's user at A", func(t *testing.T) {
 			acme.idp.SignInAs("admin@beta.test", "")
