@@ -46,12 +46,19 @@ func ParseEmails(field, raw string) ([]string, error) {
 // Invite creates invited users with the role, in the actor's account or,
 // when portalID is not 0, in that client portal of it, and emails each a
 // single-use link; it returns how many invitations it sent. Either every
-// address is invited or none is. An address that already has a Padlock
-// user, in this account or any other, gets the same answer as any other:
-// no user is created, nothing is recorded, and only its owner is told, by
-// email.
+// address is invited or none is.
+//
+// An address is one sign-in in the whole installation: its password and
+// factors protect whatever it may enter, so exactly one tenant (an account,
+// or a portal with its own administrators) controls them. An address that
+// already has a user, here or anywhere else, is therefore refused beside
+// the field, without saying where it is; its owner is told by email and the
+// refusal is recorded on the inviter's Activity.
 func (s *Service) Invite(ctx context.Context, actor auth.Actor, portalID int64, emails []string, role padlock.Role) (int, error) {
 	if err := mayInvite(actor, portalID, role); err != nil {
+		return 0, err
+	}
+	if err := s.refuseTaken(ctx, actor, portalID, emails); err != nil {
 		return 0, err
 	}
 	err := s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
@@ -121,9 +128,55 @@ func (s *Service) inviteOne(ctx context.Context, tx *store.Queries, q *auth.Mail
 		return err
 	}
 	if !created {
-		return q.Add(mail.InvitationToExistingUser(inv.User.Email, inv.Joining(), actor.User.DisplayName()))
+		return errTaken([]string{inv.User.Email}) // taken since refuseTaken looked
 	}
 	return s.sendInvitation(ctx, tx, q, inv, actor)
+}
+
+// refuseTaken answers errTaken when any of the addresses already has a
+// user, after telling each owner and recording the refusal, in a
+// transaction of its own so that both remain.
+func (s *Service) refuseTaken(ctx context.Context, actor auth.Actor, portalID int64, emails []string) error {
+	var taken []string
+	err := s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
+		var err error
+		if taken, err = tx.EmailsTaken(ctx, emails); err != nil || len(taken) == 0 {
+			return err
+		}
+		inv, err := auth.InvitationTo(ctx, tx, actor.User.AccountID, portalID)
+		if err != nil {
+			return err
+		}
+		for _, e := range taken {
+			if err := q.Add(mail.InvitationToExistingUser(e, inv.Joining(), actor.User.DisplayName())); err != nil {
+				return err
+			}
+			ev := auth.Event(inv.Account.ID, actor, padlock.EventInviteRefused, 0, e+": already has a Padlock sign-in", q.Now)
+			if inv.Portal != nil {
+				ev.PortalID = inv.Portal.ID
+			}
+			if err := tx.RecordEvent(ctx, ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(taken) > 0 {
+		return errTaken(taken)
+	}
+	return nil
+}
+
+// errTaken refuses addresses that already have a Padlock sign-in, saying
+// nothing of where.
+func errTaken(emails []string) error {
+	if len(emails) == 1 {
+		return padlock.FieldError("emails", emails[0]+" already has a Padlock sign-in, so it cannot be invited. Ask the person for another address; no invitation was sent.")
+	}
+	return padlock.FieldError("emails", "These addresses already have a Padlock sign-in, so they cannot be invited: "+strings.Join(emails, ", ")+". Ask for other addresses; no invitation was sent.")
 }
 
 // sendInvitation voids inv.User's earlier links and mails a new one.

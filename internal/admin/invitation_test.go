@@ -63,31 +63,58 @@ func TestParseEmails(t *testing.T) {
 	}
 }
 
-func TestInvitingAnExistingEmailInvitesTheOthersAndTellsOnlyItsOwner(t *testing.T) {
+// An address that already has a Padlock user, in this account or another,
+// refuses the whole invitation beside the field, naming the address and
+// not where it is: no one is invited, the existing user is unchanged, only
+// its owner is mailed, and the refusal is on the inviter's Activity.
+func TestInvitingAnAddressThatHasAUserRefusesTheInvitationAndTellsItsOwner(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, _ := newService(t, db)
 		admin := setupAccount(t, svc, "Acme IT", "admin@acme.test")
+		other := setupAccount(t, svc, "Globex", "boss@globex.test")
 		testenv.TakeMail(t, db)
-		n, err := svc.Invite(ctx, auth.Actor{User: admin}, 0, []string{"one@acme.test", "admin@acme.test", "two@acme.test"}, padlock.RoleEditor)
-		if err != nil || n != 3 {
-			t.Fatalf("Invite = %d, %v; want 3 invitations sent", n, err)
+		n, err := svc.Invite(ctx, auth.Actor{User: admin}, 0, []string{"one@acme.test", "admin@acme.test", "boss@globex.test"}, padlock.RoleEditor)
+		var e *padlock.Error
+		if n != 0 || !errors.As(err, &e) || e.Code != padlock.EINVALID {
+			t.Fatalf("Invite = %d, %v; want a field error", n, err)
 		}
-		for _, email := range []string{"one@acme.test", "two@acme.test"} {
-			if _, err := db.Conn().CredentialsByEmail(ctx, email); err != nil {
-				t.Errorf("%s was not invited: %v", email, err)
-			}
+		msg := e.Fields.Message("emails")
+		if !strings.Contains(msg, "admin@acme.test, boss@globex.test") || !strings.Contains(msg, "already have a Padlock sign-in") || strings.Contains(msg, "Globex") {
+			t.Errorf("the refusal beside the field: %q", msg)
 		}
-		if c, err := db.Conn().CredentialsByEmail(ctx, "admin@acme.test"); err != nil || c.User.ID != admin.ID || c.User.Role != padlock.RoleAdministrator {
-			t.Errorf("the existing user changed: %+v, %v", c, err)
+		if _, err := db.Conn().CredentialsByEmail(ctx, "one@acme.test"); padlock.ErrorCode(err) != padlock.ENOTFOUND {
+			t.Errorf("one@acme.test was invited although the invitation was refused: %v", err)
+		}
+		if c, err := db.Conn().CredentialsByEmail(ctx, "boss@globex.test"); err != nil || c.User.ID != other.ID || c.User.Role != padlock.RoleAdministrator || c.User.AccountID != other.AccountID {
+			t.Errorf("the other account's user changed: %+v, %v", c, err)
 		}
 		subjects := map[string]string{}
 		for _, m := range testenv.TakeMail(t, db) {
 			subjects[m.To] = m.Subject
 		}
-		if !strings.Contains(subjects["admin@acme.test"], "tried to invite you") || !strings.Contains(subjects["one@acme.test"], "invited") || len(subjects) != 3 {
+		if !strings.Contains(subjects["admin@acme.test"], "tried to invite you") || !strings.Contains(subjects["boss@globex.test"], "tried to invite you") || len(subjects) != 2 {
 			t.Errorf("mail sent: %q", subjects)
+		}
+		events, err := db.Conn().Events(ctx, admin.AccountID, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refused := 0
+		for _, ev := range events {
+			if ev.Kind == padlock.EventInviteRefused {
+				refused++
+				if ev.TargetID != 0 || ev.ActorID != admin.ID {
+					t.Errorf("a refusal names another tenant's user or the wrong actor: %+v", ev)
+				}
+			}
+		}
+		if refused != 2 {
+			t.Errorf("%d refusals recorded on the inviter's account, want 2", refused)
+		}
+		if events, _ := db.Conn().Events(ctx, other.AccountID, 20); len(events) > 0 && events[0].Kind == padlock.EventInviteRefused {
+			t.Errorf("the other account's Activity shows the refusal: %+v", events[0])
 		}
 	})
 }

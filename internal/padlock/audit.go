@@ -13,6 +13,7 @@ const (
 	EventPasswordReset            = "password_reset"
 	EventPasswordResetRequested   = "password_reset_requested"
 	EventInvited                  = "user_invited"
+	EventInviteRefused            = "invitation_refused" // the address already has a Padlock sign-in
 	EventInviteAccepted           = "invitation_accepted"
 	EventRoleChanged              = "role_changed"
 	EventDeactivated              = "user_deactivated"

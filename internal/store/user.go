@@ -113,6 +113,24 @@ type Credentials struct {
 	LockedUntil    time.Time
 }
 
+// EmailsTaken returns those of the (normalized) emails that already have a
+// user, in any account or portal, in the order given.
+func (q *Queries) EmailsTaken(ctx context.Context, emails []string) ([]string, error) {
+	var taken []string
+	for _, e := range emails {
+		var one int
+		err := q.sql.QueryRowContext(ctx, `SELECT 1 FROM users WHERE email = $1`, e).Scan(&one)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return nil, err
+		default:
+			taken = append(taken, e)
+		}
+	}
+	return taken, nil
+}
+
 // CredentialsByEmail returns the user with the (normalized) email and the
 // fields sign-in needs.
 func (q *Queries) CredentialsByEmail(ctx context.Context, email string) (*Credentials, error) {

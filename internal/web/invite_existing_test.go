@@ -11,70 +11,66 @@ import (
 	"github.com/padlock-mfa/padlock/internal/testenv"
 )
 
-// inviteAnswer is what an inviter sees of an invitation: the status, where
-// it leads and the message shown there.
-type inviteAnswer struct {
-	status   int
-	location string
-	flash    string
-}
-
-func invitationAnswer(t *testing.T, c *testenv.Client, path, email, role string) inviteAnswer {
-	t.Helper()
-	status, loc, _ := c.PostForm(t, path, url.Values{"emails": {email}, "role": {role}})
-	ans := inviteAnswer{status: status, location: loc}
-	if status == http.StatusSeeOther {
-		_, _, body := c.Get(t, loc)
-		ans.flash = between(body, `class="banner ok"`, "</")
-	}
-	return ans
-}
-
 // Inviting an address that already has a Padlock user, in another account
-// or this one, answers like any other invitation: only the address's owner
-// learns of it, by email, and nothing of it shows on the inviter's side.
-func TestInvitingAnAddressThatHasAUserAnswersLikeAnyInvitation(t *testing.T) {
+// or this one, is refused beside the field with the addresses kept, saying
+// nothing of where the address is: on the account's and a portal's screens
+// and through the API. The owner is told by email, the refusal is on the
+// inviter's Activity, and the other account's user is unchanged and still
+// signs in.
+func TestInvitingAnAddressThatHasAUserIsRefusedBesideTheField(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
-		a, acme, org, _ := signedInAdmin(t, d)
+		x := newAPIAccount(t, d)
+		a, acme := x.a, x.admin
 		globexAdmin := a.CreateAccount(t, "Globex", "admin@globex.test")
 		a.AddUser(t, globexAdmin, "editor@globex.test", padlock.RoleEditor)
 		before := testenv.Credentials(t, a.DB, "editor@globex.test").User
 		a.AddUser(t, globexAdmin, "lite@globex.test", padlock.RoleLite)
+		org := &padlock.Organization{AccountID: testenv.Credentials(t, a.DB, "admin@acme.test").User.AccountID, Name: "Initech", CreatedAt: a.Clock.Now()}
+		if err := a.DB.Conn().CreateOrganization(t.Context(), org); err != nil {
+			t.Fatal(err)
+		}
 		portal := newPortal(t, a, acme, org, false)
 		portalUsers := fmt.Sprintf("/account/portals/%d/users", portal.ID)
 
 		for _, tt := range []struct {
-			name, path, role, fresh, taken, joining string
+			name, path, role, taken string
 		}{
-			{"to the account, an address of another account", "/account/users", "editor", "new@acme.test", "editor@globex.test", "Acme IT"},
-			{"to the account, an address of this account", "/account/users", "editor", "other@acme.test", "admin@acme.test", "Acme IT"},
-			{"to a portal, an address of another account", portalUsers, "lite", "client@initech.test", "lite@globex.test", portal.Name},
+			{"to the account, an address of another account", "/account/users", "editor", "editor@globex.test"},
+			{"to the account, an address of this account", "/account/users", "editor", "admin@acme.test"},
+			{"to a portal, an address of another account", portalUsers, "lite", "lite@globex.test"},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
-				fresh := invitationAnswer(t, acme, tt.path, tt.fresh, tt.role)
-				taken := invitationAnswer(t, acme, tt.path, tt.taken, tt.role)
-				if fresh.status != http.StatusSeeOther || !strings.Contains(fresh.flash, "1 invitation sent") {
-					t.Fatalf("a new address: %+v", fresh)
+				typed := "new-" + tt.role + "@acme.test\n" + tt.taken
+				status, _, body := acme.PostForm(t, tt.path, url.Values{"emails": {typed}, "role": {tt.role}})
+				msg := between(body, `id="emails-error">`, "<")
+				if status != http.StatusUnprocessableEntity || !strings.Contains(msg, tt.taken+" already has a Padlock sign-in") || strings.Contains(msg, "Globex") {
+					t.Fatalf("the refusal: %d, beside the field %q", status, msg)
 				}
-				if taken != fresh {
-					t.Fatalf("an address with a user got %+v, a new one %+v", taken, fresh)
+				if !strings.Contains(body, "new-"+tt.role+"@acme.test") || !strings.Contains(body, tt.taken+"</textarea>") {
+					t.Errorf("the typed addresses were not kept:\n%s", between(body, `<textarea`, "</textarea>"))
 				}
-				msg := a.SMTP.WaitFor(t, tt.taken, "tried to invite you")
-				if !strings.Contains(msg.Subject, tt.joining) || !strings.Contains(msg.Body, "already") || strings.Contains(msg.Body, "/invitation/") {
-					t.Fatalf("the owner's mail does not explain it:\n%s\n%s", msg.Subject, msg.Body)
+				msgToOwner := a.SMTP.WaitFor(t, tt.taken, "tried to invite you")
+				if !strings.Contains(msgToOwner.Body, "already") || strings.Contains(msgToOwner.Body, "/invitation/") {
+					t.Fatalf("the owner's mail does not explain it:\n%s", msgToOwner.Body)
 				}
 			})
 		}
+		api := x.call(t, x.readWrite, "POST", "/api/v1/users", `{"emails": ["editor@globex.test"], "role": "lite"}`)
+		if api.status != http.StatusUnprocessableEntity || api.errorCode(t) != "invalid" || !strings.Contains(api.body, `"field":"emails"`) || strings.Contains(api.body, "Globex") {
+			t.Errorf("the API's refusal: %d %s", api.status, api.body)
+		}
 
 		_, _, activity := acme.Get(t, "/account/activity")
-		for _, email := range []string{"editor@globex.test", "lite@globex.test", "admin@acme.test as"} {
-			if strings.Contains(activity, email) {
-				t.Errorf("the inviter's Activity mentions %s", email)
+		for _, email := range []string{"editor@globex.test", "lite@globex.test", "admin@acme.test"} {
+			if !strings.Contains(activity, email+": already has a Padlock sign-in") {
+				t.Errorf("the inviter's Activity does not show the refusal of %s", email)
 			}
 		}
-		if !strings.Contains(activity, "new@acme.test") {
-			t.Error("the inviter's Activity misses the real invitation")
+		for _, email := range []string{"new-editor@acme.test", "new-lite@acme.test"} {
+			if strings.Contains(activity, email) {
+				t.Errorf("%s was invited although the invitation was refused", email)
+			}
 		}
 		if u := testenv.Credentials(t, a.DB, "editor@globex.test").User; *u != *before {
 			t.Fatalf("the other account's user changed: %+v, was %+v", u, before)
