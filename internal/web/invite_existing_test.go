@@ -11,8 +11,8 @@ import (
 	"github.com/padlock-mfa/padlock/internal/testenv"
 )
 
-// Inviting an address that already has a Padlock user, in another account
-// or this one, is refused beside the field with the addresses kept, saying
+// Inviting an address that already has a Padlock user, in another account,
+// this one or another of its portals (a person in two portals), is refused beside the field with the addresses kept, saying
 // nothing of where the address is: on the account's and a portal's screens
 // and through the API. The owner is told by email, the refusal is on the
 // inviter's Activity, and the other account's user is unchanged and still
@@ -32,6 +32,11 @@ func TestInvitingAnAddressThatHasAUserIsRefusedBesideTheField(t *testing.T) {
 		}
 		portal := newPortal(t, a, acme, org, false)
 		portalUsers := fmt.Sprintf("/account/portals/%d/users", portal.ID)
+		hooli := &padlock.Organization{AccountID: org.AccountID, Name: "Hooli", CreatedAt: a.Clock.Now()}
+		if err := a.DB.Conn().CreateOrganization(t.Context(), hooli); err != nil {
+			t.Fatal(err)
+		}
+		invitePortalUser(t, a, acme, newPortal(t, a, acme, hooli, false), "gavin@hooli.test", padlock.RoleLite)
 
 		for _, tt := range []struct {
 			name, path, role, taken string
@@ -39,6 +44,7 @@ func TestInvitingAnAddressThatHasAUserIsRefusedBesideTheField(t *testing.T) {
 			{"to the account, an address of another account", "/account/users", "editor", "editor@globex.test"},
 			{"to the account, an address of this account", "/account/users", "editor", "admin@acme.test"},
 			{"to a portal, an address of another account", portalUsers, "lite", "lite@globex.test"},
+			{"to a portal, a person of another portal of this account", portalUsers, "creator", "gavin@hooli.test"},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				typed := "new-" + tt.role + "@acme.test\n" + tt.taken
@@ -62,12 +68,12 @@ func TestInvitingAnAddressThatHasAUserIsRefusedBesideTheField(t *testing.T) {
 		}
 
 		_, _, activity := acme.Get(t, "/account/activity")
-		for _, email := range []string{"editor@globex.test", "lite@globex.test", "admin@acme.test"} {
+		for _, email := range []string{"editor@globex.test", "lite@globex.test", "admin@acme.test", "gavin@hooli.test"} {
 			if !strings.Contains(activity, email+": already has a Padlock sign-in") {
 				t.Errorf("the inviter's Activity does not show the refusal of %s", email)
 			}
 		}
-		for _, email := range []string{"new-editor@acme.test", "new-lite@acme.test"} {
+		for _, email := range []string{"new-editor@acme.test", "new-lite@acme.test", "new-creator@acme.test"} {
 			if strings.Contains(activity, email) {
 				t.Errorf("%s was invited although the invitation was refused", email)
 			}
