@@ -2,9 +2,7 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
-	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/padlock"
 )
 
@@ -58,24 +56,7 @@ func (s *Server) apiPortalInvite(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	var in apiInvitation
-	if !s.readJSON(w, r, &in) {
-		return
-	}
-	emails, err := admin.ParseEmails("emails", strings.Join(in.Emails, "\n"))
-	var role padlock.Role
-	if err == nil {
-		role, err = parsePortalRole(in.Role)
-	}
-	var n int
-	if err == nil {
-		n, err = s.admin.Invite(r.Context(), s.actor(r), p.ID, emails, role)
-	}
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusAccepted, map[string]int{"invited": n})
+	s.apiInvite(w, r, p.ID, parsePortalRole)
 }
 
 // apiPortalUserUpdate changes a portal user's portal role or status

@@ -135,8 +135,15 @@ type apiInvitation struct {
 
 // apiUsersInvite invites staff through the same service as Invite users:
 // each address gets its single-use link by email, and an address that
-// already has a user anywhere is answered like any other.
+// already has a Padlock sign-in refuses the whole list on the field
+// "emails".
 func (s *Server) apiUsersInvite(w http.ResponseWriter, r *http.Request) {
+	s.apiInvite(w, r, 0, parseRole)
+}
+
+// apiInvite reads an apiInvitation and invites its addresses to the
+// account's staff (portalID 0) or to a portal, with the role parse reads.
+func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request, portalID int64, parse func(string) (padlock.Role, error)) {
 	var in apiInvitation
 	if !s.readJSON(w, r, &in) {
 		return
@@ -145,11 +152,11 @@ func (s *Server) apiUsersInvite(w http.ResponseWriter, r *http.Request) {
 	emails, err := admin.ParseEmails("emails", strings.Join(in.Emails, "\n"))
 	var role padlock.Role
 	if err == nil {
-		role, err = parseRole(in.Role)
+		role, err = parse(in.Role)
 	}
 	var n int
 	if err == nil {
-		n, err = s.admin.Invite(r.Context(), s.actor(r), 0, emails, role)
+		n, err = s.admin.Invite(r.Context(), s.actor(r), portalID, emails, role)
 	}
 	if err != nil {
 		s.error(w, r, err)
