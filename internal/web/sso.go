@@ -125,11 +125,14 @@ func (s *Server) ssoByEmail(w http.ResponseWriter, r *http.Request) {
 	s.ssoContinue(w, r, "/sso/"+id+"/login?next="+urlQueryEscape(next))
 }
 
-// ssoLogin starts an SP-initiated sign-in: a tenant's sign-in link.
+// ssoLogin starts an SP-initiated sign-in: a tenant's sign-in link. A
+// client holding too many unanswered requests is answered 429 with
+// Retry-After, on the page of a failed sign-in.
 func (s *Server) ssoLogin(w http.ResponseWriter, r *http.Request) {
 	binding := s.ssoBindingOrNew(w, r)
-	to, err := s.opts.SSO.StartSignIn(r.Context(), surfaceOf(r), r.PathValue("id"), binding, safeNext(r, r.URL.Query().Get("next")))
+	to, err := s.opts.SSO.StartSignIn(r.Context(), surfaceOf(r), r.PathValue("id"), binding, s.clientAddress(r), safeNext(r, r.URL.Query().Get("next")))
 	if err != nil {
+		s.setRetryAfter(w, err)
 		s.ssoFailed(w, r, err)
 		return
 	}
