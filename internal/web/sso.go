@@ -180,6 +180,10 @@ func (s *Server) ssoACS(w http.ResponseWriter, r *http.Request) {
 type ssoErrorPage struct {
 	Page
 	RetryURL string
+	// Busy is a client over its cap of unfinished sign-ins: nothing
+	// reached the IdP or the activity log, and trying again at once is
+	// refused too.
+	Busy bool
 }
 
 // ssoFailed explains a refused SSO sign-in on a page of its own; internal
@@ -189,7 +193,7 @@ func (s *Server) ssoFailed(w http.ResponseWriter, r *http.Request, err error) {
 		s.error(w, r, err)
 		return
 	}
-	p := ssoErrorPage{Page: s.page(w, r, "Single sign-on failed", navNone)}
+	p := ssoErrorPage{Page: s.page(w, r, "Single sign-on failed", navNone), Busy: padlock.ErrorCode(err) == padlock.ERATELIMITED}
 	if id := r.PathValue("id"); publicIDPattern.MatchString(id) && err != sso.ErrNoSSO {
 		p.RetryURL = at(r, "/sso/"+id+"/login")
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -64,7 +65,8 @@ func TestOneClientHoldsOnlyAFewSSORequestsOnEveryNode(t *testing.T) {
 			for _, path := range []string{login, "/portal/sso/" + p.publicID + "/login"} {
 				status, header, body := ssoStartFrom(t, node.NewClient(), path, office)
 				if status != http.StatusTooManyRequests || header.Get("Retry-After") != "540" || !strings.Contains(body, `id="sso-error"`) ||
-					!strings.Contains(body, "Too many sign-ins with single sign-on were started from your network. Try again in 9 minutes.") {
+					!strings.Contains(body, "Too many sign-ins with single sign-on were started from your network. Try again in 9 minutes.") ||
+					!strings.Contains(body, "you were not sent to your identity provider") || strings.Contains(body, `id="sso-retry"`) {
 					t.Fatalf("one more sign-in from the office at %s%s: %d, Retry-After %q\n%s", node.URL, path, status, header.Get("Retry-After"),
 						between(body, "<main", "</main>"))
 				}
@@ -119,6 +121,41 @@ func TestOneClientHoldsOnlyAFewSSORequestsOnEveryNode(t *testing.T) {
 		}
 		if status, _, _ := ssoStartFrom(t, two.NewClient(), login, office); status != http.StatusTooManyRequests {
 			t.Fatalf("at the cap again: %d, want 429", status)
+		}
+	})
+}
+
+// Sign-ins started at once from one address on two nodes are counted one
+// after another: exactly the cap gets a request.
+func TestRacingSSOSignInsFromOneAddressStopAtTheCap(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		one, two := passkeyNodes(t, d)
+		nodes := []*testenv.TestApp{one, two}
+		s := newSSOAccount(t, one, "Acme IT", "acme.test", "idp-a")
+		n := 2 * padlock.MaxPendingSignInsPerClient
+		statuses := make(chan int, n)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range n {
+			c := nodes[i%2].NewClient()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				status, _, _ := ssoStartFrom(t, c, "/sso/"+s.publicID+"/login", "203.0.113.50")
+				statuses <- status
+			}()
+		}
+		close(start)
+		wg.Wait()
+		close(statuses)
+		got := map[int]int{}
+		for status := range statuses {
+			got[status]++
+		}
+		if got[http.StatusFound] != padlock.MaxPendingSignInsPerClient || got[http.StatusTooManyRequests] != n-padlock.MaxPendingSignInsPerClient {
+			t.Fatalf("%d racing sign-ins from one address: %v, want %d requests and the rest 429", n, got, padlock.MaxPendingSignInsPerClient)
 		}
 	})
 }
