@@ -49,7 +49,7 @@ func TestOneClientHoldsOnlyAFewSSORequestsOnEveryNode(t *testing.T) {
 
 		const office = "203.0.113.7"
 		var signer *testenv.Client
-		var signerIdP string
+		var signerIDP string
 		for i := range padlock.MaxPendingSignInsPerClient {
 			c := nodes[i%2].NewClient()
 			status, header, body := ssoStartFrom(t, c, login, "198.51.100.1, "+office)
@@ -57,7 +57,7 @@ func TestOneClientHoldsOnlyAFewSSORequestsOnEveryNode(t *testing.T) {
 				t.Fatalf("sign-in %d: %d %q\n%s", i+1, status, header.Get("Location"), body)
 			}
 			if i == 0 {
-				signer, signerIdP = c, header.Get("Location")
+				signer, signerIDP = c, header.Get("Location")
 			}
 		}
 		one.Clock.Advance(time.Minute)
@@ -90,7 +90,7 @@ func TestOneClientHoldsOnlyAFewSSORequestsOnEveryNode(t *testing.T) {
 		}
 
 		// An answer uses up its own request and frees one place.
-		form = s.idpForm(t, signer, signerIdP)
+		form = s.idpForm(t, signer, signerIDP)
 		if status, _, body := postCrossSiteFrom(t, signer, s.sp.ACSURL, s.idp.URL, form, office); status != http.StatusSeeOther {
 			t.Fatalf("the office's SSO sign-in: %d\n%s", status, between(body, "<main", "</main>"))
 		}
