@@ -8,6 +8,3 @@ import "context"
 func (h *Hasher) HoldSlot(ctx context.Context) (release func(), err error) {
 	return h.acquire(ctx)
 }
-
-// ClientOf is who asks for a passkey sign-in, for its limit.
-var ClientOf = clientOf

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/netip"
 	"strings"
 	"time"
 
@@ -35,21 +34,12 @@ var (
 	errNoSignInAnswer       = padlock.FieldError("passkey", "Your browser did not answer with a passkey. Try again, or sign in with your email and password.")
 )
 
-// RetryLater refuses a request for now: the caller may ask again at At.
-type RetryLater struct {
-	Err *padlock.Error
-	At  time.Time
-}
-
-func (e *RetryLater) Error() string { return e.Err.Error() }
-func (e *RetryLater) Unwrap() error { return e.Err }
-
 // BeginPasskeySignIn makes the challenge of a sign-in with a passkey alone
 // on a surface: stored in the database under the hash of a new token for
 // the browser's cookie, valid for a few minutes. It returns the token and
 // the options for the browser. The challenge under previous (the token the
 // same browser held, if any) is replaced. A client (by address) holding
-// padlock.MaxPasskeySignInsPerClient unexpired challenges gets none: a
+// padlock.MaxPendingSignInsPerClient unexpired challenges gets none: a
 // *RetryLater with code ERATELIMITED, until the earliest expires.
 func (s *Service) BeginPasskeySignIn(ctx context.Context, surface padlock.Surface, previous, address string) (token, options string, err error) {
 	if s.rp == nil {
@@ -75,43 +65,18 @@ func (s *Service) BeginPasskeySignIn(ctx context.Context, surface padlock.Surfac
 	}
 	var full time.Time
 	err = s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
-		c := store.SignInChallenge{TokenHash: hash, Surface: surface, Client: clientOf(address), Data: data, Expires: q.Now.Add(passkeyChallengeTTL)}
+		c := store.SignInChallenge{TokenHash: hash, Surface: surface, Client: SignInClient(address), Data: data, Expires: q.Now.Add(passkeyChallengeTTL)}
 		var saveErr error
-		full, saveErr = tx.SaveSignInChallenge(ctx, c, replaces, padlock.MaxPasskeySignInsPerClient, q.Now)
+		full, saveErr = tx.SaveSignInChallenge(ctx, c, replaces, padlock.MaxPendingSignInsPerClient, q.Now)
 		return saveErr
 	})
 	if err != nil {
 		return "", "", err
 	}
 	if !full.IsZero() {
-		return "", "", tooManySignIns(full, s.now())
+		return "", "", TooManySignIns("with a passkey", ", or sign in with your email and password", full, s.now())
 	}
 	return token, string(opts), nil
-}
-
-// tooManySignIns refuses a passkey sign-in to a client holding too many
-// challenges, until the earliest expires at.
-func tooManySignIns(at, now time.Time) *RetryLater {
-	minutes := int((at.Sub(now) + time.Minute - 1) / time.Minute)
-	msg := fmt.Sprintf("Too many sign-ins with a passkey were started from your network. Try again in %s, or sign in with your email and password.",
-		padlock.Count(max(minutes, 1), "minute", "minutes"))
-	return &RetryLater{Err: padlock.Errorf(padlock.ERATELIMITED, "%s", msg), At: at}
-}
-
-// clientOf is who asks for a passkey sign-in, for its limit: the address,
-// and an IPv6 address by its /64, which one subscriber usually holds whole.
-// Anything else is kept as given, cut to a bound.
-func clientOf(address string) string {
-	ip, err := netip.ParseAddr(address)
-	if err != nil {
-		return address[:min(len(address), 64)]
-	}
-	ip = ip.Unmap().WithZone("")
-	if ip.Is4() {
-		return ip.String()
-	}
-	p, _ := ip.Prefix(64)
-	return p.String()
 }
 
 // SignInWithPasskey checks the answer to the challenge of the browser's

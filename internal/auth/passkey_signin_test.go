@@ -19,7 +19,7 @@ func TestAPasskeySignInClientIsAnAddressOrAnIPv6Slash64(t *testing.T) {
 		"not an address":                 "not an address",
 		strings.Repeat("x", 200):         strings.Repeat("x", 64),
 	} {
-		if got := auth.ClientOf(address); got != want {
+		if got := auth.SignInClient(address); got != want {
 			t.Errorf("%q: client %q, want %q", address, got, want)
 		}
 	}

@@ -54,12 +54,14 @@ const PendingLifetime = 10 * time.Minute
 // is thrown away.
 const MaxMFAFailures = 5
 
-// MaxPasskeySignInsPerClient is how many unanswered, unexpired challenges of
-// a sign-in with a passkey alone one client (an address, an IPv6 address by
-// its /64) may hold: more than an office behind one address abandons in
-// the few minutes a challenge lives, too few to fill the table. An answer,
-// right or wrong, frees its place, and so does the same browser asking again.
-const MaxPasskeySignInsPerClient = 30
+// MaxPendingSignInsPerClient is how many unfinished sign-ins started one
+// public way (challenges of a sign-in with a passkey alone; SSO requests
+// waiting for the identity provider) one client (an address, an IPv6
+// address by its /64) may hold unexpired, each way apart: more than an
+// office behind one address abandons in the few minutes they live, too few
+// to fill the table. An answer, right or wrong, frees its place, and so
+// does the same browser asking again for a passkey challenge.
+const MaxPendingSignInsPerClient = 30
 
 // Session is a signed-in browser, identified by a token whose hash is stored.
 type Session struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"time"
 
 	"github.com/crewjam/saml"
 	"github.com/padlock-mfa/padlock/internal/auth"
@@ -22,9 +23,11 @@ func NewBrowserBinding() string { return randomID(32) }
 // StartSignIn begins a sign-in at the identity provider of the tenant that
 // the SSO address on surface sf names, and returns the address to send the
 // browser to (the HTTP-Redirect binding). binding is the browser's
-// request-tracking cookie; next is where to land afterwards, already
-// checked by the caller.
-func (s *Service) StartSignIn(ctx context.Context, sf padlock.Surface, publicID, binding, next string) (string, error) {
+// request-tracking cookie; address is the client's, who may hold only
+// padlock.MaxPendingSignInsPerClient unanswered requests (beyond that a
+// *auth.RetryLater with code ERATELIMITED, until the earliest expires);
+// next is where to land afterwards, already checked by the caller.
+func (s *Service) StartSignIn(ctx context.Context, sf padlock.Surface, publicID, binding, address, next string) (string, error) {
 	rec, err := s.configAt(ctx, sf, publicID)
 	if err != nil {
 		return "", err
@@ -32,13 +35,16 @@ func (s *Service) StartSignIn(ctx context.Context, sf padlock.Surface, publicID,
 	if !rec.Enabled || !rec.Configured() {
 		return "", ErrNoSSO
 	}
-	return s.start(ctx, rec, binding, purposeSignIn, 0, next)
+	r := store.SSORequest{Purpose: purposeSignIn, Client: auth.SignInClient(address), Next: next}
+	return s.start(ctx, rec, binding, r, padlock.MaxPendingSignInsPerClient)
 }
 
 // StartTest begins "Test connection" of the account's (portalID 0) or a
 // portal's IdP: a sign-in at the IdP whose answer is shown to the
 // administrator instead of starting a session. It works before SSO is
-// turned on, which is the point of it.
+// turned on, which is the point of it. It is not held to a client's cap:
+// only a signed-in Administrator can start one, and a busy office behind
+// the same address must not keep them from testing.
 func (s *Service) StartTest(ctx context.Context, actor auth.Actor, portalID int64, binding string) (string, error) {
 	rec, err := s.Settings(ctx, actor, portalID)
 	if err != nil {
@@ -47,13 +53,14 @@ func (s *Service) StartTest(ctx context.Context, actor auth.Actor, portalID int6
 	if !rec.Configured() {
 		return "", padlock.Errorf(padlock.ECONFLICT, "Connect an identity provider before you test the connection.")
 	}
-	return s.start(ctx, rec, binding, purposeTest, actor.User.ID, "")
+	return s.start(ctx, rec, binding, store.SSORequest{Purpose: purposeTest, UserID: actor.User.ID}, 0)
 }
 
-// start makes an AuthnRequest and remembers it for its tenant: its ID,
-// which the answer must name in InResponseTo, under a fresh RelayState,
-// bound to the browser's cookie.
-func (s *Service) start(ctx context.Context, rec *store.SSORecord, binding, purpose string, userID int64, next string) (string, error) {
+// start makes an AuthnRequest and remembers it for its tenant as r (its
+// purpose, who, where to land): its ID, which the answer must name in
+// InResponseTo, under a fresh RelayState, bound to the browser's cookie. A
+// client holding max requests (0: no cap) gets none.
+func (s *Service) start(ctx context.Context, rec *store.SSORecord, binding string, r store.SSORequest, max int) (string, error) {
 	if binding == "" {
 		return "", errors.New("sso: no browser binding")
 	}
@@ -66,12 +73,19 @@ func (s *Service) start(ctx context.Context, rec *store.SSORecord, binding, purp
 		return "", err
 	}
 	relay, now := randomID(16), s.now()
-	err = s.DB.Conn().CreateSSORequest(ctx, &store.SSORequest{
-		AccountID: rec.AccountID, PortalID: rec.PortalID, RelayHash: digest(relay), BindingHash: digest(binding), RequestID: req.ID,
-		Purpose: purpose, UserID: userID, Next: next, CreatedAt: now, ExpiresAt: now.Add(requestTTL),
+	r.AccountID, r.PortalID, r.RelayHash, r.BindingHash, r.RequestID = rec.AccountID, rec.PortalID, digest(relay), digest(binding), req.ID
+	r.CreatedAt, r.ExpiresAt = now, now.Add(requestTTL)
+	var full time.Time
+	err = s.DB.InTx(ctx, func(tx *store.Queries) error {
+		var err error
+		full, err = tx.CreateSSORequest(ctx, &r, max)
+		return err
 	})
 	if err != nil {
 		return "", err
+	}
+	if !full.IsZero() {
+		return "", auth.TooManySignIns("with single sign-on", "", full, now)
 	}
 	u, err := req.Redirect(relay, sp)
 	if err != nil {

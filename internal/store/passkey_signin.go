@@ -27,30 +27,15 @@ type SignInChallenge struct {
 // challenges at now: then it saves nothing and returns when the earliest of
 // them expires. It replaces the challenge under replaces (the hash of the
 // token the same browser held before), which does not count. Run it in a
-// transaction: the client's row in passkey_signin_clients is taken first
-// (locked on PostgreSQL, serialized on SQLite), so two nodes never both
-// count max − 1 and both add one.
+// transaction (see roomForSignIn).
 func (q *Queries) SaveSignInChallenge(ctx context.Context, c SignInChallenge, replaces []byte, max int, now time.Time) (full time.Time, err error) {
-	if _, err := q.exec(ctx, `INSERT INTO passkey_signin_clients (client, expires_at) VALUES ($1, $2)
-		ON CONFLICT (client) DO UPDATE SET expires_at = CASE WHEN excluded.expires_at > passkey_signin_clients.expires_at
-			THEN excluded.expires_at ELSE passkey_signin_clients.expires_at END`, c.Client, c.Expires.Unix()); err != nil {
-		return time.Time{}, err
-	}
 	if len(replaces) > 0 {
 		if _, err := q.exec(ctx, `DELETE FROM webauthn_signin_challenges WHERE token_hash = $1`, replaces); err != nil {
 			return time.Time{}, err
 		}
 	}
-	var (
-		n        int
-		earliest int64
-	)
-	if err := q.sql.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MIN(expires_at), 0) FROM webauthn_signin_challenges
-		WHERE client = $1 AND expires_at > $2`, c.Client, now.Unix()).Scan(&n, &earliest); err != nil {
-		return time.Time{}, err
-	}
-	if n >= max {
-		return time.Unix(earliest, 0), nil
+	if full, err := q.roomForSignIn(ctx, passkeySignInChallenges, c.Client, c.Expires, max, now); err != nil || !full.IsZero() {
+		return full, err
 	}
 	_, err = q.exec(ctx, `INSERT INTO webauthn_signin_challenges (token_hash, surface, client, data, expires_at) VALUES ($1, $2, $3, $4, $5)`,
 		c.TokenHash, string(c.Surface), c.Client, c.Data, c.Expires.Unix())
@@ -75,13 +60,4 @@ func (q *Queries) TakeSignInChallenge(ctx context.Context, tokenHash []byte, sur
 		return nil, padlock.ErrNotFound
 	}
 	return data, nil
-}
-
-// DeleteExpiredSignInChallenges forgets the challenges no one answered, and
-// the clients whose challenges have all expired.
-func (q *Queries) DeleteExpiredSignInChallenges(ctx context.Context, now time.Time) (int64, error) {
-	if _, err := q.exec(ctx, `DELETE FROM passkey_signin_clients WHERE expires_at <= $1`, now.Unix()); err != nil {
-		return 0, err
-	}
-	return q.exec(ctx, `DELETE FROM webauthn_signin_challenges WHERE expires_at <= $1`, now.Unix())
 }

@@ -71,13 +71,13 @@ func (q *Queries) DeleteUnprovenSessions(ctx context.Context, userID, keepID int
 }
 
 // DeleteExpiredSessions removes sessions past their absolute lifetime, the
-// forms held for sessions that outlived them, and passkey sign-in
-// challenges no one answered.
+// forms held for sessions that outlived them, and the passkey sign-in
+// challenges and SSO requests no one answered, with their clients.
 func (q *Queries) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
 	if _, err := q.DeleteExpiredHeldForms(ctx, now); err != nil {
 		return 0, err
 	}
-	if _, err := q.DeleteExpiredSignInChallenges(ctx, now); err != nil {
+	if err := q.DeleteExpiredPendingSignIns(ctx, now); err != nil {
 		return 0, err
 	}
 	return q.exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, now.Unix())

@@ -224,22 +224,34 @@ type SSORequest struct {
 	BindingHash []byte // hash of the cookie of the browser that started it
 	RequestID   string // the AuthnRequest's ID, which the answer must name
 	Purpose     string
-	UserID      int64 // who runs a connection test; 0 for a sign-in
+	UserID      int64  // who runs a connection test; 0 for a sign-in
+	Client      string // who started a sign-in: an address, or an IPv6 /64
 	Next        string
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
 }
 
 // CreateSSORequest remembers an AuthnRequest, and forgets the account's
-// requests that were never answered.
-func (q *Queries) CreateSSORequest(ctx context.Context, r *SSORequest) error {
+// requests that were never answered. Its client may hold only max
+// unexpired requests: beyond that it saves nothing and returns when the
+// earliest expires. Run it in a transaction (see roomForSignIn). max 0
+// neither holds the request to a cap nor counts it for one, as for an
+// Administrator's connection test: it is stored with no client.
+func (q *Queries) CreateSSORequest(ctx context.Context, r *SSORequest, max int) (full time.Time, err error) {
 	if _, err := q.exec(ctx, `DELETE FROM sso_requests WHERE account_id = $1 AND expires_at <= $2`, r.AccountID, r.CreatedAt.Unix()); err != nil {
-		return err
+		return time.Time{}, err
 	}
-	_, err := q.exec(ctx, `INSERT INTO sso_requests (account_id, portal_id, relay_hash, binding_hash, request_id, purpose, user_id, next, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		r.AccountID, nullID(r.PortalID), r.RelayHash, r.BindingHash, r.RequestID, r.Purpose, r.UserID, r.Next, r.CreatedAt.Unix(), r.ExpiresAt.Unix())
-	return err
+	client := ""
+	if max > 0 {
+		client = r.Client
+		if full, err := q.roomForSignIn(ctx, ssoSignInRequests, client, r.ExpiresAt, max, r.CreatedAt); err != nil || !full.IsZero() {
+			return full, err
+		}
+	}
+	_, err = q.exec(ctx, `INSERT INTO sso_requests (account_id, portal_id, relay_hash, binding_hash, request_id, purpose, user_id, client, next, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		r.AccountID, nullID(r.PortalID), r.RelayHash, r.BindingHash, r.RequestID, r.Purpose, r.UserID, client, r.Next, r.CreatedAt.Unix(), r.ExpiresAt.Unix())
+	return time.Time{}, err
 }
 
 // TakeSSORequest removes and returns the tenant's live request named by

@@ -124,7 +124,7 @@ func TestSSOSettingsAreStoredPerTenant(t *testing.T) {
 		t.Run("a request is taken only by its tenant", func(t *testing.T) {
 			req := &store.SSORequest{AccountID: acct, PortalID: px.ID, RelayHash: []byte("relay-x"), BindingHash: []byte("browser"), RequestID: "id-x",
 				Purpose: "sign-in", CreatedAt: now, ExpiresAt: now.Add(10 * time.Minute)}
-			if err := conn.CreateSSORequest(ctx, req); err != nil {
+			if _, err := conn.CreateSSORequest(ctx, req, 10); err != nil {
 				t.Fatal(err)
 			}
 			for _, other := range []padlock.SSOTenant{account, y} {

@@ -97,7 +97,7 @@ func TestSSORequestsAreUsedOnceAndExpire(t *testing.T) {
 		b, _, _ := createAccountWithUsers(t, db, "Globex", "admin@globex.test", "hank@globex.test")
 		req := &store.SSORequest{AccountID: a, RelayHash: []byte("relay"), BindingHash: []byte("browser"), RequestID: "id-1",
 			Purpose: "sign-in", Next: "/x", CreatedAt: now, ExpiresAt: now.Add(10 * time.Minute)}
-		if err := conn.CreateSSORequest(ctx, req); err != nil {
+		if _, err := conn.CreateSSORequest(ctx, req, 10); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := conn.TakeSSORequest(ctx, padlock.SSOTenant{AccountID: b}, []byte("relay"), now); !errors.Is(err, padlock.ErrNotFound) {
@@ -111,7 +111,7 @@ func TestSSORequestsAreUsedOnceAndExpire(t *testing.T) {
 			t.Fatalf("taken twice: %v", err)
 		}
 		req.RelayHash = []byte("late")
-		if err := conn.CreateSSORequest(ctx, req); err != nil {
+		if _, err := conn.CreateSSORequest(ctx, req, 10); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := conn.TakeSSORequest(ctx, padlock.SSOTenant{AccountID: a}, []byte("late"), now.Add(10*time.Minute)); !errors.Is(err, padlock.ErrNotFound) {

@@ -33,10 +33,8 @@ func (s *Server) passkeySignInBegin(w http.ResponseWriter, r *http.Request) {
 		previous = c.Value
 	}
 	token, options, err := s.auth.BeginPasskeySignIn(r.Context(), surfaceOf(r), previous, s.clientAddress(r))
-	if retry := (*auth.RetryLater)(nil); errors.As(err, &retry) {
-		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(retry.At.Sub(s.now()).Seconds())))))
-	}
 	if err != nil {
+		s.setRetryAfter(w, err)
 		s.jsonError(w, r, err)
 		return
 	}
@@ -69,6 +67,14 @@ func (s *Server) passkeySignInSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setSessionCookie(w, r, res.Token)
 	redirect(w, r, nextStepURL(r, res, next))
+}
+
+// setRetryAfter tells when to ask again, in whole seconds, if err is an
+// *auth.RetryLater: a client that started too many sign-ins.
+func (s *Server) setRetryAfter(w http.ResponseWriter, err error) {
+	if retry := (*auth.RetryLater)(nil); errors.As(err, &retry) {
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(retry.At.Sub(s.now()).Seconds())))))
+	}
 }
 
 // jsonError answers a script's request with a JSON error code and message;

@@ -125,11 +125,14 @@ func (s *Server) ssoByEmail(w http.ResponseWriter, r *http.Request) {
 	s.ssoContinue(w, r, "/sso/"+id+"/login?next="+urlQueryEscape(next))
 }
 
-// ssoLogin starts an SP-initiated sign-in: a tenant's sign-in link.
+// ssoLogin starts an SP-initiated sign-in: a tenant's sign-in link. A
+// client holding too many unanswered requests is answered 429 with
+// Retry-After, on the page of a failed sign-in.
 func (s *Server) ssoLogin(w http.ResponseWriter, r *http.Request) {
 	binding := s.ssoBindingOrNew(w, r)
-	to, err := s.opts.SSO.StartSignIn(r.Context(), surfaceOf(r), r.PathValue("id"), binding, safeNext(r, r.URL.Query().Get("next")))
+	to, err := s.opts.SSO.StartSignIn(r.Context(), surfaceOf(r), r.PathValue("id"), binding, s.clientAddress(r), safeNext(r, r.URL.Query().Get("next")))
 	if err != nil {
+		s.setRetryAfter(w, err)
 		s.ssoFailed(w, r, err)
 		return
 	}
@@ -177,6 +180,10 @@ func (s *Server) ssoACS(w http.ResponseWriter, r *http.Request) {
 type ssoErrorPage struct {
 	Page
 	RetryURL string
+	// Busy is a client over its cap of unfinished sign-ins: nothing
+	// reached the IdP or the activity log, and trying again at once is
+	// refused too.
+	Busy bool
 }
 
 // ssoFailed explains a refused SSO sign-in on a page of its own; internal
@@ -186,7 +193,7 @@ func (s *Server) ssoFailed(w http.ResponseWriter, r *http.Request, err error) {
 		s.error(w, r, err)
 		return
 	}
-	p := ssoErrorPage{Page: s.page(w, r, "Single sign-on failed", navNone)}
+	p := ssoErrorPage{Page: s.page(w, r, "Single sign-on failed", navNone), Busy: padlock.ErrorCode(err) == padlock.ERATELIMITED}
 	if id := r.PathValue("id"); publicIDPattern.MatchString(id) && err != sso.ErrNoSSO {
 		p.RetryURL = at(r, "/sso/"+id+"/login")
 	}
