@@ -20,23 +20,7 @@ func (s *Server) apiPortalUsers(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	f, err := userListQuery(r, padlock.PortalRoles)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	f.PortalID, f.Requirement, f.Now = portal.ID, portal.Requirement(), s.now()
-	users, err := s.db.Conn().Users(r.Context(), portal.AccountID, f)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	users, next := pageOfUsers(f, users)
-	out := make([]apiUser, 0, len(users))
-	for _, u := range users {
-		out = append(out, toAPIUserWith(u, f.Requirement, f.Now))
-	}
-	writeJSON(w, http.StatusOK, apiList("users", out, next))
+	s.apiUserList(w, r, portal.AccountID, portal.ID, padlock.PortalRoles, portal.Requirement())
 }
 
 func (s *Server) apiPortalUser(w http.ResponseWriter, r *http.Request) {

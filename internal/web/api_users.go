@@ -12,14 +12,21 @@ import (
 // apiUsers lists the account's staff a page at a time, filtered like the
 // users list (mfa, role, status, factor), by email or by deadline.
 func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
-	f, err := userListQuery(r, padlock.Roles)
+	c := currentFrom(r.Context())
+	s.apiUserList(w, r, c.Account.ID, 0, padlock.Roles, c.Account.Requirement())
+}
+
+// apiUserList writes a page of the users of the account's staff (portalID
+// 0) or of a portal, under the list's requirement, with roles the filter
+// may name.
+func (s *Server) apiUserList(w http.ResponseWriter, r *http.Request, accountID, portalID int64, roles []padlock.Role, req padlock.Requirement) {
+	f, err := userListQuery(r, roles)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	c := currentFrom(r.Context())
-	f.Requirement, f.Now = c.Account.Requirement(), s.now()
-	users, err := s.db.Conn().Users(r.Context(), c.Account.ID, f)
+	f.PortalID, f.Requirement, f.Now = portalID, req, s.now()
+	users, err := s.db.Conn().Users(r.Context(), accountID, f)
 	if err != nil {
 		s.error(w, r, err)
 		return
