@@ -25,6 +25,29 @@ var templateFiles embed.FS
 // pages holds every page template, each parsed together with the layout.
 type pages struct {
 	byName map[string]*template.Template
+	// menus holds the layout's menu written for each menuKey met so far
+	// (a few dozen at most: the keys are made of the code's own values);
+	// menuTemplate writes one.
+	menus        sync.Map // menuKey → template.HTML
+	menuTemplate *template.Template
+}
+
+// menu is the layout's menu for the page data, written once per menuKey.
+func (p *pages) menu(data any) (template.HTML, error) {
+	page, ok := data.(interface{ menuKey() menuKey })
+	if !ok {
+		return "", fmt.Errorf("web: page data %T does not embed Page", data)
+	}
+	key := page.menuKey()
+	if m, ok := p.menus.Load(key); ok {
+		return m.(template.HTML), nil
+	}
+	var buf bytes.Buffer
+	if err := p.menuTemplate.Execute(&buf, key); err != nil {
+		return "", err
+	}
+	m, _ := p.menus.LoadOrStore(key, template.HTML(buf.String()))
+	return m.(template.HTML), nil
 }
 
 // The embedded pages are parsed once per process, for the embedded assets:
@@ -70,6 +93,8 @@ func parseTemplates(fsys fs.FS, a *Assets) (*pages, error) {
 			return formFields{Prefix: prefix, errs: errs}
 		},
 	}
+	p := &pages{byName: map[string]*template.Template{}}
+	funcs["menu"] = p.menu
 	maps.Copy(funcs, navFuncs())
 	maps.Copy(funcs, textFuncs())
 	names, err := fs.Glob(fsys, "templates/*.html")
@@ -81,7 +106,6 @@ func parseTemplates(fsys fs.FS, a *Assets) (*pages, error) {
 	if parts, _ := fs.Glob(fsys, "templates/parts/*.html"); len(parts) > 0 {
 		shared = append(shared, "templates/parts/*.html")
 	}
-	p := &pages{byName: map[string]*template.Template{}}
 	for _, n := range names {
 		if n == "templates/layout.html" {
 			continue
@@ -94,6 +118,12 @@ func parseTemplates(fsys fs.FS, a *Assets) (*pages, error) {
 			return nil, fmt.Errorf("web: template %s: %w", n, err)
 		}
 		p.byName[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] = t
+		if p.menuTemplate == nil {
+			p.menuTemplate = t.Lookup("menu")
+		}
+	}
+	if p.menuTemplate == nil {
+		return nil, errors.New("web: the layout defines no menu")
 	}
 	return p, nil
 }
