@@ -98,18 +98,16 @@ func (s *Service) HeldForm(ctx context.Context, c *Current) (*HeldForm, error) {
 // TakeHeldForm returns the form the caller's session holds for page and
 // forgets it, so the page fills it in once; ErrNotFound without one.
 func (s *Service) TakeHeldForm(ctx context.Context, c *Current, page string) (*HeldForm, error) {
-	conn := s.DB.Conn()
-	// Most views of a page find nothing held: a read answers them.
-	row, err := conn.HeldForm(ctx, c.Session.ID, s.now())
+	// Most views of a page find nothing held: what Authenticate read with
+	// the session answers them, with no statement of their own.
+	if c.Session == nil || c.HeldPage != page {
+		return nil, padlock.ErrNotFound
+	}
+	row, err := s.DB.Conn().TakeHeldForm(ctx, c.Session.ID, page, s.now())
 	if err != nil {
 		return nil, err
 	}
-	if row.Page != page {
-		return nil, padlock.ErrNotFound
-	}
-	if row, err = conn.TakeHeldForm(ctx, c.Session.ID, page, s.now()); err != nil {
-		return nil, err
-	}
+	c.HeldPage = ""
 	return s.openHeldForm(c, row)
 }
 

@@ -29,6 +29,10 @@ type Current struct {
 	// APIKey is set, and Session nil, for a request made with an API key;
 	// User is then the key's principal (KeyPrincipal).
 	APIKey *padlock.APIKey
+	// HeldPage is the page the session's held form is given back on, ""
+	// without one (held_form.go): read with the session, so that only
+	// that page reads the form.
+	HeldPage string
 }
 
 // Place names where the caller signs in: their portal, or their account. It
@@ -53,7 +57,10 @@ func (c *Current) Requirement() padlock.Requirement {
 }
 
 // Authenticate returns the live session named by token. Expired, idle or
-// orphaned sessions are deleted and reported as ErrNoSession.
+// orphaned sessions are deleted and reported as ErrNoSession. It costs one
+// statement (store.SignedInByTokenHash), and a second at most once every
+// touchEvery per session, to record the session's activity for its idle
+// limit.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Current, error) {
 	if token == "" {
 		return nil, ErrNoSession
@@ -72,6 +79,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Current, err
 		return nil, ErrNoSession
 	}
 	c := &Current{Session: sess, User: u, Account: acct, Portal: portal}
+	if now.Before(in.Held.ExpiresAt) {
+		c.HeldPage = in.Held.Page
+	}
 	if c.Step, err = s.stepOf(ctx, c, now); err != nil {
 		return nil, err
 	}

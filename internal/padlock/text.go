@@ -2,6 +2,7 @@ package padlock
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -72,7 +73,7 @@ func Plural(n int, one, many string) string {
 
 // Count is n followed by the noun that fits it: "1 invitation",
 // "3 invitations", "0 invitations".
-func Count(n int, one, many string) string { return fmt.Sprintf("%d %s", n, Plural(n, one, many)) }
+func Count(n int, one, many string) string { return strconv.Itoa(n) + " " + Plural(n, one, many) }
 
 // OfCount is "n of m" nouns with the verb that agrees: "1 of 3 users has",
 // "2 of 3 users have", "0 of 1 user has".
@@ -80,5 +81,5 @@ func OfCount(n, m int, noun, nouns, verb, verbs string) string {
 	if n == 1 || m == 1 {
 		verbs = verb
 	}
-	return fmt.Sprintf("%d of %d %s %s", n, m, Plural(m, noun, nouns), verbs)
+	return strconv.Itoa(n) + " of " + strconv.Itoa(m) + " " + Plural(m, noun, nouns) + " " + verbs
 }

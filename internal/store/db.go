@@ -184,6 +184,7 @@ type checked struct {
 }
 
 func (c checked) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	counted(ctx)
 	if stmt := c.statement(ctx, query); stmt != nil {
 		res, err := stmt.ExecContext(ctx, args...)
 		return res, c.db.check(err)
@@ -193,6 +194,7 @@ func (c checked) ExecContext(ctx context.Context, query string, args ...any) (sq
 }
 
 func (c checked) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	counted(ctx)
 	if stmt := c.statement(ctx, query); stmt != nil {
 		rows, err := stmt.QueryContext(ctx, args...)
 		return rows, c.db.check(err)
@@ -202,6 +204,7 @@ func (c checked) QueryContext(ctx context.Context, query string, args ...any) (*
 }
 
 func (c checked) QueryRowContext(ctx context.Context, query string, args ...any) checkedRow {
+	counted(ctx)
 	if stmt := c.statement(ctx, query); stmt != nil {
 		return checkedRow{row: stmt.QueryRowContext(ctx, args...), db: c.db}
 	}
@@ -230,6 +233,7 @@ func (db *DB) Conn() *Queries { return &Queries{sql: checked{q: db.sql, db: db}}
 // transaction takes the write lock at its start (BEGIN IMMEDIATE), so two
 // writers never deadlock on a lock upgrade.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Queries) error) error {
+	counted(ctx)
 	t, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", db.check(err))
@@ -238,6 +242,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Queries) error) error {
 		t.Rollback()
 		return classify(err) // also what fn read from rows after the query
 	}
+	counted(ctx)
 	if err := t.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", db.check(err))
 	}

@@ -104,14 +104,19 @@ type DocumentKey struct {
 	ID    int64
 }
 
+// documentListQuery reads a page of an organization's documents by key
+// (Documents). It reads documents_list_idx in its order, and each saver by
+// users_id_text_idx.
+const documentListQuery = documentListFrom + `
+		WHERE d.account_id = $1 AND d.organization_id = $2 AND ($3 = FALSE OR d.shared_with_portal = TRUE)
+		AND (d.title > $4 OR (d.title = $4 AND d.id > $5))
+		ORDER BY d.title, d.id LIMIT $6`
+
 // Documents lists up to limit of an organization's documents by title,
 // after the key, without their bodies; sharedOnly keeps those shared with
 // its portal.
 func (q *Queries) Documents(ctx context.Context, accountID, orgID int64, sharedOnly bool, after DocumentKey, limit int) ([]*padlock.Document, error) {
-	rows, err := q.sql.QueryContext(ctx, documentListFrom+`
-		WHERE d.account_id = $1 AND d.organization_id = $2 AND ($3 = FALSE OR d.shared_with_portal = TRUE)
-		AND (d.title > $4 OR (d.title = $4 AND d.id > $5))
-		ORDER BY d.title, d.id LIMIT $6`, accountID, orgID, sharedOnly, after.Title, after.ID, limit)
+	rows, err := q.sql.QueryContext(ctx, documentListQuery, accountID, orgID, sharedOnly, after.Title, after.ID, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,10 @@ func (db *DB) MigrateToForTest(ctx context.Context, version int) error {
 // UserListQueryForTest is the SQL of a users list page, for its plan.
 func UserListQueryForTest(f UserFilter, accountID int64) (string, []any) { return f.query(accountID) }
 
+// DocumentListQueryForTest is the SQL of a documents list page, for its
+// plan.
+const DocumentListQueryForTest = documentListQuery
+
 // PlanForTest runs an EXPLAIN statement and returns its rows as text, a
 // line per row.
 func (q *Queries) PlanForTest(ctx context.Context, query string, args ...any) (string, error) {

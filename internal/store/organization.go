@@ -33,10 +33,14 @@ func (q *Queries) Organization(ctx context.Context, accountID, id int64) (*padlo
 	return &o, nil
 }
 
-// Organizations lists an account's organizations by name, every one: for
-// choosing one in a form.
-func (q *Queries) Organizations(ctx context.Context, accountID int64) ([]*padlock.Organization, error) {
-	return q.organizations(ctx, `SELECT id, account_id, name, created_at FROM organizations WHERE account_id = $1 ORDER BY name`, accountID)
+// OrganizationsWithoutPortalAfter lists up to limit of an account's
+// organizations that have no client portal yet, by name, after the one
+// named after ("" for the first): the choices of the New client portal
+// form.
+func (q *Queries) OrganizationsWithoutPortalAfter(ctx context.Context, accountID int64, after string, limit int) ([]*padlock.Organization, error) {
+	return q.organizations(ctx, `SELECT o.id, o.account_id, o.name, o.created_at FROM organizations o
+		WHERE o.account_id = $1 AND o.name > $2 AND NOT EXISTS (SELECT 1 FROM portals p WHERE p.organization_id = o.id)
+		ORDER BY o.name LIMIT $3`, accountID, after, limit)
 }
 
 // OrganizationsAfter lists up to limit of an account's organizations by

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
 )
@@ -15,17 +16,23 @@ type SignedIn struct {
 	User    *padlock.User
 	Account *padlock.Account
 	Portal  *padlock.Portal // nil for staff, or when the portal is gone
+	// Held names the page of the form the session holds (HoldForm), with
+	// when it is forgotten; zero when it holds none. Only that page reads
+	// the form itself, so the other pages read nothing more.
+	Held HeldForm
 }
 
-// signedInQuery reads the four in one statement, so a page costs one round
-// trip and one parse, whatever it shows.
+// signedInQuery reads the four, and the page of a held form, in one
+// statement, so a page costs one round trip and one parse, whatever it
+// shows.
 var signedInQuery = `SELECT ` + qualify("s", sessionFields) + `, ` + userFields + `, ` + qualify("a", accountColumns) + `, ` +
-	orZero("p", portalColumns, "name") + `
+	orZero("p", portalColumns, "name") + `, COALESCE(h.page, ''), COALESCE(h.expires_at, 0)
 	FROM sessions s
 	JOIN users ON users.id = s.user_id
 	LEFT JOIN totp_factors f ON f.user_id = users.id
 	JOIN accounts a ON a.id = s.account_id
 	LEFT JOIN portals p ON p.id = users.portal_id
+	LEFT JOIN held_forms h ON h.session_id = s.id
 	WHERE s.token_hash = $1`
 
 // SignedInByTokenHash returns the session stored under the hash with its
@@ -33,8 +40,9 @@ var signedInQuery = `SELECT ` + qualify("s", sessionFields) + `, ` + userFields 
 func (q *Queries) SignedInByTokenHash(ctx context.Context, tokenHash []byte) (*SignedIn, error) {
 	row := q.sql.QueryRowContext(ctx, signedInQuery, tokenHash)
 	var (
-		out SignedIn
-		err error
+		out      SignedIn
+		err      error
+		heldTill int64
 	)
 	// Each scan function reads its own columns; nested, they read one row
 	// and each then converts its part.
@@ -42,7 +50,9 @@ func (q *Queries) SignedInByTokenHash(ctx context.Context, tokenHash []byte) (*S
 		out.User, err = scanUser(scanFunc(func(user ...any) error {
 			out.Account, err = scanAccount(scanFunc(func(account ...any) error {
 				out.Portal, err = scanPortal(scanFunc(func(portal ...any) error {
-					return row.Scan(append(append(append(session, user...), account...), portal...)...)
+					dest := make([]any, 0, len(session)+len(user)+len(account)+len(portal)+2)
+					dest = append(append(append(append(dest, session...), user...), account...), portal...)
+					return row.Scan(append(dest, &out.Held.Page, &heldTill)...)
 				}))
 				return err
 			}))
@@ -55,6 +65,9 @@ func (q *Queries) SignedInByTokenHash(ctx context.Context, tokenHash []byte) (*S
 	}
 	if out.Portal.ID == 0 {
 		out.Portal = nil
+	}
+	if out.Held.Page != "" {
+		out.Held.ExpiresAt = time.Unix(heldTill, 0)
 	}
 	return &out, nil
 }

@@ -44,9 +44,11 @@ var symbolIDPattern = regexp.MustCompile(`<symbol\b[^>]*\sid="([a-z0-9-]+)"`)
 // so pages can let browsers cache them forever. Build it once at start-up
 // with LoadAssets; it is safe for concurrent use.
 type Assets struct {
-	urls    map[string]string // logical name -> URL path
-	files   map[string]*asset // URL path -> file
-	symbols map[string]bool   // symbol ids in the icon sprite
+	urls  map[string]string // logical name -> URL path
+	files map[string]*asset // URL path -> file
+	// icons holds the markup of each symbol of the icon sprite, written
+	// once: templates draw icons on every page.
+	icons map[string]template.HTML
 }
 
 type asset struct {
@@ -102,7 +104,11 @@ func newAssets(fsys fs.FS) (*Assets, error) {
 	if !ok {
 		return nil, fmt.Errorf("load assets: %s is missing; run tools/assets/update.sh", spriteName)
 	}
-	a.symbols = symbolIDs(a.files[sprite].body)
+	a.icons = map[string]template.HTML{}
+	for id := range symbolIDs(a.files[sprite].body) {
+		// Every symbol id matched [a-z0-9-]+, so it needs no escaping.
+		a.icons[id] = template.HTML(`<svg class="icon" aria-hidden="true" focusable="false"><use href="` + sprite + "#" + id + `"></use></svg>`)
+	}
 	return a, nil
 }
 
@@ -161,13 +167,11 @@ func (a *Assets) URL(name string) string {
 // Icon returns an inline SVG that draws the named bootstrap-icons symbol,
 // for example "lock-fill". It panics on a name the sprite does not contain.
 func (a *Assets) Icon(name string) template.HTML {
-	if !a.symbols[name] {
+	icon, ok := a.icons[name]
+	if !ok {
 		panic(fmt.Sprintf("web: unknown icon %q", name))
 	}
-	// Every symbol id matched [a-z0-9-]+ when the sprite was read, so the
-	// name needs no escaping.
-	return template.HTML(`<svg class="icon" aria-hidden="true" focusable="false"><use href="` +
-		a.URL(spriteName) + "#" + name + `"></use></svg>`)
+	return icon
 }
 
 // ServeHTTP serves GET and HEAD requests for /static/{hashed name}; any

@@ -101,7 +101,7 @@ func TestBadInputGetsAClearAnswerAndChangesNothing(t *testing.T) {
 		}
 		// Nothing was half-written: one organization, the document intact,
 		// and no user from the batch that contained a malformed address.
-		orgs, _ := a.DB.Conn().Organizations(t.Context(), org.AccountID)
+		orgs, _ := a.DB.Conn().OrganizationsAfter(t.Context(), org.AccountID, "", 10)
 		got, _ := a.DB.Conn().Document(t.Context(), org.AccountID, org.ID, doc.ID)
 		if len(orgs) != 1 || got.Body != "VLANs" {
 			t.Fatalf("bad input changed data: %d orgs, body %q", len(orgs), got.Body)

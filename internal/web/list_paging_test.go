@@ -106,3 +106,61 @@ func TestOrganizationsAndDocumentsListsPageByKey(t *testing.T) {
 		}
 	})
 }
+
+// The New client portal form offers the organizations that have no portal
+// yet, two hundred at a time by name, with a link to the next ones that
+// keeps to the form; every choice is offered once.
+func TestTheNewPortalFormOffersOrganizationsAPageAtATime(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a := testenv.StartApp(t, d, testenv.Options{})
+		admin := a.CreateAccount(t, "Acme IT", "admin@acme.test")
+		ctx, conn := t.Context(), a.DB.Conn()
+		var want []string
+		for i := range 203 {
+			o := &padlock.Organization{AccountID: admin.AccountID, Name: fmt.Sprintf("Client %03d", i), CreatedAt: a.Clock.Now()}
+			if err := conn.CreateOrganization(ctx, o); err != nil {
+				t.Fatal(err)
+			}
+			if i == 1 {
+				p := &padlock.Portal{AccountID: admin.AccountID, OrganizationID: o.ID, Name: "Client 001 portal", CreatedAt: a.Clock.Now()}
+				if err := conn.CreatePortal(ctx, p); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			want = append(want, o.Name)
+		}
+		c := a.NewClient()
+		c.SignIn(t, "admin@acme.test", testenv.Password)
+		option := regexp.MustCompile(`<option value="\d+"[^>]*>([^<]+)</option>`)
+		var got []string
+		var pages int
+		for path := "/account/portals/new"; path != ""; pages++ {
+			if pages > 3 {
+				t.Fatalf("more than 3 pages of choices from %s", path)
+			}
+			status, _, body := c.Get(t, path)
+			if status != http.StatusOK {
+				t.Fatalf("GET %s: %d", path, status)
+			}
+			options := option.FindAllStringSubmatch(body, -1)
+			if len(options) > 200 {
+				t.Fatalf("GET %s offers %d organizations, more than 200", path, len(options))
+			}
+			for _, m := range options {
+				got = append(got, html.UnescapeString(m[1]))
+			}
+			path = ""
+			if m := nextLink.FindStringSubmatch(body); m != nil {
+				path = html.UnescapeString(m[1])
+				if !strings.HasPrefix(path, "/account/portals/new?") {
+					t.Fatalf("the next choices leave the form: %s", path)
+				}
+			}
+		}
+		if pages != 2 || !slices.Equal(got, want) {
+			t.Errorf("the form offered, in %d pages:\n%q\nwant\n%q", pages, got, want)
+		}
+	})
+}

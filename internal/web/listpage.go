@@ -42,6 +42,32 @@ func (s *Server) organizationsAfter(r *http.Request, accountID int64) ([]*padloc
 	return orgs, pages, err
 }
 
+// portalChoicesPerPage is how many organizations the New client portal
+// form offers at once: a longer list than a page of rows, since it is one
+// choice in a form.
+const portalChoicesPerPage = 200
+
+// portalChoices reads the organizations the New client portal form offers:
+// those without a portal, a page at a time after the request's "after"
+// key, with links that keep to the form.
+func (s *Server) portalChoices(r *http.Request, accountID int64) ([]*padlock.Organization, listPages, error) {
+	const form = "/account/portals/new"
+	after := r.URL.Query().Get("after")
+	if after != "" && (len(after) > 4*padlock.MaxNameLen || !utf8.ValidString(after)) {
+		after = ""
+	}
+	orgs, err := s.db.Conn().OrganizationsWithoutPortalAfter(r.Context(), accountID, after, portalChoicesPerPage+1)
+	var pages listPages
+	if after != "" {
+		pages.FirstURL = form
+	}
+	if len(orgs) > portalChoicesPerPage {
+		orgs = orgs[:portalChoicesPerPage]
+		pages.NextURL = form + "?" + url.Values{"after": {orgs[portalChoicesPerPage-1].Name}}.Encode()
+	}
+	return orgs, pages, err
+}
+
 // documentsAfter reads the page of an organization's documents the
 // request's "after" key ("id:title") asks for; sharedOnly keeps those
 // shared with its portal. A malformed key gives the first page.

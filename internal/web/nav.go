@@ -1,6 +1,10 @@
 package web
 
-import "html/template"
+import (
+	"html/template"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
+)
 
 // nav is the place a page belongs to in the menus: the layout marks the
 // top-level section and the tab it names as the current page. Each value is
@@ -75,4 +79,30 @@ func navFuncs() template.FuncMap {
 		funcs[name] = func() nav { return n }
 	}
 	return funcs
+}
+
+// menuKey is everything the layout's menu depends on: the page's surface,
+// whether its caller is held at a step of MFA or signed in at all, which of
+// the menu's entries their role opens, and the section marked as current.
+// The menu of each key is written once (pages.menu) instead of on every
+// page.
+type menuKey struct {
+	Base                          string
+	Restricted, SignedIn          bool
+	Portal                        bool // a portal user's menu
+	Documents, Users, PortalUsers bool
+	Section                       nav
+}
+
+// menuKey is the menu of the page's caller.
+func (p Page) menuKey() menuKey {
+	k := menuKey{Base: p.Base, Restricted: p.Restricted, SignedIn: p.Current != nil, Section: p.Nav.Section()}
+	if c := p.Current; c != nil {
+		role := c.User.Role
+		k.Portal = c.Portal != nil
+		k.Documents = role.Can(padlock.PermViewDocuments)
+		k.Users = role.Can(padlock.PermManageUsers)
+		k.PortalUsers = role.Can(padlock.PermManagePortalUsers)
+	}
+	return k
 }

@@ -16,14 +16,17 @@ import (
 
 type portalsPage struct {
 	Page
-	Portals       []store.PortalSummary
-	Portal        *padlock.Portal
-	Organizations []*padlock.Organization
-	Organization  string // chosen organization id, on the New form
-	Name          string
-	RequireMFA    bool
-	MFALevel      string // "any" or "phishing_resistant"
-	GraceDays     string // as typed, so a mistyped number is shown again
+	Portals []store.PortalSummary
+	Portal  *padlock.Portal
+	// Organizations are the New form's choices, a page at a time: the
+	// organizations without a portal.
+	Organizations     []*padlock.Organization
+	OrganizationPages listPages
+	Organization      int64 // chosen organization id, on the New form
+	Name              string
+	RequireMFA        bool
+	MFALevel          string // "any" or "phishing_resistant"
+	GraceDays         string // as typed, so a mistyped number is shown again
 	userList
 	Emails string
 	Role   string
@@ -88,20 +91,17 @@ func (s *Server) portalNew(w http.ResponseWriter, r *http.Request) {
 	p := portalsPage{Page: s.page(w, r, "New client portal", navPortals)}
 	if f := (newPortalFields{}); p.restore("", &f) {
 		p.Name, p.RequireMFA = f.Name, f.RequireMFA
-		if f.Organization != 0 {
-			p.Organization = strconv.FormatInt(f.Organization, 10)
-		}
+		p.Organization = f.Organization
 	}
 	s.renderPortalForm(w, r, &p, http.StatusOK)
 }
 
 func (s *Server) renderPortalForm(w http.ResponseWriter, r *http.Request, p *portalsPage, status int) {
-	orgs, err := s.db.Conn().Organizations(r.Context(), p.Current.User.AccountID)
-	if err != nil {
+	var err error
+	if p.Organizations, p.OrganizationPages, err = s.portalChoices(r, p.Current.User.AccountID); err != nil {
 		s.error(w, r, err)
 		return
 	}
-	p.Organizations = orgs
 	s.render(w, r, status, "portal_form", p)
 }
 
@@ -121,9 +121,7 @@ func (s *Server) portalCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		p := portalsPage{Page: s.page(w, r, "New client portal", navPortals), Name: f.Name, RequireMFA: f.RequireMFA, GraceDays: f.GraceDays, MFALevel: f.MFALevel}
-		if f.Organization != 0 {
-			p.Organization = strconv.FormatInt(f.Organization, 10)
-		}
+		p.Organization = f.Organization
 		s.renderPortalForm(w, r, &p, s.formError(r, &p.Page, err))
 		return
 	}

@@ -7,9 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"html/template"
-	"io"
 	"io/fs"
 	"maps"
 	"net/http"
@@ -27,6 +25,29 @@ var templateFiles embed.FS
 // pages holds every page template, each parsed together with the layout.
 type pages struct {
 	byName map[string]*template.Template
+	// menus holds the layout's menu written for each menuKey met so far
+	// (a few dozen at most: the keys are made of the code's own values);
+	// menuTemplate writes one.
+	menus        sync.Map // menuKey → template.HTML
+	menuTemplate *template.Template
+}
+
+// menu is the layout's menu for the page data, written once per menuKey.
+func (p *pages) menu(data any) (template.HTML, error) {
+	page, ok := data.(interface{ menuKey() menuKey })
+	if !ok {
+		return "", fmt.Errorf("web: page data %T does not embed Page", data)
+	}
+	key := page.menuKey()
+	if m, ok := p.menus.Load(key); ok {
+		return m.(template.HTML), nil
+	}
+	var buf bytes.Buffer
+	if err := p.menuTemplate.Execute(&buf, key); err != nil {
+		return "", err
+	}
+	m, _ := p.menus.LoadOrStore(key, template.HTML(buf.String()))
+	return m.(template.HTML), nil
 }
 
 // The embedded pages are parsed once per process, for the embedded assets:
@@ -72,6 +93,8 @@ func parseTemplates(fsys fs.FS, a *Assets) (*pages, error) {
 			return formFields{Prefix: prefix, errs: errs}
 		},
 	}
+	p := &pages{byName: map[string]*template.Template{}}
+	funcs["menu"] = p.menu
 	maps.Copy(funcs, navFuncs())
 	maps.Copy(funcs, textFuncs())
 	names, err := fs.Glob(fsys, "templates/*.html")
@@ -83,7 +106,6 @@ func parseTemplates(fsys fs.FS, a *Assets) (*pages, error) {
 	if parts, _ := fs.Glob(fsys, "templates/parts/*.html"); len(parts) > 0 {
 		shared = append(shared, "templates/parts/*.html")
 	}
-	p := &pages{byName: map[string]*template.Template{}}
 	for _, n := range names {
 		if n == "templates/layout.html" {
 			continue
@@ -96,6 +118,12 @@ func parseTemplates(fsys fs.FS, a *Assets) (*pages, error) {
 			return nil, fmt.Errorf("web: template %s: %w", n, err)
 		}
 		p.byName[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] = t
+		if p.menuTemplate == nil {
+			p.menuTemplate = t.Lookup("menu")
+		}
+	}
+	if p.menuTemplate == nil {
+		return nil, errors.New("web: the layout defines no menu")
 	}
 	return p, nil
 }
@@ -191,17 +219,32 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		s.error(w, r, fmt.Errorf("web: no page %q", name))
 		return
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	if err := t.Execute(buf, data); err != nil {
 		s.logger.Error("render", "page", name, "err", err)
 		http.Error(w, "Internal error.", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	h := w.Header()
+	h["Content-Type"], h["Cache-Control"] = htmlValue, noStoreValue
 	retryLater(w, status)
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// pageBuffers keeps the buffers pages are executed into, so a page does
+// not grow a new one from nothing each time.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putPageBuffer returns a buffer to the pool, unless an unusually large page
+// grew it: the pool should not hold on to that.
+func putPageBuffer(b *bytes.Buffer) {
+	if b.Cap() > 256<<10 {
+		return
+	}
+	b.Reset()
+	pageBuffers.Put(b)
 }
 
 // retryLater gives every 503 a Retry-After, whichever way it is answered
@@ -262,50 +305,6 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.renderError(w, r, status, padlock.ErrorMessage(err))
-}
-
-// retryAfter is the Retry-After of every 503, in seconds: soon enough
-// for a database that restarts, not so soon that clients hammer it.
-const retryAfter = "5"
-
-// unavailable answers 503 with Retry-After: a short page that asks to come
-// back, or for the API a JSON error with code "unavailable".
-func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, message string) {
-	w.Header().Set("Retry-After", retryAfter)
-	if isAPI(r) {
-		writeAPIError(w, http.StatusServiceUnavailable, &padlock.Error{Code: padlock.EUNAVAILABLE, Message: message})
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusServiceUnavailable)
-	io.WriteString(w, s.unavailablePage(surfaceOf(r).Prefix(), message))
-}
-
-// unavailablePage is the whole 503 page, written without the template
-// engine: a node refusing work because it is overloaded or cut off from its
-// database should spend next to nothing on saying so.
-func (s *Server) unavailablePage(base, message string) string {
-	return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Padlock is unavailable · Padlock</title>
-<link rel="stylesheet" href="` + s.assets.URL("vendor/pico.min.css") + `">
-<link rel="stylesheet" href="` + s.assets.URL("app.css") + `">
-</head>
-<body>
-<main class="container">
-<article>
- <h1>Padlock is unavailable</h1>
- <p>` + html.EscapeString(message) + `</p>
- <p><a href="` + html.EscapeString(base) + `/">Go to the start page</a></p>
-</article>
-</main>
-</body>
-</html>
-`
 }
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, message string) {

@@ -53,6 +53,9 @@ type Server struct {
 	avail   availability
 	// refusals samples the log lines of 503 answers.
 	refusals refusalLog
+	// unavailableAnswers are the 503 answers written at start-up
+	// (unavailable.go).
+	unavailableAnswers map[unavailableKey][]byte
 	// formPages are the patterns of the pages forms are on, which give
 	// back a form held by MFA (held.go).
 	formPages map[string]bool
@@ -70,6 +73,7 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{db: o.DB, auth: o.Auth, admin: o.Admin, docs: o.Docs, logger: o.Logger, assets: assets, opts: o}
 	s.avail.probeEvery.Store(int64(DefaultProbeInterval))
+	s.writeUnavailableAnswers()
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err
 	}
@@ -209,7 +213,8 @@ func (s *Server) logRequest(r *http.Request, status int, d time.Duration) {
 		s.refusals.note(s.logger, pattern)
 		return
 	}
-	s.logger.Info("request", "route", pattern, "status", status, "duration_ms", d.Milliseconds(), "address", s.clientAddress(r))
+	s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("route", pattern), slog.Int("status", status),
+		slog.Int64("duration_ms", d.Milliseconds()), slog.String("address", s.clientAddress(r)))
 }
 
 // refusalLog writes one line a second, at most, about requests answered

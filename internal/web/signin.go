@@ -98,6 +98,12 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	next := safeNext(r, f.Next)
 	res, err := s.auth.SignInTo(r.Context(), surfaceOf(r), f.Email, f.Password, s.clientAddress(r))
+	if padlock.ErrorCode(err) == padlock.EUNAVAILABLE {
+		// A refusal under overload (the hash queue is full) costs next to
+		// nothing: the short static page, no sign-in page to build.
+		s.error(w, r, err)
+		return
+	}
 	if err != nil {
 		p := s.signInPage(w, r, f.Email, next)
 		p.FocusPassword = f.Email != ""

@@ -131,7 +131,7 @@ func TestBadBytesInAnyTextFieldAreRefusedBesideTheFieldOnBothDatabases(t *testin
 
 		// Nothing was stored: every text is as it was.
 		ctx := t.Context()
-		orgs, _ := a.DB.Conn().Organizations(ctx, org.AccountID)
+		orgs, _ := a.DB.Conn().OrganizationsAfter(ctx, org.AccountID, "", 10)
 		docs, _ := a.DB.Conn().Documents(ctx, org.AccountID, org.ID, false, store.DocumentKey{}, 10)
 		portals, _ := a.DB.Conn().Portals(ctx, org.AccountID)
 		rec, _ := a.DB.Conn().SSOConfig(ctx, padlock.SSOTenant{AccountID: org.AccountID})
