@@ -51,9 +51,12 @@ func ParseEmails(field, raw string) ([]string, error) {
 // An address is one sign-in in the whole installation: its password and
 // factors protect whatever it may enter, so exactly one tenant (an account,
 // or a portal with its own administrators) controls them. An address that
-// already has a user, here or anywhere else, is therefore refused beside
-// the field, without saying where it is; its owner is told by email and the
-// refusal is recorded on the inviter's Activity.
+// already has a user in this account, among its staff or in any of its
+// portals, is refused beside the field without saying which; its owner is
+// told by email and the refusal is recorded on the inviter's Activity. An
+// address of another account gets the same answer as any invitation, so
+// that no account learns who uses another: no user is created, nothing is
+// recorded, and only its owner is told, by email.
 func (s *Service) Invite(ctx context.Context, actor auth.Actor, portalID int64, emails []string, role padlock.Role) (int, error) {
 	if err := mayInvite(actor, portalID, role); err != nil {
 		return 0, err
@@ -128,19 +131,19 @@ func (s *Service) inviteOne(ctx context.Context, tx *store.Queries, q *auth.Mail
 		return err
 	}
 	if !created {
-		return errTaken([]string{inv.User.Email}) // taken since refuseTaken looked
+		return q.Add(mail.InvitationToExistingUser(inv.User.Email, inv.Joining(), actor.User.DisplayName()))
 	}
 	return s.sendInvitation(ctx, tx, q, inv, actor)
 }
 
 // refuseTaken answers errTaken when any of the addresses already has a
-// user, after telling each owner and recording the refusal, in a
-// transaction of its own so that both remain.
+// user in the actor's account, after telling each owner and recording the
+// refusal, in a transaction of its own so that both remain.
 func (s *Service) refuseTaken(ctx context.Context, actor auth.Actor, portalID int64, emails []string) error {
 	var taken []string
 	err := s.inTx(ctx, func(tx *store.Queries, q *auth.MailQueue) error {
 		var err error
-		if taken, err = tx.EmailsTaken(ctx, emails); err != nil || len(taken) == 0 {
+		if taken, err = tx.EmailsTaken(ctx, actor.User.AccountID, emails); err != nil || len(taken) == 0 {
 			return err
 		}
 		inv, err := auth.InvitationTo(ctx, tx, actor.User.AccountID, portalID)
@@ -170,13 +173,13 @@ func (s *Service) refuseTaken(ctx context.Context, actor auth.Actor, portalID in
 	return nil
 }
 
-// errTaken refuses addresses that already have a Padlock sign-in, saying
-// nothing of where.
+// errTaken refuses addresses that already have a Padlock sign-in in the
+// account, saying nothing of whether as staff or in which portal.
 func errTaken(emails []string) error {
 	if len(emails) == 1 {
-		return padlock.FieldError("emails", emails[0]+" already has a Padlock sign-in, so it cannot be invited. Ask the person for another address; no invitation was sent.")
+		return padlock.FieldError("emails", emails[0]+" already has a Padlock sign-in here, as staff or in a client portal, so it cannot be invited again. Ask the person for another address; no invitation was sent.")
 	}
-	return padlock.FieldError("emails", "These addresses already have a Padlock sign-in, so they cannot be invited: "+strings.Join(emails, ", ")+". Ask for other addresses; no invitation was sent.")
+	return padlock.FieldError("emails", "These addresses already have a Padlock sign-in here, as staff or in a client portal, so they cannot be invited again: "+strings.Join(emails, ", ")+". Ask for other addresses; no invitation was sent.")
 }
 
 // sendInvitation voids inv.User's earlier links and mails a new one.

@@ -114,12 +114,13 @@ type Credentials struct {
 }
 
 // EmailsTaken returns those of the (normalized) emails that already have a
-// user, in any account or portal, in the order given.
-func (q *Queries) EmailsTaken(ctx context.Context, emails []string) ([]string, error) {
+// user in the account, among its staff or in any of its portals, in the
+// order given.
+func (q *Queries) EmailsTaken(ctx context.Context, accountID int64, emails []string) ([]string, error) {
 	var taken []string
 	for _, e := range emails {
 		var one int
-		err := q.sql.QueryRowContext(ctx, `SELECT 1 FROM users WHERE email = $1`, e).Scan(&one)
+		err := q.sql.QueryRowContext(ctx, `SELECT 1 FROM users WHERE email = $1 AND account_id = $2`, e, accountID).Scan(&one)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:

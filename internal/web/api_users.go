@@ -142,8 +142,8 @@ type apiInvitation struct {
 
 // apiUsersInvite invites staff through the same service as Invite users:
 // each address gets its single-use link by email, and an address that
-// already has a Padlock sign-in refuses the whole list on the field
-// "emails".
+// already has a Padlock sign-in in the account refuses the whole list on
+// the field "emails" (admin.Service.Invite).
 func (s *Server) apiUsersInvite(w http.ResponseWriter, r *http.Request) {
 	s.apiInvite(w, r, 0, parseRole)
 }
