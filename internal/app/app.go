@@ -54,8 +54,9 @@ type App struct {
 type Option func(*options)
 
 type options struct {
-	now        func() time.Time
-	hashParams auth.HashParams
+	now            func() time.Time
+	hashParams     auth.HashParams
+	pendingSignIns int
 }
 
 // WithClock gives every part of the node (services, mail worker, sweeper)
@@ -64,6 +65,11 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 
 // WithHashParams sets the argon2id parameters of new password hashes.
 func WithHashParams(p auth.HashParams) Option { return func(o *options) { o.hashParams = p } }
+
+// WithPendingSignInsPerClient sets how many unfinished sign-ins one client
+// may start each public way (padlock.MaxPendingSignInsPerClient by
+// default), so that tests of the cap need not make hundreds.
+func WithPendingSignInsPerClient(n int) Option { return func(o *options) { o.pendingSignIns = n } }
 
 // New opens (and migrates) the database and builds every part. cfg must be
 // validated. It refuses a secret key that is not the installation's (see
@@ -138,6 +144,7 @@ func (a *App) build(o options) error {
 	}
 	// One clock for the node, given to every service as it is made.
 	a.Auth = auth.NewService(a.DB, hasher, sealer, ac, a.Logger, o.now)
+	a.Auth.PendingSignInsPerClient = o.pendingSignIns
 	a.Admin = admin.NewService(a.DB, admin.ConfigFrom(ac), o.now)
 
 	var sender mail.Sender

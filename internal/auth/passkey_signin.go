@@ -67,7 +67,7 @@ func (s *Service) BeginPasskeySignIn(ctx context.Context, surface padlock.Surfac
 	err = s.inTx(ctx, func(tx *store.Queries, q *MailQueue) error {
 		c := store.SignInChallenge{TokenHash: hash, Surface: surface, Client: SignInClient(address), Data: data, Expires: q.Now.Add(passkeyChallengeTTL)}
 		var saveErr error
-		full, saveErr = tx.SaveSignInChallenge(ctx, c, replaces, padlock.MaxPendingSignInsPerClient, q.Now)
+		full, saveErr = tx.SaveSignInChallenge(ctx, c, replaces, s.PendingSignInCap(), q.Now)
 		return saveErr
 	})
 	if err != nil {

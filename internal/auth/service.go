@@ -63,7 +63,19 @@ type Service struct {
 	// MailQueued is called after a transaction that queued email commits,
 	// to wake the delivery worker. May be nil.
 	MailQueued func()
-	rp         *webauthn.WebAuthn // nil without a relying party
+	// PendingSignInsPerClient bounds the unfinished sign-ins one client
+	// starts each public way; 0 means padlock.MaxPendingSignInsPerClient.
+	PendingSignInsPerClient int
+	rp                      *webauthn.WebAuthn // nil without a relying party
+}
+
+// PendingSignInCap is how many unfinished sign-ins one client may hold
+// each public way (see padlock.MaxPendingSignInsPerClient).
+func (s *Service) PendingSignInCap() int {
+	if s.PendingSignInsPerClient > 0 {
+		return s.PendingSignInsPerClient
+	}
+	return padlock.MaxPendingSignInsPerClient
 }
 
 // NewService returns a Service that tells the time with now: the node's one

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"time"
@@ -34,11 +36,14 @@ func TooManySignIns(way, otherwise string, at, now time.Time) *RetryLater {
 
 // SignInClient is who starts a sign-in, for its limit: the address, and an
 // IPv6 address by its /64, which one subscriber usually holds whole.
-// Anything else is kept as given, cut to a bound.
+// Anything else (a forwarded header that names no address) is one client,
+// kept by the SHA-256 of what it said: never stored as given, which may be
+// any bytes and any length.
 func SignInClient(address string) string {
 	ip, err := netip.ParseAddr(address)
 	if err != nil {
-		return address[:min(len(address), 64)]
+		sum := sha256.Sum256([]byte(address))
+		return "other:" + hex.EncodeToString(sum[:8])
 	}
 	ip = ip.Unmap().WithZone("")
 	if ip.Is4() {

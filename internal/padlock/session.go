@@ -57,11 +57,11 @@ const MaxMFAFailures = 5
 // MaxPendingSignInsPerClient is how many unfinished sign-ins started one
 // public way (challenges of a sign-in with a passkey alone; SSO requests
 // waiting for the identity provider) one client (an address, an IPv6
-// address by its /64) may hold unexpired, each way apart: more than an
-// office behind one address abandons in the few minutes they live, too few
-// to fill the table. An answer, right or wrong, frees its place, and so
-// does the same browser asking again for a passkey challenge.
-const MaxPendingSignInsPerClient = 30
+// address by its /64) may hold unexpired, each way apart: more than the
+// people of an office behind one address start in the few minutes they
+// live, too few to fill the table. An answer, right or wrong, frees its
+// place, and so does the same browser asking again for a passkey challenge.
+const MaxPendingSignInsPerClient = 200
 
 // Session is a signed-in browser, identified by a token whose hash is stored.
 type Session struct {

@@ -36,7 +36,7 @@ func (s *Service) StartSignIn(ctx context.Context, sf padlock.Surface, publicID,
 		return "", ErrNoSSO
 	}
 	r := store.SSORequest{Purpose: purposeSignIn, Client: auth.SignInClient(address), Next: next}
-	return s.start(ctx, rec, binding, r, padlock.MaxPendingSignInsPerClient)
+	return s.start(ctx, rec, binding, r, s.Auth.PendingSignInCap())
 }
 
 // StartTest begins "Test connection" of the account's (portalID 0) or a

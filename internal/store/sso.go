@@ -231,16 +231,13 @@ type SSORequest struct {
 	ExpiresAt   time.Time
 }
 
-// CreateSSORequest remembers an AuthnRequest, and forgets the account's
-// requests that were never answered. Its client may hold only max
-// unexpired requests: beyond that it saves nothing and returns when the
-// earliest expires. Run it in a transaction (see roomForSignIn). max 0
+// CreateSSORequest remembers an AuthnRequest (the sweeper forgets those
+// never answered, and an expired one is never taken). Its client may hold
+// only max unexpired requests: beyond that it saves nothing and returns
+// when the earliest expires. Run it in a transaction (see roomForSignIn). max 0
 // neither holds the request to a cap nor counts it for one, as for an
 // Administrator's connection test: it is stored with no client.
 func (q *Queries) CreateSSORequest(ctx context.Context, r *SSORequest, max int) (full time.Time, err error) {
-	if _, err := q.exec(ctx, `DELETE FROM sso_requests WHERE account_id = $1 AND expires_at <= $2`, r.AccountID, r.CreatedAt.Unix()); err != nil {
-		return time.Time{}, err
-	}
 	client := ""
 	if max > 0 {
 		client = r.Client

@@ -95,6 +95,10 @@ const TestDBMaxConns = 6
 // and format as production, at the smallest cost argon2 allows.
 var CheapHashParams = auth.HashParams{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
 
+// PendingSignInsPerClient is the test nodes' cap on the unfinished sign-ins
+// one client starts each public way: small, so that tests reach it quickly.
+const PendingSignInsPerClient = 30
+
 // SharedSecretKey is the key of every test node that is given none and has
 // a data directory of its own.
 const SharedSecretKey = "cGFkbG9jay10ZXN0LW5vZGVzLXNoYXJlLXRoaXMta2U="
@@ -152,7 +156,8 @@ func StartApp(t testing.TB, d string, o Options) *TestApp {
 	if o.ProductionHashes {
 		hashes = auth.DefaultHashParams
 	}
-	a, err := app.New(context.Background(), cfg, logger, app.WithClock(o.Clock.Now), app.WithHashParams(hashes))
+	a, err := app.New(context.Background(), cfg, logger, app.WithClock(o.Clock.Now), app.WithHashParams(hashes),
+		app.WithPendingSignInsPerClient(PendingSignInsPerClient))
 	if err != nil {
 		t.Fatalf("start app: %v", err)
 	}

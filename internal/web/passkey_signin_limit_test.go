@@ -47,7 +47,7 @@ func beginFrom(t *testing.T, c *testenv.Client, address string) (int, http.Heade
 	return resp.StatusCode, resp.Header, string(body)
 }
 
-// A client may hold only padlock.MaxPendingSignInsPerClient unanswered
+// A client may hold only testenv.PendingSignInsPerClient unanswered
 // challenges, counted in the database for every node: then it is answered
 // 429 with Retry-After until the earliest expires. An answer frees its
 // place, and a browser asking again replaces its own challenge. Other
@@ -66,7 +66,7 @@ func TestOneClientHoldsOnlyAFewPasskeySignInChallengesOnEveryNode(t *testing.T) 
 		const office = "203.0.113.7"
 		var signer, again *testenv.Client
 		var signerOptions string
-		for i := 0; i < padlock.MaxPendingSignInsPerClient; i++ {
+		for i := 0; i < testenv.PendingSignInsPerClient; i++ {
 			c := nodes[i%2].NewClient()
 			status, _, body := beginFrom(t, c, "198.51.100.1, "+office)
 			if status != http.StatusOK || !strings.Contains(body, `"challenge"`) {
@@ -133,7 +133,7 @@ func TestRacingPasskeySignInChallengesFromOneAddressStopAtTheCap(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		one, two := passkeyNodes(t, d)
 		nodes := []*testenv.TestApp{one, two}
-		n := 2 * padlock.MaxPendingSignInsPerClient
+		n := 2 * testenv.PendingSignInsPerClient
 		statuses := make(chan int, n)
 		start := make(chan struct{})
 		var wg sync.WaitGroup
@@ -154,8 +154,8 @@ func TestRacingPasskeySignInChallengesFromOneAddressStopAtTheCap(t *testing.T) {
 		for s := range statuses {
 			got[s]++
 		}
-		if got[http.StatusOK] != padlock.MaxPendingSignInsPerClient || got[http.StatusTooManyRequests] != n-padlock.MaxPendingSignInsPerClient {
-			t.Fatalf("%d racing requests from one address: %v, want %d challenges and the rest 429", n, got, padlock.MaxPendingSignInsPerClient)
+		if got[http.StatusOK] != testenv.PendingSignInsPerClient || got[http.StatusTooManyRequests] != n-testenv.PendingSignInsPerClient {
+			t.Fatalf("%d racing requests from one address: %v, want %d challenges and the rest 429", n, got, testenv.PendingSignInsPerClient)
 		}
 	})
 }

@@ -129,6 +129,10 @@ func (s *Server) ssoByEmail(w http.ResponseWriter, r *http.Request) {
 // client holding too many unanswered requests is answered 429 with
 // Retry-After, on the page of a failed sign-in.
 func (s *Server) ssoLogin(w http.ResponseWriter, r *http.Request) {
+	if !isNavigation(r) {
+		s.renderError(w, r, http.StatusForbidden, "Single sign-on starts from a link you open, not from within another page.")
+		return
+	}
 	binding := s.ssoBindingOrNew(w, r)
 	to, err := s.opts.SSO.StartSignIn(r.Context(), surfaceOf(r), r.PathValue("id"), binding, s.clientAddress(r), safeNext(r, r.URL.Query().Get("next")))
 	if err != nil {
@@ -137,6 +141,16 @@ func (s *Server) ssoLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, to, http.StatusFound)
+}
+
+// isNavigation tells whether the browser is opening the address as a page
+// (Sec-Fetch-Dest "document"), or says nothing of it (older browsers,
+// scripts). An image, a script or a frame of another site's page starting
+// sign-ins would otherwise fill the pending sign-ins of the visitor's
+// address, which every person behind it shares.
+func isNavigation(r *http.Request) bool {
+	dest := r.Header.Get("Sec-Fetch-Dest")
+	return dest == "" || dest == "document"
 }
 
 // ssoMetadata serves the SP's metadata, or downloads it as a file.

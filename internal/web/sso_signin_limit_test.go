@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/sso/ssotest"
 	"github.com/padlock-mfa/padlock/internal/testenv"
 )
@@ -29,7 +28,7 @@ func ssoStartFrom(t *testing.T, c *testenv.Client, path, address string) (int, h
 	return resp.StatusCode, resp.Header, string(body)
 }
 
-// A client may hold only padlock.MaxPendingSignInsPerClient unanswered
+// A client may hold only testenv.PendingSignInsPerClient unanswered
 // SSO requests, counted in the database for every node and for every
 // tenant's sign-in link, the account's and a portal's: beyond that the
 // link answers 429 with Retry-After and a page saying when to try again,
@@ -50,7 +49,7 @@ func TestOneClientHoldsOnlyAFewSSORequestsOnEveryNode(t *testing.T) {
 		const office = "203.0.113.7"
 		var signer *testenv.Client
 		var signerIDP string
-		for i := range padlock.MaxPendingSignInsPerClient {
+		for i := range testenv.PendingSignInsPerClient {
 			c := nodes[i%2].NewClient()
 			status, header, body := ssoStartFrom(t, c, login, "198.51.100.1, "+office)
 			if status != http.StatusFound || !strings.HasPrefix(header.Get("Location"), s.idp.SSOURL()) {
@@ -114,7 +113,7 @@ func TestOneClientHoldsOnlyAFewSSORequestsOnEveryNode(t *testing.T) {
 		// are free too: they stored nothing. The one started after the
 		// answer still counts.
 		one.Clock.Advance(9*time.Minute + time.Second)
-		for i := range padlock.MaxPendingSignInsPerClient - 1 {
+		for i := range testenv.PendingSignInsPerClient - 1 {
 			if status, _, body := ssoStartFrom(t, nodes[i%2].NewClient(), login, office); status != http.StatusFound {
 				t.Fatalf("after the first requests expired, sign-in %d: %d\n%s", i+1, status, between(body, "<main", "</main>"))
 			}
@@ -133,7 +132,7 @@ func TestRacingSSOSignInsFromOneAddressStopAtTheCap(t *testing.T) {
 		one, two := passkeyNodes(t, d)
 		nodes := []*testenv.TestApp{one, two}
 		s := newSSOAccount(t, one, "Acme IT", "acme.test", "idp-a")
-		n := 2 * padlock.MaxPendingSignInsPerClient
+		n := 2 * testenv.PendingSignInsPerClient
 		statuses := make(chan int, n)
 		start := make(chan struct{})
 		var wg sync.WaitGroup
@@ -154,8 +153,8 @@ func TestRacingSSOSignInsFromOneAddressStopAtTheCap(t *testing.T) {
 		for status := range statuses {
 			got[status]++
 		}
-		if got[http.StatusFound] != padlock.MaxPendingSignInsPerClient || got[http.StatusTooManyRequests] != n-padlock.MaxPendingSignInsPerClient {
-			t.Fatalf("%d racing sign-ins from one address: %v, want %d requests and the rest 429", n, got, padlock.MaxPendingSignInsPerClient)
+		if got[http.StatusFound] != testenv.PendingSignInsPerClient || got[http.StatusTooManyRequests] != n-testenv.PendingSignInsPerClient {
+			t.Fatalf("%d racing sign-ins from one address: %v, want %d requests and the rest 429", n, got, testenv.PendingSignInsPerClient)
 		}
 	})
 }
@@ -169,7 +168,7 @@ func TestTestConnectionIsNotHeldToTheSSOSignInCap(t *testing.T) {
 		s := newSSOAccount(t, one, "Acme IT", "acme.test", "idp-a")
 		login := "/sso/" + s.publicID + "/login"
 		// The Administrator's browser comes from 127.0.0.1, without a proxy.
-		for i := range padlock.MaxPendingSignInsPerClient {
+		for i := range testenv.PendingSignInsPerClient {
 			if status, _, _ := ssoStartFrom(t, two.NewClient(), login, "127.0.0.1"); status != http.StatusFound {
 				t.Fatalf("sign-in %d: %d", i+1, status)
 			}
@@ -195,4 +194,44 @@ func postCrossSiteFrom(t *testing.T, c *testenv.Client, acs, origin string, form
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
 	req.Header.Set("X-Forwarded-For", address)
 	return c.Do(t, req)
+}
+
+// An SSO sign-in link opened by another site's page, as an image, a script
+// or a frame, is refused without storing a request: such requests would
+// otherwise fill the pending sign-ins of the visitor's address for every
+// person behind it. Opening the link as a page still starts the sign-in.
+func TestAnSSOLinkLoadedFromWithinAPageStartsNothing(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a, _ := passkeyNodes(t, d)
+		s := newSSOAccount(t, a, "Acme IT", "acme.test", "idp-embed")
+		s.saveOptions(t, url.Values{"enabled": {"on"}, "jit_role": {"lite"}})
+		login := "/sso/" + s.publicID + "/login"
+		start := func(dest string) int {
+			req, _ := http.NewRequest("GET", a.URL+login, nil)
+			req.Header.Set("X-Forwarded-For", "203.0.113.9")
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+			req.Header.Set("Sec-Fetch-Dest", dest)
+			resp, err := a.NewClient().Client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		for _, dest := range []string{"image", "script", "iframe", "empty"} {
+			if status := start(dest); status != http.StatusForbidden {
+				t.Errorf("an SSO link loaded as %s: %d, want 403", dest, status)
+			}
+		}
+		// Nothing was stored: the address still has its whole allowance.
+		for i := range testenv.PendingSignInsPerClient {
+			if status := start("document"); status != http.StatusFound {
+				t.Fatalf("SSO link %d opened as a page: %d, want a redirect to the identity provider", i+1, status)
+			}
+		}
+		if status := start("document"); status != http.StatusTooManyRequests {
+			t.Errorf("one more than the allowance: %d, want 429", status)
+		}
+	})
 }
