@@ -37,6 +37,13 @@ func beginFrom(t *testing.T, c *testenv.Client, address string) (int, http.Heade
 	req.Header.Set("Origin", c.Base)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	req.Header.Set("Accept", "application/json")
+	return sendFrom(t, c, req, address)
+}
+
+// sendFrom sends req as the client whose address the trusted proxy
+// forwards, and returns the answer's status, header and body.
+func sendFrom(t *testing.T, c *testenv.Client, req *http.Request, address string) (int, http.Header, string) {
+	t.Helper()
 	req.Header.Set("X-Forwarded-For", address)
 	resp, err := c.Client.Do(req)
 	if err != nil {

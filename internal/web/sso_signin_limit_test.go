@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -18,14 +17,7 @@ import (
 func ssoStartFrom(t *testing.T, c *testenv.Client, path, address string) (int, http.Header, string) {
 	t.Helper()
 	req, _ := http.NewRequest("GET", c.Base+path, nil)
-	req.Header.Set("X-Forwarded-For", address)
-	resp, err := c.Client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(body)
+	return sendFrom(t, c, req, address)
 }
 
 // A client may hold only testenv.PendingSignInsPerClient unanswered
@@ -209,15 +201,10 @@ func TestAnSSOLinkLoadedFromWithinAPageStartsNothing(t *testing.T) {
 		login := "/sso/" + s.publicID + "/login"
 		start := func(dest string) int {
 			req, _ := http.NewRequest("GET", a.URL+login, nil)
-			req.Header.Set("X-Forwarded-For", "203.0.113.9")
 			req.Header.Set("Sec-Fetch-Site", "cross-site")
 			req.Header.Set("Sec-Fetch-Dest", dest)
-			resp, err := a.NewClient().Client.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			return resp.StatusCode
+			status, _, _ := sendFrom(t, a.NewClient(), req, "203.0.113.9")
+			return status
 		}
 		for _, dest := range []string{"image", "script", "iframe", "empty"} {
 			if status := start(dest); status != http.StatusForbidden {
