@@ -40,6 +40,31 @@ func beginFrom(t *testing.T, c *testenv.Client, address string) (int, http.Heade
 	return sendFrom(t, c, req, address)
 }
 
+// raceStatuses sends n requests at once, by send, from new clients of the
+// nodes in turn, and counts the answers by status.
+func raceStatuses(nodes []*testenv.TestApp, n int, send func(*testenv.Client) int) map[int]int {
+	statuses := make(chan int, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		c := nodes[i%len(nodes)].NewClient()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			statuses <- send(c)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(statuses)
+	got := map[int]int{}
+	for s := range statuses {
+		got[s]++
+	}
+	return got
+}
+
 // sendFrom sends req as the client whose address the trusted proxy
 // forwards, and returns the answer's status, header and body.
 func sendFrom(t *testing.T, c *testenv.Client, req *http.Request, address string) (int, http.Header, string) {
@@ -141,26 +166,10 @@ func TestRacingPasskeySignInChallengesFromOneAddressStopAtTheCap(t *testing.T) {
 		one, two := passkeyNodes(t, d)
 		nodes := []*testenv.TestApp{one, two}
 		n := 2 * testenv.PendingSignInsPerClient
-		statuses := make(chan int, n)
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		for i := range n {
-			c := nodes[i%2].NewClient()
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				status, _, _ := beginFrom(t, c, "203.0.113.50")
-				statuses <- status
-			}()
-		}
-		close(start)
-		wg.Wait()
-		close(statuses)
-		got := map[int]int{}
-		for s := range statuses {
-			got[s]++
-		}
+		got := raceStatuses(nodes, n, func(c *testenv.Client) int {
+			status, _, _ := beginFrom(t, c, "203.0.113.50")
+			return status
+		})
 		if got[http.StatusOK] != testenv.PendingSignInsPerClient || got[http.StatusTooManyRequests] != n-testenv.PendingSignInsPerClient {
 			t.Fatalf("%d racing requests from one address: %v, want %d challenges and the rest 429", n, got, testenv.PendingSignInsPerClient)
 		}

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -125,26 +124,10 @@ func TestRacingSSOSignInsFromOneAddressStopAtTheCap(t *testing.T) {
 		nodes := []*testenv.TestApp{one, two}
 		s := newSSOAccount(t, one, "Acme IT", "acme.test", "idp-a")
 		n := 2 * testenv.PendingSignInsPerClient
-		statuses := make(chan int, n)
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		for i := range n {
-			c := nodes[i%2].NewClient()
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				status, _, _ := ssoStartFrom(t, c, "/sso/"+s.publicID+"/login", "203.0.113.50")
-				statuses <- status
-			}()
-		}
-		close(start)
-		wg.Wait()
-		close(statuses)
-		got := map[int]int{}
-		for status := range statuses {
-			got[status]++
-		}
+		got := raceStatuses(nodes, n, func(c *testenv.Client) int {
+			status, _, _ := ssoStartFrom(t, c, "/sso/"+s.publicID+"/login", "203.0.113.50")
+			return status
+		})
 		if got[http.StatusFound] != testenv.PendingSignInsPerClient || got[http.StatusTooManyRequests] != n-testenv.PendingSignInsPerClient {
 			t.Fatalf("%d racing sign-ins from one address: %v, want %d requests and the rest 429", n, got, testenv.PendingSignInsPerClient)
 		}
