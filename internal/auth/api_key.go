@@ -167,8 +167,8 @@ func (s *Service) RevokeAPIKey(ctx context.Context, c *Current, id int64, addres
 }
 
 // AuthenticateAPIKey finds the usable key and counts the request against
-// its rate-limit window (store.UseAPIKey), then reads its account: the
-// caller of a request made with a key. Nothing is cached, so a revoked or
+// its rate-limit window, reading its account in the same statement
+// (store.UseAPIKey): the caller of a request made with a key. Nothing is cached, so a revoked or
 // expired key is refused at once on every node, and so is a key whose
 // maker is no longer an active Administrator (read in the same statement).
 func (s *Service) AuthenticateAPIKey(ctx context.Context, key string, window time.Duration) (*Current, *store.APIKeyUse, error) {
@@ -185,9 +185,5 @@ func (s *Service) AuthenticateAPIKey(ctx context.Context, key string, window tim
 	if use.Key.Suspended() {
 		return nil, nil, ErrAPIKeySuspended
 	}
-	acct, err := conn.Account(ctx, use.Key.AccountID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return &Current{User: KeyPrincipal(use.Key), Account: acct, Step: padlock.StepFull, APIKey: use.Key}, use, nil
+	return &Current{User: KeyPrincipal(use.Key), Account: use.Account, Step: padlock.StepFull, APIKey: use.Key}, use, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
@@ -22,6 +23,17 @@ func makerIsAdmin(key string) string {
 	return `EXISTS (SELECT 1 FROM users m WHERE m.id = ` + key + `.created_by AND m.account_id = ` + key + `.account_id
 		AND m.portal_id IS NULL AND m.role = '` + string(padlock.RoleAdministrator) + `' AND m.status = '` + string(padlock.StatusActive) + `')`
 }
+
+// keysAccount returns the account of the api_keys row an UPDATE changes,
+// column by column (accountColumns): SQLite's RETURNING may not name
+// another table, but may hold subqueries.
+var keysAccount = func() string {
+	var cols []string
+	for _, c := range strings.Split(accountColumns, ", ") {
+		cols = append(cols, `(SELECT a.`+c+` FROM accounts a WHERE a.id = api_keys.account_id)`)
+	}
+	return strings.Join(cols, ", ")
+}()
 
 func scanAPIKey(row interface{ Scan(...any) error }) (*padlock.APIKey, error) {
 	var (
@@ -93,6 +105,7 @@ func (q *Queries) RevokeAPIKey(ctx context.Context, accountID, id int64, now tim
 // current rate-limit window, this one included.
 type APIKeyUse struct {
 	Key         *padlock.APIKey
+	Account     *padlock.Account
 	Requests    int64
 	WindowStart time.Time
 }
@@ -100,7 +113,8 @@ type APIKeyUse struct {
 // UseAPIKey finds the usable key with the hash and counts a request on it,
 // in one statement: the window's count (a new window starts at 1), and the
 // last-used time, moved at most once a minute; the key comes back with
-// whether its maker is an active Administrator now (Suspended). A key
+// whether its maker is an active Administrator now (Suspended), and with
+// its account, so a request made with a key costs one statement. A key
 // revoked or expired is padlock.ErrNotFound at once, on every node:
 // nothing about keys is cached.
 func (q *Queries) UseAPIKey(ctx context.Context, hash []byte, now time.Time, window time.Duration) (*APIKeyUse, error) {
@@ -111,18 +125,21 @@ func (q *Queries) UseAPIKey(ctx context.Context, hash []byte, now time.Time, win
 		created, expires, used int64
 		count                  int64
 	)
-	err := q.sql.QueryRowContext(ctx, `UPDATE api_keys SET
+	row := q.sql.QueryRowContext(ctx, `UPDATE api_keys SET
 			rate_count = CASE WHEN rate_window = $3 THEN rate_count + 1 ELSE 1 END,
 			rate_window = $3,
 			last_used_at = CASE WHEN last_used_at <= $2 - 60 THEN $2 ELSE last_used_at END
 		WHERE key_hash = $1 AND revoked_at = 0 AND (expires_at = 0 OR expires_at > $2)
-		RETURNING id, account_id, name, prefix, access, COALESCE(created_by, 0), created_at, expires_at, last_used_at, rate_count, `+makerIsAdmin("api_keys"),
-		hash, now.Unix(), start).Scan(&k.ID, &k.AccountID, &k.Name, &k.Prefix, &access, &k.CreatedBy, &created, &expires, &used, &count, &k.MakerIsAdmin)
+		RETURNING id, account_id, name, prefix, access, COALESCE(created_by, 0), created_at, expires_at, last_used_at, rate_count, `+makerIsAdmin("api_keys")+`, `+keysAccount,
+		hash, now.Unix(), start)
+	acct, err := scanAccount(scanFunc(func(account ...any) error {
+		return row.Scan(append([]any{&k.ID, &k.AccountID, &k.Name, &k.Prefix, &access, &k.CreatedBy, &created, &expires, &used, &count, &k.MakerIsAdmin}, account...)...)
+	}))
 	if err != nil {
 		return nil, notFound(err)
 	}
 	k.Access, k.CreatedAt, k.ExpiresAt, k.LastUsedAt = padlock.APIAccess(access), time.Unix(created, 0), unixOrZero(expires), unixOrZero(used)
-	return &APIKeyUse{Key: &k, Requests: count, WindowStart: time.Unix(start, 0)}, nil
+	return &APIKeyUse{Key: &k, Account: acct, Requests: count, WindowStart: time.Unix(start, 0)}, nil
 }
 
 // APIKeysMadeBy lists the account's keys that the user made and that are

@@ -63,6 +63,26 @@ func TestASignedInRequestCostsOneStatement(t *testing.T) {
 			}
 		}
 
+		// A request made with an API key finds the key, counts it against
+		// the key's rate limit and reads its account in one statement.
+		maker, err := a.DB.Conn().CredentialsByEmail(t.Context(), "admin@acme.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := "pdk_" + strings.Repeat("c", 43)
+		k := &padlock.APIKey{AccountID: maker.User.AccountID, Name: "cost", Prefix: key[:12], Access: padlock.APIRead, CreatedBy: maker.User.ID, CreatedAt: a.Clock.Now()}
+		if err := a.DB.Conn().CreateAPIKey(t.Context(), k, auth.HashToken(key)); err != nil {
+			t.Fatal(err)
+		}
+		var n atomic.Int64
+		req := httptest.NewRequestWithContext(store.CountStatements(t.Context(), &n), http.MethodGet, a.URL+"/api/v1/me", nil)
+		req.Header.Set("X-Api-Key", key)
+		w := httptest.NewRecorder()
+		a.Web.ServeHTTP(w, req)
+		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"Acme IT"`) || n.Load() != 1 {
+			t.Errorf("GET /api/v1/me with a key: %d, %d statements; want 200 with the account and 1 statement\n%s", w.Code, n.Load(), w.Body)
+		}
+
 		// A minute on, the next request also records the session's
 		// activity, and the one after reads again alone.
 		a.Clock.Advance(time.Minute)
