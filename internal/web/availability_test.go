@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -148,8 +149,44 @@ func TestWithTheDatabaseDownSignInForgotPasswordAdminPagesAndTheAPIAnswer503With
 		if d == "postgres" { // a locked SQLite still reads
 			wantUnavailable(t, n.admin, "GET", "/account/users", nil)
 			wantUnavailable(t, n.admin, "GET", "/api/v1/users", nil)
+			wantOutageLoggedOnceASecond(t, n)
 		}
 	})
+}
+
+// wantOutageLoggedOnceASecond checks that while the database is out of
+// reach the node logs its error once a second at most, with the count of
+// the lines it left out, rather than once a request.
+func wantOutageLoggedOnceASecond(t *testing.T, n *unavailableNode) {
+	t.Helper()
+	const requests = 30
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range requests { // at once: each may wait for the connection to fail
+		wg.Go(func() {
+			resp, err := n.admin.Client.Get(n.admin.Base + "/account/users")
+			if err != nil {
+				t.Errorf("GET /account/users: %v", err)
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusServiceUnavailable {
+				t.Errorf("GET /account/users with the database down: %d, want 503", resp.StatusCode)
+			}
+		})
+	}
+	wg.Wait()
+	seconds := int(time.Since(start)/time.Second) + 1
+	var lines []string
+	for _, l := range strings.Split(n.Log.String(), "\n") {
+		if strings.Contains(l, "msg=unavailable") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 || len(lines) > seconds+1 || !strings.Contains(lines[0], "err=") || !strings.Contains(lines[0], "refusals_not_logged_since_last_line=") {
+		t.Errorf("%d requests over %d s while the database was down logged %d lines about it; want 1 to %d, with the error and the count of the rest:\n%s",
+			requests+2, seconds, len(lines), seconds+1, strings.Join(lines, "\n"))
+	}
 }
 
 func TestWithTheDatabaseFrozenARequestEndsIn503WithinTheDatabaseTimeout(t *testing.T) {

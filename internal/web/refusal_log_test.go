@@ -15,14 +15,14 @@ func TestRefusalsAreLoggedOnceASecondWithTheCountOfTheRest(t *testing.T) {
 	var out bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&out, nil))
 	clock := time.Unix(1_000_000, 0)
-	l := refusalLog{now: func() time.Time { return clock }}
+	l := refusalLog{message: "request refused: unavailable", now: func() time.Time { return clock }}
 	for range 500 {
-		l.note(logger, "POST /login")
+		l.note(logger, "POST /login", nil)
 	}
 	clock = clock.Add(999 * time.Millisecond)
-	l.note(logger, "POST /login")
+	l.note(logger, "POST /login", nil)
 	clock = clock.Add(time.Millisecond)
-	l.note(logger, "POST /login")
+	l.note(logger, "POST /login", nil)
 
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != 2 {

@@ -265,7 +265,7 @@ func (s *Server) formError(r *http.Request, p *Page, err error) int {
 		s.logger.Error("internal error", "route", r.Pattern, "err", err)
 	case padlock.EUNAVAILABLE:
 		if !errors.Is(err, auth.ErrBusy) {
-			s.logger.Warn("unavailable", "route", r.Pattern, "err", err)
+			s.outages.note(s.logger, r.Pattern, err)
 		}
 	}
 	return formError(p, err)
@@ -295,7 +295,7 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 		s.logger.Error("internal error", "route", r.Pattern, "err", err)
 	case http.StatusServiceUnavailable:
 		if !errors.Is(err, auth.ErrBusy) {
-			s.logger.Warn("unavailable", "route", r.Pattern, "err", err)
+			s.outages.note(s.logger, r.Pattern, err)
 		}
 		s.unavailable(w, r, padlock.ErrorMessage(err))
 		return

@@ -51,8 +51,9 @@ type Server struct {
 	opts    Options
 	handler http.Handler
 	avail   availability
-	// refusals samples the log lines of 503 answers.
-	refusals refusalLog
+	// refusals samples the log lines of 503 answers; outages those of the
+	// errors behind them when the database is out of reach.
+	refusals, outages refusalLog
 	// unavailableAnswers are the 503 answers written at start-up
 	// (unavailable.go).
 	unavailableAnswers map[unavailableKey][]byte
@@ -73,6 +74,7 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{db: o.DB, auth: o.Auth, admin: o.Admin, docs: o.Docs, logger: o.Logger, assets: assets, opts: o}
 	s.avail.probeEvery.Store(int64(DefaultProbeInterval))
+	s.refusals.message, s.outages.message = "request refused: unavailable", "unavailable"
 	s.writeUnavailableAnswers()
 	if s.pages, err = parsePages(assets); err != nil {
 		return nil, err
@@ -210,7 +212,7 @@ func (s *Server) logRequest(r *http.Request, status int, d time.Duration) {
 		return
 	}
 	if status == http.StatusServiceUnavailable {
-		s.refusals.note(s.logger, pattern)
+		s.refusals.note(s.logger, pattern, nil)
 		return
 	}
 	s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("route", pattern), slog.Int("status", status),
@@ -218,16 +220,20 @@ func (s *Server) logRequest(r *http.Request, status int, d time.Duration) {
 }
 
 // refusalLog writes one line a second, at most, about requests answered
-// 503: under overload a line per refusal would cost more than the refusal
-// itself and bury everything else. The metrics still count each one.
+// 503: under overload, or while the database is out of reach, a line per
+// request would cost more than the answer itself and bury everything
+// else. The metrics still count each one.
 type refusalLog struct {
+	message string // the line's message
 	mu      sync.Mutex
 	last    time.Time
 	skipped int
 	now     func() time.Time // time.Now when nil
 }
 
-func (l *refusalLog) note(logger *slog.Logger, route string) {
+// note logs a refusal on route, with the error that caused it if any,
+// unless a line was written less than a second ago.
+func (l *refusalLog) note(logger *slog.Logger, route string, err error) {
 	l.mu.Lock()
 	now := time.Now()
 	if l.now != nil {
@@ -241,7 +247,11 @@ func (l *refusalLog) note(logger *slog.Logger, route string) {
 	skipped := l.skipped
 	l.last, l.skipped = now, 0
 	l.mu.Unlock()
-	logger.Warn("request refused: unavailable", "route", route, "status", http.StatusServiceUnavailable, "refusals_not_logged_since_last_line", skipped)
+	attrs := []slog.Attr{slog.String("route", route), slog.Int("status", http.StatusServiceUnavailable), slog.Int("refusals_not_logged_since_last_line", skipped)}
+	if err != nil {
+		attrs = append(attrs, slog.Any("err", err))
+	}
+	logger.LogAttrs(context.Background(), slog.LevelWarn, l.message, attrs...)
 }
 
 type statusRecorder struct {
