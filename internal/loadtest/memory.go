@@ -43,11 +43,22 @@ type watcher struct {
 }
 
 func watch(p *Process) *watcher {
+	w := watchMemory(p, 20*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	stopRSS := w.stop
+	w.stop = func() { stopRSS(); cancel() }
+	w.done.Add(1)
+	go func() { defer w.done.Done(); every(ctx, 250*time.Millisecond, func() { w.sampleGoroutines(p.URL) }) }()
+	return w
+}
+
+// watchMemory samples only the node's resident memory, every interval: a
+// request for /metrics would itself take memory from the node.
+func watchMemory(p *Process, interval time.Duration) *watcher {
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &watcher{stop: cancel}
-	w.done.Add(2)
-	go func() { defer w.done.Done(); every(ctx, 20*time.Millisecond, func() { w.sampleRSS(p.PID()) }) }()
-	go func() { defer w.done.Done(); every(ctx, 250*time.Millisecond, func() { w.sampleGoroutines(p.URL) }) }()
+	w.done.Add(1)
+	go func() { defer w.done.Done(); every(ctx, interval, func() { w.sampleRSS(p.PID()) }) }()
 	return w
 }
 
