@@ -205,7 +205,10 @@ type Scaling struct {
 	Ratio       float64   `json:"ratio"` // pooled over the rounds
 	RoundRatios []float64 `json:"round_ratios"`
 	MedianRatio float64   `json:"median_ratio"`
-	Failures    int64     `json:"failures"`
+	Failures    int64     `json:"failures"` // refused (503), wrong answers and no answers
+	// WrongAnswers are the failures that were answers other than a
+	// refusal: not what a node on busy cores may give, but a fault.
+	WrongAnswers int64 `json:"wrong_answers"`
 }
 
 // Goal is one of the targets in docs/PERFORMANCE.md, with what was measured.

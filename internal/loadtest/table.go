@@ -122,7 +122,7 @@ func (r *Report) multiNodeRows() [][3]string {
 
 func scalingRow(name string, s Scaling, balancer string) [3]string {
 	return [3]string{name + ", median of rounds", fmt.Sprintf("%.2f", s.MedianRatio),
-		fmt.Sprintf("%.1f/s vs %.1f/s behind %s (pooled %.2f; rounds %s); %d failures", s.Two, s.One, balancer, s.Ratio, ratios(s.RoundRatios), s.Failures)}
+		fmt.Sprintf("%.1f/s vs %.1f/s behind %s (pooled %.2f; rounds %s); %d failures, %d of them wrong answers", s.Two, s.One, balancer, s.Ratio, ratios(s.RoundRatios), s.Failures, s.WrongAnswers)}
 }
 
 // ratios lists per-round ratios briefly.
