@@ -60,31 +60,39 @@ const (
 // services and the store, then adds all but its Administrator in bulk
 // through raw, a connection of the harness's own to the same database.
 func SeedListAccount(ctx context.Context, a *app.App, raw *sql.DB, size int, now time.Time) (*ListAccount, error) {
+	l, err := seedListAccount(ctx, a, raw, size, now)
+	if err != nil {
+		return nil, fmt.Errorf("seed list of %d: %w", size, err)
+	}
+	return l, nil
+}
+
+func seedListAccount(ctx context.Context, a *app.App, raw *sql.DB, size int, now time.Time) (*ListAccount, error) {
 	prefix := fmt.Sprintf("list%d", size)
 	admin, err := a.Auth.SetupFromCLI(ctx, auth.SetupInput{AccountName: fmt.Sprintf("List %d", size), Name: "List Admin",
 		Email: prefix + "-admin@bench.test", Password: Password})
 	if err != nil {
-		return nil, fmt.Errorf("seed list of %d: %w", size, err)
+		return nil, err
 	}
 	l := &ListAccount{ID: admin.AccountID, Size: size, Admin: &User{Email: admin.Email, Secret: mfa.NewSecret()}}
 	r := padlock.Requirement{RequiredAt: now.Add(-listRequiredFor).Truncate(time.Second), GraceDays: listGraceDays}
-	err = a.DB.InTx(ctx, func(tx *store.Queries) error { return requireMFA(ctx, tx, a.Auth.Sealer, admin.ID, l, r, now) })
-	if err == nil {
-		err = seedListUsers(ctx, raw, l, admin.ID, prefix, now)
+	if err := a.DB.InTx(ctx, func(tx *store.Queries) error { return requireMFA(ctx, tx, a.Auth.Sealer, admin.ID, l, r, now) }); err != nil {
+		return nil, err
 	}
-	if err == nil {
-		err = a.DB.InTx(ctx, func(tx *store.Queries) error {
-			return tx.RecomputeMFADeadlines(ctx, l.ID, r.RequiredAt, r.GraceDays)
-		})
+	if err := seedListUsers(ctx, raw, l, admin.ID, prefix, now); err != nil {
+		return nil, err
 	}
-	if err == nil {
-		l.Counts, err = a.DB.Conn().CountUsers(ctx, l.ID, 0, r, now)
+	if err := a.DB.InTx(ctx, func(tx *store.Queries) error {
+		return tx.RecomputeMFADeadlines(ctx, l.ID, r.RequiredAt, r.GraceDays)
+	}); err != nil {
+		return nil, err
 	}
-	if err == nil && (l.Counts.All != size || l.Counts.Overdue == 0 && size > 10) {
-		err = fmt.Errorf("the account has %d users, %d overdue", l.Counts.All, l.Counts.Overdue)
+	if l.Counts, err = a.DB.Conn().CountUsers(ctx, l.ID, 0, r, now); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		return nil, fmt.Errorf("seed list of %d: %w", size, err)
+	// Every user is there, and in an account of more than ten some are overdue.
+	if l.Counts.All != size || l.Counts.Overdue == 0 && size > 10 {
+		return nil, fmt.Errorf("the account has %d users, %d overdue", l.Counts.All, l.Counts.Overdue)
 	}
 	return l, nil
 }
@@ -136,16 +144,17 @@ func (b *bench) openRaw() (*sql.DB, error) {
 // seedLists seeds an account for each list size, smallest first, and on
 // PostgreSQL gives the planner statistics as autovacuum would.
 func (b *bench) seedLists(ctx context.Context, a *app.App) error {
-	sizes := slices.Sorted(slices.Values(b.opts.ListSizes))
+	sizes := slices.Compact(slices.Sorted(slices.Values(b.opts.ListSizes)))
 	if len(sizes) == 0 || b.opts.OnlyMultiNode {
 		return nil
 	}
+	b.report.Settings.ListSizes = sizes
 	raw, err := b.openRaw()
 	if err != nil {
 		return err
 	}
 	defer raw.Close()
-	for _, size := range slices.Compact(sizes) {
+	for _, size := range sizes {
 		b.p.printf("seeding an account of %d staff users, one in ten without MFA, for the users list", size)
 		l, err := SeedListAccount(ctx, a, raw, size, time.Now())
 		if err != nil {

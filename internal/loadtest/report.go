@@ -52,6 +52,7 @@ type Settings struct {
 	HashSlots   int      `json:"node_hash_concurrency"`
 	HashQueue   int      `json:"node_hash_queue"`
 	NodeEnv     []string `json:"node_env,omitempty"`
+	ListSizes   []int    `json:"list_sizes,omitempty"`
 }
 
 // HashFigures is H: password verifications per second at the production
