@@ -15,7 +15,7 @@ import (
 )
 
 // Options are the harness's settings; DefaultOptions gives a run of about
-// two minutes on SQLite.
+// two and a half minutes on SQLite.
 type Options struct {
 	DB          string // "sqlite" or "postgres"
 	PostgresURL string // a server where the harness may create a database
