@@ -72,21 +72,23 @@ func (c *Client) Get(ctx context.Context, path, session string) (Response, error
 
 // Body fetches path with the session token and returns the whole body.
 func (c *Client) Body(ctx context.Context, path, session string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Base+path, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return nil, &TransportError{err}
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err == nil && resp.StatusCode != http.StatusOK {
-		err = fmt.Errorf("GET %s: status %d", path, resp.StatusCode)
+	r, b, err := c.Fetch(ctx, path, session)
+	if err == nil && r.Status != http.StatusOK {
+		err = fmt.Errorf("GET %s: status %d", path, r.Status)
 	}
 	return b, err
+}
+
+// Fetch is Get that also returns the body, for a page whose links or rows
+// the harness reads.
+func (c *Client) Fetch(ctx context.Context, path, session string) (Response, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Base+path, nil)
+	if err != nil {
+		return Response{}, nil, err
+	}
+	var body bytes.Buffer
+	r, err := c.send(req, session, &body)
+	return r, body.Bytes(), err
 }
 
 // Put sends body to path with PUT and expects 204.
@@ -107,6 +109,11 @@ func (c *Client) Put(ctx context.Context, path string, body []byte) error {
 }
 
 func (c *Client) do(req *http.Request, session string) (Response, error) {
+	return c.send(req, session, io.Discard)
+}
+
+// send makes the request and copies the body into w.
+func (c *Client) send(req *http.Request, session string, w io.Writer) (Response, error) {
 	if session != "" {
 		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
 	}
@@ -115,7 +122,7 @@ func (c *Client) do(req *http.Request, session string) (Response, error) {
 		return Response{}, &TransportError{err}
 	}
 	defer resp.Body.Close()
-	n, err := io.Copy(io.Discard, resp.Body)
+	n, err := io.Copy(w, resp.Body)
 	if err != nil {
 		return Response{}, &TransportError{err}
 	}

@@ -27,13 +27,39 @@ func singleNodeGoals(r *Report) []Goal {
 		{"authenticated page requests per second ÷ B serving the same bytes (median of rounds)", fmt.Sprintf("≥ %.2f", page),
 			fmt.Sprintf("%.2f", r.Pages.MedianRatio), r.Pages.MedianRatio >= page},
 		indistinguishable(r.Failed),
-		{fmt.Sprintf("users list of %d users, p99 per page", r.UsersList.Users), "≤ 10 ms",
-			fmt.Sprintf("%.1f ms", r.UsersList.Page.P99), r.UsersList.Page.P99 > 0 && r.UsersList.Page.P99 <= 10},
 	}
+	g = append(g, listGoals(r.Lists)...)
 	for _, o := range r.Overload {
 		g = append(g, overloadGoals(o)...)
 	}
 	return g
+}
+
+// listGoals judge every account's users list, and the largest account's
+// first page against the smallest's and its CSV export.
+func listGoals(l *ListFigures) []Goal {
+	if l == nil || len(l.Sizes) == 0 {
+		return nil
+	}
+	var g []Goal
+	for _, s := range l.Sizes {
+		limit := Millis(10)
+		if s.Users > 10_000 {
+			limit = 15
+		}
+		g = append(g, Goal{fmt.Sprintf("users list of %d users, p99 of every page view (first, later, filtered)", s.Users),
+			fmt.Sprintf("≤ %.0f ms", limit), fmt.Sprintf("%.1f ms", s.AllViews.P99), s.AllViews.Count > 0 && s.AllViews.P99 <= limit})
+	}
+	small, large := l.Sizes[0], l.Sizes[len(l.Sizes)-1]
+	if len(l.Sizes) > 1 {
+		g = append(g, Goal{fmt.Sprintf("users list, first page p50 at %d users ÷ at %d (median of rounds)", large.Users, small.Users),
+			"≤ 1.5", fmt.Sprintf("%.2f", l.FirstPageRatio), l.FirstPageRatio > 0 && l.FirstPageRatio <= 1.5})
+	}
+	return append(g,
+		Goal{fmt.Sprintf("users CSV export of %d users, p99", large.Users), "≤ 150 ms",
+			fmt.Sprintf("%.0f ms", large.CSV.P99), large.CSV.Count > 0 && large.CSV.P99 <= 150},
+		Goal{fmt.Sprintf("users CSV export of %d users, server memory above its level just before", large.Users), "≤ 2 MiB",
+			fmt.Sprintf("%.1f MiB", large.CSVExtraRSS), large.CSV.Count > 0 && large.CSVExtraRSS <= 2})
 }
 
 func multiNodeGoals(r *Report) []Goal {
@@ -57,7 +83,16 @@ func overloadGoals(o OverloadFigures) []Goal {
 			fmt.Sprintf("%.0f ms", o.Accepted.P99), o.Accepted.Count > 0 && o.Accepted.P99 <= o.AcceptedGoal},
 		{at + "server peak memory (RSS)", fmt.Sprintf("≤ %.0f MiB (1.25 × peak at 1×)", o.RSSBound),
 			fmt.Sprintf("%.0f MiB", o.PeakRSS), o.PeakRSS > 0 && o.PeakRSS <= o.RSSBound},
+		{at + "goodput: accepted sign-ins per second ÷ H", "≥ 0.80", fmt.Sprintf("%.2f", o.Goodput), o.Goodput >= 0.8},
+		{at + "slowest answer of any kind", "≤ 2000 ms", slowestMeasured(o), o.Sent > 0 && o.SlowestAnswer > 0 && o.SlowestAnswer <= 2000},
 	}
+}
+
+func slowestMeasured(o OverloadFigures) string {
+	if o.SlowestAnswerWas == "" {
+		return "no answer timed"
+	}
+	return fmt.Sprintf("%.0f ms (%s)", o.SlowestAnswer, o.SlowestAnswerWas)
 }
 
 func refusedMeasured(o OverloadFigures) string {

@@ -32,8 +32,9 @@ func residentMiB(pid int) (MiB, error) {
 	return 0, fmt.Errorf("no VmRSS for process %d", pid)
 }
 
-// watcher samples a node while a load runs: its resident memory every
-// 20 ms, and its goroutines (from /metrics) every 250 ms. It keeps the peaks.
+// watcher samples a node while a load runs: its resident memory (every
+// 20 ms unless asked otherwise), and its goroutines (from /metrics) every
+// 250 ms. It keeps the peaks.
 type watcher struct {
 	mu         sync.Mutex
 	peakRSS    MiB
@@ -42,12 +43,21 @@ type watcher struct {
 	done       sync.WaitGroup
 }
 
-func watch(p *Process) *watcher {
+func watch(p *Process) *watcher { return newWatcher(p, 20*time.Millisecond, true) }
+
+// watchMemory samples only the node's resident memory, every interval: a
+// request for /metrics would itself take memory from the node.
+func watchMemory(p *Process, interval time.Duration) *watcher { return newWatcher(p, interval, false) }
+
+func newWatcher(p *Process, interval time.Duration, goroutines bool) *watcher {
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &watcher{stop: cancel}
-	w.done.Add(2)
-	go func() { defer w.done.Done(); every(ctx, 20*time.Millisecond, func() { w.sampleRSS(p.PID()) }) }()
-	go func() { defer w.done.Done(); every(ctx, 250*time.Millisecond, func() { w.sampleGoroutines(p.URL) }) }()
+	w.done.Add(1)
+	go func() { defer w.done.Done(); every(ctx, interval, func() { w.sampleRSS(p.PID()) }) }()
+	if goroutines {
+		w.done.Add(1)
+		go func() { defer w.done.Done(); every(ctx, 250*time.Millisecond, func() { w.sampleGoroutines(p.URL) }) }()
+	}
 	return w
 }
 

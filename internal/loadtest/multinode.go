@@ -127,7 +127,8 @@ func (b *bench) alternate(ctx context.Context, one, two string, pinned bool) (Sc
 		return Scaling{}, fmt.Errorf("no sign-in through the balancer succeeded: %v %v", l1.err(), l2.err())
 	}
 	s := Scaling{One: l1.perSecond(), Two: l2.perSecond(), Ratio: ratio(l2.perSecond(), l1.perSecond()),
-		RoundRatios: rounds, MedianRatio: median(rounds), Failures: failures(&l1) + failures(&l2)}
+		RoundRatios: rounds, MedianRatio: median(rounds), Failures: failures(&l1) + failures(&l2),
+		WrongAnswers: l1.tally.failed.Load() + l2.tally.failed.Load()}
 	b.p.printf("  %s: 2 nodes ÷ 1 = %.2f (median of rounds %.2f)", where, s.Ratio, s.MedianRatio)
 	return s, nil
 }

@@ -8,17 +8,21 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
 // Options are the harness's settings; DefaultOptions gives a run of about
-// two minutes on SQLite.
+// two and a half minutes on SQLite.
 type Options struct {
-	DB          string        // "sqlite" or "postgres"
-	PostgresURL string        // a server where the harness may create a database
-	Users       int           // users with TOTP in the seeded account
+	DB          string // "sqlite" or "postgres"
+	PostgresURL string // a server where the harness may create a database
+	Users       int    // users with TOTP in the seeded account
+	// ListSizes are the staff counts of the accounts whose users list,
+	// filters, CSV export and activity are measured; none skips them.
+	ListSizes   []int
 	Duration    time.Duration // measuring time of each figure
 	Rounds      int           // H and sign-ins, B and pages alternate this many times
 	Clients     int           // concurrent sign-in clients; 0: twice the node's hash slots
@@ -43,6 +47,7 @@ func DefaultOptions() Options {
 		DB:          "sqlite",
 		PostgresURL: envOr("PADLOCK_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"),
 		Users:       10000,
+		ListSizes:   []int{1000, 10000, 50000},
 		Duration:    8 * time.Second,
 		Rounds:      8,
 		PageClients: 4 * runtime.NumCPU(),
@@ -70,6 +75,7 @@ func (o *Options) parseFlags(args []string, stderr io.Writer) error {
 	}
 	multi := fs.String("multinode", "auto", "measure 1 vs 2 nodes behind a load balancer: auto (with -db postgres), true or false")
 	queues := fs.String("overload-queues", "", "comma-separated extra PADLOCK_HASH_QUEUE values to repeat the overload with")
+	lists := fs.String("list-sizes", joinInts(o.ListSizes), "comma-separated staff counts of the accounts whose users list, filters and CSV are measured (empty: none)")
 	nodeEnv := fs.String("node-env", "", "comma-separated KEY=VALUE settings for every node, e.g. GOMAXPROCS=3,PADLOCK_HASH_QUEUE=2")
 	fs.StringVar(&o.DB, "db", o.DB, "database: sqlite or postgres")
 	fs.StringVar(&o.PostgresURL, "postgres-url", o.PostgresURL, "PostgreSQL server where a throw-away database is created [PADLOCK_TEST_POSTGRES_URL]")
@@ -98,6 +104,11 @@ func (o *Options) parseFlags(args []string, stderr io.Writer) error {
 	if o.OverloadQueues, err = parseInts(*queues); err != nil {
 		return fmt.Errorf("-overload-queues: %w", err)
 	}
+	if o.ListSizes, err = parseInts(*lists); err != nil {
+		return fmt.Errorf("-list-sizes: %w", err)
+	}
+	slices.Sort(o.ListSizes)
+	o.ListSizes = slices.Compact(o.ListSizes)
 	return o.validate()
 }
 
@@ -120,6 +131,14 @@ func parseInts(s string) ([]int, error) {
 	return out, nil
 }
 
+func joinInts(ns []int) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ",")
+}
+
 func (o *Options) validate() error {
 	var errs []error
 	if o.DB != "sqlite" && o.DB != "postgres" {
@@ -130,6 +149,9 @@ func (o *Options) validate() error {
 	}
 	if o.Users < 1 || o.Duration <= 0 || o.Rounds < 1 || o.PageClients < 1 || o.Overload <= 1 || o.Clients < 0 {
 		errs = append(errs, errors.New("-users, -d, -rounds and -page-clients must be positive, -clients not negative, and -overload above 1"))
+	}
+	if len(o.ListSizes) > 0 && o.ListSizes[0] < 2 {
+		errs = append(errs, errors.New("-list-sizes: an account needs at least 2 users, its Administrator and one more"))
 	}
 	if o.Balancer != "" && o.Balancer != "nginx" && o.Balancer != "go" {
 		errs = append(errs, errors.New("-lb must be nginx or go"))

@@ -75,9 +75,11 @@ func (s *singleRun) overload(ctx context.Context, queue int) (OverloadFigures, e
 	if dropped > 0 {
 		s.p.printf("  %d arrivals not sent: the client already had %d attempts in flight", dropped, maxInFlight)
 	}
+	slowest, was := load.slowestAnswer()
 	return OverloadFigures{Multiple: s.opts.Overload, HashQueue: queue, OfferedPerSec: offered, AcceptedPerSec: load.perSecond(), Sent: sent,
 		Refused: load.refused.summary(), Accepted: load.total.summary(), AcceptedPwd: load.password.summary(),
 		Failed: load.tally.failed.Load(), Transport: load.tally.transport.Load(),
 		PeakRSS: peak, IdleRSS: s.idleRSS, MaxGoroutines: goroutines,
-		AcceptedGoal: 3*s.report.Hash.Each + 50, RSSBound: 1.25 * s.report.SignIns.PeakRSS}, nil
+		AcceptedGoal: 3*s.report.Hash.Each + 50, RSSBound: 1.25 * s.report.SignIns.PeakRSS,
+		Goodput: ratio(load.perSecond(), s.report.Hash.PerSecond), SlowestAnswer: slowest, SlowestAnswerWas: was}, nil
 }

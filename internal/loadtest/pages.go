@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"sync/atomic"
 	"time"
 )
@@ -18,9 +16,6 @@ const pagePath = "/organizations"
 // apiPath is an authenticated JSON answer: the same session check and
 // policy, without an HTML page to render.
 const apiPath = "/api/v1/me"
-
-// usersPerPage is the users list's page size (internal/web/users.go).
-const usersPerPage = 50
 
 // pageLoad is a closed loop of GETs of one path, each worker with its own
 // session (none for B).
@@ -50,6 +45,11 @@ func (l *pageLoad) run(ctx context.Context, c *Client, path string, sessions []s
 func (l *pageLoad) get(ctx context.Context, c *Client, path, session string) {
 	start := time.Now()
 	r, err := c.Get(ctx, path, session)
+	l.record(r, err, time.Since(start))
+}
+
+// record counts an answer that took took.
+func (l *pageLoad) record(r Response, err error, took time.Duration) bool {
 	switch {
 	case err != nil:
 		l.tally.transport.Add(1)
@@ -57,8 +57,22 @@ func (l *pageLoad) get(ctx context.Context, c *Client, path, session string) {
 		l.tally.failed.Add(1)
 	default:
 		l.tally.ok.Add(1)
-		l.lat.add(time.Since(start))
+		l.lat.add(took)
 		l.bytes.Store(r.Bytes)
+		return true
+	}
+	return false
+}
+
+// absorb adds the answers of o, a run of its own, to l.
+func (l *pageLoad) absorb(o *pageLoad) {
+	l.tally.ok.Add(o.tally.ok.Load())
+	l.tally.failed.Add(o.tally.failed.Load())
+	l.tally.transport.Add(o.tally.transport.Load())
+	l.lat.addAll(&o.lat)
+	l.elapsed += o.elapsed
+	if n := o.bytes.Load(); n > 0 {
+		l.bytes.Store(n)
 	}
 }
 
@@ -108,30 +122,5 @@ func (s *singleRun) pages(ctx context.Context) error {
 		Errors: b.errors() + auth.errors() + api.errors(), BytesPerPage: auth.bytes.Load(),
 		APIPath: apiPath, APIPerSec: api.perSecond(), APILatency: api.lat.summary(), APIRatio: ratio(api.perSecond(), b.perSecond())}
 	s.p.printf("  B %.0f/s, page %.0f/s: %.2f × B (median of rounds %.2f)", b.perSecond(), auth.perSecond(), s.report.Pages.Ratio, s.report.Pages.MedianRatio)
-	return nil
-}
-
-// usersList measures Account > Users (random pages) and its CSV export as
-// the Administrator, one request at a time.
-func (s *singleRun) usersList(ctx context.Context) error {
-	r, err := s.client.PostForm(ctx, "/login", url.Values{"email": {AdminEmail}, "password": {Password}}, "")
-	if err != nil || r.Status != http.StatusSeeOther || r.Session == "" {
-		return fmt.Errorf("administrator sign-in: %v %v", err, statusError("password", r, http.StatusSeeOther))
-	}
-	users := s.opts.Users + 1
-	pageCount := (users + usersPerPage - 1) / usersPerPage
-	var list, csv pageLoad
-	s.p.printf("users list: %d users, random pages of %d, one at a time, for up to %s", users, usersPerPage, s.opts.Duration)
-	list.elapsed = closedLoop(ctx, 1, s.opts.Duration, int64(4*pageCount), func(ctx context.Context, _ int) error {
-		list.get(ctx, s.client, fmt.Sprintf("/account/users?page=%d", rand.IntN(pageCount)+1), r.Session)
-		return nil
-	})
-	s.p.printf("users CSV export: %d rows, one at a time, for up to %s", users, s.opts.Duration)
-	csv.elapsed = closedLoop(ctx, 1, s.opts.Duration, 100, func(ctx context.Context, _ int) error {
-		csv.get(ctx, s.client, "/account/users.csv", r.Session)
-		return nil
-	})
-	s.report.UsersList = UsersListFigures{Users: users, Page: list.lat.summary(), CSV: csv.lat.summary(),
-		CSVBytes: csv.bytes.Load(), Errors: list.errors() + csv.errors()}
 	return nil
 }

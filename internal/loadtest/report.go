@@ -22,7 +22,7 @@ type Report struct {
 	SignIns   SignInFigures     `json:"sign_ins"`
 	Failed    FailedFigures     `json:"failed_sign_ins"`
 	Pages     PageFigures       `json:"pages"`
-	UsersList UsersListFigures  `json:"users_list"`
+	Lists     *ListFigures      `json:"users_lists,omitempty"`
 	Overload  []OverloadFigures `json:"overload"`
 	MultiNode *MultiNodeFigures `json:"multi_node,omitempty"`
 	Goals     []Goal            `json:"goals"`
@@ -52,6 +52,7 @@ type Settings struct {
 	HashSlots   int      `json:"node_hash_concurrency"`
 	HashQueue   int      `json:"node_hash_queue"`
 	NodeEnv     []string `json:"node_env,omitempty"`
+	ListSizes   []int    `json:"list_sizes,omitempty"`
 }
 
 // HashFigures is H: password verifications per second at the production
@@ -113,13 +114,54 @@ type PageFigures struct {
 	APIRatio   float64 `json:"api_ratio"`
 }
 
-// UsersListFigures are Account > Users and its CSV export, one request at a time.
+// ListFigures are Account > Users of accounts of several sizes, each read
+// one request at a time by the account's Administrator, on a node that has
+// hashed no password.
+type ListFigures struct {
+	Sizes []UsersListFigures `json:"sizes"` // smallest first
+	// FirstPageRatio is the first page's p50 in the largest account ÷ in
+	// the smallest, the median of the rounds' ratios (0 with one size).
+	FirstPageRatio  float64          `json:"first_page_p50_ratio_largest_to_smallest"`
+	FirstPageRounds []float64        `json:"first_page_round_ratios"`
+	Activity        *ActivityFigures `json:"activity_first_page,omitempty"` // of the largest account
+	IdleRSS         MiB              `json:"server_idle_rss_mib"`           // the node's, when it started
+}
+
+// UsersListFigures are one account's users list, its filters and its CSV
+// export.
 type UsersListFigures struct {
-	Users    int     `json:"users_in_account"`
-	Page     Latency `json:"page_latency"`
-	CSV      Latency `json:"csv_latency"`
-	CSVBytes int64   `json:"csv_bytes"`
-	Errors   int64   `json:"errors"`
+	Users      int     `json:"users_in_account"` // staff, the Administrator included
+	WithoutMFA int     `json:"users_without_mfa"`
+	Overdue    int     `json:"users_overdue"`
+	Pages      int     `json:"pages_in_list"`
+	FirstPage  Latency `json:"first_page_latency"`
+	// LaterPages are pages reached by following the list's "Next" links
+	// from the first (PagesWalked of them), then loaded again at random.
+	LaterPages  Latency `json:"later_pages_latency"`
+	PagesWalked int     `json:"pages_walked"`
+	NotSetUp    Latency `json:"filter_not_set_up_latency"`
+	OverdueOnly Latency `json:"filter_overdue_latency"`
+	// AllViews is every page view above together: what the goal judges.
+	AllViews     Latency `json:"every_page_view_latency"`
+	BytesPerPage int64   `json:"first_page_bytes"`
+	CSV          Latency `json:"csv_latency"`
+	CSVBytes     int64   `json:"csv_bytes"`
+	CSVRows      int     `json:"csv_rows"`
+	// CSVExtraRSS is the node's peak resident memory during the exports
+	// minus its resident memory just before them.
+	CSVIdleRSS  MiB   `json:"csv_idle_rss_mib"`
+	CSVPeakRSS  MiB   `json:"csv_peak_rss_mib"`
+	CSVExtraRSS MiB   `json:"csv_extra_rss_mib"`
+	Errors      int64 `json:"errors"`
+}
+
+// ActivityFigures are the first page of Account > Activity of an account
+// with about one event per user.
+type ActivityFigures struct {
+	Users        int     `json:"users_in_account"`
+	FirstPage    Latency `json:"first_page_latency"`
+	BytesPerPage int64   `json:"first_page_bytes"`
+	Errors       int64   `json:"errors"`
 }
 
 // OverloadFigures are sign-ins offered at a multiple of the sustainable rate.
@@ -138,6 +180,13 @@ type OverloadFigures struct {
 	IdleRSS        MiB     `json:"server_idle_rss_mib"`
 	MaxGoroutines  int     `json:"server_max_goroutines"`
 	AcceptedGoal   Millis  `json:"accepted_p99_goal_ms"`
+	// Goodput is the accepted sign-ins per second ÷ H: how much of the
+	// hash capacity still signs people in under overload.
+	Goodput float64 `json:"goodput_ratio_to_h"`
+	// SlowestAnswer is the longest any single request waited for its
+	// answer, of any kind (a sign-in step, a 503, no answer at all).
+	SlowestAnswer    Millis `json:"slowest_answer_ms"`
+	SlowestAnswerWas string `json:"slowest_answer_was"`
 	// RSSBound is what the node may hold at most: 25% above its peak under
 	// the sign-in load at 1×, which the same hash slots bound.
 	RSSBound MiB `json:"rss_bound_mib"`
@@ -157,7 +206,10 @@ type Scaling struct {
 	Ratio       float64   `json:"ratio"` // pooled over the rounds
 	RoundRatios []float64 `json:"round_ratios"`
 	MedianRatio float64   `json:"median_ratio"`
-	Failures    int64     `json:"failures"`
+	Failures    int64     `json:"failures"` // refused (503), wrong answers and no answers
+	// WrongAnswers are the failures that were answers other than a
+	// refusal: not what a node on busy cores may give, but a fault.
+	WrongAnswers int64 `json:"wrong_answers"`
 }
 
 // Goal is one of the targets in docs/PERFORMANCE.md, with what was measured.

@@ -29,6 +29,7 @@ type bench struct {
 	launcher Launcher
 	keys     *Keyring
 	sessions []string // full sessions of seeded users, for the page load
+	lists    []*ListAccount
 	p        *progress
 	report   *Report
 	cleanup  []func()
@@ -46,7 +47,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	b.report.Settings = Settings{Duration: o.Duration.String(), Rounds: o.Rounds, PageClients: o.PageClients, NodeEnv: o.NodeEnv}
 	steps := []func(context.Context) error{b.prepare, b.seed}
 	if !o.OnlyMultiNode {
-		steps = append(steps, b.singleNode)
+		steps = append(steps, b.singleNode, b.usersLists)
 	}
 	if o.MultiNode {
 		steps = append(steps, b.multiNode)
@@ -148,6 +149,9 @@ func (b *bench) seed(ctx context.Context) error {
 		return err
 	}
 	b.keys = NewKeyring(f.Users)
+	if err := b.seedLists(ctx, a); err != nil {
+		return err
+	}
 	b.p.printf("seeded in %s", time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -25,6 +25,21 @@ type Attempt struct {
 	Session  string        // the full session's token, after a sign-in
 	Status   int           // the last answer's status, 0 without one
 	Err      error
+	// Slowest is the longest one request of the attempt waited, whatever
+	// its answer; SlowestStep names that request and SlowestStatus is its
+	// status, 0 for no answer.
+	Slowest       time.Duration
+	SlowestStep   string
+	SlowestStatus int
+}
+
+// took notes how long one request, started at start, waited for r.
+func (a *Attempt) took(step string, start time.Time, r Response) time.Duration {
+	d := time.Since(start)
+	if d > a.Slowest {
+		a.Slowest, a.SlowestStep, a.SlowestStatus = d, step, r.Status
+	}
+	return d
 }
 
 // SignIn signs u in as a browser does: it fetches the sign-in form, posts
@@ -35,21 +50,26 @@ func SignIn(ctx context.Context, c *Client, u *User, step int64) Attempt {
 	start := time.Now()
 	var a Attempt
 	r, err := c.Get(ctx, "/login", "")
+	a.took("sign-in form", start, r)
 	if !a.judgePage(r, err, "sign-in form") {
 		a.Total = time.Since(start)
 		return a
 	}
 	pwd := time.Now()
 	r, err = c.PostForm(ctx, "/login", url.Values{"email": {u.Email}, "password": {Password}}, "")
-	a.Password = time.Since(pwd)
+	a.Password = a.took("password", pwd, r)
 	if a.judge(r, err, "password") {
 		session := r.Session
+		at := time.Now()
 		r, err = c.Get(ctx, r.Location, session)
+		a.took("code form", at, r)
 		if a.judgePage(r, err, "code form") {
+			at = time.Now()
 			r, err = c.PostForm(ctx, "/login/mfa", url.Values{"code": {u.Code(step)}}, session)
+			a.took("code", at, r)
 			if a.judge(r, err, "code") {
 				session = r.Session
-				r, err = c.follow(ctx, r.Location, session)
+				r, err = a.follow(ctx, c, r.Location, session)
 				if a.judgePage(r, err, "signed-in page") {
 					a.Session = session
 				}
@@ -60,11 +80,16 @@ func SignIn(ctx context.Context, c *Client, u *User, step int64) Attempt {
 	return a
 }
 
-// follow loads path as a browser does, following up to three redirects.
-func (c *Client) follow(ctx context.Context, path, session string) (Response, error) {
+// follow loads path as a browser does, following up to three redirects,
+// each a request of the attempt.
+func (a *Attempt) follow(ctx context.Context, c *Client, path, session string) (Response, error) {
+	at := time.Now()
 	r, err := c.Get(ctx, path, session)
+	a.took("signed-in page", at, r)
 	for hops := 0; err == nil && hops < 3 && (r.Status == http.StatusSeeOther || r.Status == http.StatusFound); hops++ {
+		at = time.Now()
 		r, err = c.Get(ctx, r.Location, session)
+		a.took("signed-in page", at, r)
 	}
 	return r, err
 }
@@ -103,7 +128,8 @@ func (a *Attempt) judgeAs(r Response, err error, step string, want int, wanted b
 func WrongPassword(ctx context.Context, c *Client, email string) Attempt {
 	start := time.Now()
 	r, err := c.PostForm(ctx, "/login", url.Values{"email": {email}, "password": {"not-the-password-" + email}}, "")
-	a := Attempt{Total: time.Since(start)}
+	var a Attempt
+	a.Total = a.took("wrong password", start, r)
 	a.Password = a.Total
 	switch {
 	case err != nil:

@@ -22,10 +22,16 @@ type signInLoad struct {
 	sessions []string // the first keep sessions issued
 	keep     int
 	firstErr error
+	slowest  Attempt // the attempt with the slowest single answer
 }
 
 func (l *signInLoad) record(a Attempt) {
 	l.tally.count(a)
+	l.mu.Lock()
+	if a.Slowest > l.slowest.Slowest {
+		l.slowest = a
+	}
+	l.mu.Unlock()
 	switch a.Outcome {
 	case Accepted:
 		l.total.add(a.Total)
@@ -86,4 +92,19 @@ func (l *signInLoad) err() error {
 func (l *signInLoad) figures() SignInFigures {
 	return SignInFigures{PerSecond: l.perSecond(), Latency: l.total.summary(), Password: l.password.summary(),
 		Refused: l.tally.refused.Load(), Failed: l.tally.failed.Load(), Transport: l.tally.transport.Load()}
+}
+
+// slowestAnswer is the longest any single request of the load waited, and
+// which request it was.
+func (l *signInLoad) slowestAnswer() (Millis, string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	a := l.slowest
+	switch {
+	case a.Slowest == 0:
+		return 0, ""
+	case a.SlowestStatus == 0:
+		return toMillis(a.Slowest), a.SlowestStep + ", no answer"
+	}
+	return toMillis(a.Slowest), fmt.Sprintf("%s, status %d", a.SlowestStep, a.SlowestStatus)
 }

@@ -14,7 +14,7 @@ import (
 
 // singleNode measures the figures of one node with the server's default
 // settings: H and sign-ins side by side, failed sign-ins, B and an
-// authenticated page side by side, the users list, and the overload.
+// authenticated page side by side, and the overload.
 func (b *bench) singleNode(ctx context.Context) error {
 	node, err := b.startNode(ctx, b.nodeConfig("node"))
 	if err != nil {
@@ -31,7 +31,7 @@ func (b *bench) singleNode(ctx context.Context) error {
 	s := &singleRun{bench: b, node: node, bare: bare, client: NewClient(node.URL, 256)}
 	s.idleRSS, _ = residentMiB(node.PID())
 	defer func() { s.client.Close(); stopQuietly(s.node); stopQuietly(bare) }()
-	for _, phase := range []func(context.Context) error{s.hashAndSignIns, s.failedSignIns, s.pages, s.usersList, s.overloads} {
+	for _, phase := range []func(context.Context) error{s.hashAndSignIns, s.failedSignIns, s.pages, s.overloads} {
 		if err := phase(ctx); err != nil {
 			return err
 		}

@@ -31,6 +31,16 @@ func (l *latencies) add(d time.Duration) {
 	l.mu.Unlock()
 }
 
+// addAll adds every duration of o.
+func (l *latencies) addAll(o *latencies) {
+	o.mu.Lock()
+	d := slices.Clone(o.d)
+	o.mu.Unlock()
+	l.mu.Lock()
+	l.d = append(l.d, d...)
+	l.mu.Unlock()
+}
+
 func (l *latencies) count() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -69,10 +79,11 @@ type Latency struct {
 	Count int    `json:"count"`
 	P50   Millis `json:"p50_ms"`
 	P99   Millis `json:"p99_ms"`
+	Max   Millis `json:"max_ms"`
 }
 
 func (l *latencies) summary() Latency {
-	return Latency{Count: l.count(), P50: l.percentile(50), P99: l.percentile(99)}
+	return Latency{Count: l.count(), P50: l.percentile(50), P99: l.percentile(99), Max: l.percentile(100)}
 }
 
 // tally counts outcomes of a load while it runs, for progress lines and
