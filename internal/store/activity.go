@@ -30,6 +30,9 @@ type ActivityFilter struct {
 	Limit   int // 0 means every matching event
 }
 
+// maxActivityBatch is the most events Activity makes room for at once.
+const maxActivityBatch = 1000
+
 // ActivityEntry is an event with the names of its actor and target. The
 // names are empty when there is no such user (ID 0: the command line or an
 // unknown caller) or the user no longer exists.
@@ -50,6 +53,9 @@ func (q *Queries) Activity(ctx context.Context, accountID int64, f ActivityFilte
 	}
 	defer rows.Close()
 	var out []ActivityEntry
+	if f.Limit > 0 && f.Limit <= maxActivityBatch {
+		out = make([]ActivityEntry, 0, f.Limit) // a batch of an export grows no copies
+	}
 	for rows.Next() {
 		var (
 			e  ActivityEntry

@@ -118,7 +118,7 @@ func TestTheOverdueFilterAndCountAgreeWithTheFullList(t *testing.T) {
 			err := db.Conn().EachUser(ctx, acct, store.UserFilter{MFA: store.MFAOverdue, Requirement: anyMFA, Now: now, Sort: store.SortDeadline}, func(u *padlock.User) error {
 				got = append(got, u.ID)
 				return nil
-			})
+			}, nil)
 			slices.Sort(got)
 			if err != nil || !slices.Equal(got, want) {
 				t.Fatalf("at %v: overdue %d users, want %d (%v)", now.Unix()-deadlineEpoch, len(got), len(want), err)

@@ -61,3 +61,14 @@ func (q *Queries) PlanForTest(ctx context.Context, query string, args ...any) (s
 	}
 	return b.String(), rows.Err()
 }
+
+// UserBatchQueryForTest is the SQL of a batch of EachUser whose list's
+// passkeys were read beforehand, for its plan.
+func UserBatchQueryForTest(f UserFilter, accountID int64) (string, []any) {
+	f.Limit = userBatch
+	return f.queryOf(userBatchSelect, accountID)
+}
+
+// FewPasskeysForTest is the most passkeys an installation holds for
+// EachUser to read a list's passkeys up front.
+const FewPasskeysForTest = fewPasskeys

@@ -131,7 +131,7 @@ func TestAtTheStrictLevelUsersWithOnlyAnAppAreOverdueAfterItsDeadline(t *testing
 					err := db.Conn().EachUser(ctx, acct, f, func(u *padlock.User) error {
 						got = append(got, u.ID)
 						return nil
-					})
+					}, nil)
 					slices.Sort(got)
 					if err != nil || !slices.Equal(got, want) {
 						t.Fatalf("%s, list %d, sorted %q: the filter lists %d overdue, want %d (%v)", tc.name, list, sort, len(got), len(want), err)

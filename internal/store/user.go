@@ -13,9 +13,11 @@ import (
 // confirmation, the oldest passkey's creation, by index in the same
 // statement), so "has MFA" is always as fresh as the row it is read with.
 const (
-	userFields = `users.id, users.account_id, COALESCE(users.portal_id, 0), users.email, users.name, users.role, users.status,
-	users.credential_version, users.last_sign_in_at, users.created_at, users.mfa_deadline, COALESCE(f.confirmed_at, 0),
-	COALESCE((SELECT MIN(w.created_at) FROM webauthn_credentials w WHERE w.user_id = users.id), 0)`
+	userFields = userColumns + `, ` + firstPasskey
+	// userColumns are userFields but the oldest passkey's creation.
+	userColumns = `users.id, users.account_id, COALESCE(users.portal_id, 0), users.email, users.name, users.role, users.status,
+	users.credential_version, users.last_sign_in_at, users.created_at, users.mfa_deadline, COALESCE(f.confirmed_at, 0)`
+	firstPasskey = `COALESCE((SELECT MIN(w.created_at) FROM webauthn_credentials w WHERE w.user_id = users.id), 0)`
 	userFrom   = ` FROM users LEFT JOIN totp_factors f ON f.user_id = users.id`
 	userSelect = `SELECT ` + userFields + userFrom
 	// hasFactor is true for a user (joined with totp_factors f as in
@@ -29,19 +31,39 @@ const (
 )
 
 func scanUser(row interface{ Scan(...any) error }) (*padlock.User, error) {
-	var (
-		u                           padlock.User
-		role, status                string
-		last, at, deadline, mfaFrom int64
-		passkeyFrom                 int64
-	)
-	if err := row.Scan(&u.ID, &u.AccountID, &u.PortalID, &u.Email, &u.Name, &role, &status, &u.CredentialVersion, &last, &at, &deadline, &mfaFrom, &passkeyFrom); err != nil {
-		return nil, notFound(err)
+	r := newUserRow()
+	if err := r.scan(row); err != nil {
+		return nil, err
 	}
-	u.Role, u.Status, u.CreatedAt = padlock.Role(role), padlock.UserStatus(status), time.Unix(at, 0)
-	u.LastSignIn, u.MFADeadline = unixOrZero(last), unixOrZero(deadline)
-	u.SetFactors(unixOrZero(mfaFrom), unixOrZero(passkeyFrom))
-	return &u, nil
+	return &r.User, nil
+}
+
+// userRow is where a row of userFields is scanned: a reader of many rows
+// scans each into the same userRow, which then allocates nothing per row.
+type userRow struct {
+	padlock.User
+	role, status                          string
+	last, created, deadline, app, passkey int64
+	dest                                  []any
+}
+
+func newUserRow() *userRow {
+	r := &userRow{}
+	r.dest = []any{&r.ID, &r.AccountID, &r.PortalID, &r.Email, &r.Name, &r.role, &r.status, &r.CredentialVersion,
+		&r.last, &r.created, &r.deadline, &r.app, &r.passkey}
+	return r
+}
+
+// scan reads a row into r.User, replacing every field the row holds.
+func (r *userRow) scan(row interface{ Scan(...any) error }) error {
+	if err := row.Scan(r.dest...); err != nil {
+		return notFound(err)
+	}
+	u := &r.User
+	u.Role, u.Status, u.CreatedAt = padlock.Role(r.role), padlock.UserStatus(r.status), time.Unix(r.created, 0)
+	u.LastSignIn, u.MFADeadline = unixOrZero(r.last), unixOrZero(r.deadline)
+	u.SetFactors(unixOrZero(r.app), unixOrZero(r.passkey))
+	return nil
 }
 
 // unixOrZero reads a stored Unix time where 0 means "none".

@@ -88,14 +88,18 @@ type UserFilter struct {
 // Each order is read from an index in that order (users_list_idx by email,
 // users_deadline_idx by deadline), so a page costs the same deep in the list
 // and in a large account as at the start of a small one.
-func (f UserFilter) query(accountID int64) (string, []any) {
+func (f UserFilter) query(accountID int64) (string, []any) { return f.queryOf(userSelect, accountID) }
+
+// queryOf is query with sel in place of userSelect: a select of the same
+// columns.
+func (f UserFilter) queryOf(sel string, accountID int64) (string, []any) {
 	var b strings.Builder
 	args := []any{accountID}
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	b.WriteString(userSelect + ` WHERE users.account_id = $1`)
+	b.WriteString(sel + ` WHERE users.account_id = $1`)
 	if f.PortalID == 0 {
 		b.WriteString(` AND users.portal_id IS NULL`)
 	} else {
@@ -165,49 +169,6 @@ func (q *Queries) Users(ctx context.Context, accountID int64, f UserFilter) ([]*
 		slices.Reverse(users)
 	}
 	return users, err
-}
-
-// userBatch is how many users EachUser reads per query.
-const userBatch = 1000
-
-// EachUser calls fn with every user matching the filter, in the list's order,
-// as each row is read; the CSV exports write a row per call. It reads a
-// batch at a time by key, so a slow reader never holds one query open over
-// the whole list and memory does not grow with the account. Paging fields
-// of f are ignored. An error from fn stops the reading and is returned.
-func (q *Queries) EachUser(ctx context.Context, accountID int64, f UserFilter, fn func(*padlock.User) error) error {
-	f.After, f.Before, f.Offset, f.Limit = UserKey{}, UserKey{}, 0, userBatch
-	for {
-		n, last, err := q.eachUserBatch(ctx, accountID, f, fn)
-		if err != nil || n < userBatch {
-			return err
-		}
-		f.After = last
-	}
-}
-
-func (q *Queries) eachUserBatch(ctx context.Context, accountID int64, f UserFilter, fn func(*padlock.User) error) (int, UserKey, error) {
-	query, args := f.query(accountID)
-	rows, err := q.sql.QueryContext(ctx, query, args...)
-	if err != nil {
-		return 0, UserKey{}, err
-	}
-	defer rows.Close()
-	var (
-		n    int
-		last UserKey
-	)
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err == nil {
-			err = fn(u)
-		}
-		if err != nil {
-			return n, last, err
-		}
-		n, last = n+1, f.Sort.KeyOf(u)
-	}
-	return n, last, rows.Err()
 }
 
 // overdue is padlock.User.MFAOverdue in SQL, but for the status: a user

@@ -103,7 +103,7 @@ func benchCSV(b *testing.B, db *store.DB, acct int64, want int) {
 		err := db.Conn().EachUser(ctx, acct, store.UserFilter{}, func(u *padlock.User) error {
 			n++
 			return w.Write([]string{u.Name, u.Email, string(u.Role), string(u.Status)})
-		})
+		}, nil)
 		w.Flush()
 		if err != nil || n != want {
 			b.Fatal(err, n)

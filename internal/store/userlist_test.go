@@ -97,7 +97,7 @@ func TestEachUserStreamsEveryMatchingUserAcrossBatches(t *testing.T) {
 				}
 				got = append(got, u.Email)
 				return nil
-			})
+			}, nil)
 			if err != nil || len(got) != tc.want || !slices.IsSorted(got) || len(slices.Compact(slices.Clone(got))) != len(got) {
 				t.Fatalf("filter %q: %d users (want %d), %v", tc.mfa, len(got), tc.want, err)
 			}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"encoding/csv"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -98,19 +97,17 @@ func (s *Server) activityCSV(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="padlock-activity.csv"`)
-	w.Header().Set("Cache-Control", "no-store")
-	out := csv.NewWriter(w)
-	out.Write([]string{"time", "event", "actor", "actor_email", "target", "target_email", "detail", "address", "portal"})
+	out := newCSVExport(w, "padlock-activity.csv")
+	out.write([]string{"time", "event", "actor", "actor_email", "target", "target_email", "detail", "address", "portal"})
+	var record [9]string // one record for every row
 	for {
 		for _, e := range batch {
 			row := newActivityRow(e)
-			out.Write(csvSafe(e.At.UTC().Format(time.RFC3339), row.Event, row.Actor, row.ActorEmail,
-				row.Target, row.TargetEmail, row.Detail, row.Address, row.Portal))
+			record = [9]string{e.At.UTC().Format(time.RFC3339), row.Event, row.Actor, row.ActorEmail,
+				row.Target, row.TargetEmail, row.Detail, row.Address, row.Portal}
+			out.write(record[:])
 		}
-		out.Flush()
-		if err := out.Error(); err != nil || len(batch) < activityCSVBatch {
+		if err := out.flush(); err != nil || len(batch) < activityCSVBatch {
 			return // a write error means the client has gone
 		}
 		f.BeforeID = batch[len(batch)-1].ID

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -250,41 +249,46 @@ func (s *Server) writeUsersCSV(w http.ResponseWriter, r *http.Request, filename 
 	required := l.Required
 	f := store.UserFilter{PortalID: of.PortalID, MFA: mfaFilter(r), Requirement: l.Requirement, Now: l.Now, Sort: listSort(r, required)}
 	accountID := of.AccountID
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
-	h.Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"name", "email", "role", "status", "mfa", "mfa_set_up", "last_sign_in", "must_set_up_by", "strongest_factor"})
+	out := usersCSV{csvExport: newCSVExport(w, filename), factors: lowerCells{}}
+	out.write([]string{"name", "email", "role", "status", "mfa", "mfa_set_up", "last_sign_in", "must_set_up_by", "strongest_factor"})
 	rows := 0
 	var err error
 	// While nothing is required no one is overdue: the header alone.
 	if f.MFA != store.MFAOverdue || required {
 		err = s.db.Conn().EachUser(r.Context(), accountID, f, func(u *padlock.User) error {
 			rows++
-			return cw.Write(usersCSVRow(u, l.MustSetUpBy(u)))
-		})
+			return out.row(u, l.MustSetUpBy(u))
+		}, out.flush)
 	}
 	if err == nil {
-		cw.Flush()
-		err = cw.Error()
+		err = out.flush()
 	}
 	switch {
 	case err == nil || r.Context().Err() != nil:
 	case rows == 0: // nothing has been sent: the error can still be a page
-		h.Del("Content-Disposition")
+		w.Header().Del("Content-Disposition")
 		s.error(w, r, err)
 	default: // the status is sent; all we can do is stop and say why
 		s.logger.Error("users export", "account", accountID, "err", err)
 	}
 }
 
-func usersCSVRow(u *padlock.User, deadline time.Time) []string {
+// usersCSV writes the rows of a users export into one record it reuses.
+type usersCSV struct {
+	*csvExport
+	record  [9]string
+	factors lowerCells
+}
+
+func (c *usersCSV) row(u *padlock.User, deadline time.Time) error {
 	mfa := "not set up"
 	if u.HasMFA() {
 		mfa = "set up"
 	}
-	return csvSafe(u.Name, u.Email, u.Role.Label(), string(u.Status), mfa, csvTime(u.MFASince), csvTime(u.LastSignIn), csvTime(deadline), strings.ToLower(u.StrongestFactor()))
+	r := &c.record
+	r[0], r[1], r[2], r[3], r[4] = u.Name, u.Email, u.Role.Label(), string(u.Status), mfa
+	r[5], r[6], r[7], r[8] = csvTime(u.MFASince), csvTime(u.LastSignIn), csvTime(deadline), c.factors.of(u.StrongestFactor())
+	return c.write(r[:])
 }
 
 // csvTime is a time in a CSV cell: RFC 3339 in UTC, "" for none.
