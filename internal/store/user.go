@@ -18,8 +18,8 @@ const (
 	userColumns = `users.id, users.account_id, COALESCE(users.portal_id, 0), users.email, users.name, users.role, users.status,
 	users.credential_version, users.last_sign_in_at, users.created_at, users.mfa_deadline, COALESCE(f.confirmed_at, 0)`
 	firstPasskey = `COALESCE((SELECT MIN(w.created_at) FROM webauthn_credentials w WHERE w.user_id = users.id), 0)`
-	userFrom   = ` FROM users LEFT JOIN totp_factors f ON f.user_id = users.id`
-	userSelect = `SELECT ` + userFields + userFrom
+	userFrom     = ` FROM users LEFT JOIN totp_factors f ON f.user_id = users.id`
+	userSelect   = `SELECT ` + userFields + userFrom
 	// hasFactor is true for a user (joined with totp_factors f as in
 	// userFrom) who owns any confirmed factor.
 	hasFactor = `(f.user_id IS NOT NULL OR EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id))`
