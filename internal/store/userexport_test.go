@@ -16,7 +16,8 @@ import (
 // EachUser reads every user of the list with the same fields as the list
 // itself, their oldest passkey included, both while the installation holds
 // few passkeys (read once, up front) and beyond that (read with each row);
-// a portal's users apart from the staff; and gives batchDone each batch.
+// a portal's users apart from the staff; batches of the size asked, each
+// followed by batchDone.
 func TestEachUserReadsEveryUserAsTheListDoes(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
@@ -74,14 +75,14 @@ func checkEachUser(t *testing.T, db *store.DB, acct, portal int64, name string) 
 	}
 	var got []padlock.User
 	batches, passkeys := 0, 0
-	err = db.Conn().EachUser(ctx, acct, store.UserFilter{PortalID: portal}, func(u *padlock.User) error {
+	err = db.Conn().EachUser(ctx, acct, store.UserFilter{PortalID: portal, Limit: 500}, func(u *padlock.User) error {
 		got = append(got, *u)
 		if u.HasPasskey() {
 			passkeys++
 		}
 		return nil
 	}, func() error { batches++; return nil })
-	if err != nil || len(got) != len(want) || batches != (len(want)+999)/1000 || passkeys == 0 {
+	if err != nil || len(got) != len(want) || batches != (len(want)+499)/500 || passkeys == 0 {
 		t.Fatalf("%s: %d users in %d batches, %d with a passkey (want %d users), %v", name, len(got), batches, passkeys, len(want), err)
 	}
 	for i := range want {

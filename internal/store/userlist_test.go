@@ -91,7 +91,7 @@ func TestEachUserStreamsEveryMatchingUserAcrossBatches(t *testing.T) {
 			want int
 		}{{store.MFAAny, 1236}, {store.MFASetUp, 1113}, {store.MFANotSet, 123}} {
 			var got []string
-			err := db.Conn().EachUser(ctx, acct, store.UserFilter{MFA: tc.mfa}, func(u *padlock.User) error {
+			err := db.Conn().EachUser(ctx, acct, store.UserFilter{MFA: tc.mfa, Limit: 1000}, func(u *padlock.User) error {
 				if u.AccountID != acct || (tc.mfa == store.MFASetUp) != u.HasMFA() && tc.mfa != store.MFAAny {
 					t.Fatalf("%s listed %+v", tc.mfa, u)
 				}
