@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
@@ -50,15 +53,63 @@ type PortalSummary struct {
 	WithMFA      int
 }
 
-// Portals lists an account's portals by organization, with their users and
-// how many of them have MFA.
-func (q *Queries) Portals(ctx context.Context, accountID int64) ([]PortalSummary, error) {
+// PortalKey is a place in the portals list: a page starts after, or ends
+// before, the portal with this key.
+type PortalKey struct {
+	Organization string
+	ID           int64
+}
+
+// PortalPage selects and pages Account > Client portals, by organization
+// name then id. A page is found by key, After or Before (at most one);
+// Limit 0 lists every portal. ID, when set, keeps only that portal.
+type PortalPage struct {
+	ID            int64
+	After, Before PortalKey
+	Limit         int
+}
+
+// clause is the page's conditions, order and limit, with placeholders
+// numbered after args, to which it adds its values. Each page reads the
+// account's organizations by name from organizations_name_key.
+func (p PortalPage) clause(args *[]any) string {
+	arg := func(v any) string {
+		*args = append(*args, v)
+		return "$" + strconv.Itoa(len(*args))
+	}
+	var b strings.Builder
+	b.WriteString(` AND o.account_id = p.account_id`)
+	if p.ID != 0 {
+		b.WriteString(` AND p.id = ` + arg(p.ID))
+	}
+	dir := ``
+	switch {
+	case p.After.ID != 0:
+		name := arg(p.After.Organization)
+		b.WriteString(` AND o.name >= ` + name + ` AND (o.name > ` + name + ` OR p.id > ` + arg(p.After.ID) + `)`)
+	case p.Before.ID != 0:
+		name := arg(p.Before.Organization)
+		b.WriteString(` AND o.name <= ` + name + ` AND (o.name < ` + name + ` OR p.id < ` + arg(p.Before.ID) + `)`)
+		dir = ` DESC`
+	}
+	b.WriteString(` ORDER BY o.name` + dir + `, p.id` + dir)
+	if p.Limit > 0 {
+		b.WriteString(` LIMIT ` + arg(p.Limit))
+	}
+	return b.String()
+}
+
+// Portals lists a page of an account's portals by organization, with their
+// users and how many of them have MFA, in the list's order also when the
+// page was asked for by the key after it.
+func (q *Queries) Portals(ctx context.Context, accountID int64, page PortalPage) ([]PortalSummary, error) {
+	args := []any{accountID, string(padlock.StatusDeactivated)}
 	rows, err := q.sql.QueryContext(ctx, `SELECT p.id, p.account_id, p.organization_id, p.name, p.mfa_required_at, p.mfa_grace_days, p.created_at, p.mfa_strict_at, o.name,
 			(SELECT COUNT(*) FROM users u WHERE u.portal_id = p.id AND u.status <> $2),
 			(SELECT COUNT(*) FROM users LEFT JOIN totp_factors f ON f.user_id = users.id
 				WHERE users.portal_id = p.id AND users.status <> $2 AND `+hasFactor+`)
 		FROM portals p JOIN organizations o ON o.id = p.organization_id
-		WHERE p.account_id = $1 ORDER BY o.name`, accountID, string(padlock.StatusDeactivated))
+		WHERE p.account_id = $1`+page.clause(&args), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -74,6 +125,9 @@ func (q *Queries) Portals(ctx context.Context, accountID int64) ([]PortalSummary
 		}
 		s.MFARequiredAt, s.CreatedAt, s.MFAStrictAt = unixOrZero(required), time.Unix(cre, 0), unixOrZero(strict)
 		out = append(out, s)
+	}
+	if page.Before.ID != 0 && page.After.ID == 0 {
+		slices.Reverse(out)
 	}
 	return out, rows.Err()
 }

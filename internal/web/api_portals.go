@@ -63,7 +63,7 @@ func (s *Server) apiPortals(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	list, err := s.db.Conn().Portals(r.Context(), currentFrom(r.Context()).Account.ID)
+	list, err := s.db.Conn().Portals(r.Context(), currentFrom(r.Context()).Account.ID, store.PortalPage{})
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -123,7 +123,7 @@ func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) {
 		factors, err = conn.FactorCoverage(r.Context(), acct.ID)
 	}
 	if err == nil {
-		portals, err = conn.Portals(r.Context(), acct.ID)
+		portals, err = conn.Portals(r.Context(), acct.ID, store.PortalPage{})
 	}
 	if err != nil {
 		s.error(w, r, err)
@@ -144,17 +144,16 @@ func (s *Server) apiPortalByID(r *http.Request) (apiPortal, error) {
 	if err != nil {
 		return apiPortal{}, err
 	}
-	list, err := s.db.Conn().Portals(r.Context(), p.AccountID)
+	list, err := s.db.Conn().Portals(r.Context(), p.AccountID, store.PortalPage{ID: p.ID})
 	if err != nil {
 		return apiPortal{}, err
 	}
-	for _, x := range list {
-		if x.ID == p.ID {
-			return apiPortal{ID: x.ID, Name: x.Name, OrganizationID: x.OrganizationID, Organization: x.Organization,
-				MFA: requirementOf(x.Requirement()), Users: x.Users, UsersWithMFA: x.WithMFA, CreatedAt: x.CreatedAt.UTC()}, nil
-		}
+	if len(list) == 0 {
+		return apiPortal{}, padlock.ErrNotFound
 	}
-	return apiPortal{}, padlock.ErrNotFound
+	x := list[0]
+	return apiPortal{ID: x.ID, Name: x.Name, OrganizationID: x.OrganizationID, Organization: x.Organization,
+		MFA: requirementOf(x.Requirement()), Users: x.Users, UsersWithMFA: x.WithMFA, CreatedAt: x.CreatedAt.UTC()}, nil
 }
 
 func (s *Server) apiPortal(w http.ResponseWriter, r *http.Request) {

@@ -35,13 +35,11 @@ func walkPages(t *testing.T, c *testenv.Client, path, rowPrefix string) []string
 		if status != http.StatusOK {
 			t.Fatalf("GET %s: %d", path, status)
 		}
-		rows := rowLinkFor(rowPrefix).FindAllStringSubmatch(body, -1)
+		rows := rowNames(body, rowPrefix)
 		if len(rows) > 50 {
 			t.Fatalf("GET %s shows %d rows, more than a page", path, len(rows))
 		}
-		for _, m := range rows {
-			names = append(names, html.UnescapeString(strings.TrimSpace(m[1])))
-		}
+		names = append(names, rows...)
 		path = ""
 		if m := nextLink.FindStringSubmatch(body); m != nil {
 			path = html.UnescapeString(m[1])
@@ -163,4 +161,74 @@ func TestTheNewPortalFormOffersOrganizationsAPageAtATime(t *testing.T) {
 			t.Errorf("the form offered, in %d pages:\n%q\nwant\n%q", pages, got, want)
 		}
 	})
+}
+
+// Account > Client portals shows fifty portals a page by organization
+// name: following Next visits every portal of the account once, in order,
+// Previous leads back through the same pages, and a key that is
+// malformed or leads off the list shows the first page.
+func TestTheClientPortalsListPagesByKey(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDialect(t, func(t *testing.T, d string) {
+		a := testenv.StartApp(t, d, testenv.Options{})
+		admin := a.CreateAccount(t, "Acme IT", "admin@acme.test")
+		other := a.CreateAccount(t, "Globex", "admin@globex.test")
+		ctx, conn := t.Context(), a.DB.Conn()
+		var want []string // portal names, in their organizations' order
+		for i := range 123 {
+			n := 122 - i // created out of name order
+			for _, acct := range []*padlock.User{admin, other} {
+				o := &padlock.Organization{AccountID: acct.AccountID, Name: fmt.Sprintf("Client %03d & Co", n), CreatedAt: a.Clock.Now()}
+				p := &padlock.Portal{AccountID: acct.AccountID, Name: fmt.Sprintf("Portal %d of %d", n, acct.AccountID), CreatedAt: a.Clock.Now()}
+				if err := conn.CreateOrganization(ctx, o); err != nil {
+					t.Fatal(err)
+				}
+				if p.OrganizationID = o.ID; n%10 != 5 || acct == other { // some organizations have none
+					if err := conn.CreatePortal(ctx, p); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if acct == admin && n%10 != 5 {
+					want = append(want, p.Name)
+				}
+			}
+		}
+		slices.Reverse(want)
+
+		c := a.NewClient()
+		c.SignIn(t, "admin@acme.test", testenv.Password)
+		if got := walkPages(t, c, "/account/portals", "/account/portals/"); !slices.Equal(got, want) {
+			t.Fatalf("portals by page:\n%q\nwant\n%q", got, want)
+		}
+		// Back from the last page, page by page.
+		var body string
+		pages := 0
+		for path := "/account/portals"; path != ""; pages++ {
+			_, _, body = c.Get(t, path)
+			path = pageLink(body, "next")
+		}
+		var back []string
+		for path := pageLink(body, "prev"); path != ""; path = pageLink(body, "prev") {
+			_, _, body = c.Get(t, path)
+			back = append(rowNames(body, "/account/portals/"), back...)
+		}
+		if pages != 3 || !slices.Equal(back, want[:100]) {
+			t.Errorf("%d pages; back from the last:\n%q\nwant\n%q", pages, back, want[:100])
+		}
+		for _, bad := range []string{"?after=" + url.QueryEscape("1:\xff"), "?before=1", "?after=999999:Zzz", "?before=1:A", "?after=1:A&before=2:B"} {
+			status, _, body := c.Get(t, "/account/portals"+bad)
+			if first := rowLinkFor("/account/portals/").FindStringSubmatch(body); status != http.StatusOK || first == nil || first[1] != want[0] {
+				t.Errorf("GET /account/portals%s: %d, want the first page", bad, status)
+			}
+		}
+	})
+}
+
+// rowNames are the names of a list page's rows, the links under prefix.
+func rowNames(body, prefix string) []string {
+	var names []string
+	for _, m := range rowLinkFor(prefix).FindAllStringSubmatch(body, -1) {
+		names = append(names, html.UnescapeString(strings.TrimSpace(m[1])))
+	}
+	return names
 }

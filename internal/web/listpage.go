@@ -11,11 +11,17 @@ import (
 	"github.com/padlock-mfa/padlock/internal/store"
 )
 
-// The organizations and documents lists show a page at a time, found by the
+// The organizations, documents and client portals lists show a page at a time, found by the
 // key of the last row of the page before, so a page costs the same however
 // many rows come before it.
 
 const listPerPage = 50
+
+// pageLinks link a page of a list to the pages just before and after it.
+type pageLinks struct {
+	PrevURL string // "" on the first page
+	NextURL string // "" on the last page
+}
 
 // listPages links a page of a list to the first page and to the next.
 type listPages struct {
@@ -93,4 +99,53 @@ func documentKey(v string) store.DocumentKey {
 		return store.DocumentKey{}
 	}
 	return store.DocumentKey{ID: n, Title: title}
+}
+
+// portalsAt reads the page of the account's portals that the request's
+// "after" or "before" key ("id:organization") asks for, 50 by organization
+// name. A key that is malformed, or leads off either end of the list,
+// gives the first page.
+func (s *Server) portalsAt(r *http.Request, accountID int64) ([]store.PortalSummary, pageLinks, error) {
+	page := store.PortalPage{Limit: listPerPage + 1}
+	if after, before := portalKey(r.URL.Query().Get("after")), portalKey(r.URL.Query().Get("before")); after.ID == 0 || before.ID == 0 {
+		page.After, page.Before = after, before
+	}
+	conn := s.db.Conn()
+	list, err := conn.Portals(r.Context(), accountID, page)
+	if err == nil && (page.After.ID != 0 && len(list) == 0 || page.Before.ID != 0 && len(list) <= listPerPage) {
+		page.After, page.Before = store.PortalKey{}, store.PortalKey{}
+		list, err = conn.Portals(r.Context(), accountID, page)
+	}
+	if err != nil {
+		return nil, pageLinks{}, err
+	}
+	hasPrev, hasNext := page.After.ID != 0, len(list) > listPerPage
+	if page.Before.ID != 0 {
+		list, hasPrev, hasNext = list[1:], true, true
+	} else if hasNext {
+		list = list[:listPerPage]
+	}
+	var links pageLinks
+	if hasPrev {
+		links.PrevURL = portalsPageURL("before", list[0])
+	}
+	if hasNext {
+		links.NextURL = portalsPageURL("after", list[len(list)-1])
+	}
+	return list, links, nil
+}
+
+// portalsPageURL links to the page of portals just after or just before p.
+func portalsPageURL(dir string, p store.PortalSummary) string {
+	return "/account/portals?" + url.Values{dir: {strconv.FormatInt(p.ID, 10) + ":" + p.Organization}}.Encode()
+}
+
+// portalKey reads a portals page link's key; anything malformed is no key.
+func portalKey(v string) store.PortalKey {
+	id, name, _ := strings.Cut(v, ":")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 || name == "" || len(name) > 4*padlock.MaxNameLen || !utf8.ValidString(name) {
+		return store.PortalKey{}
+	}
+	return store.PortalKey{ID: n, Organization: name}
 }

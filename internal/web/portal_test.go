@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
+	"github.com/padlock-mfa/padlock/internal/store"
 	"github.com/padlock-mfa/padlock/internal/testenv"
 )
 
@@ -376,7 +377,7 @@ func TestPortalAdministrationPermissions(t *testing.T) {
 				}
 				if allowed {
 					// Created one; delete it to keep the organization free.
-					ps, _ := a.DB.Conn().Portals(t.Context(), org.AccountID)
+					ps, _ := a.DB.Conn().Portals(t.Context(), org.AccountID, store.PortalPage{})
 					for _, x := range ps {
 						if x.OrganizationID == other.ID {
 							if status, _, _ := c.PostForm(t, fmt.Sprintf("/account/portals/%d/delete", x.ID), nil); status != http.StatusSeeOther {
@@ -429,7 +430,7 @@ func TestBadPortalInputGetsAClearAnswer(t *testing.T) {
 				}
 			})
 		}
-		ps, _ := a.DB.Conn().Portals(t.Context(), org.AccountID)
+		ps, _ := a.DB.Conn().Portals(t.Context(), org.AccountID, store.PortalPage{})
 		if len(ps) != 1 || ps[0].Name != p.Name {
 			t.Fatalf("bad input changed the portals: %+v", ps)
 		}

@@ -17,7 +17,9 @@ import (
 type portalsPage struct {
 	Page
 	Portals []store.PortalSummary
-	Portal  *padlock.Portal
+	// PortalPages link the page of portals to the pages before and after.
+	PortalPages pageLinks
+	Portal      *padlock.Portal
 	// Organizations are the New form's choices, a page at a time: the
 	// organizations without a portal.
 	Organizations     []*padlock.Organization
@@ -78,12 +80,11 @@ func portalURL(p *padlock.Portal) string { return "/account/portals/" + strconv.
 
 func (s *Server) portals(w http.ResponseWriter, r *http.Request) {
 	p := portalsPage{Page: s.page(w, r, "Client portals", navPortals)}
-	list, err := s.db.Conn().Portals(r.Context(), p.Current.User.AccountID)
-	if err != nil {
+	var err error
+	if p.Portals, p.PortalPages, err = s.portalsAt(r, p.Current.User.AccountID); err != nil {
 		s.error(w, r, err)
 		return
 	}
-	p.Portals = list
 	s.render(w, r, http.StatusOK, "portals", p)
 }
 

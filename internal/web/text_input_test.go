@@ -133,7 +133,7 @@ func TestBadBytesInAnyTextFieldAreRefusedBesideTheFieldOnBothDatabases(t *testin
 		ctx := t.Context()
 		orgs, _ := a.DB.Conn().OrganizationsAfter(ctx, org.AccountID, "", 10)
 		docs, _ := a.DB.Conn().Documents(ctx, org.AccountID, org.ID, false, store.DocumentKey{}, 10)
-		portals, _ := a.DB.Conn().Portals(ctx, org.AccountID)
+		portals, _ := a.DB.Conn().Portals(ctx, org.AccountID, store.PortalPage{})
 		rec, _ := a.DB.Conn().SSOConfig(ctx, padlock.SSOTenant{AccountID: org.AccountID})
 		if len(orgs) != 1 || len(docs) != 2 || len(portals) != 1 || portals[0].Name != portal.Name {
 			t.Fatalf("bad text was stored: %d organizations, %d documents, %d portals", len(orgs), len(docs), len(portals))
