@@ -35,11 +35,13 @@ func scanUser(row interface{ Scan(...any) error }) (*padlock.User, error) {
 	if err := r.scan(row); err != nil {
 		return nil, err
 	}
-	return &r.User, nil
+	u := r.User // keeps the user alone, not the row's scanning space
+	return &u, nil
 }
 
 // userRow is where a row of userFields is scanned: a reader of many rows
-// scans each into the same userRow, which then allocates nothing per row.
+// scans each into the same userRow, so that scanning allocates nothing of
+// its own per row.
 type userRow struct {
 	padlock.User
 	role, status                          string
