@@ -133,8 +133,7 @@ func TestAnExportBatchIsARangeOfTheListsIndex(t *testing.T) {
 			"the first batch": {},
 			"a next batch":    {After: store.UserKey{Email: "acme110000@example.test", ID: 10_000}},
 		} {
-			query, args := store.UserBatchQueryForTest(f, acct)
-			plan := planOf(t, db, query, args...)
+			plan := exportBatchPlan(t, db, f, acct)
 			if !strings.Contains(plan, "users_list_idx") || sorts(db, plan) {
 				t.Errorf("%s: the plan does not read users_list_idx in its order:\n%s", name, plan)
 			}
@@ -148,9 +147,11 @@ func TestAnExportBatchIsARangeOfTheListsIndex(t *testing.T) {
 	})
 }
 
-// planOf returns the database's plan for a query.
-func planOf(t *testing.T, db *store.DB, query string, args ...any) string {
+// exportBatchPlan returns the database's plan for a batch of the export
+// of f whose passkeys were read beforehand.
+func exportBatchPlan(t *testing.T, db *store.DB, f store.UserFilter, acct int64) string {
 	t.Helper()
+	query, args := store.UserBatchQueryForTest(f, acct)
 	prefix := "EXPLAIN "
 	if db.Dialect() == store.SQLite {
 		prefix = "EXPLAIN QUERY PLAN "
