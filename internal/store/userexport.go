@@ -9,8 +9,8 @@ import (
 
 // The CSV exports read a whole users list: a batch of rows at a time, each
 // batch a range of the list's index after the last key of the one before,
-// so a slow reader never holds a query open and memory does not grow with
-// the account.
+// so a slow reader never holds one query open over the whole list, and
+// rows are streamed, so memory does not grow with the account.
 //
 // Each user's oldest passkey is a subquery per row in userSelect. When the
 // passkeys table is small, PostgreSQL answers it by scanning the whole
