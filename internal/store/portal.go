@@ -50,15 +50,14 @@ type PortalSummary struct {
 	WithMFA      int
 }
 
-// Portals lists an account's portals by organization, with their users and
-// how many of them have MFA.
+// Portals lists an account's portals by organization, with their current
+// users and how many of them have MFA, as user_counts keeps them.
 func (q *Queries) Portals(ctx context.Context, accountID int64) ([]PortalSummary, error) {
 	rows, err := q.sql.QueryContext(ctx, `SELECT p.id, p.account_id, p.organization_id, p.name, p.mfa_required_at, p.mfa_grace_days, p.created_at, p.mfa_strict_at, o.name,
-			(SELECT COUNT(*) FROM users u WHERE u.portal_id = p.id AND u.status <> $2),
-			(SELECT COUNT(*) FROM users LEFT JOIN totp_factors f ON f.user_id = users.id
-				WHERE users.portal_id = p.id AND users.status <> $2 AND `+hasFactor+`)
+			COALESCE(c.current_users, 0), COALESCE(c.current_with_mfa, 0)
 		FROM portals p JOIN organizations o ON o.id = p.organization_id
-		WHERE p.account_id = $1 ORDER BY o.name`, accountID, string(padlock.StatusDeactivated))
+		LEFT JOIN user_counts c ON c.account_id = p.account_id AND c.portal_id = p.id
+		WHERE p.account_id = $1 ORDER BY o.name`, accountID)
 	if err != nil {
 		return nil, err
 	}
