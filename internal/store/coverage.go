@@ -51,34 +51,56 @@ func (c *UserCounts) fields() []any {
 }
 
 // overdueCount is overdue as a count of the current users of the account $1
-// in a list (a condition on users u), with deadline and joined its cut-offs.
-// users.mfa_factors (0 none, 1 only an app) names literally the partial
-// index each part reads: users_without_mfa_idx up to the deadline, and
-// users_app_only_idx up to the joining time, never a user with MFA.
-func overdueCount(list, deadline, joined string) string {
+// in a list (list: a condition on users u), from the list's kept counts c and
+// the partial indexes that hold only the users it concerns, naming
+// users.mfa_factors literally so that the planner picks them. Each part
+// reads the side of its cut-off that holds few users:
+//   - without MFA (users_without_mfa_idx): while the requirement's grace
+//     runs, those whose deadline is at or before the cut-off deadline (reset
+//     users); once it is over (graceOver), every current user without MFA
+//     but those whose deadline is after it (who joined within the grace);
+//   - with only an app (users_app_only_idx), once the strict level's
+//     deadline passed for some (joined not -1): every current user with only
+//     an app but those who joined after the cut-off joined.
+func overdueCount(list, deadline, graceOver, joined string) string {
 	const current = `u.status <> '` + string(padlock.StatusDeactivated) + `'`
-	return `(SELECT COUNT(*) FROM users u WHERE u.account_id = $1 AND ` + list + ` AND u.mfa_factors = 0 AND ` + current +
-		` AND u.mfa_deadline <= ` + deadline + `) + (SELECT COUNT(*) FROM users u WHERE u.account_id = $1 AND ` + list +
-		` AND u.mfa_factors = 1 AND ` + current + ` AND u.created_at <= ` + joined + `)`
+	count := func(factors, cutoff string) string {
+		return `(SELECT COUNT(*) FROM users u WHERE u.account_id = $1 AND ` + list + ` AND u.mfa_factors = ` + factors +
+			` AND ` + current + ` AND ` + cutoff + `)`
+	}
+	return `CASE WHEN ` + graceOver + ` THEN COALESCE(c.current_users - c.current_with_mfa, 0) - ` + count("0", `u.mfa_deadline > `+deadline) +
+		` ELSE ` + count("0", `u.mfa_deadline <= `+deadline) + ` END
+		+ CASE WHEN ` + joined + ` >= 0 THEN COALESCE(c.current_with_mfa - c.current_with_passkey, 0) - ` + count("1", `u.created_at > `+joined) +
+		` ELSE 0 END`
 }
 
 // countUsersQuery reads a list's counts: $1 the account, $2 the portal (0
-// for the staff), $3 and $4 the cut-offs of overdue.
+// for the staff), $3 and $4 the cut-offs of overdue, $5 1 once the grace of
+// the requirement is over.
 func countUsersQuery(portalID int64) string {
 	list := `u.portal_id IS NULL`
 	if portalID != 0 {
 		list = `u.portal_id = $2`
 	}
-	return `SELECT ` + storedCounts + `, ` + overdueCount(list, "$3", "$4") + `
+	return `SELECT ` + storedCounts + `, ` + overdueCount(list, "$3", "$5 = 1", "$4") + `
 		FROM (SELECT 1) AS one LEFT JOIN user_counts c ON c.account_id = $1 AND c.portal_id = $2`
+}
+
+// countUsersArgs are the arguments of countUsersQuery.
+func countUsersArgs(accountID, portalID int64, r padlock.Requirement, now time.Time) []any {
+	deadline, joined := overdueCutoffs(r, now)
+	graceOver := 0
+	if !r.RequiredAt.IsZero() && !now.Before(padlock.GraceEnds(r.RequiredAt, r.GraceDays)) {
+		graceOver = 1
+	}
+	return []any{accountID, portalID, deadline, joined, graceOver}
 }
 
 // CountUsers counts an account's staff (portalID 0) or one portal's users,
 // with and without MFA and overdue at now under the list's requirement r.
 func (q *Queries) CountUsers(ctx context.Context, accountID, portalID int64, r padlock.Requirement, now time.Time) (UserCounts, error) {
 	var c UserCounts
-	deadline, joined := overdueCutoffs(r, now)
-	err := q.sql.QueryRowContext(ctx, countUsersQuery(portalID), accountID, portalID, deadline, joined).Scan(c.fields()...)
+	err := q.sql.QueryRowContext(ctx, countUsersQuery(portalID), countUsersArgs(accountID, portalID, r, now)...).Scan(c.fields()...)
 	return c, err
 }
 
@@ -93,8 +115,8 @@ func (q *Queries) MFACoverage(ctx context.Context, accountID, portalID int64) (w
 // coverageQuery reads the counts of every list of the account $1 with
 // users, each overdue at $2 under its own requirement.
 var coverageQuery = `SELECT c.portal_id, ` + storedCounts + `,
-		CASE WHEN c.portal_id = 0 THEN ` + overdueCount(`u.portal_id IS NULL`, listDeadlineCutoff, listJoinedCutoff) + `
-		ELSE ` + overdueCount(`u.portal_id = c.portal_id`, listDeadlineCutoff, listJoinedCutoff) + ` END
+		CASE WHEN c.portal_id = 0 THEN ` + overdueCount(`u.portal_id IS NULL`, listDeadlineCutoff, listGraceOver, listJoinedCutoff) + `
+		ELSE ` + overdueCount(`u.portal_id = c.portal_id`, listDeadlineCutoff, listGraceOver, listJoinedCutoff) + ` END
 	FROM user_counts c JOIN accounts a ON a.id = c.account_id LEFT JOIN portals p ON p.id = c.portal_id
 	WHERE c.account_id = $1 AND c.users > 0`
 
@@ -124,13 +146,15 @@ func (q *Queries) Coverage(ctx context.Context, accountID int64, now time.Time) 
 
 // The requirement of a list in a query that joins accounts a and (left)
 // portals p to it: the portal's for its users, the account's for the
-// staff. From them, overdueCutoffs in SQL with $2 the time now.
+// staff. From them, overdueCutoffs in SQL with $2 the time now, and
+// whether the requirement's grace is over.
 const (
 	listRequiredAt = `COALESCE(p.mfa_required_at, a.mfa_required_at)`
 	listStrictAt   = `COALESCE(p.mfa_strict_at, a.mfa_strict_at)`
 	listGrace      = `COALESCE(p.mfa_grace_days, a.mfa_grace_days) * 86400`
 
 	listDeadlineCutoff = `CASE WHEN ` + listRequiredAt + ` > 0 THEN CAST($2 AS BIGINT) ELSE -1 END`
+	listGraceOver      = listRequiredAt + ` > 0 AND ` + listRequiredAt + ` + ` + listGrace + ` <= CAST($2 AS BIGINT)`
 	listJoinedCutoff   = `CASE WHEN ` + listRequiredAt + ` > 0 AND ` + listStrictAt + ` > 0 AND ` + listStrictAt + ` + ` + listGrace +
 		` <= CAST($2 AS BIGINT) THEN CAST($2 AS BIGINT) - ` + listGrace + ` ELSE -1 END`
 )

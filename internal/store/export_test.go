@@ -68,8 +68,7 @@ func (q *Queries) PlanForTest(ctx context.Context, query string, args ...any) (s
 // CountUsersQueryForTest is the SQL and arguments of CountUsers, for its
 // plan.
 func CountUsersQueryForTest(accountID, portalID int64, r padlock.Requirement, now time.Time) (string, []any) {
-	deadline, joined := overdueCutoffs(r, now)
-	return countUsersQuery(portalID), []any{accountID, portalID, deadline, joined}
+	return countUsersQuery(portalID), countUsersArgs(accountID, portalID, r, now)
 }
 
 // CoverageQueryForTest is the SQL and arguments of Coverage, for its plan.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/padlock-mfa/padlock/internal/padlock"
 	"github.com/padlock-mfa/padlock/internal/store"
 	"github.com/padlock-mfa/padlock/internal/testenv"
 )
@@ -30,7 +31,10 @@ func TestCountingUsersReadsOnlyTheUsersWithoutMFA(t *testing.T) {
 		now := time.Unix(deadlineEpoch+12*3600, 0)
 		later := now.Add(30 * 24 * time.Hour)
 		for name, q := range map[string]func() (string, []any){
-			"the staff, MFA required": func() (string, []any) { return store.CountUsersQueryForTest(acct, 0, anyMFA, now) },
+			"the staff, MFA required, in its grace": func() (string, []any) {
+				return store.CountUsersQueryForTest(acct, 0, padlock.Requirement{RequiredAt: now, GraceDays: 30}, now)
+			},
+			"the staff, MFA required, its grace over": func() (string, []any) { return store.CountUsersQueryForTest(acct, 0, anyMFA, now) },
 			"the staff, phishing-resistant MFA required": func() (string, []any) {
 				return store.CountUsersQueryForTest(acct, 0, strictMFA, later)
 			},
@@ -44,8 +48,10 @@ func TestCountingUsersReadsOnlyTheUsersWithoutMFA(t *testing.T) {
 			if scansUsers(db, plan) {
 				t.Errorf("%s: the plan scans users:\n%s", name, plan)
 			}
+			// A plan for the arguments given may leave out a part that
+			// does not apply to them.
 			read := usersIndexesIn(plan)
-			if !slices.Equal(read, []string{"users_app_only_idx", "users_without_mfa_idx"}) {
+			if len(read) == 0 || slices.ContainsFunc(read, func(name string) bool { return name != "users_app_only_idx" && name != "users_without_mfa_idx" }) {
 				t.Errorf("%s: the plan reads users by %v, want only the indexes of users without MFA or with only an app:\n%s", name, read, plan)
 			}
 		}

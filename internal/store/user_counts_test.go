@@ -133,7 +133,8 @@ var countsOps = []struct {
 	}},
 	{"require MFA, or phishing-resistant MFA, or neither", func(w *countsWorld, tx *store.Queries, r *rand.Rand) error {
 		acct := w.accounts[r.IntN(len(w.accounts))]
-		req := []padlock.Requirement{{}, anyMFA, strictMFA}[r.IntN(3)]
+		inGrace := padlock.Requirement{RequiredAt: time.Unix(deadlineEpoch, 0), GraceDays: 7} // over halfway through the times checked
+		req := []padlock.Requirement{{}, anyMFA, inGrace, strictMFA}[r.IntN(4)]
 		query, id := `UPDATE accounts SET mfa_required_at = $2, mfa_strict_at = $3, mfa_grace_days = $4 WHERE id = $1`, acct
 		if ps := w.portals[acct]; len(ps) > 0 && r.IntN(2) == 0 {
 			query, id = `UPDATE portals SET mfa_required_at = $2, mfa_strict_at = $3, mfa_grace_days = $4 WHERE id = $1`, ps[r.IntN(len(ps))]
@@ -222,7 +223,9 @@ func TestKeptUserCountsEqualAFullCountAfterEveryChange(t *testing.T) {
 			w.checkCounts(fmt.Sprintf("step %d, after %s", step, op.name), r)
 		}
 		gone := w.accounts[1]
-		if err := db.InTx(w.ctx, func(tx *store.Queries) error { return tx.ExecForTest(w.ctx, `DELETE FROM accounts WHERE id = $1`, gone) }); err != nil {
+		if err := db.InTx(w.ctx, func(tx *store.Queries) error {
+			return tx.ExecForTest(w.ctx, `DELETE FROM accounts WHERE id = $1`, gone)
+		}); err != nil {
 			t.Fatal(err)
 		}
 		w.accounts = w.accounts[:1]
