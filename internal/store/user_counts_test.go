@@ -340,3 +340,52 @@ func joinKeys[K comparable, V any](a, b map[K]V) map[K]bool {
 	}
 	return out
 }
+
+// Migration 0020 fills the counts and each user's mfa_factors from the
+// users, factors and portals already there, and the lists count the same as
+// before it.
+func TestUpgradingCountsTheUsersAlreadyThere(t *testing.T) {
+	t.Parallel()
+	for _, d := range testenv.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			dir := ""
+			if d == store.SQLite {
+				dir = t.TempDir()
+			}
+			db, err := store.Open(ctx, testenv.DatabaseURL(t, d), dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			if err := db.MigrateToForTest(ctx, 19); err != nil {
+				t.Fatal(err)
+			}
+			w := &countsWorld{t: t, db: db, ctx: ctx, portals: map[int64][]int64{}}
+			for i, name := range []string{"Acme", "Globex"} {
+				acct, _, _ := createAccountWithUsers(t, db, name, "admin@"+name+".test", "bea@"+name+".test")
+				seedUsers(t, db, acct, name, 300)
+				withDeadlines(t, db, acct)
+				if i == 0 {
+					w.portals[acct] = []int64{portalWithSeededUsers(t, db, acct, 40)}
+				}
+				withJoinsAndPasskeys(t, db, acct)
+				w.accounts = append(w.accounts, acct)
+			}
+			before, err := db.Conn().RecountForTest(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatalf("upgrade: %v", err)
+			}
+			if stored, err := db.Conn().StoredCountsForTest(ctx); err != nil || len(stored) != len(before) {
+				t.Fatalf("the upgrade stored counts of %d lists, there are %d (%v)", len(stored), len(before), err)
+			}
+			r := rand.New(rand.NewPCG(19, 20))
+			for i := range 10 {
+				w.checkCounts(fmt.Sprintf("after the upgrade (%d)", i), r)
+			}
+		})
+	}
+}
