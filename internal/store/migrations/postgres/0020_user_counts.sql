@@ -100,14 +100,19 @@ END $$;
 
 -- Every update of users comes here (a trigger with the changed rows cannot
 -- name columns); only the users whose list, status or factors changed are
--- counted out as they were and in as they are.
+-- counted out as they were and in as they are. Most updates (a sign-in)
+-- change none of them and end at the first query.
 CREATE FUNCTION users_recounted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM count_user_changes(ARRAY(
+DECLARE
+    changes user_count_change[] := ARRAY(
         SELECT v.change FROM old_rows o JOIN new_rows n ON n.id = o.id
             CROSS JOIN LATERAL (VALUES ((o.account_id, o.portal_id, o.status, o.mfa_factors, -1)::user_count_change),
                                        ((n.account_id, n.portal_id, n.status, n.mfa_factors, 1)::user_count_change)) AS v (change)
-        WHERE (o.account_id, o.portal_id, o.status, o.mfa_factors) IS DISTINCT FROM (n.account_id, n.portal_id, n.status, n.mfa_factors)));
+        WHERE (o.account_id, o.portal_id, o.status, o.mfa_factors) IS DISTINCT FROM (n.account_id, n.portal_id, n.status, n.mfa_factors));
+BEGIN
+    IF cardinality(changes) > 0 THEN
+        PERFORM count_user_changes(changes);
+    END IF;
     RETURN NULL;
 END $$;
 
@@ -119,13 +124,15 @@ CREATE TRIGGER users_count_update AFTER UPDATE ON users
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION users_recounted();
 
 -- refactor_users reads again which factors the given users own; the
--- triggers on both factor tables share it.
-CREATE FUNCTION refactor_users(ids BIGINT[]) RETURNS void LANGUAGE sql AS $$
+-- triggers on both factor tables share it. (PL/pgSQL keeps the plan of its
+-- statement from one call to the next; an SQL function would plan it anew.)
+CREATE FUNCTION refactor_users(ids BIGINT[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
     UPDATE users SET mfa_factors =
         CASE WHEN EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = users.id) THEN 1 ELSE 0 END +
         CASE WHEN EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id) THEN 2 ELSE 0 END
     WHERE id = ANY (ids);
-$$;
+END $$;
 
 CREATE FUNCTION factors_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
