@@ -43,8 +43,8 @@ FROM users GROUP BY account_id, COALESCE(portal_id, 0);
 -- "Overdue" moves with the clock, so it is counted when asked, from these
 -- indexes of only the users it can concern: those without MFA by deadline,
 -- and (at the strict level) those with only an app by joining time. Each
--- holds mfa_factors in its key too, though it is the same in every entry, so
--- that SQLite's planner prefers it to users_deadline_idx.
+-- holds mfa_factors in its key too, though it is the same in every entry, as
+-- on SQLite (whose planner would otherwise prefer users_deadline_idx).
 CREATE INDEX users_without_mfa_idx ON users (account_id, portal_id, mfa_factors, mfa_deadline, status) WHERE mfa_factors = 0;
 CREATE INDEX users_app_only_idx ON users (account_id, portal_id, mfa_factors, created_at, status) WHERE mfa_factors = 1;
 
@@ -53,9 +53,10 @@ CREATE INDEX users_app_only_idx ON users (account_id, portal_id, mfa_factors, cr
 CREATE TYPE user_count_change AS (account_id BIGINT, portal_id BIGINT, status TEXT, mfa_factors INTEGER, change INTEGER);
 
 -- count_user_changes adds the changes up per list and applies them, the
--- lists in key order. A list's row is created when users are counted in,
--- never when they are counted out: the users of a deleted portal are
--- counted out after its row is gone.
+-- lists in key order; a list whose counts come out the same (a user counted
+-- out and in again unchanged) is left alone. A list's row is created when
+-- users are counted in, never when they are counted out: the users of a
+-- deleted portal may be counted out after its row is gone.
 CREATE FUNCTION count_user_changes(changes user_count_change[]) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     s RECORD;
@@ -71,6 +72,8 @@ BEGIN
             SUM(CASE WHEN status <> 'deactivated' AND mfa_factors >= 2 THEN change ELSE 0 END) AS current_with_passkey
         FROM unnest(changes) GROUP BY 1, 2 ORDER BY 1, 2
     LOOP
+        CONTINUE WHEN (s.users, s.with_mfa, s.with_passkey, s.current_users, s.current_with_mfa, s.current_with_app, s.current_with_passkey)
+            = (0, 0, 0, 0, 0, 0, 0);
         IF s.users > 0 THEN
             INSERT INTO user_counts (account_id, portal_id) VALUES (s.account_id, s.portal_id) ON CONFLICT DO NOTHING;
         END IF;
@@ -99,20 +102,16 @@ BEGIN
 END $$;
 
 -- Every update of users comes here (a trigger with the changed rows cannot
--- name columns); only the users whose list, status or factors changed are
--- counted out as they were and in as they are. Most updates (a sign-in)
--- change none of them and end at the first query.
+-- name columns): each updated user is counted out as they were and in as
+-- they are, which leaves nothing to do when no counted column changed (a
+-- sign-in). The two tables are not joined: PL/pgSQL keeps a query's plan for
+-- the session, and a join planned for the one row of a sign-in (a nested
+-- loop) would be kept for an update of every user of an account.
 CREATE FUNCTION users_recounted() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    changes user_count_change[] := ARRAY(
-        SELECT v.change FROM old_rows o JOIN new_rows n ON n.id = o.id
-            CROSS JOIN LATERAL (VALUES ((o.account_id, o.portal_id, o.status, o.mfa_factors, -1)::user_count_change),
-                                       ((n.account_id, n.portal_id, n.status, n.mfa_factors, 1)::user_count_change)) AS v (change)
-        WHERE (o.account_id, o.portal_id, o.status, o.mfa_factors) IS DISTINCT FROM (n.account_id, n.portal_id, n.status, n.mfa_factors));
 BEGIN
-    IF cardinality(changes) > 0 THEN
-        PERFORM count_user_changes(changes);
-    END IF;
+    PERFORM count_user_changes(ARRAY(
+        SELECT (account_id, portal_id, status, mfa_factors, -1)::user_count_change FROM old_rows
+        UNION ALL SELECT (account_id, portal_id, status, mfa_factors, 1)::user_count_change FROM new_rows));
     RETURN NULL;
 END $$;
 
@@ -125,13 +124,14 @@ CREATE TRIGGER users_count_update AFTER UPDATE ON users
 
 -- refactor_users reads again which factors the given users own; the
 -- triggers on both factor tables share it. (PL/pgSQL keeps the plan of its
--- statement from one call to the next; an SQL function would plan it anew.)
+-- statement from one call to the next, an SQL function would plan it anew;
+-- each id is looked up by the primary key, whatever their number.)
 CREATE FUNCTION refactor_users(ids BIGINT[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE users SET mfa_factors =
         CASE WHEN EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = users.id) THEN 1 ELSE 0 END +
         CASE WHEN EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id) THEN 2 ELSE 0 END
-    WHERE id = ANY (ids);
+    FROM unnest(ids) AS changed (id) WHERE users.id = changed.id;
 END $$;
 
 CREATE FUNCTION factors_added() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -48,7 +48,7 @@ CREATE INDEX users_app_only_idx ON users (account_id, portal_id, mfa_factors, cr
 -- of (change -1) their list, as they are or were. It is a view only so that
 -- the triggers share this arithmetic (SQLite has no functions). A list's row
 -- is created when a user is counted in, never when one is counted out: the
--- users of a deleted portal are counted out after its row is gone.
+-- users of a deleted portal may be counted out after its row is gone.
 CREATE VIEW user_count_changes AS
     SELECT 0 AS account_id, 0 AS portal_id, '' AS status, 0 AS mfa_factors, 0 AS change WHERE 0;
 CREATE TRIGGER user_count_changes_apply INSTEAD OF INSERT ON user_count_changes BEGIN
