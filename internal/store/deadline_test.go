@@ -161,7 +161,7 @@ func TestCoverageCountsEveryListOfTheAccountAndNoOther(t *testing.T) {
 
 // portalWithSeededUsers gives the account a portal with n users, every
 // third with MFA, and returns the portal's id.
-func portalWithSeededUsers(t *testing.T, db *store.DB, acct int64, n int) int64 {
+func portalWithSeededUsers(t testing.TB, db *store.DB, acct int64, n int) int64 {
 	t.Helper()
 	ctx := context.Background()
 	org := &padlock.Organization{AccountID: acct, Name: "Initech", CreatedAt: time.Now()}

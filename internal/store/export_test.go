@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/padlock-mfa/padlock/internal/padlock"
 )
 
 // ExecForTest runs a raw statement; tests use it to set up odd states.
@@ -72,3 +75,87 @@ func UserBatchQueryForTest(f UserFilter, accountID int64) (string, []any) {
 // FewPasskeysForTest is the most passkeys an installation holds for
 // EachUser to read a list's passkeys up front.
 const FewPasskeysForTest = fewPasskeys
+
+// CountUsersQueryForTest is the SQL and arguments of CountUsers, for its
+// plan.
+func CountUsersQueryForTest(accountID, portalID int64, r padlock.Requirement, now time.Time) (string, []any) {
+	return countUsersQuery(portalID), countUsersArgs(accountID, portalID, r, now)
+}
+
+// CoverageQueryForTest is the SQL and arguments of Coverage, for its plan.
+func CoverageQueryForTest(accountID int64, now time.Time) (string, []any) {
+	return coverageQuery, []any{accountID, now.Unix()}
+}
+
+// CountForTest runs a query that returns one number.
+func (q *Queries) CountForTest(ctx context.Context, query string, args ...any) (int, error) {
+	var n int
+	err := q.sql.QueryRowContext(ctx, query, args...).Scan(&n)
+	return n, err
+}
+
+// ListCountsForTest are the counts of one list: a row of user_counts.
+type ListCountsForTest struct {
+	Users, WithMFA, WithPasskey                                 int
+	Current, CurrentWithMFA, CurrentWithApp, CurrentWithPasskey int
+}
+
+// StoredCountsForTest reads user_counts whole, keyed by account and portal
+// (0 for the staff).
+func (q *Queries) StoredCountsForTest(ctx context.Context) (map[[2]int64]ListCountsForTest, error) {
+	return q.listCountsForTest(ctx, `SELECT account_id, portal_id, users, with_mfa, with_passkey,
+		current_users, current_with_mfa, current_with_app, current_with_passkey FROM user_counts`)
+}
+
+// RecountForTest counts every list of every account the way the lists were
+// counted before user_counts: an aggregate over every user, joined to their
+// factors (never users.mfa_factors). A list without users has no entry.
+func (q *Queries) RecountForTest(ctx context.Context) (map[[2]int64]ListCountsForTest, error) {
+	const current = `users.status <> 'deactivated'`
+	return q.listCountsForTest(ctx, `SELECT users.account_id, COALESCE(users.portal_id, 0), COUNT(*),
+		COUNT(CASE WHEN `+hasFactor+` THEN 1 END), COUNT(CASE WHEN NOT `+noPasskey+` THEN 1 END),
+		COUNT(CASE WHEN `+current+` THEN 1 END), COUNT(CASE WHEN `+current+` AND `+hasFactor+` THEN 1 END),
+		COUNT(CASE WHEN `+current+` AND f.user_id IS NOT NULL THEN 1 END), COUNT(CASE WHEN `+current+` AND NOT `+noPasskey+` THEN 1 END)
+		FROM users LEFT JOIN totp_factors f ON f.user_id = users.id GROUP BY users.account_id, users.portal_id`)
+}
+
+func (q *Queries) listCountsForTest(ctx context.Context, query string) (map[[2]int64]ListCountsForTest, error) {
+	rows, err := q.sql.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[[2]int64]ListCountsForTest{}
+	for rows.Next() {
+		var (
+			key [2]int64
+			c   ListCountsForTest
+		)
+		if err := rows.Scan(&key[0], &key[1], &c.Users, &c.WithMFA, &c.WithPasskey, &c.Current, &c.CurrentWithMFA, &c.CurrentWithApp, &c.CurrentWithPasskey); err != nil {
+			return nil, err
+		}
+		out[key] = c
+	}
+	return out, rows.Err()
+}
+
+// FullCountForTest is CountUsers as it was before user_counts: one
+// aggregate over every user of the list, joined to their factors.
+func (q *Queries) FullCountForTest(ctx context.Context, accountID, portalID int64, r padlock.Requirement, now time.Time) (UserCounts, error) {
+	deadline, joined := overdueCutoffs(r, now)
+	query := `SELECT COUNT(*), COUNT(CASE WHEN ` + hasFactor + ` THEN 1 END),
+		COUNT(CASE WHEN users.status <> $2 THEN 1 END), COUNT(CASE WHEN users.status <> $2 AND ` + hasFactor + ` THEN 1 END),
+		COUNT(CASE WHEN NOT ` + noPasskey + ` THEN 1 END), COUNT(CASE WHEN users.status <> $2 AND NOT ` + noPasskey + ` THEN 1 END),
+		COUNT(CASE WHEN users.status <> $2 AND ` + overdue("$3", "$4") + ` THEN 1 END)
+		FROM users LEFT JOIN totp_factors f ON f.user_id = users.id WHERE users.account_id = $1`
+	args := []any{accountID, string(padlock.StatusDeactivated), deadline, joined}
+	if portalID == 0 {
+		query += ` AND users.portal_id IS NULL`
+	} else {
+		query += ` AND users.portal_id = $5`
+		args = append(args, portalID)
+	}
+	var c UserCounts
+	err := q.sql.QueryRowContext(ctx, query, args...).Scan(c.fields()...)
+	return c, err
+}

@@ -103,12 +103,11 @@ func (p PortalPage) clause(args *[]any) string {
 // users and how many of them have MFA, in the list's order also when the
 // page was asked for by the key after it.
 func (q *Queries) Portals(ctx context.Context, accountID int64, page PortalPage) ([]PortalSummary, error) {
-	args := []any{accountID, string(padlock.StatusDeactivated)}
+	args := []any{accountID}
 	rows, err := q.sql.QueryContext(ctx, `SELECT p.id, p.account_id, p.organization_id, p.name, p.mfa_required_at, p.mfa_grace_days, p.created_at, p.mfa_strict_at, o.name,
-			(SELECT COUNT(*) FROM users u WHERE u.portal_id = p.id AND u.status <> $2),
-			(SELECT COUNT(*) FROM users LEFT JOIN totp_factors f ON f.user_id = users.id
-				WHERE users.portal_id = p.id AND users.status <> $2 AND `+hasFactor+`)
+			COALESCE(c.current_users, 0), COALESCE(c.current_with_mfa, 0)
 		FROM portals p JOIN organizations o ON o.id = p.organization_id
+		LEFT JOIN user_counts c ON c.account_id = p.account_id AND c.portal_id = p.id
 		WHERE p.account_id = $1`+page.clause(&args), args...)
 	if err != nil {
 		return nil, err
