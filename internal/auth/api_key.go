@@ -168,9 +168,9 @@ func (s *Service) RevokeAPIKey(ctx context.Context, c *Current, id int64, addres
 
 // AuthenticateAPIKey finds the usable key and counts the request against
 // its rate-limit window, reading its account in the same statement
-// (store.UseAPIKey): the caller of a request made with a key. Nothing is cached, so a revoked or
-// expired key is refused at once on every node, and so is a key whose
-// maker is no longer an active Administrator (read in the same statement).
+// (store.UseAPIKey): the caller of a request made with a key. Nothing is
+// cached, so a revoked or expired key is refused at once on every node, and
+// so is a key whose maker is no longer an active Administrator.
 func (s *Service) AuthenticateAPIKey(ctx context.Context, key string, window time.Duration) (*Current, *store.APIKeyUse, error) {
 	if len(key) != apiKeyLen || !strings.HasPrefix(key, APIKeyPrefix) {
 		return nil, nil, ErrBadAPIKey
