@@ -102,13 +102,18 @@ BEGIN
 END $$;
 
 -- Every update of users comes here (a trigger with the changed rows cannot
--- name columns): each updated user is counted out as they were and in as
--- they are, which leaves nothing to do when no counted column changed (a
--- sign-in). The two tables are not joined: PL/pgSQL keeps a query's plan for
--- the session, and a join planned for the one row of a sign-in (a nested
--- loop) would be kept for an update of every user of an account.
+-- name columns). When the updated users are, as counted, what they were (a
+-- sign-in) it ends at its first query; otherwise each is counted out as they
+-- were and in as they are. The two tables are never joined: PL/pgSQL keeps a
+-- query's plan for the session, and a join planned for the one row of a
+-- sign-in (a nested loop) would be kept for an update of every user of an
+-- account.
 CREATE FUNCTION users_recounted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF NOT EXISTS (SELECT account_id, portal_id, status, mfa_factors FROM new_rows
+                   EXCEPT ALL SELECT account_id, portal_id, status, mfa_factors FROM old_rows) THEN
+        RETURN NULL;
+    END IF;
     PERFORM count_user_changes(ARRAY(
         SELECT (account_id, portal_id, status, mfa_factors, -1)::user_count_change FROM old_rows
         UNION ALL SELECT (account_id, portal_id, status, mfa_factors, 1)::user_count_change FROM new_rows));
