@@ -101,7 +101,9 @@ func checkListsMeasured(t *testing.T, l *loadtest.ListFigures) {
 				t.Errorf("%s: %s was not measured (%+v)", at, name, lat)
 			}
 		}
-		if s.PagesWalked+1 != s.Pages || s.CSVRows != s.Users || s.CSVBytes == 0 || s.WithoutMFA == 0 || s.Overdue == 0 || s.CSVPeakRSS == 0 {
+		// The walk along Next is bounded by time: a busy machine may not
+		// reach the larger list's end, but every list has a later page.
+		if s.PagesWalked < 1 || s.PagesWalked > s.Pages-1 || s.CSVRows != s.Users || s.CSVBytes == 0 || s.WithoutMFA == 0 || s.Overdue == 0 || s.CSVPeakRSS == 0 {
 			t.Errorf("%s: %+v", at, s)
 		}
 	}
