@@ -230,15 +230,7 @@ func TestTheDeadlineOrderIsReadFromItsIndex(t *testing.T) {
 func explain(t *testing.T, db *store.DB, f store.UserFilter, acct int64) string {
 	t.Helper()
 	query, args := store.UserListQueryForTest(f, acct)
-	prefix := "EXPLAIN "
-	if db.Dialect() == store.SQLite {
-		prefix = "EXPLAIN QUERY PLAN "
-	}
-	plan, err := db.Conn().PlanForTest(context.Background(), prefix+query, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return plan
+	return planOf(t, db, query, args)
 }
 
 // sorts tells whether a plan sorts rows itself rather than reading them in

@@ -152,13 +152,5 @@ func TestAnExportBatchIsARangeOfTheListsIndex(t *testing.T) {
 func exportBatchPlan(t *testing.T, db *store.DB, f store.UserFilter, acct int64) string {
 	t.Helper()
 	query, args := store.UserBatchQueryForTest(f, acct)
-	prefix := "EXPLAIN "
-	if db.Dialect() == store.SQLite {
-		prefix = "EXPLAIN QUERY PLAN "
-	}
-	plan, err := db.Conn().PlanForTest(context.Background(), prefix+query, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return plan
+	return planOf(t, db, query, args)
 }
