@@ -28,6 +28,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	defer l.Close()
 	logger := newLogger(cfg, env.Stderr)
+	gc := tuneGC(env.Getenv)
 	a, err := app.New(ctx, cfg, logger)
 	if err != nil {
 		return err
@@ -35,7 +36,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	defer a.Close()
 	a.Start()
 	logger.Info("padlock listening", "address", l.Addr().String(), "base_url", cfg.BaseURL,
-		"database", string(a.DB.Dialect()), "startup_ms", time.Since(started).Milliseconds())
+		"database", string(a.DB.Dialect()), "gogc", gc, "startup_ms", time.Since(started).Milliseconds())
 	if err := printSetupLink(ctx, env, a); err != nil {
 		return err
 	}
