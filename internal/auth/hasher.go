@@ -72,7 +72,9 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 		return "", err
 	}
 	defer release()
-	return hashPassword(h.Params, password)
+	var hash string
+	onHashThread(func() { hash, err = hashPassword(h.Params, password) })
+	return hash, err
 }
 
 // Verify checks password against an encoded hash. When encoded is empty (no
@@ -99,10 +101,11 @@ func (h *Hasher) VerifyAdmitted(encoded, password string) (ok, stale bool, err e
 		if err != nil {
 			return false, false, err
 		}
-		verifyPassword(h.Params, d, password)
+		onHashThread(func() { verifyPassword(h.Params, d, password) })
 		return false, false, nil
 	}
-	return verifyPassword(h.Params, encoded, password)
+	onHashThread(func() { ok, stale, err = verifyPassword(h.Params, encoded, password) })
+	return ok, stale, err
 }
 
 func (h *Hasher) dummyHash() (string, error) {

@@ -28,7 +28,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	defer l.Close()
 	logger := newLogger(cfg, env.Stderr)
-	gc := tuneGC(env.Getenv)
+	rt := tuneRuntime(env.Getenv, cfg.HashConcurrency)
 	a, err := app.New(ctx, cfg, logger)
 	if err != nil {
 		return err
@@ -36,7 +36,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	defer a.Close()
 	a.Start()
 	logger.Info("padlock listening", "address", l.Addr().String(), "base_url", cfg.BaseURL,
-		"database", string(a.DB.Dialect()), "gogc", gc, "startup_ms", time.Since(started).Milliseconds())
+		"database", string(a.DB.Dialect()), "gogc", rt.gogc, "gomemlimit", rt.memLimit, "gomaxprocs", rt.maxProcs, "startup_ms", time.Since(started).Milliseconds())
 	if err := printSetupLink(ctx, env, a); err != nil {
 		return err
 	}

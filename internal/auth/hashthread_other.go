@@ -1,0 +1,5 @@
+//go:build !linux
+
+package auth
+
+func lowerThreadPriority(int) {}
