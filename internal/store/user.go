@@ -20,14 +20,17 @@ const (
 	firstPasskey = `COALESCE((SELECT MIN(w.created_at) FROM webauthn_credentials w WHERE w.user_id = users.id), 0)`
 	userFrom     = ` FROM users LEFT JOIN totp_factors f ON f.user_id = users.id`
 	userSelect   = `SELECT ` + userFields + userFrom
-	// hasFactor is true for a user (joined with totp_factors f as in
-	// userFrom) who owns any confirmed factor.
-	hasFactor = `(f.user_id IS NOT NULL OR EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id))`
-	// noFactor is NOT hasFactor, written as the planner reads best: the
-	// app's absence as a plain IS NULL on the join.
-	noFactor = `(f.user_id IS NULL AND NOT EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id))`
-	// noPasskey is true for a user without a phishing-resistant factor.
-	noPasskey = `NOT EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id)`
+	// hasFactor, noFactor and noPasskey read users.mfa_factors (0 none,
+	// 1 an app, 2 a passkey, 3 both), which triggers keep (migration 0020),
+	// rather than the factor tables: a filtered list then reads only the
+	// account's users, by index, where a join could read a whole factor
+	// table of every account.
+	hasFactor = `users.mfa_factors <> 0`
+	noFactor  = `users.mfa_factors = 0`
+	noPasskey = `users.mfa_factors < 2`
+	// hasApp and hasPasskey are true for a user owning that kind of factor.
+	hasApp     = `users.mfa_factors IN (1, 3)`
+	hasPasskey = `users.mfa_factors >= 2`
 )
 
 func scanUser(row interface{ Scan(...any) error }) (*padlock.User, error) {

@@ -105,20 +105,31 @@ func (f UserFilter) queryOf(sel string, accountID int64) (string, []any) {
 	} else {
 		b.WriteString(` AND users.portal_id = ` + arg(f.PortalID))
 	}
+	// In the deadline order the factor tests join the factor tables, as
+	// before users.mfa_factors: the planner then reads users_deadline_idx in
+	// its order. On the kept column it would prefer users_without_mfa_idx,
+	// which has no id after the deadline, and sort every user sharing one
+	// deadline, as all do when MFA was required of them at once.
+	mfa := func(cond string) string {
+		if f.Sort == SortDeadline {
+			return joinedFactorTests.Replace(cond)
+		}
+		return cond
+	}
 	switch f.MFA {
 	case MFASetUp:
-		b.WriteString(` AND ` + hasFactor)
+		b.WriteString(` AND ` + mfa(hasFactor))
 	case MFANotSet:
-		b.WriteString(` AND ` + noFactor)
+		b.WriteString(` AND ` + mfa(noFactor))
 	case MFANoPasskey:
-		b.WriteString(` AND ` + noPasskey)
+		b.WriteString(` AND ` + mfa(noPasskey))
 	case MFAOverdue:
 		b.WriteString(` AND users.status <> ` + arg(string(padlock.StatusDeactivated)))
 		deadline, joined := overdueCutoffs(f.Requirement, f.Now)
 		if joined < 0 { // no one overdue by the strict level's deadline
-			b.WriteString(` AND ` + noFactor + ` AND users.mfa_deadline <= ` + arg(deadline))
+			b.WriteString(` AND ` + mfa(noFactor) + ` AND users.mfa_deadline <= ` + arg(deadline))
 		} else {
-			b.WriteString(` AND ` + overdue(arg(deadline), arg(joined)))
+			b.WriteString(` AND ` + mfa(overdue(arg(deadline), arg(joined))))
 		}
 	}
 	if f.Role != "" {
@@ -129,9 +140,9 @@ func (f UserFilter) queryOf(sel string, accountID int64) (string, []any) {
 	}
 	switch f.Factor {
 	case FactorTOTP:
-		b.WriteString(` AND f.user_id IS NOT NULL`)
+		b.WriteString(` AND ` + hasApp)
 	case FactorPasskey:
-		b.WriteString(` AND EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id)`)
+		b.WriteString(` AND ` + hasPasskey)
 	}
 	column := `users.email`
 	var after, before any = f.After.Email, f.Before.Email
@@ -171,6 +182,17 @@ func (q *Queries) Users(ctx context.Context, accountID int64, f UserFilter) ([]*
 	return users, err
 }
 
+// joinedFactorTests rewrites the factor tests on users.mfa_factors as
+// tests on the factor tables, the user joined with totp_factors f.
+var joinedFactorTests = strings.NewReplacer(
+	hasFactor, `(f.user_id IS NOT NULL OR `+joinedHasPasskey+`)`,
+	noFactor, `(f.user_id IS NULL AND NOT `+joinedHasPasskey+`)`,
+	noPasskey, `NOT `+joinedHasPasskey,
+	`users.mfa_factors = 1`, `f.user_id IS NOT NULL AND NOT `+joinedHasPasskey,
+)
+
+const joinedHasPasskey = `EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id)`
+
 // overdue is padlock.User.MFAOverdue in SQL, but for the status: a user
 // without a factor whose deadline is at or before the time deadline, or a
 // user with only an app who joined at or before the time joined (at the
@@ -178,7 +200,7 @@ func (q *Queries) Users(ctx context.Context, accountID int64, f UserFilter) ([]*
 // placeholder or an expression; -1 where nothing is overdue that way.
 func overdue(deadline, joined string) string {
 	return `(` + noFactor + ` AND users.mfa_deadline <= ` + deadline +
-		` OR f.user_id IS NOT NULL AND ` + noPasskey + ` AND users.created_at <= ` + joined + `)`
+		` OR users.mfa_factors = 1 AND users.created_at <= ` + joined + `)`
 }
 
 // overdueCutoffs are the times overdue compares with for requirement r at
