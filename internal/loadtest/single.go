@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"path/filepath"
 	"runtime"
 	"sync/atomic"
@@ -143,6 +142,16 @@ func verifyFor(ctx context.Context, h *auth.Hasher, hash string, workers int, d 
 	return n.Load(), elapsed, nil
 }
 
+// knownFirst tells, as a coin drawn once per pair, whether the pair's known
+// email goes second: a fixed mix of the pair's number (SplitMix64's), so
+// that concurrent clients agree on it without sharing a generator.
+func knownFirst(pair int64) bool {
+	x := uint64(pair) + 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return (x^x>>31)&1 == 1
+}
+
 // failedSignIns measures refused sign-ins under load, then the latency of
 // unknown and known emails one request at a time, when a difference would
 // show most clearly.
@@ -154,15 +163,18 @@ func (s *singleRun) failedSignIns(ctx context.Context) error {
 		oneKnown, oneUnknown = &latencies{}, &latencies{}
 		clients              = s.report.Settings.Clients
 	)
-	s.p.printf("failed sign-ins: %d clients, wrong passwords of known users and unknown emails in turn, for %s", clients, s.opts.Duration)
+	s.p.printf("failed sign-ins: %d clients, wrong passwords of known users and unknown emails, one of each per pair in random order, for %s", clients, s.opts.Duration)
 	stop := s.p.watch("failed sign-ins", t.String)
 	elapsed := closedLoop(ctx, clients, s.opts.Duration, maxCalls, func(ctx context.Context, _ int) error {
-		return s.wrongPassword(ctx, seq.Add(1), &t, known, unknown)
+		return s.wrongPassword(ctx, seq.Add(1)-1, &t, known, unknown)
 	})
 	stop()
 	s.p.printf("unknown vs known email, one request at a time, for %s", s.opts.Duration/2)
+	// From an even number past the first part's, so that the first two
+	// requests are a pair, one of each kind, and no unknown email repeats.
+	seq.Store((seq.Load() + 2) &^ 1)
 	closedLoop(ctx, 1, s.opts.Duration/2, maxCalls, func(ctx context.Context, _ int) error {
-		return s.wrongPassword(ctx, seq.Add(1), &one, oneKnown, oneUnknown)
+		return s.wrongPassword(ctx, seq.Add(1)-1, &one, oneKnown, oneUnknown)
 	})
 	s.report.Failed = FailedFigures{PerSecond: rate(t.ok.Load(), elapsed), Known: known.summary(), Unknown: unknown.summary(),
 		OneKnown: oneKnown.summary(), OneUnknown: oneUnknown.summary(),
@@ -171,13 +183,15 @@ func (s *singleRun) failedSignIns(ctx context.Context) error {
 	return nil
 }
 
-// wrongPassword sends the i-th refused sign-in: an unknown email or a
-// wrong password for a known user, at random. Not in turn: work that comes
-// back every other request (a garbage collection after every second
-// hash) would then always fall on the same kind and look like a leak.
+// wrongPassword sends the i-th refused sign-in: of each pair of requests
+// (i/2), one for an unknown email and one with a wrong password for a known
+// user, in an order drawn per pair. So the two kinds are sent as often, but
+// not in turn: work that comes back every other request (a collection after
+// about every second hash) would then always fall on the same kind and look
+// like a leak.
 func (s *singleRun) wrongPassword(ctx context.Context, i int64, t *tally, known, unknown *latencies) error {
 	email, into := fmt.Sprintf("gone%05d@bench.test", i), unknown
-	if rand.IntN(2) == 0 {
+	if (i%2 == 0) != knownFirst(i/2) {
 		u, err := s.keys.TakeForWrongPassword()
 		if err != nil {
 			return err
