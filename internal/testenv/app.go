@@ -252,10 +252,14 @@ type Client struct {
 // NewClient returns a client for the node with an empty cookie jar.
 func (a *TestApp) NewClient() *Client { return NewClientFor(a.URL) }
 
-// NewClientFor returns a client for a base URL.
+// NewClientFor returns a client for a base URL. It has connections of its
+// own: on the shared default transport, another test's server closing
+// (httptest.Server.Close closes that transport's idle connections) could
+// break a request that had just taken one of them.
 func NewClientFor(base string) *Client {
 	jar, _ := cookiejar.New(nil)
 	return &Client{Base: base, Client: &http.Client{
+		Transport:     http.DefaultTransport.(*http.Transport).Clone(),
 		Jar:           jar,
 		Timeout:       30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
