@@ -57,23 +57,43 @@ type apiPortal struct {
 	CreatedAt      time.Time      `json:"created_at"`
 }
 
-// apiPortals lists the account's client portals, by organization.
+// portalCursor is what the portals list's cursor holds: the last portal's
+// organization name and id, the list's order.
+type portalCursor struct {
+	Organization string `json:"o"`
+	ID           int64  `json:"i"`
+}
+
+// apiPortals lists the account's client portals by organization, a page
+// at a time, as Account > Client portals does.
 func (s *Server) apiPortals(w http.ResponseWriter, r *http.Request) {
-	if _, err := apiQuery(r); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	list, err := s.db.Conn().Portals(r.Context(), currentFrom(r.Context()).Account.ID, store.PortalPage{})
+	var c portalCursor
+	n, err := pageQuery(r, &c)
 	if err != nil {
 		s.error(w, r, err)
 		return
+	}
+	page := store.PortalPage{Limit: n + 1}
+	if c.ID != 0 {
+		page.After = store.PortalKey{Organization: c.Organization, ID: c.ID}
+	}
+	list, err := s.db.Conn().Portals(r.Context(), currentFrom(r.Context()).Account.ID, page)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	next := ""
+	if len(list) > n {
+		list = list[:n]
+		last := list[n-1]
+		next = encodeCursor(portalCursor{Organization: last.Organization, ID: last.ID})
 	}
 	out := make([]apiPortal, 0, len(list))
 	for _, p := range list {
 		out = append(out, apiPortal{ID: p.ID, Name: p.Name, OrganizationID: p.OrganizationID, Organization: p.Organization,
 			MFA: requirementOf(p.Requirement()), Users: p.Users, UsersWithMFA: p.WithMFA, CreatedAt: p.CreatedAt.UTC()})
 	}
-	writeJSON(w, http.StatusOK, apiList("portals", out, ""))
+	writeJSON(w, http.StatusOK, apiList("portals", out, next))
 }
 
 // apiCoverageList is the MFA coverage of one list: the staff, or a portal.
