@@ -36,24 +36,36 @@ type apiDocumentList struct {
 func allDocumentTitles(t *testing.T, x *apiAccount, path string) []string {
 	t.Helper()
 	var titles []string
-	next := path
-	for range 100 {
+	eachAPIPage(t, x, path, func(ans apiAnswer) *string {
 		var l apiDocumentList
-		ans := x.call(t, x.readOnly, "GET", next, "")
-		if ans.status != http.StatusOK {
-			t.Fatalf("GET %s: %d %s", next, ans.status, ans.body)
-		}
 		ans.json(t, &l)
 		for _, d := range l.Documents {
 			titles = append(titles, d.Title)
 		}
-		if l.NextCursor == nil {
-			return titles
+		return l.NextCursor
+	})
+	return titles
+}
+
+// eachAPIPage reads a list from path (which has a query string already)
+// with the read-only key, giving each page to page, which returns its
+// next_cursor, until the last; it returns how many pages there were.
+func eachAPIPage(t *testing.T, x *apiAccount, path string, page func(apiAnswer) *string) int {
+	t.Helper()
+	next := path
+	for n := 1; n <= 100; n++ {
+		ans := x.call(t, x.readOnly, "GET", next, "")
+		if ans.status != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", next, ans.status, ans.body)
 		}
-		next = path + "&cursor=" + url.QueryEscape(*l.NextCursor)
+		cursor := page(ans)
+		if cursor == nil {
+			return n
+		}
+		next = path + "&cursor=" + url.QueryEscape(*cursor)
 	}
 	t.Fatal("no last page")
-	return nil
+	return 0
 }
 
 // A script documents a client as the screens do: it adds and edits an

@@ -3,7 +3,6 @@ package web_test
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -42,30 +41,19 @@ func TestThePortalsEndpointPagesByCursor(t *testing.T) {
 		slices.Reverse(want)
 
 		var got []string
-		pages := 0
-		for path := "/api/v1/portals?limit=3"; ; pages++ {
-			if pages > 3 {
-				t.Fatal("more than 3 pages of 3 for 8 portals")
-			}
+		pages := eachAPIPage(t, x, "/api/v1/portals?limit=3", func(ans apiAnswer) *string {
 			var l struct {
 				Portals    []struct{ Name string }
 				NextCursor *string `json:"next_cursor"`
-			}
-			ans := x.call(t, x.readOnly, "GET", path, "")
-			if ans.status != http.StatusOK {
-				t.Fatalf("GET %s: %d %s", path, ans.status, ans.body)
 			}
 			ans.json(t, &l)
 			for _, p := range l.Portals {
 				got = append(got, p.Name)
 			}
-			if l.NextCursor == nil {
-				break
-			}
-			path = "/api/v1/portals?limit=3&cursor=" + url.QueryEscape(*l.NextCursor)
-		}
-		if !slices.Equal(got, want) || pages != 2 {
-			t.Errorf("the pages listed %q in %d pages, want %q in 3", got, pages+1, want)
+			return l.NextCursor
+		})
+		if !slices.Equal(got, want) || pages != 3 {
+			t.Errorf("the pages listed %q in %d pages, want %q in 3", got, pages, want)
 		}
 
 		for _, bad := range []string{"?cursor=not-ours", "?cursor=" + encodeTestCursor(`{"n":"Client 1"}`), "?limit=0", "?page=2"} {
