@@ -107,20 +107,14 @@ func (q *Queries) StoredCountsForTest(ctx context.Context) (map[[2]int64]ListCou
 		current_users, current_with_mfa, current_with_app, current_with_passkey FROM user_counts`)
 }
 
-// joinedHasFactor and joinedHasPasskey test a user (joined with
-// totp_factors f) against the factor tables themselves, as the store did
-// before users.mfa_factors: the counts below check the kept column and
-// counts against them.
-const joinedHasFactor = `(f.user_id IS NOT NULL OR ` + joinedHasPasskey + `)`
-
 // RecountForTest counts every list of every account the way the lists were
 // counted before user_counts: an aggregate over every user, joined to their
 // factors (never users.mfa_factors). A list without users has no entry.
 func (q *Queries) RecountForTest(ctx context.Context) (map[[2]int64]ListCountsForTest, error) {
 	const current = `users.status <> 'deactivated'`
 	return q.listCountsForTest(ctx, `SELECT users.account_id, COALESCE(users.portal_id, 0), COUNT(*),
-		COUNT(CASE WHEN `+joinedHasFactor+` THEN 1 END), COUNT(CASE WHEN `+joinedHasPasskey+` THEN 1 END),
-		COUNT(CASE WHEN `+current+` THEN 1 END), COUNT(CASE WHEN `+current+` AND `+joinedHasFactor+` THEN 1 END),
+		COUNT(CASE WHEN `+joinedFactors.has+` THEN 1 END), COUNT(CASE WHEN `+joinedHasPasskey+` THEN 1 END),
+		COUNT(CASE WHEN `+current+` THEN 1 END), COUNT(CASE WHEN `+current+` AND `+joinedFactors.has+` THEN 1 END),
 		COUNT(CASE WHEN `+current+` AND f.user_id IS NOT NULL THEN 1 END), COUNT(CASE WHEN `+current+` AND `+joinedHasPasskey+` THEN 1 END)
 		FROM users LEFT JOIN totp_factors f ON f.user_id = users.id GROUP BY users.account_id, users.portal_id`)
 }
@@ -149,9 +143,9 @@ func (q *Queries) listCountsForTest(ctx context.Context, query string) (map[[2]i
 // aggregate over every user of the list, joined to their factors.
 func (q *Queries) FullCountForTest(ctx context.Context, accountID, portalID int64, r padlock.Requirement, now time.Time) (UserCounts, error) {
 	deadline, joined := overdueCutoffs(r, now)
-	overdue := `(NOT ` + joinedHasFactor + ` AND users.mfa_deadline <= $3 OR f.user_id IS NOT NULL AND NOT ` + joinedHasPasskey + ` AND users.created_at <= $4)`
-	query := `SELECT COUNT(*), COUNT(CASE WHEN ` + joinedHasFactor + ` THEN 1 END),
-		COUNT(CASE WHEN users.status <> $2 THEN 1 END), COUNT(CASE WHEN users.status <> $2 AND ` + joinedHasFactor + ` THEN 1 END),
+	overdue := joinedFactors.overdue("$3", "$4")
+	query := `SELECT COUNT(*), COUNT(CASE WHEN ` + joinedFactors.has + ` THEN 1 END),
+		COUNT(CASE WHEN users.status <> $2 THEN 1 END), COUNT(CASE WHEN users.status <> $2 AND ` + joinedFactors.has + ` THEN 1 END),
 		COUNT(CASE WHEN ` + joinedHasPasskey + ` THEN 1 END), COUNT(CASE WHEN users.status <> $2 AND ` + joinedHasPasskey + ` THEN 1 END),
 		COUNT(CASE WHEN users.status <> $2 AND ` + overdue + ` THEN 1 END)
 		FROM users LEFT JOIN totp_factors f ON f.user_id = users.id WHERE users.account_id = $1`

@@ -110,26 +110,24 @@ func (f UserFilter) queryOf(sel string, accountID int64) (string, []any) {
 	// its order. On the kept column it would prefer users_without_mfa_idx,
 	// which has no id after the deadline, and sort every user sharing one
 	// deadline, as all do when MFA was required of them at once.
-	mfa := func(cond string) string {
-		if f.Sort == SortDeadline {
-			return joinedFactorTests.Replace(cond)
-		}
-		return cond
+	tests := keptFactors
+	if f.Sort == SortDeadline {
+		tests = joinedFactors
 	}
 	switch f.MFA {
 	case MFASetUp:
-		b.WriteString(` AND ` + mfa(hasFactor))
+		b.WriteString(` AND ` + tests.has)
 	case MFANotSet:
-		b.WriteString(` AND ` + mfa(noFactor))
+		b.WriteString(` AND ` + tests.none)
 	case MFANoPasskey:
-		b.WriteString(` AND ` + mfa(noPasskey))
+		b.WriteString(` AND ` + tests.noPasskey)
 	case MFAOverdue:
 		b.WriteString(` AND users.status <> ` + arg(string(padlock.StatusDeactivated)))
 		deadline, joined := overdueCutoffs(f.Requirement, f.Now)
 		if joined < 0 { // no one overdue by the strict level's deadline
-			b.WriteString(` AND ` + mfa(noFactor) + ` AND users.mfa_deadline <= ` + arg(deadline))
+			b.WriteString(` AND ` + tests.none + ` AND users.mfa_deadline <= ` + arg(deadline))
 		} else {
-			b.WriteString(` AND ` + mfa(overdue(arg(deadline), arg(joined))))
+			b.WriteString(` AND ` + tests.overdue(arg(deadline), arg(joined)))
 		}
 	}
 	if f.Role != "" {
@@ -182,13 +180,20 @@ func (q *Queries) Users(ctx context.Context, accountID int64, f UserFilter) ([]*
 	return users, err
 }
 
-// joinedFactorTests rewrites the factor tests on users.mfa_factors as
-// tests on the factor tables, the user joined with totp_factors f.
-var joinedFactorTests = strings.NewReplacer(
-	hasFactor, `(f.user_id IS NOT NULL OR `+joinedHasPasskey+`)`,
-	noFactor, `(f.user_id IS NULL AND NOT `+joinedHasPasskey+`)`,
-	noPasskey, `NOT `+joinedHasPasskey,
-	`users.mfa_factors = 1`, `f.user_id IS NOT NULL AND NOT `+joinedHasPasskey,
+// factorTests are the SQL tests of a user's factors that a users list
+// filters by: has any, has none, has no passkey, has only an app.
+type factorTests struct{ has, none, noPasskey, appOnly string }
+
+// keptFactors read users.mfa_factors; joinedFactors the factor tables, the
+// user joined with totp_factors f.
+var (
+	keptFactors   = factorTests{has: hasFactor, none: noFactor, noPasskey: noPasskey, appOnly: `users.mfa_factors = 1`}
+	joinedFactors = factorTests{
+		has:       `(f.user_id IS NOT NULL OR ` + joinedHasPasskey + `)`,
+		none:      `(f.user_id IS NULL AND NOT ` + joinedHasPasskey + `)`,
+		noPasskey: `NOT ` + joinedHasPasskey,
+		appOnly:   `f.user_id IS NOT NULL AND NOT ` + joinedHasPasskey,
+	}
 )
 
 const joinedHasPasskey = `EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id)`
@@ -198,9 +203,9 @@ const joinedHasPasskey = `EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.u
 // user with only an app who joined at or before the time joined (at the
 // strict level, padlock.Requirement.StrictOverdueJoinedBy). Each time is a
 // placeholder or an expression; -1 where nothing is overdue that way.
-func overdue(deadline, joined string) string {
-	return `(` + noFactor + ` AND users.mfa_deadline <= ` + deadline +
-		` OR users.mfa_factors = 1 AND users.created_at <= ` + joined + `)`
+func (t factorTests) overdue(deadline, joined string) string {
+	return `(` + t.none + ` AND users.mfa_deadline <= ` + deadline +
+		` OR ` + t.appOnly + ` AND users.created_at <= ` + joined + `)`
 }
 
 // overdueCutoffs are the times overdue compares with for requirement r at
