@@ -30,7 +30,8 @@ func serverMemoryLimit(hashConcurrency int) int64 {
 type runtimeSettings struct{ gogc, memLimit, maxProcs string }
 
 // tuneRuntime sets what the operator has not: GOGC to serverGCPercent,
-// GOMEMLIMIT to serverMemoryLimit, and GOMAXPROCS to one more than the hashes that may run at once, so that
+// GOMEMLIMIT to serverMemoryLimit, and GOMAXPROCS to one more than the
+// hashes that may run at once (or than Go's default, if fewer), so that
 // while every hash slot is busy a request (a page, or a refusal under
 // overload) still finds a scheduler thread and does not wait for a hash to
 // be preempted. The hashes run at a lower OS priority (auth.Hasher), so the
@@ -48,7 +49,11 @@ func tuneRuntime(getenv func(string) string, hashConcurrency int) runtimeSetting
 		s.memLimit = strconv.FormatInt(limit>>20, 10) + "MiB"
 	}
 	if s.maxProcs == "" {
-		runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), hashConcurrency+1))
+		// Go's default follows the CPUs the process may use (its affinity
+		// and a container's CPU limit); the hash slots default to the CPUs
+		// of the machine, which may be more.
+		cpus := runtime.GOMAXPROCS(0)
+		runtime.GOMAXPROCS(max(cpus, min(hashConcurrency, cpus)+1))
 		s.maxProcs = strconv.Itoa(runtime.GOMAXPROCS(0))
 	}
 	return s

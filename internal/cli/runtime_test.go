@@ -25,8 +25,12 @@ func TestAServingNodeTunesTheRuntimeUnlessTheOperatorDid(t *testing.T) {
 		t.Errorf("GOMAXPROCS is %d, want 3", n)
 	}
 	tuneRuntime(func(string) string { return "" }, 1)
-	if n := runtime.GOMAXPROCS(0); n != 2 {
+	if n := runtime.GOMAXPROCS(2); n != 2 {
 		t.Errorf("one hash slot on two threads: GOMAXPROCS is %d, want the 2 it was (never fewer)", n)
+	}
+	tuneRuntime(func(string) string { return "" }, 16)
+	if n := runtime.GOMAXPROCS(0); n != 3 {
+		t.Errorf("16 hash slots where Go's default is 2 (a container's CPU limit): GOMAXPROCS is %d, want 3", n)
 	}
 
 	// As the runtime would have set them from the operator's environment.
