@@ -199,10 +199,7 @@ func TestTheDeadlineOrderIsReadFromItsIndex(t *testing.T) {
 		// Large enough that reading the whole account and sorting it costs
 		// more than reading a page from the index: the planner's choice on
 		// a few hundred rows would say nothing.
-		acct, _, _ := createAccountWithUsers(t, db, "Acme", "admin@acme.test", "bea@acme.test")
-		other, _, _ := createAccountWithUsers(t, db, "Globex", "admin@globex.test", "hank@globex.test")
-		seedUsers(t, db, acct, "acme", 20_000)
-		seedUsers(t, db, other, "globex", 20_000)
+		acct := twoLargeAccounts(t, db, 20_000)
 		withDeadlines(t, db, acct)
 		portal := portalWithSeededUsers(t, db, acct, 2_000)
 		analyze(t, db)

@@ -18,20 +18,9 @@ func TestUpgradingKeepsSessionsAndTrustsOnlyWhatTheyProved(t *testing.T) {
 	for _, d := range testenv.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			dir := ""
-			if d == store.SQLite {
-				dir = t.TempDir()
-			}
-			db, err := store.Open(ctx, testenv.DatabaseURL(t, d), dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if err := db.MigrateToForTest(ctx, 5); err != nil {
-				t.Fatal(err)
-			}
+			db := openAtVersion(t, d, 5)
 			now := time.Now().Unix()
-			err = db.InTx(ctx, func(tx *store.Queries) error {
+			err := db.InTx(ctx, func(tx *store.Queries) error {
 				for _, st := range []struct {
 					q    string
 					args []any
@@ -86,4 +75,25 @@ func TestUpgradingKeepsSessionsAndTrustsOnlyWhatTheyProved(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openAtVersion opens a new, empty database of the dialect with the
+// migrations up to version applied, as a release of that day left it, for
+// tests of what an upgrade does to the data already there.
+func openAtVersion(t *testing.T, d store.Dialect, version int) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	dir := ""
+	if d == store.SQLite {
+		dir = t.TempDir()
+	}
+	db, err := store.Open(ctx, testenv.DatabaseURL(t, d), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.MigrateToForTest(ctx, version); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

@@ -21,10 +21,7 @@ import (
 func TestCountingUsersReadsOnlyTheUsersWithoutMFA(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
-		acct, _, _ := createAccountWithUsers(t, db, "Acme", "admin@acme.test", "bea@acme.test")
-		other, _, _ := createAccountWithUsers(t, db, "Globex", "admin@globex.test", "hank@globex.test")
-		seedUsers(t, db, acct, "acme", 10_000)
-		seedUsers(t, db, other, "globex", 10_000)
+		acct := twoLargeAccounts(t, db, 10_000)
 		withDeadlines(t, db, acct)
 		portal := portalWithSeededUsers(t, db, acct, 2_000)
 		analyze(t, db)

@@ -349,18 +349,7 @@ func TestUpgradingCountsTheUsersAlreadyThere(t *testing.T) {
 	for _, d := range testenv.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			dir := ""
-			if d == store.SQLite {
-				dir = t.TempDir()
-			}
-			db, err := store.Open(ctx, testenv.DatabaseURL(t, d), dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if err := db.MigrateToForTest(ctx, 19); err != nil {
-				t.Fatal(err)
-			}
+			db := openAtVersion(t, d, 19)
 			w := &countsWorld{t: t, db: db, ctx: ctx, portals: map[int64][]int64{}}
 			for i, name := range []string{"Acme", "Globex"} {
 				acct, _, _ := createAccountWithUsers(t, db, name, "admin@"+name+".test", "bea@"+name+".test")

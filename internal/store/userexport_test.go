@@ -122,10 +122,7 @@ func addPasskeys(t *testing.T, db *store.DB, keys []*padlock.Passkey) {
 func TestAnExportBatchIsARangeOfTheListsIndex(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
-		acct, _, _ := createAccountWithUsers(t, db, "Acme", "admin@acme.test", "bea@acme.test")
-		other, _, _ := createAccountWithUsers(t, db, "Globex", "admin@globex.test", "hank@globex.test")
-		seedUsers(t, db, acct, "acme", 20_000)
-		seedUsers(t, db, other, "globex", 20_000)
+		acct := twoLargeAccounts(t, db, 20_000)
 		some, _ := db.Conn().Users(context.Background(), acct, store.UserFilter{Limit: 3})
 		addPasskeys(t, db, []*padlock.Passkey{passkeyOf(some[0].ID, 1700000000), passkeyOf(some[2].ID, 1700000000)})
 		analyze(t, db)

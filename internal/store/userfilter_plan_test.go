@@ -18,10 +18,7 @@ func TestTheNotSetUpFilterReadsOnlyTheUsersWithoutMFA(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		acct, _, _ := createAccountWithUsers(t, db, "Acme", "admin@acme.test", "bea@acme.test")
-		other, _, _ := createAccountWithUsers(t, db, "Globex", "admin@globex.test", "hank@globex.test")
-		seedUsers(t, db, acct, "acme", 20_000)
-		seedUsers(t, db, other, "globex", 20_000)
+		acct := twoLargeAccounts(t, db, 20_000)
 		err := db.InTx(ctx, func(tx *store.Queries) error {
 			return tx.ExecForTest(ctx, `INSERT INTO totp_factors (user_id, secret, last_step, confirmed_at)
 				SELECT id, $1, 0, 1700000000 FROM users WHERE id % 10 <> 0 AND id NOT IN (SELECT user_id FROM totp_factors)`, []byte("x"))

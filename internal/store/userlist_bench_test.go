@@ -37,6 +37,18 @@ func seedUsers(tb testing.TB, db *store.DB, accountID int64, prefix string, n in
 }
 
 // analyze gives the planner statistics on the seeded tables.
+// twoLargeAccounts makes two accounts of n seeded staff users each (and
+// their Administrators), so that a plan test's account shares its tables
+// with another as large, and returns the first.
+func twoLargeAccounts(tb testing.TB, db *store.DB, n int) int64 {
+	tb.Helper()
+	acct, _, _ := createAccountWithUsers(tb, db, "Acme", "admin@acme.test", "bea@acme.test")
+	other, _, _ := createAccountWithUsers(tb, db, "Globex", "admin@globex.test", "hank@globex.test")
+	seedUsers(tb, db, acct, "acme", n)
+	seedUsers(tb, db, other, "globex", n)
+	return acct
+}
+
 func analyze(tb testing.TB, db *store.DB) {
 	ctx := context.Background()
 	if err := db.InTx(ctx, func(tx *store.Queries) error { return tx.ExecForTest(ctx, `ANALYZE`) }); err != nil {
