@@ -158,12 +158,19 @@ func TestDocumentsAreRenderedSafely(t *testing.T) {
 	if status != http.StatusSeeOther {
 		t.Fatalf("create: %d", status)
 	}
-	_, _, body := c.Get(t, loc)
-	if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
-		t.Fatal("document markup was rendered, not escaped")
+	if status, _, _ := c.PostForm(t, "/organizations", url.Values{"name": {evil}}); status != http.StatusSeeOther {
+		t.Fatalf("create organization: %d", status)
 	}
-	if !strings.Contains(body, "&lt;script&gt;") {
-		t.Fatal("escaped text missing")
+	// The document, and the lists that show its title and the
+	// organization's name.
+	for _, page := range []string{loc, fmt.Sprintf("/organizations/%d", org.ID), "/organizations"} {
+		_, _, body := c.Get(t, page)
+		if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
+			t.Fatalf("%s: markup was rendered, not escaped", page)
+		}
+		if !strings.Contains(body, "&lt;script&gt;") {
+			t.Fatalf("%s: escaped text missing", page)
+		}
 	}
 	_ = a
 }

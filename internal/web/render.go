@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"maps"
 	"net/http"
+	"path"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -79,12 +81,7 @@ func parseTemplates(fsys fs.FS, a *Assets) (*pages, error) {
 	funcs := template.FuncMap{
 		"asset": a.URL,
 		"icon":  a.Icon,
-		"date": func(t time.Time) string {
-			if t.IsZero() {
-				return "never"
-			}
-			return t.UTC().Format("2 Jan 2006 15:04 UTC")
-		},
+		"date":  formatDate,
 		"can": func(c *auth.Current, p string) bool {
 			return c != nil && c.User.Role.Can(padlock.Permission(p))
 		},
@@ -97,20 +94,26 @@ func parseTemplates(fsys fs.FS, a *Assets) (*pages, error) {
 	funcs["menu"] = p.menu
 	maps.Copy(funcs, navFuncs())
 	maps.Copy(funcs, textFuncs())
+	maps.Copy(funcs, rowFuncs(a))
 	names, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
 	// Fragments that several pages share, beside the layout's own.
 	shared := []string{"templates/layout.html"}
-	if parts, _ := fs.Glob(fsys, "templates/parts/*.html"); len(parts) > 0 {
-		shared = append(shared, "templates/parts/*.html")
+	parts, _ := fs.Glob(fsys, "templates/parts/*.html")
+	shared = append(shared, parts...)
+	sources := map[string]string{}
+	for _, n := range append(names, parts...) {
+		if sources[n], err = readTemplate(fsys, n, a); err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", n, err)
+		}
 	}
 	for _, n := range names {
 		if n == "templates/layout.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, append(shared, n)...)
+		t, err := parsePage(funcs, sources, append(shared, n))
 		if err == nil {
 			err = checkPermissionNames(t)
 		}
@@ -126,6 +129,54 @@ func parseTemplates(fsys fs.FS, a *Assets) (*pages, error) {
 		return nil, errors.New("web: the layout defines no menu")
 	}
 	return p, nil
+}
+
+// parsePage parses the named sources into one template, named after the
+// first (the layout), as ParseFS would.
+func parsePage(funcs template.FuncMap, sources map[string]string, names []string) (*template.Template, error) {
+	t := template.New(path.Base(names[0])).Funcs(funcs)
+	for _, n := range names {
+		tn := t
+		if n != names[0] {
+			tn = t.New(path.Base(n))
+		}
+		if _, err := tn.Parse(sources[n]); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// constantCall is an icon or asset call with a literal name, in the one
+// spelling the templates use.
+var constantCall = regexp.MustCompile(`\{\{(icon|asset) "([^"{}]+)"\}\}`)
+
+// readTemplate reads a template and writes its constant calls out: an
+// {{icon "name"}} becomes the icon's markup and an {{asset "name"}} the
+// asset's URL, as template text. Executed, each call was a reflective call
+// or two (the function, then its escaper) on every page; written out, an
+// unknown name fails at start-up rather than on the page that draws it.
+// Both write only trusted markup (the sprite's, and a hashed path under
+// /static/), in text and URL attributes, the only places templates use them.
+func readTemplate(fsys fs.FS, name string, a *Assets) (string, error) {
+	src, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return "", err
+	}
+	var unknown error
+	text := constantCall.ReplaceAllStringFunc(string(src), func(call string) string {
+		m := constantCall.FindStringSubmatch(call)
+		if m[1] == "icon" {
+			if icon, ok := a.icons[m[2]]; ok {
+				return string(icon)
+			}
+		} else if url, ok := a.urls[m[2]]; ok {
+			return url
+		}
+		unknown = fmt.Errorf("no %s %q", m[1], m[2])
+		return call
+	})
+	return text, unknown
 }
 
 // formFields lets a shared template fragment show one of several forms on
