@@ -10,7 +10,7 @@ import (
 // otherVariables are PADLOCK_* names read outside Config: by a command
 // (setup's password) or by the test and load harnesses, which also start
 // `padlock serve`.
-var otherVariables = []string{"PADLOCK_SETUP_PASSWORD", "PADLOCK_BENCH_CHILD", "PADLOCK_CHROMIUM"}
+var otherVariables = []string{"PADLOCK_SETUP_PASSWORD", "PADLOCK_BENCH_CHILD", "PADLOCK_BENCH_CPUPROFILE", "PADLOCK_CHROMIUM"}
 
 // testPrefix marks the variables of the test suite (PADLOCK_TEST_POSTGRES_URL…).
 const testPrefix = "PADLOCK_TEST_"

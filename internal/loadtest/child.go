@@ -2,9 +2,11 @@ package loadtest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"sync/atomic"
 	"time"
 
@@ -19,6 +21,33 @@ const (
 	childBare    = "bare"    // the bare net/http handler, for B
 )
 
+// cpuProfileEnv, given to the nodes with -node-env, names a file for each
+// node's CPU profile over its whole life (stopped by the harness, it exits
+// cleanly): the file name followed by a dot and the node's process id.
+const cpuProfileEnv = "PADLOCK_BENCH_CPUPROFILE"
+
+// profileCPU starts a CPU profile into path.<pid>, and returns what stops
+// it; nil without a path, or when it cannot (said on standard error).
+func profileCPU(path string) (stop func()) {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(fmt.Sprintf("%s.%d", path, os.Getpid()))
+	if err == nil {
+		if err = pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cpu profile:", err)
+		return nil
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
+}
+
 // RunChild plays the part the harness gave this process, if any, and
 // returns its exit code; ok is false in a process that is no child. Call it
 // first thing in main (and in TestMain).
@@ -26,6 +55,9 @@ func RunChild() (code int, ok bool) {
 	switch os.Getenv(childEnv) {
 	case childPadlock:
 		env := cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Environ: os.Environ}
+		if stop := profileCPU(os.Getenv(cpuProfileEnv)); stop != nil {
+			defer stop()
+		}
 		return cli.Main(context.Background(), env, os.Args[1:]), true
 	case childBare:
 		return serveBare(os.Getenv("PADLOCK_LISTEN")), true

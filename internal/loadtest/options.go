@@ -76,7 +76,7 @@ func (o *Options) parseFlags(args []string, stderr io.Writer) error {
 	multi := fs.String("multinode", "auto", "measure 1 vs 2 nodes behind a load balancer: auto (with -db postgres), true or false")
 	queues := fs.String("overload-queues", "", "comma-separated extra PADLOCK_HASH_QUEUE values to repeat the overload with")
 	lists := fs.String("list-sizes", joinInts(o.ListSizes), "comma-separated staff counts of the accounts whose users list, filters and CSV are measured (empty: none)")
-	nodeEnv := fs.String("node-env", "", "comma-separated KEY=VALUE settings for every node, e.g. GOMAXPROCS=3,PADLOCK_HASH_QUEUE=2")
+	nodeEnv := fs.String("node-env", "", "comma-separated KEY=VALUE settings for every node, e.g. GOMAXPROCS=3,PADLOCK_HASH_QUEUE=2; "+cpuProfileEnv+"=FILE writes each node's CPU profile to FILE.<pid>")
 	fs.StringVar(&o.DB, "db", o.DB, "database: sqlite or postgres")
 	fs.StringVar(&o.PostgresURL, "postgres-url", o.PostgresURL, "PostgreSQL server where a throw-away database is created [PADLOCK_TEST_POSTGRES_URL]")
 	fs.IntVar(&o.Users, "users", o.Users, "users with TOTP in the seeded account")

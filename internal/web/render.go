@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -279,6 +280,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	h := w.Header()
 	h["Content-Type"], h["Cache-Control"] = htmlValue, noStoreValue
+	// The whole page is at hand: with its length, net/http sends it as it
+	// is instead of in chunks.
+	h["Content-Length"] = []string{strconv.Itoa(buf.Len())}
 	retryLater(w, status)
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
