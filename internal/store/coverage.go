@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
@@ -125,7 +127,21 @@ var coverageQuery = `SELECT c.portal_id, ` + storedCounts + `,
 // requirement, keyed by portal id (0 for the staff); a list without users
 // has no entry.
 func (q *Queries) Coverage(ctx context.Context, accountID int64, now time.Time) (map[int64]UserCounts, error) {
-	rows, err := q.sql.QueryContext(ctx, coverageQuery, accountID, now.Unix())
+	return q.coverage(ctx, coverageQuery, accountID, now.Unix())
+}
+
+// CoverageOf is Coverage for the lists named only: portal ids, and 0 for
+// the staff. A page of the coverage costs its own lists, not the account's.
+func (q *Queries) CoverageOf(ctx context.Context, accountID int64, now time.Time, lists []int64) (map[int64]UserCounts, error) {
+	if len(lists) == 0 {
+		return map[int64]UserCounts{}, nil
+	}
+	args := []any{accountID, now.Unix()}
+	return q.coverage(ctx, coverageQuery+listsIn(&args, lists), args...)
+}
+
+func (q *Queries) coverage(ctx context.Context, query string, args ...any) (map[int64]UserCounts, error) {
+	rows, err := q.sql.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -142,6 +158,22 @@ func (q *Queries) Coverage(ctx context.Context, accountID int64, now time.Time) 
 		out[portal] = c
 	}
 	return out, rows.Err()
+}
+
+// listsIn is the condition that user_counts c is of one of lists, with
+// placeholders numbered after args, to which it adds the lists.
+func listsIn(args *[]any, lists []int64) string {
+	var b strings.Builder
+	b.WriteString(` AND c.portal_id IN (`)
+	for i, id := range lists {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		*args = append(*args, id)
+		b.WriteString("$" + strconv.Itoa(len(*args)))
+	}
+	b.WriteString(")")
+	return b.String()
 }
 
 // The requirement of a list in a query that joins accounts a and (left)
@@ -168,8 +200,28 @@ type FactorCounts struct {
 // FactorCoverage counts, for the account's staff (key 0) and each portal,
 // the current users with an authenticator app and with a passkey.
 func (q *Queries) FactorCoverage(ctx context.Context, accountID int64) (map[int64]FactorCounts, error) {
-	rows, err := q.sql.QueryContext(ctx, `SELECT portal_id, current_with_app, current_with_passkey FROM user_counts
-		WHERE account_id = $1 AND current_users > 0`, accountID)
+	return q.factorCoverage(ctx, accountID, nil)
+}
+
+// FactorCoverageOf is FactorCoverage for the lists named only, as
+// CoverageOf.
+func (q *Queries) FactorCoverageOf(ctx context.Context, accountID int64, lists []int64) (map[int64]FactorCounts, error) {
+	if len(lists) == 0 {
+		return map[int64]FactorCounts{}, nil
+	}
+	return q.factorCoverage(ctx, accountID, lists)
+}
+
+// factorCoverage reads the factor counts of lists, or of every list when
+// lists is nil.
+func (q *Queries) factorCoverage(ctx context.Context, accountID int64, lists []int64) (map[int64]FactorCounts, error) {
+	args := []any{accountID}
+	query := `SELECT c.portal_id, c.current_with_app, c.current_with_passkey FROM user_counts c
+		WHERE c.account_id = $1 AND c.current_users > 0`
+	if lists != nil {
+		query += listsIn(&args, lists)
+	}
+	rows, err := q.sql.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -302,6 +302,15 @@ func (w *countsWorld) checkLists(when string, acct int64, recount map[[2]int64]s
 		if f := factors[list]; f.TOTP != full.CurrentWithApp || f.Passkey != full.CurrentWithPasskey {
 			t.Fatalf("%s: list %d of account %d counts factors %+v, a full count finds %+v", when, list, acct, f, full)
 		}
+		// A page of the coverage reads its own lists only, and the same.
+		one, err := conn.CoverageOf(w.ctx, acct, now, []int64{list})
+		if err != nil || len(one) > 1 || one[list] != want {
+			t.Fatalf("%s: list %d of account %d read alone has coverage %+v, a full count finds %+v (%v)", when, list, acct, one, want, err)
+		}
+		oneFactors, err := conn.FactorCoverageOf(w.ctx, acct, []int64{list})
+		if f := oneFactors[list]; err != nil || len(oneFactors) > 1 || f != factors[list] {
+			t.Fatalf("%s: list %d of account %d read alone counts factors %+v, want %+v (%v)", when, list, acct, oneFactors, factors[list], err)
+		}
 	}
 	portals, err := conn.Portals(w.ctx, acct, store.PortalPage{})
 	if err != nil {

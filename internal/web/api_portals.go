@@ -126,35 +126,56 @@ func coverageOf(kind string, portalID *int64, name string, req padlock.Requireme
 	return out
 }
 
-// apiCoverage is Account > MFA coverage: the staff, then each portal by
-// organization, deactivated users not counted.
+// apiCoverage is Account > MFA coverage: the staff, then the portals in the
+// order of the portals list, deactivated users not counted. It pages as
+// that list does, limit portals a page, the first page led by the staff;
+// each page counts only its own lists.
 func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) {
-	if _, err := apiQuery(r); err != nil {
+	var c portalCursor
+	n, err := pageQuery(r, &c)
+	if err != nil {
 		s.error(w, r, err)
 		return
 	}
+	page := store.PortalPage{Limit: n + 1}
+	if c.ID != 0 {
+		page.After = store.PortalKey{Organization: c.Organization, ID: c.ID}
+	}
 	acct, conn := currentFrom(r.Context()).Account, s.db.Conn()
-	counts, err := conn.Coverage(r.Context(), acct.ID, s.now())
+	portals, err := conn.Portals(r.Context(), acct.ID, page)
+	next := ""
+	if len(portals) > n {
+		portals = portals[:n]
+		last := portals[n-1]
+		next = encodeCursor(portalCursor{Organization: last.Organization, ID: last.ID})
+	}
+	lists := listsOf(portals)
+	if c.ID != 0 {
+		lists = lists[1:] // the staff lead the first page only
+	}
 	var (
+		counts  map[int64]store.UserCounts
 		factors map[int64]store.FactorCounts
-		portals []store.PortalSummary
 	)
 	if err == nil {
-		factors, err = conn.FactorCoverage(r.Context(), acct.ID)
+		counts, err = conn.CoverageOf(r.Context(), acct.ID, s.now(), lists)
 	}
 	if err == nil {
-		portals, err = conn.Portals(r.Context(), acct.ID, store.PortalPage{})
+		factors, err = conn.FactorCoverageOf(r.Context(), acct.ID, lists)
 	}
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	lists := []apiCoverageList{coverageOf("account", nil, acct.Name, acct.Requirement(), counts[0], factors[0])}
+	out := make([]apiCoverageList, 0, len(lists))
+	if c.ID == 0 {
+		out = append(out, coverageOf("account", nil, acct.Name, acct.Requirement(), counts[0], factors[0]))
+	}
 	for _, p := range portals {
 		id := p.ID
-		lists = append(lists, coverageOf("portal", &id, p.Name, p.Requirement(), counts[p.ID], factors[p.ID]))
+		out = append(out, coverageOf("portal", &id, p.Name, p.Requirement(), counts[p.ID], factors[p.ID]))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"lists": lists})
+	writeJSON(w, http.StatusOK, apiList("lists", out, next))
 }
 
 // apiPortalByID reads the {portal} of the path as the list shows it, with

@@ -17,8 +17,9 @@ import (
 
 type coveragePage struct {
 	Page
-	Rows []coverageRow
-	Now  time.Time
+	Rows  []coverageRow
+	Pages pageLinks // the pages of portals
+	Now   time.Time
 }
 
 // coverageRow is the coverage of one list: the staff, or one portal.
@@ -40,28 +41,25 @@ type coverageRow struct {
 // WithoutMFA counts the list's users who have not set up MFA.
 func (c coverageRow) WithoutMFA() int { return c.Users - c.WithMFA }
 
-// coverageRows reads the coverage of the caller's account: the staff first,
-// then each portal by name (for whoever may manage portals).
-func (s *Server) coverageRows(r *http.Request) ([]coverageRow, error) {
-	cur := currentFrom(r.Context())
-	acct := cur.Account
-	conn := s.db.Conn()
-	counts, err := conn.Coverage(r.Context(), acct.ID, s.now())
-	if err != nil {
-		return nil, err
-	}
+// coverageRows are the staff's row, then one row for each of portals,
+// with their counts.
+func coverageRows(acct *padlock.Account, portals []store.PortalSummary, counts map[int64]store.UserCounts) []coverageRow {
 	rows := []coverageRow{newCoverageRow("account", acct.Name, "/account/users", acct.MFARequiredAt, acct.MFAGraceDays, counts[0])}
-	if !cur.User.Role.Can(padlock.PermManagePortals) {
-		return rows, nil
-	}
-	portals, err := conn.PortalsOf(r.Context(), acct.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range portals {
+	for i := range portals {
+		p := &portals[i].Portal
 		rows = append(rows, newCoverageRow("portal", p.Name, portalURL(p), p.MFARequiredAt, p.MFAGraceDays, counts[p.ID]))
 	}
-	return rows, nil
+	return rows
+}
+
+// listsOf are the lists of the staff (0) and of portals, for CoverageOf.
+func listsOf(portals []store.PortalSummary) []int64 {
+	lists := make([]int64, 0, len(portals)+1)
+	lists = append(lists, 0)
+	for _, p := range portals {
+		lists = append(lists, p.ID)
+	}
+	return lists
 }
 
 func newCoverageRow(kind, name, list string, requiredAt time.Time, grace int, c store.UserCounts) coverageRow {
@@ -73,24 +71,50 @@ func newCoverageRow(kind, name, list string, requiredAt time.Time, grace int, c 
 	return row
 }
 
-// coverage is Account > MFA coverage.
+// coverage is Account > MFA coverage: the staff, then a page of portals in
+// the order of Client portals (for whoever may manage portals), each page
+// counting only its own lists.
 func (s *Server) coverage(w http.ResponseWriter, r *http.Request) {
 	p := coveragePage{Page: s.page(w, r, "MFA coverage", navCoverage), Now: s.now()}
-	var err error
-	if p.Rows, err = s.coverageRows(r); err != nil {
-		s.error(w, r, err)
-		return
+	acct := p.Current.Account
+	var (
+		portals []store.PortalSummary
+		err     error
+	)
+	if p.Current.User.Role.Can(padlock.PermManagePortals) {
+		portals, p.Pages, err = s.portalsAt(r, acct.ID)
 	}
-	s.render(w, r, http.StatusOK, "coverage", p)
-}
-
-// coverageCSV is the coverage page as CSV, one row per list.
-func (s *Server) coverageCSV(w http.ResponseWriter, r *http.Request) {
-	rows, err := s.coverageRows(r)
+	var counts map[int64]store.UserCounts
+	if err == nil {
+		counts, err = s.db.Conn().CoverageOf(r.Context(), acct.ID, s.now(), listsOf(portals))
+	}
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
+	p.Rows = coverageRows(acct, portals, counts)
+	s.render(w, r, http.StatusOK, "coverage", p)
+}
+
+// coverageCSV is the coverage page as CSV, one row per list: every list.
+func (s *Server) coverageCSV(w http.ResponseWriter, r *http.Request) {
+	cur, conn := currentFrom(r.Context()), s.db.Conn()
+	var (
+		portals []store.PortalSummary
+		err     error
+	)
+	if cur.User.Role.Can(padlock.PermManagePortals) {
+		portals, err = conn.Portals(r.Context(), cur.Account.ID, store.PortalPage{})
+	}
+	var counts map[int64]store.UserCounts
+	if err == nil {
+		counts, err = conn.Coverage(r.Context(), cur.Account.ID, s.now())
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rows := coverageRows(cur.Account, portals, counts)
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="padlock-mfa-coverage.csv"`)

@@ -167,7 +167,7 @@ func TestTheNewPortalFormOffersOrganizationsAPageAtATime(t *testing.T) {
 // name: following Next visits every portal of the account once, in order,
 // Previous leads back through the same pages, and a key that is
 // malformed or leads off the list shows the first page.
-func TestTheClientPortalsListPagesByKey(t *testing.T) {
+func TestTheClientPortalsListAndCoveragePageByKey(t *testing.T) {
 	t.Parallel()
 	testenv.ForEachDialect(t, func(t *testing.T, d string) {
 		a := testenv.StartApp(t, d, testenv.Options{})
@@ -199,6 +199,10 @@ func TestTheClientPortalsListPagesByKey(t *testing.T) {
 		c.SignIn(t, "admin@acme.test", testenv.Password)
 		if got := walkPages(t, c, "/account/portals", "/account/portals/"); !slices.Equal(got, want) {
 			t.Fatalf("portals by page:\n%q\nwant\n%q", got, want)
+		}
+		// MFA coverage pages its portals the same way, under the staff's row.
+		if got := walkPages(t, c, "/account/coverage", "/account/portals/"); !slices.Equal(got, want) {
+			t.Fatalf("coverage by page:\n%q\nwant\n%q", got, want)
 		}
 		// Back from the last page, page by page.
 		var body string

@@ -103,8 +103,9 @@ func documentKey(v string) store.DocumentKey {
 
 // portalsAt reads the page of the account's portals that the request's
 // "after" or "before" key ("id:organization") asks for, 50 by organization
-// name. A key that is malformed, or leads off either end of the list,
-// gives the first page.
+// name, with links to the pages beside it at the request's path. A key
+// that is malformed, or leads off either end of the list, gives the first
+// page.
 func (s *Server) portalsAt(r *http.Request, accountID int64) ([]store.PortalSummary, pageLinks, error) {
 	page := store.PortalPage{Limit: listPerPage + 1}
 	if after, before := portalKey(r.URL.Query().Get("after")), portalKey(r.URL.Query().Get("before")); after.ID == 0 || before.ID == 0 {
@@ -127,17 +128,18 @@ func (s *Server) portalsAt(r *http.Request, accountID int64) ([]store.PortalSumm
 	}
 	var links pageLinks
 	if hasPrev {
-		links.PrevURL = portalsPageURL("before", list[0])
+		links.PrevURL = portalsPageURL(r.URL.Path, "before", list[0])
 	}
 	if hasNext {
-		links.NextURL = portalsPageURL("after", list[len(list)-1])
+		links.NextURL = portalsPageURL(r.URL.Path, "after", list[len(list)-1])
 	}
 	return list, links, nil
 }
 
-// portalsPageURL links to the page of portals just after or just before p.
-func portalsPageURL(dir string, p store.PortalSummary) string {
-	return "/account/portals?" + url.Values{dir: {strconv.FormatInt(p.ID, 10) + ":" + p.Organization}}.Encode()
+// portalsPageURL links to the page of portals at path just after or just
+// before p.
+func portalsPageURL(path, dir string, p store.PortalSummary) string {
+	return path + "?" + url.Values{dir: {strconv.FormatInt(p.ID, 10) + ":" + p.Organization}}.Encode()
 }
 
 // portalKey reads a portals page link's key; anything malformed is no key.
