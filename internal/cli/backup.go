@@ -40,7 +40,8 @@ serve: a restore rolls back what happened after the backup, so it moves
 every user's last used TOTP step forward to now plus the accepted clock
 drift (no code used before the restore can be used again), voids every
 unused invitation, reset, unlock and setup link, and ends every session,
-pending sign-in, enrollment and SSO request.`
+pending sign-in, enrollment and SSO request. Last, it counts again the MFA
+counts the database keeps, from the users and their factors.`
 
 // pgBackupProcedure is printed by backup on PostgreSQL.
 const pgBackupProcedure = `On PostgreSQL, back up with pg_dump, which runs while every node keeps serving:
@@ -141,6 +142,8 @@ func afterRestore(ctx context.Context, env Env, cfg config.Config) error {
 	fmt.Fprintf(env.Stdout, "  %s moved past step %d: no code used before now can be used again\n", padlock.Count(int(v.TOTPFactors), "TOTP factor", "TOTP factors"), step)
 	fmt.Fprintf(env.Stdout, "  %s voided (invitations, password resets, unlocks, setup)\n", padlock.Count(int(v.Tokens), "unused link", "unused links"))
 	fmt.Fprintf(env.Stdout, "  %s ended, %s voided\n", padlock.Count(int(v.Sessions), "session or pending sign-in", "sessions and pending sign-ins"), padlock.Count(int(v.SSORequests), "SSO request", "SSO requests"))
+	fmt.Fprintf(env.Stdout, "  MFA counts of %s counted again from the users and their factors; %s corrected\n",
+		padlock.Count(int(v.Recounted.Lists), "list", "lists"), padlock.Count(int(v.Recounted.Users), "user's factors", "users' factors"))
 	fmt.Fprintln(env.Stdout, "Start the server; see \"Backups and restore\" in docs/ADMIN_GUIDE.md for what a restore cannot undo.")
 	return nil
 }

@@ -163,6 +163,8 @@ type Voided struct {
 	Tokens      int64 // single-use links (invitation, reset, unlock, setup)
 	Sessions    int64 // sessions and pending sign-ins
 	SSORequests int64
+	// Recounted is what counting the kept counts again found (recount.go).
+	Recounted Recounted
 }
 
 // AfterRestore makes a restored database safe to serve. A restore rolls
@@ -171,8 +173,9 @@ type Voided struct {
 // So every factor's last used step moves forward to lastStep (the step of
 // the restore plus the clock drift Padlock accepts), every unused link and
 // every SSO request issued before now is void, and every session, pending
-// sign-in, enrollment and recovery-code reveal ends. It runs in one
-// transaction and may run twice.
+// sign-in, enrollment and recovery-code reveal ends. Last, the counts the
+// triggers keep are counted again, in case the data was restored without
+// them. It runs in one transaction and may run twice.
 func (db *DB) AfterRestore(ctx context.Context, lastStep int64, now time.Time) (Voided, error) {
 	var v Voided
 	err := db.InTx(ctx, func(tx *Queries) error {
@@ -191,7 +194,10 @@ func (db *DB) AfterRestore(ctx context.Context, lastStep int64, now time.Time) (
 				return err
 			}
 		}
-		v.Sessions, err = tx.exec(ctx, `DELETE FROM sessions WHERE created_at <= $1`, now.Unix())
+		if v.Sessions, err = tx.exec(ctx, `DELETE FROM sessions WHERE created_at <= $1`, now.Unix()); err != nil {
+			return err
+		}
+		v.Recounted, err = tx.recountKept(ctx)
 		return err
 	})
 	return v, err

@@ -387,3 +387,45 @@ func TestUpgradingCountsTheUsersAlreadyThere(t *testing.T) {
 		})
 	}
 }
+
+// Data restored with its triggers disabled, or edited by hand, leaves the
+// kept counts wrong; the after-restore step counts them all again.
+func TestAfterRestoreCountsTheKeptCountsAgain(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := &countsWorld{t: t, db: db, ctx: ctx, portals: map[int64][]int64{}}
+		acct, _, _ := createAccountWithUsers(t, db, "Acme", "admin@acme.test", "bea@acme.test")
+		seedUsers(t, db, acct, "acme", 60)
+		w.portals[acct] = []int64{portalWithSeededUsers(t, db, acct, 12)}
+		withJoinsAndPasskeys(t, db, acct)
+		w.accounts = []int64{acct}
+		r := rand.New(rand.NewPCG(21, 22))
+		w.checkCounts("before", r)
+
+		err := db.InTx(ctx, func(tx *store.Queries) error {
+			for _, q := range []string{
+				`UPDATE users SET mfa_factors = 3 WHERE account_id = $1`,
+				`UPDATE user_counts SET current_with_mfa = current_with_mfa + 7 WHERE account_id = $1`,
+				`DELETE FROM user_counts WHERE account_id = $1 AND portal_id <> 0`,
+				`INSERT INTO user_counts (account_id, portal_id, users, current_users) VALUES ($1, 999999, 5, 5)`,
+			} {
+				if err := tx.ExecForTest(ctx, q, acct); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := db.AfterRestore(ctx, 0, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Recounted.Users == 0 || v.Recounted.Lists != 2 {
+			t.Errorf("recounted %+v, want the users made wrong and the 2 lists", v.Recounted)
+		}
+		w.checkCounts("after the after-restore step", r)
+	})
+}
