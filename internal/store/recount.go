@@ -20,7 +20,9 @@ type Recounted struct {
 }
 
 // recountKept sets every user's mfa_factors from their factors, then
-// writes user_counts again from the users. Run it in a transaction.
+// writes user_counts again from the users, as migration 0020 first did
+// (a migration is never edited, so its count is not shared from here). Run
+// it in a transaction.
 func (q *Queries) recountKept(ctx context.Context) (Recounted, error) {
 	var r Recounted
 	var err error

@@ -35,30 +35,29 @@ func rowFuncs(a *Assets) template.FuncMap {
 		// documentRows are the rows of an organization's documents:
 		// title, updated, by whom.
 		"documentRows": func(docs []*padlock.Document) template.HTML {
-			var w rowWriter
-			w.b.Grow(len(docs) * 400)
-			for _, d := range docs {
-				href := "/organizations/" + strconv.FormatInt(d.OrganizationID, 10) + "/documents/"
-				w.link(href, d.ID, document, d.Title)
-				w.date(d.UpdatedAt)
-				w.text(d.UpdatedBy)
-				w.end()
-			}
-			return w.html()
+			return documentRows(docs, document, func(d *padlock.Document) string {
+				return "/organizations/" + strconv.FormatInt(d.OrganizationID, 10) + "/documents/"
+			})
 		},
 		// portalDocumentRows are the same rows on a client portal.
 		"portalDocumentRows": func(docs []*padlock.Document) template.HTML {
-			var w rowWriter
-			w.b.Grow(len(docs) * 400)
-			for _, d := range docs {
-				w.link("/portal/documents/", d.ID, document, d.Title)
-				w.date(d.UpdatedAt)
-				w.text(d.UpdatedBy)
-				w.end()
-			}
-			return w.html()
+			return documentRows(docs, document, func(*padlock.Document) string { return "/portal/documents/" })
 		},
 	}
+}
+
+// documentRows writes a row for each document, its link under the path
+// that under gives.
+func documentRows(docs []*padlock.Document, icon template.HTML, under func(*padlock.Document) string) template.HTML {
+	var w rowWriter
+	w.b.Grow(len(docs) * 400)
+	for _, d := range docs {
+		w.link(under(d), d.ID, icon, d.Title)
+		w.date(d.UpdatedAt)
+		w.text(d.UpdatedBy)
+		w.end()
+	}
+	return w.html()
 }
 
 // rowWriter writes table rows: a row's cells one after the other, then
