@@ -26,6 +26,8 @@ func singleNodeGoals(r *Report) []Goal {
 			fmt.Sprintf("%.2f", r.SignIns.CPURatio), r.SignIns.CPURatio > 0 && r.SignIns.CPURatio <= 1.15},
 		{"authenticated page requests per second ÷ B serving the same bytes (median of rounds)", fmt.Sprintf("≥ %.2f", page),
 			fmt.Sprintf("%.2f", r.Pages.MedianRatio), r.Pages.MedianRatio >= page},
+		{"server CPU per authenticated page (pooled over the rounds)", "≤ 100 µs",
+			fmt.Sprintf("%.0f µs", r.Pages.ServerCPU), r.Pages.ServerCPU > 0 && r.Pages.ServerCPU <= 100},
 		indistinguishable(r.Failed),
 	}
 	g = append(g, listGoals(r.Lists)...)

@@ -79,3 +79,27 @@ func judgedBy(goals []Goal) map[string]bool {
 	}
 	return m
 }
+
+// The authenticated page is judged twice: its rate against B's by the
+// median of the rounds, and the node's own CPU per page.
+func TestThePageGoalsJudgeTheRateAndTheServersCPU(t *testing.T) {
+	const (
+		rate = "authenticated page requests per second ÷ B serving the same bytes (median of rounds)"
+		cpu  = "server CPU per authenticated page (pooled over the rounds)"
+	)
+	for _, tc := range []struct {
+		db              string
+		median, server  float64
+		rateMet, cpuMet bool
+	}{
+		{"sqlite", 0.31, 99, true, true},
+		{"sqlite", 0.29, 101, false, false},
+		{"postgres", 0.26, 0, true, false}, // the CPU not measured meets nothing
+	} {
+		r := &Report{Database: tc.db, Hash: HashFigures{PerSecond: 50}, Pages: PageFigures{MedianRatio: tc.median, ServerCPU: tc.server}}
+		judged := judgedBy(singleNodeGoals(r))
+		if judged[rate] != tc.rateMet || judged[cpu] != tc.cpuMet {
+			t.Errorf("%s, median %.2f, %.0f µs: judged rate %v, CPU %v; want %v, %v", tc.db, tc.median, tc.server, judged[rate], judged[cpu], tc.rateMet, tc.cpuMet)
+		}
+	}
+}

@@ -99,18 +99,23 @@ func (s *singleRun) pages(ctx context.Context) error {
 		return fmt.Errorf("give the bare handler the page's bytes: %w", err)
 	}
 	var (
-		b, auth, api pageLoad
-		rounds       []float64
-		workers      = s.opts.PageClients
+		b, auth, api     pageLoad
+		bareCPU, authCPU cpuSplit
+		rounds           []float64
+		workers          = s.opts.PageClients
 	)
 	for r := 1; r <= s.opts.Rounds; r++ {
 		s.p.printf("B, round %d of %d: GET / of a bare net/http handler serving the same bytes, %d clients, for %s", r, s.opts.Rounds, workers, s.per())
 		stop := s.p.watch("B", b.tally.String)
+		done := bareCPU.start(s.bare.PID(), &b)
 		bareRate := b.run(ctx, bare, "/", nil, workers, s.per())
+		done()
 		stop()
 		s.p.printf("authenticated page, round %d of %d: GET %s with %d sessions, for %s", r, s.opts.Rounds, pagePath, workers, s.per())
 		stop = s.p.watch("page", auth.tally.String)
+		done = authCPU.start(s.node.PID(), &auth)
 		rounds = append(rounds, ratio(auth.run(ctx, s.client, pagePath, s.sessions, workers, s.per()), bareRate))
+		done()
 		stop()
 		s.p.printf("authenticated JSON, round %d of %d: GET %s with %d sessions, for %s", r, s.opts.Rounds, apiPath, workers, s.per()/2)
 		stop = s.p.watch("JSON", api.tally.String)
@@ -120,7 +125,45 @@ func (s *singleRun) pages(ctx context.Context) error {
 	s.report.Pages = PageFigures{Path: pagePath, BarePerSec: b.perSecond(), AuthPerSec: auth.perSecond(),
 		Ratio: ratio(auth.perSecond(), b.perSecond()), RoundRatios: rounds, MedianRatio: median(rounds), BareLatency: b.lat.summary(), AuthLatency: auth.lat.summary(),
 		Errors: b.errors() + auth.errors() + api.errors(), BytesPerPage: auth.bytes.Load(),
-		APIPath: apiPath, APIPerSec: api.perSecond(), APILatency: api.lat.summary(), APIRatio: ratio(api.perSecond(), b.perSecond())}
+		APIPath: apiPath, APIPerSec: api.perSecond(), APILatency: api.lat.summary(), APIRatio: ratio(api.perSecond(), b.perSecond()),
+		ServerCPU: authCPU.server(), ClientCPU: authCPU.client(), BareServerCPU: bareCPU.server(), BareClientCPU: bareCPU.client()}
 	s.p.printf("  B %.0f/s, page %.0f/s: %.2f × B (median of rounds %.2f)", b.perSecond(), auth.perSecond(), s.report.Pages.Ratio, s.report.Pages.MedianRatio)
+	s.p.printf("  CPU per request, server and harness client: page %.0f and %.0f µs, B %.0f and %.0f µs",
+		s.report.Pages.ServerCPU, s.report.Pages.ClientCPU, s.report.Pages.BareServerCPU, s.report.Pages.BareClientCPU)
 	return nil
+}
+
+// cpuSplit adds up, over the rounds of one kind of request, the CPU its
+// server process and this harness (the client) used and the requests they
+// answered, so that a ratio of rates can be read as where the CPU went.
+type cpuSplit struct {
+	serverCPU, clientCPU time.Duration
+	requests             int64
+}
+
+// start begins a round of load's requests to the process pid; the function
+// it returns ends it.
+func (c *cpuSplit) start(pid int, load *pageLoad) (done func()) {
+	server, _ := processCPU(pid)
+	self, before := selfCPU(), load.tally.ok.Load()
+	return func() {
+		after, err := processCPU(pid)
+		if err != nil || server == 0 {
+			return
+		}
+		c.serverCPU += after - server
+		c.clientCPU += selfCPU() - self
+		c.requests += load.tally.ok.Load() - before
+	}
+}
+
+// server and client are the CPU per request, in µs.
+func (c *cpuSplit) server() float64 { return perRequestMicros(c.serverCPU, c.requests) }
+func (c *cpuSplit) client() float64 { return perRequestMicros(c.clientCPU, c.requests) }
+
+func perRequestMicros(d time.Duration, n int64) float64 {
+	if n == 0 {
+		return 0
+	}
+	return float64(d) / float64(time.Microsecond) / float64(n)
 }

@@ -112,6 +112,14 @@ type PageFigures struct {
 	APIPerSec  float64 `json:"api_per_second"`
 	APILatency Latency `json:"api_latency"`
 	APIRatio   float64 `json:"api_ratio"`
+	// The CPU per request, in µs, of the node and of the harness's client
+	// while the page was loaded, and of the bare handler and the client
+	// while B was: pooled over the rounds, read from the kernel's
+	// accounting of each process.
+	ServerCPU     float64 `json:"server_cpu_us_per_page"`
+	ClientCPU     float64 `json:"client_cpu_us_per_page"`
+	BareServerCPU float64 `json:"bare_server_cpu_us_per_request"`
+	BareClientCPU float64 `json:"bare_client_cpu_us_per_request"`
 }
 
 // ListFigures are Account > Users of accounts of several sizes, each read

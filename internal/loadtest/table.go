@@ -58,6 +58,7 @@ func (r *Report) figureRows() [][3]string {
 		{"B: bare net/http handler req/s", fmt.Sprintf("%.0f/s", p.BarePerSec), fmt.Sprintf("%s; %d clients", lat(p.BareLatency), r.Settings.PageClients)},
 		{"authenticated page req/s", fmt.Sprintf("%.0f/s", p.AuthPerSec), fmt.Sprintf("GET %s, %d bytes; %s", p.Path, p.BytesPerPage, lat(p.AuthLatency))},
 		{"  ÷ B, median of rounds", fmt.Sprintf("%.2f", p.MedianRatio), fmt.Sprintf("pooled %.2f; rounds %s; errors: %d", p.Ratio, ratios(p.RoundRatios), p.Errors)},
+		{"  server CPU per page", fmt.Sprintf("%.0f µs", p.ServerCPU), fmt.Sprintf("bare handler %.0f µs; the harness's client %.0f µs a page, %.0f µs a B request", p.BareServerCPU, p.ClientCPU, p.BareClientCPU)},
 		{"authenticated JSON req/s", fmt.Sprintf("%.0f/s", p.APIPerSec), fmt.Sprintf("GET %s (no page to render), %.2f × B; %s", p.APIPath, p.APIRatio, lat(p.APILatency))},
 	}
 	rows = append(rows, listRows(r.Lists)...)
