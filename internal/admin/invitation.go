@@ -131,9 +131,25 @@ func (s *Service) inviteOne(ctx context.Context, tx *store.Queries, q *auth.Mail
 		return err
 	}
 	if !created {
-		return q.Add(mail.InvitationToExistingUser(inv.User.Email, inv.Joining(), actor.User.DisplayName()))
+		return tellExistingUser(ctx, tx, q, inv.User.Email, inv, actor)
 	}
 	return s.sendInvitation(ctx, tx, q, inv, actor)
+}
+
+// inviteNoticeEvery is how often at most the owner of an address is told
+// that someone tried to invite it: whoever can invite could otherwise have
+// Padlock mail any user of any account again and again.
+const inviteNoticeEvery = 24 * time.Hour
+
+// tellExistingUser tells the user who owns email that the actor tried to
+// invite them, unless they were told within inviteNoticeEvery. The inviter
+// sees the same either way.
+func tellExistingUser(ctx context.Context, tx *store.Queries, q *auth.MailQueue, email string, inv *auth.Invitation, actor auth.Actor) error {
+	ok, err := tx.ClaimInviteNotice(ctx, email, q.Now, q.Now.Add(-inviteNoticeEvery))
+	if err != nil || !ok {
+		return err
+	}
+	return q.Add(mail.InvitationToExistingUser(email, inv.Joining(), actor.User.DisplayName()))
 }
 
 // refuseTaken answers errTaken when any of the addresses already has a
@@ -151,7 +167,7 @@ func (s *Service) refuseTaken(ctx context.Context, actor auth.Actor, portalID in
 			return err
 		}
 		for _, e := range taken {
-			if err := q.Add(mail.InvitationToExistingUser(e, inv.Joining(), actor.User.DisplayName())); err != nil {
+			if err := tellExistingUser(ctx, tx, q, e, inv, actor); err != nil {
 				return err
 			}
 			ev := auth.Event(inv.Account.ID, actor, padlock.EventInviteRefused, 0, e+": already has a Padlock sign-in", q.Now)

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/padlock-mfa/padlock/internal/admin"
 	"github.com/padlock-mfa/padlock/internal/auth"
@@ -120,6 +121,70 @@ func TestInvitingAnAddressThatHasAUserRefusesTheInvitationAndTellsItsOwner(t *te
 		}
 		if mails := testenv.TakeMail(t, db); len(mails) != 1 || mails[0].To != "boss@globex.test" || !strings.Contains(mails[0].Subject, "tried to invite you") {
 			t.Errorf("mail for another account's address: %+v", mails)
+		}
+	})
+}
+
+// Whoever can invite could have Padlock mail any user again and again by
+// inviting their address: its owner is told at most once a day, whichever
+// account tries and whether or not the address is in the inviter's own
+// account, while each refusal is still on the inviter's Activity.
+func TestTheOwnerOfAnAddressIsToldOfInvitationsAtMostOnceADay(t *testing.T) {
+	t.Parallel()
+	testenv.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc, clock := newService(t, db)
+		acme := setupAccount(t, svc, "Acme IT", "admin@acme.test")
+		initech := setupAccount(t, svc, "Initech", "admin@initech.test")
+		setupAccount(t, svc, "Globex", "boss@globex.test")
+		addUser(t, svc, acme, "bea@acme.test", padlock.RoleEditor)
+		testenv.TakeMail(t, db)
+		told := func(when string, want map[string]int) {
+			t.Helper()
+			got := map[string]int{}
+			for _, m := range testenv.TakeMail(t, db) {
+				if strings.Contains(m.Subject, "tried to invite you") {
+					got[m.To]++
+				}
+			}
+			if len(got) != len(want) {
+				t.Errorf("%s: told %v, want %v", when, got, want)
+			}
+			for to, n := range want {
+				if got[to] != n {
+					t.Errorf("%s: told %v, want %v", when, got, want)
+				}
+			}
+		}
+		tryBoth := func(times int) {
+			for range times {
+				for _, admin := range []*padlock.User{acme, initech} {
+					svc.Invite(ctx, auth.Actor{User: admin}, 0, []string{"boss@globex.test"}, padlock.RoleEditor)
+				}
+				svc.Invite(ctx, auth.Actor{User: acme}, 0, []string{"bea@acme.test"}, padlock.RoleEditor)
+			}
+		}
+		tryBoth(3)
+		told("three tries from two accounts", map[string]int{"boss@globex.test": 1, "bea@acme.test": 1})
+		clock.Advance(23 * time.Hour)
+		tryBoth(1)
+		told("within the day", nil)
+		clock.Advance(time.Hour + time.Second)
+		tryBoth(2)
+		told("a day later", map[string]int{"boss@globex.test": 1, "bea@acme.test": 1})
+
+		refused := 0
+		events, err := db.Conn().Events(ctx, acme.AccountID, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range events {
+			if ev.Kind == padlock.EventInviteRefused {
+				refused++
+			}
+		}
+		if refused != 6 {
+			t.Errorf("%d refusals on the inviter's Activity, want every one of the 6", refused)
 		}
 	})
 }

@@ -120,3 +120,12 @@ func (q *Queries) LastReminder(ctx context.Context, userID int64) (time.Time, er
 	err := q.sql.QueryRowContext(ctx, `SELECT mfa_reminded_at FROM users WHERE id = $1`, userID).Scan(&at)
 	return unixOrZero(at), notFound(err)
 }
+
+// ClaimInviteNotice records at now that the user with this email is told
+// someone tried to invite them, unless they were told after since, and
+// tells whether this notice may be sent: the same conditional update as
+// ClaimReminder, by address.
+func (q *Queries) ClaimInviteNotice(ctx context.Context, email string, now, since time.Time) (bool, error) {
+	n, err := q.exec(ctx, `UPDATE users SET invite_notice_at = $2 WHERE email = $1 AND invite_notice_at <= $3`, email, now.Unix(), since.Unix())
+	return n == 1, err
+}
