@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/padlock-mfa/padlock/internal/padlock"
@@ -202,23 +203,34 @@ func TestADocumentBodyKeepsItsLinesAndTabs(t *testing.T) {
 // value, the same on both databases, and never with an internal error.
 func TestLookupsWithBadBytesAnswerAsForAnyUnknownValue(t *testing.T) {
 	t.Parallel()
-	answers := map[string][]int{}
-	testenv.ForEachDialect(t, func(t *testing.T, d string) {
-		a, admin, _, _ := signedInAdmin(t, d)
-		c := a.NewClient()
-		for _, v := range []string{"nobody@acme.test", "a\xff@acme.test", "a\x00@acme.test"} {
-			s1, _, _ := c.PostForm(t, "/login", url.Values{"email": {v}, "password": {testenv.Password}})
-			s2, _, _ := c.PostForm(t, "/portal/login", url.Values{"email": {v}, "password": {testenv.Password}})
-			s3, _, _ := admin.Get(t, "/account/activity?user="+url.QueryEscape(v))
-			s4, _, _ := c.Get(t, "/sso/"+url.PathEscape(strings.TrimSuffix(v, "@acme.test"))+"/login")
-			answers[d] = append(answers[d], s1, s2, s3, s4)
-		}
-		for i, s := range answers[d] {
-			if s >= 500 || s != answers[d][i%4] {
-				t.Errorf("answers %v: a bad value is not answered like an unknown one", answers[d])
-				break
+	var (
+		mu      sync.Mutex
+		answers = map[string][]int{}
+	)
+	// The databases' subtests run side by side; the group ends when both
+	// have, so that their answers can be compared.
+	t.Run("each database", func(t *testing.T) {
+		testenv.ForEachDialect(t, func(t *testing.T, d string) {
+			a, admin, _, _ := signedInAdmin(t, d)
+			c := a.NewClient()
+			var got []int
+			for _, v := range []string{"nobody@acme.test", "a\xff@acme.test", "a\x00@acme.test"} {
+				s1, _, _ := c.PostForm(t, "/login", url.Values{"email": {v}, "password": {testenv.Password}})
+				s2, _, _ := c.PostForm(t, "/portal/login", url.Values{"email": {v}, "password": {testenv.Password}})
+				s3, _, _ := admin.Get(t, "/account/activity?user="+url.QueryEscape(v))
+				s4, _, _ := c.Get(t, "/sso/"+url.PathEscape(strings.TrimSuffix(v, "@acme.test"))+"/login")
+				got = append(got, s1, s2, s3, s4)
 			}
-		}
+			for i, s := range got {
+				if s >= 500 || s != got[i%4] {
+					t.Errorf("answers %v: a bad value is not answered like an unknown one", got)
+					break
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			answers[d] = got
+		})
 	})
 	if sq, pg := fmt.Sprint(answers["sqlite"]), fmt.Sprint(answers["postgres"]); pg != "[]" && sq != pg {
 		t.Errorf("the databases answer differently: SQLite %s, PostgreSQL %s", sq, pg)
