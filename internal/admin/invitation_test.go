@@ -98,17 +98,7 @@ func TestInvitingAnAddressThatHasAUserRefusesTheInvitationAndTellsItsOwner(t *te
 		if !strings.Contains(subjects["bea@acme.test"], "tried to invite you") || len(subjects) != 2 {
 			t.Errorf("mail sent: %q; want this account's two owners told", subjects)
 		}
-		refused := 0
-		events, err := db.Conn().Events(ctx, admin.AccountID, 20)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, ev := range events {
-			if ev.Kind == padlock.EventInviteRefused {
-				refused++
-			}
-		}
-		if refused != 2 {
+		if refused := refusalsOn(t, db, admin.AccountID); refused != 2 {
 			t.Errorf("%d refusals recorded, want 2", refused)
 		}
 
@@ -173,18 +163,24 @@ func TestTheOwnerOfAnAddressIsToldOfInvitationsAtMostOnceADay(t *testing.T) {
 		tryBoth(2)
 		told("a day later", map[string]int{"boss@globex.test": 1, "bea@acme.test": 1})
 
-		refused := 0
-		events, err := db.Conn().Events(ctx, acme.AccountID, 50)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, ev := range events {
-			if ev.Kind == padlock.EventInviteRefused {
-				refused++
-			}
-		}
-		if refused != 6 {
+		if refused := refusalsOn(t, db, acme.AccountID); refused != 6 {
 			t.Errorf("%d refusals on the inviter's Activity, want every one of the 6", refused)
 		}
 	})
+}
+
+// refusalsOn counts the refused invitations on an account's Activity.
+func refusalsOn(t *testing.T, db *store.DB, accountID int64) int {
+	t.Helper()
+	events, err := db.Conn().Events(context.Background(), accountID, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, ev := range events {
+		if ev.Kind == padlock.EventInviteRefused {
+			n++
+		}
+	}
+	return n
 }
